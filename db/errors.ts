@@ -1,0 +1,38 @@
+// Recognising database errors without leaking them. Drizzle wraps driver errors in
+// DrizzleQueryError, whose message holds the SQL and its parameters (message bodies!), so
+// callers look only at the PostgreSQL error code and constraint name found in the cause chain.
+
+interface PgErrorFields {
+  code?: unknown;
+  constraint?: unknown;
+  constraint_name?: unknown;
+}
+
+function findPgError(error: unknown): PgErrorFields | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const fields = current as PgErrorFields & { cause?: unknown };
+    if (typeof fields.code === 'string' && /^[0-9A-Z]{5}$/.test(fields.code)) return fields;
+    current = fields.cause;
+  }
+  return null;
+}
+
+/** True for a unique violation, optionally of one named constraint. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const pg = findPgError(error);
+  if (!pg || pg.code !== '23505') return false;
+  if (!constraint) return true;
+  return (pg.constraint_name ?? pg.constraint) === constraint;
+}
+
+/** SQLSTATE and constraint of a database error, safe to log (no SQL, no parameters). */
+export function describeDatabaseError(error: unknown): { sqlState?: string; constraint?: string } {
+  const pg = findPgError(error);
+  if (!pg) return {};
+  const constraint = pg.constraint_name ?? pg.constraint;
+  return {
+    sqlState: String(pg.code),
+    ...(typeof constraint === 'string' ? { constraint } : {}),
+  };
+}

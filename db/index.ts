@@ -1,0 +1,12 @@
+// The data layer: the only place that imports drizzle.
+export { openDatabase, describePostgresUrl } from './client';
+export type { Database, DatabaseHandle, DatabaseOptions, Executor } from './client';
+export { DataDirLockedError } from './data-dir-lock';
+export { describeDatabaseError, isUniqueViolation } from './errors';
+export * from './queries/conversations';
+export * from './queries/messages';
+export * from './queries/sessions';
+export * from './queries/settings';
+export * from './queries/users';
+export type { ConversationRow, MessageRow, SessionRow, UserRow } from './schema';
+export * from './queries/seed';

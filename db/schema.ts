@@ -1,0 +1,150 @@
+// The database schema. Migrations in db/migrations are generated from this file by drizzle-kit.
+
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Always stored in lower case: usernames are case-insensitive. */
+    username: text('username').notNull().unique('users_username_key'),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ['user', 'admin'] })
+      .notNull()
+      .default('user'),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+  },
+  (t) => [check('users_role_check', sql`${t.role} in ('user', 'admin')`)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the cookie token: a copy of the database does not let anyone sign in. */
+    tokenHash: text('token_hash').notNull().unique('sessions_token_hash_key'),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId)],
+);
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ['direct', 'group'] }).notNull(),
+    /** Group name; null for direct conversations, whose title is the other person. */
+    title: text('title'),
+    /**
+     * For direct conversations: the two user ids, sorted and joined. Unique, so that starting
+     * the same conversation twice (even at the same moment) yields one conversation.
+     */
+    directKey: text('direct_key').unique('conversations_direct_key_key'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Seq of the newest message. Incremented under the row lock when a message is inserted. */
+    lastSeq: integer('last_seq').notNull().default(0),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('conversations_kind_check', sql`${t.kind} in ('direct', 'group')`),
+    check(
+      'conversations_direct_key_check',
+      sql`(${t.kind} = 'direct') = (${t.directKey} is not null)`,
+    ),
+    check('conversations_last_seq_check', sql`${t.lastSeq} >= 0`),
+  ],
+);
+
+export const conversationMembers = pgTable(
+  'conversation_members',
+  {
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['member', 'admin'] })
+      .notNull()
+      .default('member'),
+    joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+    /** A device of this member has every message up to and including this seq. */
+    deliveredUpToSeq: integer('delivered_up_to_seq').notNull().default(0),
+    /** This member has seen every message up to and including this seq. */
+    readUpToSeq: integer('read_up_to_seq').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ name: 'conversation_members_pkey', columns: [t.conversationId, t.userId] }),
+    index('conversation_members_user_id_idx').on(t.userId),
+    check('conversation_members_role_check', sql`${t.role} in ('member', 'admin')`),
+    check(
+      'conversation_members_markers_check',
+      sql`${t.readUpToSeq} >= 0 and ${t.deliveredUpToSeq} >= ${t.readUpToSeq}`,
+    ),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    // Restrict: deleting a sender must never punch a hole into a conversation's seq order.
+    senderId: uuid('sender_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    clientMsgId: uuid('client_msg_id').notNull(),
+    kind: text('kind', { enum: ['text', 'system'] })
+      .notNull()
+      .default('text'),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // Total order within a conversation; also the index every history page walks
+    // (conversation_id = $1 and seq < $2 order by seq desc).
+    unique('messages_conversation_seq_key').on(t.conversationId, t.seq),
+    // Idempotent sends: a retry of the same clientMsgId finds the stored message.
+    unique('messages_sender_client_msg_key').on(t.senderId, t.clientMsgId),
+    check('messages_seq_check', sql`${t.seq} > 0`),
+    check('messages_kind_check', sql`${t.kind} in ('text', 'system')`),
+  ],
+);
+
+/** Operator settings (limits), one row per key; values are validated by server/chat/settings.ts. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type UserRow = typeof users.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type ConversationRow = typeof conversations.$inferSelect;
+export type ConversationMemberRow = typeof conversationMembers.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;

@@ -1,0 +1,56 @@
+// Error codes every ack and HTTP error carries. Messages are for people; codes are for programs.
+
+export const ErrorCode = {
+  /** The payload does not match the event's schema (wrong types, unknown fields, missing fields). */
+  BadRequest: 'BAD_REQUEST',
+  /** No valid session: sign in again. */
+  Unauthenticated: 'UNAUTHENTICATED',
+  /** Signed in, but not allowed (for example, not an admin). */
+  Forbidden: 'FORBIDDEN',
+  /** The thing does not exist, or the user may not know that it exists. */
+  NotFound: 'NOT_FOUND',
+  UsernameTaken: 'USERNAME_TAKEN',
+  InvalidCredentials: 'INVALID_CREDENTIALS',
+  WeakPassword: 'WEAK_PASSWORD',
+  MessageEmpty: 'MESSAGE_EMPTY',
+  MessageTooLong: 'MESSAGE_TOO_LONG',
+  /** Text that is not well-formed Unicode or contains NUL. */
+  MessageInvalid: 'MESSAGE_INVALID',
+  /** A clientMsgId that was already used for a different message. */
+  ClientMsgIdReused: 'CLIENT_MSG_ID_REUSED',
+  UnknownEvent: 'UNKNOWN_EVENT',
+  RateLimited: 'RATE_LIMITED',
+  Internal: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface AckError {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+  retryAfterMs?: number;
+}
+
+export type AckSuccess<T> = { ok: true } & T;
+
+/** Every client event is answered with exactly one of these. */
+export type Ack<T> = AckSuccess<T> | AckError;
+
+/** HTTP status for each code, used by the REST endpoints. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  USERNAME_TAKEN: 409,
+  INVALID_CREDENTIALS: 401,
+  WEAK_PASSWORD: 400,
+  MESSAGE_EMPTY: 400,
+  MESSAGE_TOO_LONG: 400,
+  MESSAGE_INVALID: 400,
+  CLIENT_MSG_ID_REUSED: 409,
+  UNKNOWN_EVENT: 400,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};

@@ -1,0 +1,30 @@
+// Limits that both the browser and the server must agree on.
+
+/** Hard ceiling on message length, in Unicode code points. Admins may lower it, never raise it. */
+export const MESSAGE_MAX_CODE_POINTS = 100_000;
+
+/**
+ * Socket.IO silently drops a connection whose frame exceeds maxHttpBufferSize, so the buffer must
+ * hold the largest legal `message:send` frame with room to spare: a message is at most 100,000 code
+ * points and JSON needs at most 6 bytes for one (a control character escaped as \u001f), which is
+ * 600 KB. 1 MiB leaves room for an over-long message to reach the server and get a clear error ack.
+ */
+export const SOCKET_MAX_FRAME_BYTES = 1_048_576;
+
+/** Largest accepted HTTP JSON body (sign-up, sign-in). */
+export const HTTP_MAX_BODY_BYTES = 16_384;
+
+export const HISTORY_PAGE_DEFAULT = 50;
+export const HISTORY_PAGE_MAX = 100;
+
+/** Length of the last-message preview in the conversation list, in code points. */
+export const PREVIEW_MAX_CODE_POINTS = 120;
+
+export const USERNAME_MIN_LENGTH = 3;
+export const USERNAME_MAX_LENGTH = 32;
+export const PASSWORD_MIN_LENGTH = 8;
+/** argon2 accepts long inputs, but hashing megabytes on request is a denial-of-service lever. */
+export const PASSWORD_MAX_LENGTH = 256;
+
+/** The composer shows a character counter once a message is this close to the limit. */
+export const COMPOSER_COUNTER_THRESHOLD = 0.9;

@@ -1,0 +1,72 @@
+// zod schemas for every request body and event payload. Objects are strict: unknown fields fail.
+
+import { z } from 'zod';
+import {
+  HISTORY_PAGE_MAX,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  USERNAME_MAX_LENGTH,
+  USERNAME_MIN_LENGTH,
+} from './limits';
+
+const USERNAME_PATTERN = new RegExp(
+  `^[a-z][a-z0-9_]{${USERNAME_MIN_LENGTH - 1},${USERNAME_MAX_LENGTH - 1}}$`,
+);
+
+export const USERNAME_RULE = `Usernames are ${USERNAME_MIN_LENGTH} to ${USERNAME_MAX_LENGTH} characters: letters, digits and underscores, starting with a letter.`;
+
+/** A username as typed: case-insensitive, surrounding spaces ignored. */
+export const Username = z
+  .string({ error: 'Username must be text.' })
+  .trim()
+  .toLowerCase()
+  .regex(USERNAME_PATTERN, { error: USERNAME_RULE });
+
+export const NewPassword = z
+  .string({ error: 'Password must be text.' })
+  .min(PASSWORD_MIN_LENGTH, {
+    error: `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`,
+  })
+  .max(PASSWORD_MAX_LENGTH, {
+    error: `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`,
+  });
+
+export const SignUpRequest = z.strictObject({ username: Username, password: NewPassword });
+
+/** Sign-in checks only the shape: rules for new passwords must not lock out old accounts. */
+export const SignInRequest = z.strictObject({
+  username: z.string({ error: 'Username must be text.' }).trim().toLowerCase().min(1).max(64),
+  password: z
+    .string({ error: 'Password must be text.' })
+    .min(1, { error: 'Enter your password.' })
+    .max(PASSWORD_MAX_LENGTH),
+});
+
+export const Uuid = z.uuid({ error: 'Must be a UUID.' });
+export const Seq = z.int({ error: 'Must be a whole number.' }).min(0).max(2_147_483_647);
+
+export const ConversationListRequest = z.strictObject({});
+export const ConversationGetRequest = z.strictObject({ conversationId: Uuid });
+export const ConversationStartRequest = z.strictObject({ username: Username });
+export const ConversationMarkReadRequest = z.strictObject({ conversationId: Uuid, seq: Seq });
+export const MessageSendRequest = z.strictObject({
+  conversationId: Uuid,
+  clientMsgId: Uuid,
+  // Length, emptiness and well-formedness are checked against the live limit by the server,
+  // which answers with a specific error code (see protocol/text.ts).
+  body: z.string({ error: 'Message body must be text.' }),
+});
+export const MessageHistoryRequest = z.strictObject({
+  conversationId: Uuid,
+  /** Return messages with seq below this; omit for the newest page. */
+  beforeSeq: Seq.min(1).optional(),
+  limit: z.int({ error: 'Must be a whole number.' }).min(1).max(HISTORY_PAGE_MAX).optional(),
+});
+
+/** The first problem of a failed parse, as one sentence a person can read. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'The request is not valid.';
+  const path = issue.path.map(String).join('.');
+  return path ? `${path}: ${issue.message}` : issue.message;
+}

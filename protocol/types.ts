@@ -1,0 +1,65 @@
+// Shapes that travel from the server to clients. Times are ISO 8601 strings (UTC).
+
+export interface UserSummary {
+  id: string;
+  username: string;
+}
+
+export type ConversationKind = 'direct' | 'group';
+export type MessageKind = 'text' | 'system';
+
+export interface Message {
+  id: number;
+  conversationId: string;
+  /** Position in the conversation: 1, 2, 3 ... with no gaps. Order by this, never by time. */
+  seq: number;
+  senderId: string;
+  /** The id the sending device gave the message; a retry with the same id returns this message. */
+  clientMsgId: string;
+  kind: MessageKind;
+  body: string;
+  createdAt: string;
+}
+
+export interface MessagePreview {
+  seq: number;
+  senderId: string;
+  kind: MessageKind;
+  /** The start of the body, at most PREVIEW_MAX_CODE_POINTS code points. */
+  body: string;
+  createdAt: string;
+}
+
+export interface ConversationSummary {
+  id: string;
+  kind: ConversationKind;
+  /** The other person's username for a direct conversation; the group name for a group. */
+  title: string;
+  /** The other person in a direct conversation; null for groups. */
+  peer: UserSummary | null;
+  /** Seq of the newest message (0 when there is none). */
+  lastSeq: number;
+  /** The viewer has read everything up to and including this seq. */
+  readSeq: number;
+  unreadCount: number;
+  lastMessage: MessagePreview | null;
+  /** Time of the newest message, or of creation when there is none: the list is sorted by it. */
+  lastActivityAt: string;
+}
+
+/** Limits the client needs to know to refuse bad input early. The server enforces them anyway. */
+export interface ClientLimits {
+  maxMessageLength: number;
+}
+
+export interface SessionReady {
+  user: UserSummary;
+  limits: ClientLimits;
+}
+
+export interface ReceiptUpdate {
+  conversationId: string;
+  userId: string;
+  deliveredSeq: number;
+  readSeq: number;
+}
