@@ -1,0 +1,104 @@
+// Builds a running Parley node: database (migrated), settings, Next.js and Socket.IO on one
+// HTTP server. Everything is created here once and passed down.
+
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import next from 'next';
+import { openDatabase, type DatabaseHandle } from '../db';
+import { setAppContext } from './app-context';
+import { authenticateToken } from './auth/sessions';
+import { SettingsStore } from './chat/settings';
+import type { Config } from './config';
+import type { Deps } from './deps';
+import { createAuthRoutes } from './http/auth-routes';
+import { safeError, type Logger } from './logger';
+import { createRealtime, type Realtime } from './realtime/server';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface RunningServer {
+  /** The URL to open in a browser. */
+  url: string;
+  port: number;
+  database: DatabaseHandle;
+  realtime: Realtime;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  });
+  logger.info(
+    { event: 'database.ready', driver: database.driver, location: database.location },
+    database.driver === 'pglite'
+      ? `database: embedded PGlite in ${database.location}`
+      : `database: PostgreSQL at ${database.location}`,
+  );
+
+  try {
+    const settings = await SettingsStore.load(database.db, logger);
+    const deps: Deps = { db: database.db, config, logger, settings };
+
+    const nextApp = next({
+      dev: config.isDev,
+      dir: PROJECT_ROOT,
+      hostname: config.host,
+      port: config.port,
+    });
+    await nextApp.prepare();
+    const handleNext = nextApp.getRequestHandler();
+    // The request listener must exist before Socket.IO attaches: engine.io wraps the listeners
+    // it finds and passes on everything outside /socket.io/.
+    const httpServer = createServer((req, res) => {
+      handleNext(req, res).catch((error: unknown) => {
+        logger.error({ event: 'http.next-failed', err: safeError(error) }, 'page request failed');
+        if (!res.headersSent) res.statusCode = 500;
+        res.end();
+      });
+    });
+    const realtime = createRealtime(httpServer, deps, { passThroughUpgrades: config.isDev });
+    if (config.isDev) {
+      const upgrade = nextApp.getUpgradeHandler();
+      httpServer.on('upgrade', (req, socket, head) => {
+        if (!req.url?.startsWith('/socket.io/')) void upgrade(req, socket, head);
+      });
+    }
+    // Before listening: route handlers and pages reach the server through this.
+    setAppContext({
+      routes: createAuthRoutes(deps, realtime),
+      authenticate: (token) => authenticateToken(deps, token),
+    });
+
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (httpServer.address() as AddressInfo).port;
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      database,
+      realtime,
+      close: () =>
+        (closing ??= (async () => {
+          await realtime.close(); // also closes the HTTP server
+          await nextApp.close();
+          await database.close();
+        })()),
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

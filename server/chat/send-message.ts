@@ -1,0 +1,46 @@
+import { insertMessage } from '../../db';
+import { checkMessageText, ErrorCode, type Message } from '../../protocol';
+import type { Deps } from '../deps';
+import { AppError, conversationNotFound } from '../errors';
+import { toMessage } from './to-wire';
+
+export interface SendMessageResult {
+  message: Message;
+  /** False when this clientMsgId was stored before: nothing new was written or should be sent. */
+  created: boolean;
+  /** Everyone to notify, the sender included (their other devices). Empty when not created. */
+  memberIds: string[];
+}
+
+/**
+ * Stores a text message. Resolves only after COMMIT, so an ack built from the result is a
+ * promise the message is durable. Retries with the same clientMsgId return the stored message.
+ */
+export async function sendMessage(
+  deps: Deps,
+  senderId: string,
+  input: { conversationId: string; clientMsgId: string; body: string },
+): Promise<SendMessageResult> {
+  const problem = checkMessageText(input.body, deps.settings.current.maxMessageLength);
+  if (problem) throw new AppError(problem.code, problem.message);
+
+  const result = await insertMessage(deps.db, {
+    conversationId: input.conversationId,
+    senderId,
+    clientMsgId: input.clientMsgId,
+    kind: 'text',
+    body: input.body,
+  });
+  if (result.status === 'not-member') throw conversationNotFound();
+  if (result.status === 'duplicate') {
+    const stored = result.message;
+    if (stored.conversationId !== input.conversationId || stored.body !== input.body) {
+      throw new AppError(
+        ErrorCode.ClientMsgIdReused,
+        'This message id was already used for a different message. Send it with a new id.',
+      );
+    }
+    return { message: toMessage(stored), created: false, memberIds: [] };
+  }
+  return { message: toMessage(result.message), created: true, memberIds: result.memberIds };
+}

@@ -1,0 +1,35 @@
+// The live operator settings of this node, read once at start and kept in memory so that no
+// message send pays a database round trip for them.
+
+import { readSettings, type Database } from '../../db';
+import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../protocol';
+import type { Logger } from '../logger';
+
+export class SettingsStore {
+  private values: Settings;
+
+  private constructor(values: Settings) {
+    this.values = values;
+  }
+
+  static async load(db: Database, logger: Logger): Promise<SettingsStore> {
+    const stored = await readSettings(db);
+    return new SettingsStore(parseStoredSettings(stored, logger));
+  }
+
+  get current(): Settings {
+    return this.values;
+  }
+}
+
+/** Each stored value that is valid wins over its default; invalid ones are logged and ignored. */
+function parseStoredSettings(stored: Record<string, unknown>, logger: Logger): Settings {
+  const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
+    if (!(key in stored)) continue;
+    const field = SettingsSchema.shape[key].safeParse(stored[key]);
+    if (field.success) merged[key] = field.data;
+    else logger.warn({ setting: key }, 'ignoring an invalid stored setting; using its default');
+  }
+  return SettingsSchema.parse(merged);
+}

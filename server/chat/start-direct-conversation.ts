@@ -1,0 +1,20 @@
+import { findOrCreateDirectConversation, findUserByUsername } from '../../db';
+import { ErrorCode, type ConversationSummary } from '../../protocol';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { getConversation } from './list-conversations';
+
+/** Opens the 1:1 conversation with `username`, creating it the first time. */
+export async function startDirectConversation(
+  deps: Deps,
+  userId: string,
+  username: string,
+): Promise<ConversationSummary> {
+  const other = await findUserByUsername(deps.db, username);
+  if (!other) throw new AppError(ErrorCode.NotFound, `There is no user named “${username}”.`);
+  if (other.id === userId) {
+    throw new AppError(ErrorCode.BadRequest, 'You cannot start a conversation with yourself.');
+  }
+  const conversation = await findOrCreateDirectConversation(deps.db, userId, other.id);
+  return getConversation(deps, userId, conversation.id);
+}

@@ -1,0 +1,82 @@
+// Reads and validates the environment once. Nothing else in the server reads process.env.
+
+import { z } from 'zod';
+
+const emptyAsUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: 'must start with postgres:// or postgresql://' })
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /** Comma-separated origins allowed to open sockets and post forms, e.g. https://chat.example.com */
+  ALLOWED_ORIGINS: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: Secure cookies when the request came over HTTPS (directly or via X-Forwarded-Proto). */
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+});
+
+export interface Config {
+  isDev: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  /** Exact origins allowed; null means "the origin the request was addressed to". */
+  allowedOrigins: string[] | null;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  cookieSecure: 'auto' | boolean;
+  sessionTtlMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const values = parsed.data;
+  const allowedOrigins = values.ALLOWED_ORIGINS
+    ? values.ALLOWED_ORIGINS.split(',').map((origin) => origin.trim().replace(/\/$/, ''))
+    : null;
+  for (const origin of allowedOrigins ?? []) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) {
+      throw new ConfigError([
+        `ALLOWED_ORIGINS: "${origin}" is not an origin like https://chat.example.com`,
+      ]);
+    }
+  }
+  return {
+    isDev: values.NODE_ENV === 'development',
+    port: values.PORT,
+    host: values.HOST,
+    dataDir: values.DATA_DIR,
+    databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
+    allowedOrigins,
+    logLevel: values.LOG_LEVEL,
+    cookieSecure: values.COOKIE_SECURE === 'auto' ? 'auto' : values.COOKIE_SECURE === 'true',
+    sessionTtlMs: values.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000,
+  };
+}

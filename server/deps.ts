@@ -1,0 +1,13 @@
+// What domain functions need, passed in explicitly so tests and entry points can build it.
+
+import type { Database } from '../db';
+import type { SettingsStore } from './chat/settings';
+import type { Config } from './config';
+import type { Logger } from './logger';
+
+export interface Deps {
+  db: Database;
+  config: Config;
+  logger: Logger;
+  settings: SettingsStore;
+}

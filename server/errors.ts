@@ -1,0 +1,40 @@
+// The one error type domain code throws for expected failures. Its message is shown to people;
+// anything else that is thrown becomes INTERNAL with a generic message (details go to the log).
+
+import { ErrorCode, type AckError } from '../protocol';
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; retryAfterMs?: number },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+export const INTERNAL_ERROR_MESSAGE = 'Something went wrong on the server. Please try again.';
+
+/** The ack for any thrown value: AppErrors keep their message, everything else is generic. */
+export function toAckError(error: unknown): AckError {
+  if (error instanceof AppError) {
+    return {
+      ok: false,
+      code: error.code,
+      message: error.message,
+      ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    };
+  }
+  return { ok: false, code: ErrorCode.Internal, message: INTERNAL_ERROR_MESSAGE };
+}
+
+/** The same error for "does not exist" and "you are not in it", so ids reveal nothing. */
+export function conversationNotFound(): AppError {
+  return new AppError(ErrorCode.NotFound, 'No such conversation.');
+}

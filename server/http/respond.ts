@@ -1,0 +1,66 @@
+// JSON in and out for the REST endpoints, with the same { ok, code, message } errors as acks.
+
+import type { z } from 'zod';
+import { describeZodError, ErrorCode, HTTP_MAX_BODY_BYTES, HTTP_STATUS } from '../../protocol';
+import type { Config } from '../config';
+import { AppError, toAckError } from '../errors';
+import { safeError, type Logger } from '../logger';
+import { isOriginAllowed } from './origin';
+
+const NO_STORE = { 'cache-control': 'no-store' };
+
+export function jsonResponse(data: object, init?: { status?: number; headers?: HeadersInit }) {
+  const headers = new Headers(init?.headers);
+  headers.set('content-type', 'application/json; charset=utf-8');
+  for (const [name, value] of Object.entries(NO_STORE)) headers.set(name, value);
+  return new Response(JSON.stringify(data), { status: init?.status ?? 200, headers });
+}
+
+export function errorResponse(error: unknown, logger: Logger, route: string): Response {
+  if (!(error instanceof AppError)) {
+    logger.error({ event: 'http.handler-failed', route, err: safeError(error) }, 'request failed');
+  }
+  const body = toAckError(error);
+  return jsonResponse(body, { status: HTTP_STATUS[body.code] });
+}
+
+/** Refuses cross-site state changes: a foreign Origin, or a browser that says cross-site. */
+export function assertSameOrigin(request: Request, config: Pick<Config, 'allowedOrigins'>): void {
+  const origin = request.headers.get('origin') ?? undefined;
+  const host = request.headers.get('host') ?? undefined;
+  const fetchSite = request.headers.get('sec-fetch-site');
+  if (!isOriginAllowed(origin, host, config) || fetchSite === 'cross-site') {
+    throw new AppError(ErrorCode.Forbidden, 'This request must come from the Parley app itself.');
+  }
+}
+
+/** Reads a JSON body of bounded size and parses it with `schema`. */
+export async function readJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+): Promise<z.output<S>> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('application/json')) {
+    throw new AppError(ErrorCode.BadRequest, 'Send the request body as application/json.');
+  }
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > HTTP_MAX_BODY_BYTES) throw bodyTooLarge();
+  const text = await request.text();
+  if (Buffer.byteLength(text) > HTTP_MAX_BODY_BYTES) throw bodyTooLarge();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new AppError(ErrorCode.BadRequest, 'The request body is not valid JSON.');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new AppError(ErrorCode.BadRequest, describeZodError(parsed.error));
+  return parsed.data;
+}
+
+function bodyTooLarge(): AppError {
+  return new AppError(
+    ErrorCode.BadRequest,
+    `The request body is larger than ${HTTP_MAX_BODY_BYTES} bytes.`,
+  );
+}

@@ -1,0 +1,41 @@
+// The session cookie: httpOnly (no script can read it), SameSite=Lax (not sent on cross-site
+// POSTs), Secure when the app is reached over HTTPS.
+
+import { parseCookie, stringifySetCookie } from 'cookie';
+import type { Config } from '../config';
+
+export const SESSION_COOKIE = 'parley_session';
+
+export function readSessionToken(cookieHeader: string | null | undefined): string | undefined {
+  return cookieHeader ? parseCookie(cookieHeader)[SESSION_COOKIE] : undefined;
+}
+
+export function isSecureRequest(request: Request, config: Pick<Config, 'cookieSecure'>): boolean {
+  if (config.cookieSecure !== 'auto') return config.cookieSecure;
+  const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
+  return (forwarded ?? new URL(request.url).protocol.replace(':', '')) === 'https';
+}
+
+export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
+  return stringifySetCookie({
+    name: SESSION_COOKIE,
+    value: token,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    expires: expiresAt,
+  });
+}
+
+export function clearedSessionCookie(secure: boolean): string {
+  return stringifySetCookie({
+    name: SESSION_COOKIE,
+    value: '',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    maxAge: 0,
+  });
+}

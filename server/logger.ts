@@ -1,0 +1,44 @@
+// Structured logs (pino, JSON lines). Secrets and message bodies are never logged; the redact
+// list is a second line of defence for fields that might slip into a log call.
+
+import pino, { type Logger } from 'pino';
+import { describeDatabaseError } from '../db';
+
+export type { Logger };
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'parley' },
+    redact: {
+      paths: [
+        'password',
+        '*.password',
+        'token',
+        '*.token',
+        'body',
+        '*.body',
+        'cookie',
+        '*.cookie',
+        'headers.cookie',
+        '*.headers.cookie',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}
+
+/**
+ * An error as a log field. Database errors keep only SQLSTATE and constraint: drizzle puts the
+ * SQL and its parameters (message bodies, password hashes) into their messages.
+ */
+export function safeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const database = describeDatabaseError(error);
+  const isDatabaseError = database.sqlState !== undefined || error.name === 'DrizzleQueryError';
+  return {
+    name: error.name,
+    ...(isDatabaseError ? database : { message: error.message }),
+    stack: error.stack?.split('\n').slice(1, 8).join('\n'),
+  };
+}

@@ -1,0 +1,151 @@
+// The one wrapper every socket event goes through: find the ack, parse the payload with the
+// event's zod schema, run the handler, answer { ok: true, ... } or { ok: false, code, message }.
+// Socket.IO catches nothing for us; this does, so no handler can crash the process.
+
+import {
+  clientEventSchemas,
+  describeZodError,
+  ErrorCode,
+  type AckError,
+  type ClientEventInput,
+  type ClientEventName,
+  type ClientEventResults,
+} from '../../protocol';
+import type { Deps } from '../deps';
+import { AppError, toAckError } from '../errors';
+import { safeError } from '../logger';
+import type { ParleyIo, ParleySocket, SocketData } from './types';
+
+export interface HandlerContext {
+  deps: Deps;
+  io: ParleyIo;
+  socket: ParleySocket;
+  session: SocketData;
+  /** Runs after a successful ack: broadcasts go here, so they always follow the commit. */
+  afterAck(effect: () => void): void;
+}
+
+export type EventHandler<E extends ClientEventName> = (
+  ctx: HandlerContext,
+  input: ClientEventInput<E>,
+) => Promise<ClientEventResults[E]>;
+
+export type HandlerMap = { [E in ClientEventName]: EventHandler<E> };
+
+type AckFn = (response: unknown) => void;
+
+const KNOWN_EVENTS = new Set<string>(Object.keys(clientEventSchemas));
+
+export function registerHandlers(
+  io: ParleyIo,
+  socket: ParleySocket,
+  handlers: HandlerMap,
+  deps: Deps,
+): void {
+  // The typed socket only knows the contract; the wrapper must also see what is outside it.
+  const raw = socket as unknown as {
+    on(event: string, listener: (...args: unknown[]) => void): void;
+    onAny(listener: (event: string, ...args: unknown[]) => void): void;
+  };
+  for (const event of KNOWN_EVENTS as Set<ClientEventName>) {
+    raw.on(event, (...args) => {
+      void dispatch(event, args, { deps, io, socket, handler: handlers[event] });
+    });
+  }
+  raw.onAny((event, ...args) => {
+    if (KNOWN_EVENTS.has(event)) return;
+    const ack = args.at(-1);
+    deps.logger.info(
+      { event: 'socket.unknown-event', userId: socket.data.user.id },
+      'unknown event',
+    );
+    if (typeof ack === 'function') {
+      reply(ack as AckFn, {
+        ok: false,
+        code: ErrorCode.UnknownEvent,
+        message: `Unknown event “${String(event).slice(0, 64)}”.`,
+      });
+    }
+  });
+}
+
+async function dispatch<E extends ClientEventName>(
+  event: E,
+  args: unknown[],
+  env: { deps: Deps; io: ParleyIo; socket: ParleySocket; handler: EventHandler<E> },
+): Promise<void> {
+  const { deps, socket } = env;
+  const last = args.at(-1);
+  if (typeof last !== 'function') {
+    // Without an ack there is nobody to tell about success or failure: refuse to act.
+    deps.logger.info(
+      { event: 'socket.missing-ack', name: event, userId: socket.data.user.id },
+      'event without ack ignored',
+    );
+    return;
+  }
+  const ack = last as AckFn;
+  if (args.length !== 2) {
+    reply(ack, {
+      ok: false,
+      code: ErrorCode.BadRequest,
+      message: `“${event}” takes exactly one payload object and an ack.`,
+    });
+    return;
+  }
+  const parsed = clientEventSchemas[event].safeParse(args[0]);
+  if (!parsed.success) {
+    deps.logger.info(
+      { event: 'socket.invalid-payload', name: event, userId: socket.data.user.id },
+      'invalid payload',
+    );
+    reply(ack, { ok: false, code: ErrorCode.BadRequest, message: describeZodError(parsed.error) });
+    return;
+  }
+  const effects: (() => void)[] = [];
+  try {
+    const result = await env.handler(
+      {
+        deps,
+        io: env.io,
+        socket,
+        session: socket.data,
+        afterAck: (effect) => effects.push(effect),
+      },
+      parsed.data as ClientEventInput<E>,
+    );
+    reply(ack, { ok: true, ...result });
+  } catch (error) {
+    if (!(error instanceof AppError)) {
+      deps.logger.error(
+        {
+          event: 'socket.handler-failed',
+          name: event,
+          userId: socket.data.user.id,
+          err: safeError(error),
+        },
+        'event handler failed',
+      );
+    }
+    reply(ack, toAckError(error));
+    return;
+  }
+  for (const effect of effects) {
+    try {
+      effect();
+    } catch (error) {
+      deps.logger.error(
+        { event: 'socket.effect-failed', name: event, err: safeError(error) },
+        'broadcast failed',
+      );
+    }
+  }
+}
+
+function reply(ack: AckFn, response: ({ ok: true } & object) | AckError): void {
+  try {
+    ack(response);
+  } catch {
+    // The client is gone; it will sync on reconnect.
+  }
+}
