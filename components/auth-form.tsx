@@ -1,0 +1,92 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { PASSWORD_MIN_LENGTH, USERNAME_RULE } from '../protocol';
+
+export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const isSignUp = mode === 'sign-up';
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setIsBusy(true);
+    setError(null);
+    try {
+      const response = await fetch(`/api/auth/${mode}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: form.get('username'), password: form.get('password') }),
+      });
+      const result = (await response.json()) as { ok: boolean; message?: string };
+      if (!result.ok) {
+        setError(result.message ?? 'That did not work. Please try again.');
+        return;
+      }
+      router.replace('/chats');
+      router.refresh();
+    } catch {
+      setError('Could not reach the server. Check your connection and try again.');
+    } finally {
+      setIsBusy(false);
+    }
+  }
+
+  return (
+    <main className="auth">
+      <form className="auth__card" onSubmit={submit} noValidate>
+        <h1 className="auth__title">Parley</h1>
+        <p className="auth__subtitle">{isSignUp ? 'Create your account' : 'Sign in to chat'}</p>
+        <label className="field">
+          <span className="field__label">Username</span>
+          <input
+            name="username"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            aria-describedby={isSignUp ? 'username-rule' : undefined}
+          />
+        </label>
+        {isSignUp && (
+          <p id="username-rule" className="field__hint">
+            {USERNAME_RULE}
+          </p>
+        )}
+        <label className="field">
+          <span className="field__label">Password</span>
+          <input
+            name="password"
+            type="password"
+            autoComplete={isSignUp ? 'new-password' : 'current-password'}
+            required
+            minLength={isSignUp ? PASSWORD_MIN_LENGTH : undefined}
+          />
+        </label>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button className="button button--primary" type="submit" disabled={isBusy}>
+          {isSignUp ? 'Sign up' : 'Sign in'}
+        </button>
+        <p className="auth__switch">
+          {isSignUp ? (
+            <>
+              Have an account? <Link href="/sign-in">Sign in</Link>
+            </>
+          ) : (
+            <>
+              New here? <Link href="/sign-up">Create an account</Link>
+            </>
+          )}
+        </p>
+      </form>
+    </main>
+  );
+}

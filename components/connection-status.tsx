@@ -1,0 +1,23 @@
+'use client';
+
+import { useChatState } from '../hooks/use-chat';
+
+const LABELS = {
+  online: 'Online',
+  connecting: 'Connecting…',
+  offline: 'Offline',
+} as const;
+
+export function ConnectionStatus() {
+  const connection = useChatState((state) => state.connection);
+  return (
+    <span
+      className={`connection connection--${connection}`}
+      role="status"
+      data-testid="connection"
+      data-state={connection}
+    >
+      {LABELS[connection]}
+    </span>
+  );
+}

@@ -1,0 +1,21 @@
+// Times in the viewer's own locale and time zone.
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function formatTime(iso: string): string {
+  return timeFormat.format(new Date(iso));
+}
+
+export function formatFull(iso: string): string {
+  return fullFormat.format(new Date(iso));
+}
+
+/** For the conversation list: the time today, the date otherwise. */
+export function formatListTime(iso: string, now = new Date()): string {
+  const date = new Date(iso);
+  return date.toDateString() === now.toDateString()
+    ? timeFormat.format(date)
+    : dateFormat.format(date);
+}

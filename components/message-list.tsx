@@ -1,0 +1,102 @@
+'use client';
+
+import { useLayoutEffect, useMemo, useRef } from 'react';
+import { EMPTY_THREAD } from '../hooks/chat-state';
+import { useChatClient, useChatState } from '../hooks/use-chat';
+import { MessageBubble, pendingBubbleProps, toBubbleProps } from './message-bubble';
+
+/** Within this many pixels of the bottom, new messages keep the view pinned to the bottom. */
+const STICK_TO_BOTTOM_PX = 120;
+/** Within this many pixels of the top, older messages are fetched. */
+const LOAD_OLDER_PX = 300;
+
+export function MessageList({ conversationId }: { conversationId: string }) {
+  const client = useChatClient();
+  const thread = useChatState((state) => state.threads[conversationId] ?? EMPTY_THREAD);
+  const allPending = useChatState((state) => state.pending);
+  const meId = useChatState((state) => state.me.id);
+  const pending = useMemo(
+    () => allPending.filter((item) => item.conversationId === conversationId),
+    [allPending, conversationId],
+  );
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const previous = useRef({ firstId: 0, height: 0, isAtBottom: true, count: 0 });
+
+  // Keep the reader's place: pinned to the bottom for new messages, steady when older ones
+  // are inserted above.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const firstId = thread.messages[0]?.id ?? 0;
+    const count = thread.messages.length + pending.length;
+    const before = previous.current;
+    if (before.firstId !== 0 && firstId !== before.firstId && count > before.count) {
+      element.scrollTop += element.scrollHeight - before.height;
+    } else if (before.isAtBottom || (count > before.count && pending.length > 0)) {
+      element.scrollTop = element.scrollHeight;
+    }
+    previous.current = {
+      firstId,
+      height: element.scrollHeight,
+      isAtBottom: isNearBottom(element),
+      count,
+    };
+  }, [thread.messages, pending]);
+
+  function onScroll() {
+    const element = scroller.current;
+    if (!element) return;
+    previous.current.isAtBottom = isNearBottom(element);
+    if (element.scrollTop < LOAD_OLDER_PX) void client.loadOlder(conversationId);
+  }
+
+  return (
+    <div className="messages" ref={scroller} onScroll={onScroll} data-testid="message-scroller">
+      {thread.isLoaded && (
+        <p className="messages__edge">
+          {thread.isLoadingOlder
+            ? 'Loading older messages…'
+            : thread.hasMoreBefore
+              ? ''
+              : 'This is the beginning of the conversation.'}
+        </p>
+      )}
+      <ol className="messages__list" role="log" aria-live="polite" aria-label="Messages">
+        {thread.messages.map((message) => (
+          <li key={message.id} className="messages__item">
+            <MessageBubble {...toBubbleProps(message, meId)} />
+          </li>
+        ))}
+        {pending.map((message) => (
+          <li key={message.clientMsgId} className="messages__item">
+            <MessageBubble {...pendingBubbleProps(message)} />
+            {message.status === 'failed' && (
+              <div className="bubble-error" role="alert">
+                <span>{message.error}</span>
+                <button
+                  type="button"
+                  className="button button--quiet"
+                  onClick={() => client.retryMessage(message.clientMsgId)}
+                >
+                  Retry
+                </button>
+                <button
+                  type="button"
+                  className="button button--quiet"
+                  onClick={() => client.discardMessage(message.clientMsgId)}
+                >
+                  Delete
+                </button>
+              </div>
+            )}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function isNearBottom(element: HTMLElement): boolean {
+  return element.scrollHeight - element.scrollTop - element.clientHeight < STICK_TO_BOTTOM_PX;
+}

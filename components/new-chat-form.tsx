@@ -1,0 +1,57 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { useChatClient } from '../hooks/use-chat';
+
+export function NewChatForm() {
+  const client = useChatClient();
+  const router = useRouter();
+  const [username, setUsername] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!username.trim()) return;
+    setIsBusy(true);
+    setError(null);
+    const result = await client.startConversation(username.trim());
+    setIsBusy(false);
+    if (!result.ok) {
+      setError(result.message);
+      return;
+    }
+    setUsername('');
+    router.push(`/chats/${result.conversation.id}`);
+  }
+
+  return (
+    <form className="new-chat" onSubmit={submit}>
+      <label className="visually-hidden" htmlFor="new-chat-username">
+        Start a chat with (username)
+      </label>
+      <input
+        id="new-chat-username"
+        className="new-chat__input"
+        placeholder="Start a chat: username"
+        autoCapitalize="none"
+        spellCheck={false}
+        value={username}
+        onChange={(event) => setUsername(event.target.value)}
+      />
+      <button
+        className="button button--primary"
+        type="submit"
+        disabled={isBusy || !username.trim()}
+      >
+        Chat
+      </button>
+      {error && (
+        <p className="form-error new-chat__error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,48 @@
+'use client';
+// React access to the ChatClient: one client per signed-in page tree, read with selectors.
+
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
+import type { UserSummary } from '../protocol';
+import { ChatClient } from './chat-client';
+import type { ChatState } from './chat-state';
+
+const ChatContext = createContext<ChatClient | null>(null);
+
+export function ChatProvider({ me, children }: { me: UserSummary; children: ReactNode }) {
+  const [client] = useState(() => new ChatClient(me));
+  useEffect(() => {
+    client.start();
+    const onVisible = () => client.markActiveRead();
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('focus', onVisible);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', onVisible);
+      client.stop();
+    };
+  }, [client]);
+  return <ChatContext.Provider value={client}>{children}</ChatContext.Provider>;
+}
+
+export function useChatClient(): ChatClient {
+  const client = useContext(ChatContext);
+  if (!client) throw new Error('useChatClient must be used inside <ChatProvider>.');
+  return client;
+}
+
+/** A slice of the chat state; re-renders only when the selected value changes (by identity). */
+export function useChatState<T>(select: (state: ChatState) => T): T {
+  const client = useChatClient();
+  return useSyncExternalStore(
+    client.subscribe,
+    () => select(client.getState()),
+    () => select(client.getState()),
+  );
+}
