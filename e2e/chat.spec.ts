@@ -1,0 +1,125 @@
+import { MESSAGE_MAX_CODE_POINTS } from '../protocol';
+import { makeTempDir, startServer } from '../test/helpers/server';
+import { createActor, expect, messages, sendMessage, startChat, test } from './fixtures';
+
+test('alice and bob sign up, start a chat and see each other’s messages live', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  const bobSecondTab = await bob.openTab();
+
+  await startChat(alice.page, bob.username);
+  await sendMessage(alice.page, 'Hi Bob!\nHow are you?');
+  await expect(messages(alice.page).last()).toContainText('Hi Bob!');
+  await expect(messages(alice.page).last().getByTestId('message-status')).toHaveAttribute(
+    'aria-label',
+    'Sent',
+  );
+
+  // Bob's list shows the new conversation with one unread message, in both tabs, without reload.
+  for (const page of [bob.page, bobSecondTab]) {
+    const item = page.getByTestId('conversation-item').filter({ hasText: alice.username });
+    await expect(item).toContainText('Hi Bob!');
+    await expect(item.getByTestId('unread-count')).toHaveText('1');
+  }
+  await bob.page.getByTestId('conversation-item').filter({ hasText: alice.username }).click();
+  const received = messages(bob.page).last();
+  await expect(received).toContainText('Hi Bob!');
+  // Line breaks are kept.
+  expect(await received.locator('.bubble__body').innerText()).toBe('Hi Bob!\nHow are you?');
+  // Reading in one tab clears the count in the other.
+  await expect(bobSecondTab.getByTestId('unread-count')).toHaveCount(0);
+
+  await sendMessage(bob.page, 'Fine, thanks!');
+  await expect(messages(alice.page).last()).toContainText('Fine, thanks!');
+  await expect(messages(alice.page)).toHaveCount(2);
+});
+
+test('messages are shown as text, never run as HTML', async ({ actor }) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  let dialogs = 0;
+  bob.page.on('dialog', (dialog) => {
+    dialogs++;
+    void dialog.dismiss();
+  });
+  const payload = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
+  await startChat(alice.page, bob.username);
+  await sendMessage(alice.page, payload);
+  await startChat(bob.page, alice.username);
+  await expect(messages(bob.page).last().locator('.bubble__body')).toHaveText(payload);
+  expect(await bob.page.locator('.bubble__body img, .bubble__body script').count()).toBe(0);
+  expect(dialogs).toBe(0);
+});
+
+test('a too-long message gets a visible error and is not sent', async ({ actor }) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await startChat(alice.page, bob.username);
+  const composer = alice.page.getByLabel('Message', { exact: true });
+
+  await composer.fill('x'.repeat(MESSAGE_MAX_CODE_POINTS - 5));
+  await expect(alice.page.getByTestId('composer-counter')).toHaveText('99,995 / 100,000');
+  await expect(alice.page.getByTestId('composer-error')).toHaveCount(0);
+
+  await composer.fill('😀'.repeat(MESSAGE_MAX_CODE_POINTS + 1));
+  await expect(alice.page.getByTestId('composer-error')).toHaveText(
+    'Too long: 100,001 characters, the limit is 100,000. Remove 1.',
+  );
+  await expect(alice.page.getByRole('button', { name: 'Send' })).toBeDisabled();
+  await composer.press('Enter');
+  await expect(messages(alice.page)).toHaveCount(0);
+});
+
+test('older messages load when scrolling up', async ({ actor }) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await startChat(alice.page, bob.username);
+  for (let index = 1; index <= 70; index++) await sendMessage(alice.page, `message ${index}`);
+  await expect(messages(alice.page).last()).toHaveAttribute('data-status', 'sent');
+  await expect(messages(alice.page).last()).toContainText('message 70');
+
+  await startChat(bob.page, alice.username);
+  await expect(messages(bob.page)).toHaveCount(50);
+  await expect(messages(bob.page).first()).toContainText('message 21');
+  await bob.page.getByTestId('message-scroller').evaluate((element) => element.scrollTo(0, 0));
+  await expect(messages(bob.page)).toHaveCount(70);
+  await expect(messages(bob.page).first()).toContainText('message 1');
+  await expect(bob.page.getByText('This is the beginning of the conversation.')).toBeVisible();
+});
+
+test('history is there after a reload and after a server restart', async ({ browser }) => {
+  // A server of this test's own, since it is restarted (on the same port and data folder).
+  const dataDir = makeTempDir();
+  let server = await startServer({ dataDir });
+  const alice = await createActor(browser, server.url, 'alice');
+  const bob = await createActor(browser, server.url, 'bob');
+  try {
+    await startChat(alice.page, bob.username);
+    await sendMessage(alice.page, 'remember me');
+    await startChat(bob.page, alice.username);
+    await sendMessage(bob.page, 'I will');
+    await expect(messages(alice.page)).toHaveCount(2);
+
+    await alice.page.reload();
+    await expect(messages(alice.page)).toHaveText([/remember me/, /I will/]);
+
+    await server.stop();
+    await expect(alice.page.getByTestId('connection')).not.toHaveAttribute('data-state', 'online');
+    server = await startServer({ dataDir, port: server.port });
+    // The open page reconnects by itself and can send again.
+    await expect(alice.page.getByTestId('connection')).toHaveAttribute('data-state', 'online', {
+      timeout: 40_000,
+    });
+    await sendMessage(alice.page, 'after the restart');
+    await expect(messages(bob.page).last()).toContainText('after the restart', { timeout: 40_000 });
+
+    await bob.page.reload();
+    await expect(messages(bob.page)).toHaveText([/remember me/, /I will/, /after the restart/]);
+  } finally {
+    await alice.context.close();
+    await bob.context.close();
+    await server.stop();
+  }
+});

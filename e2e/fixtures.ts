@@ -1,0 +1,94 @@
+// Actors for browser tests: each is a person in a browser context of their own.
+
+import {
+  test as base,
+  expect,
+  type Browser,
+  type BrowserContext,
+  type Page,
+} from '@playwright/test';
+import { uniqueName, PASSWORD } from '../test/helpers/client';
+import { startServer, type TestServer } from '../test/helpers/server';
+
+export { expect };
+
+export interface Actor {
+  username: string;
+  context: BrowserContext;
+  page: Page;
+  /** Another tab in the same browser (same cookies). */
+  openTab(): Promise<Page>;
+}
+
+/** Signs up through the real form, the way a person does. */
+export async function signUpInBrowser(page: Page, username: string): Promise<void> {
+  await page.goto('/sign-up');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.getByTestId('me')).toHaveText(username.toLowerCase());
+}
+
+export async function createActor(
+  browser: Browser,
+  baseURL: string,
+  name: string,
+  options: { exactName?: boolean } = {},
+): Promise<Actor> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  const username = options.exactName ? name : uniqueName(name);
+  await signUpInBrowser(page, username);
+  return {
+    username,
+    context,
+    page,
+    openTab: async () => {
+      const tab = await context.newPage();
+      await tab.goto('/chats');
+      return tab;
+    },
+  };
+}
+
+/** Opens (or starts) the chat with `username` from the sidebar. */
+export async function startChat(page: Page, username: string): Promise<void> {
+  await page.getByLabel('Start a chat with (username)').fill(username);
+  await page.getByRole('button', { name: 'Chat', exact: true }).click();
+  await expect(page.getByTestId('conversation-title')).toHaveText(username);
+}
+
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByLabel('Message', { exact: true }).press('Enter');
+}
+
+export function messages(page: Page) {
+  return page.getByTestId('message');
+}
+
+type Fixtures = { actor: (name: string) => Promise<Actor> };
+type WorkerFixtures = { server: TestServer };
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  server: [
+    async ({}, use) => {
+      const server = await startServer();
+      await use(server);
+      await server.stop();
+    },
+    { scope: 'worker' },
+  ],
+  baseURL: async ({ server }, use) => {
+    await use(server.url);
+  },
+  actor: async ({ browser, server }, use) => {
+    const actors: Actor[] = [];
+    await use(async (name) => {
+      const actor = await createActor(browser, server.url, name);
+      actors.push(actor);
+      return actor;
+    });
+    for (const actor of actors) await actor.context.close();
+  },
+});

@@ -1,0 +1,123 @@
+// A test user: signs up over HTTP like the browser does, then talks over a real socket.
+
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientEventAck,
+  ClientEventName,
+  ClientEventPayload,
+  ClientToServerEvents,
+  ServerToClientEvents,
+  SessionReady,
+  UserSummary,
+} from '../../protocol';
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+let counter = 0;
+
+/** A username no other test uses, e.g. alice_k3x9_1. */
+export function uniqueName(base: string): string {
+  counter += 1;
+  return `${base}_${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}_${counter}`;
+}
+
+export const PASSWORD = 'correct horse battery';
+
+export interface Account {
+  user: UserSummary;
+  cookie: string;
+}
+
+export async function postJson(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown>; setCookie: string | null }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    setCookie: response.headers.get('set-cookie'),
+  };
+}
+
+export function cookieFrom(setCookie: string | null): string {
+  if (!setCookie) throw new Error('no Set-Cookie header');
+  return setCookie.split(';')[0]!;
+}
+
+export async function signUp(baseUrl: string, base = 'user'): Promise<Account> {
+  const username = uniqueName(base);
+  const response = await postJson(baseUrl, '/api/auth/sign-up', { username, password: PASSWORD });
+  if (response.status !== 201) {
+    throw new Error(`sign-up failed: ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  return { user: response.body.user as UserSummary, cookie: cookieFrom(response.setCookie) };
+}
+
+export interface Connected {
+  socket: TestSocket;
+  ready: SessionReady;
+}
+
+/** Opens a socket with the account's cookie and waits for session:ready. */
+export async function connect(
+  baseUrl: string,
+  account: Pick<Account, 'cookie'>,
+  options: { origin?: string; reconnection?: boolean } = {},
+): Promise<Connected> {
+  const socket: TestSocket = io(baseUrl, {
+    transports: ['websocket'],
+    reconnection: options.reconnection ?? false,
+    extraHeaders: { cookie: account.cookie, ...(options.origin ? { origin: options.origin } : {}) },
+  });
+  const ready = await new Promise<SessionReady>((resolve, reject) => {
+    socket.once('session:ready', resolve);
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+  return { socket, ready };
+}
+
+/** Emits a client event and resolves with its ack. */
+export function call<E extends ClientEventName>(
+  socket: TestSocket,
+  event: E,
+  payload: ClientEventPayload<E>,
+): Promise<ClientEventAck<E>> {
+  const raw = socket as unknown as {
+    timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
+  };
+  return raw.timeout(10_000).emitWithAck(event, payload) as Promise<ClientEventAck<E>>;
+}
+
+/** Emits anything at all (for hostile inputs) and resolves with whatever the ack carries. */
+export function callRaw(socket: TestSocket, event: string, ...args: unknown[]): Promise<unknown> {
+  const raw = socket as unknown as {
+    timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+  };
+  return raw.timeout(10_000).emitWithAck(event, ...args);
+}
+
+/** The next `event` on the socket that matches `predicate`. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: TestSocket,
+  event: E,
+  predicate: (...args: Parameters<ServerToClientEvents[E]>) => boolean = () => true,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve) => {
+    const listener = (...args: Parameters<ServerToClientEvents[E]>) => {
+      if (!predicate(...args)) return;
+      (socket as unknown as { off(event: string, fn: unknown): void }).off(event, listener);
+      resolve(args[0]);
+    };
+    (socket as unknown as { on(event: string, fn: unknown): void }).on(event, listener);
+  });
+}

@@ -1,0 +1,53 @@
+// A fresh, empty database for one test file: a new PostgreSQL database on the test server
+// (PARLEY_TEST_DB=postgres) or a new PGlite folder (PARLEY_TEST_DB=pglite, the default).
+
+import { rmSync } from 'node:fs';
+import postgres from 'postgres';
+import { makeTempDir } from './server';
+
+export const TEST_DB = process.env.PARLEY_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+
+/** Where the PostgreSQL suites create their databases. */
+export const TEST_POSTGRES_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase {
+  /** Pass to startServer(): a PostgreSQL URL, or a PGlite data folder. */
+  serverOptions: { databaseUrl?: string; dataDir: string };
+  /** Removes the database (or folder) again. */
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const dataDir = makeTempDir();
+  if (TEST_DB === 'pglite') {
+    return {
+      serverOptions: { dataDir },
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const name = `parley_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = postgres(TEST_POSTGRES_URL, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } catch (error) {
+    await admin.end();
+    throw new Error(
+      `PostgreSQL is not reachable at ${TEST_POSTGRES_URL}. Start it ` +
+        '(pg_ctlcluster --skip-systemctl-redirect 15 main start) or set TEST_DATABASE_URL.',
+      { cause: error },
+    );
+  }
+  await admin.end();
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    serverOptions: { databaseUrl: url.toString(), dataDir },
+    drop: async () => {
+      const cleanup = postgres(TEST_POSTGRES_URL, { max: 1, onnotice: () => {} });
+      await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

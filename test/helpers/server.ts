@@ -1,0 +1,101 @@
+// Starts the real Parley server (server/main.ts) as a child process on a free port, the way
+// `npm start` does, and reads its structured log to know when it listens.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+
+export interface TestServer {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** Every log line so far, parsed. */
+  logs: Record<string, unknown>[];
+  /** SIGTERM, then wait for exit. */
+  stop(): Promise<void>;
+  /** SIGKILL, then wait for exit: a crash. */
+  kill(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** PostgreSQL URL; PGlite in dataDir when absent. */
+  databaseUrl?: string;
+  dataDir?: string;
+  port?: number;
+  env?: Record<string, string>;
+}
+
+export function makeTempDir(prefix = 'parley-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    HOST: '127.0.0.1',
+    PORT: String(options.port ?? 0),
+    LOG_LEVEL: 'info',
+    DATA_DIR: options.dataDir ?? makeTempDir(),
+    DATABASE_URL: options.databaseUrl ?? '',
+    ...options.env,
+  } as NodeJS.ProcessEnv;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+
+  const listening = new Promise<{ url: string; port: number }>((resolveListen, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return; // Next prints a few plain lines of its own.
+      }
+      logs.push(entry);
+      if (entry.event === 'server.listening') {
+        resolveListen({
+          url: `http://127.0.0.1:${entry.port as number}`,
+          port: entry.port as number,
+        });
+      }
+    });
+    child.once('exit', (code) => {
+      reject(
+        new Error(
+          `server exited with code ${code} before listening\n${stderr}\n${logs.map((entry) => JSON.stringify(entry)).join('\n')}`,
+        ),
+      );
+    });
+  });
+
+  const { url, port } = await listening;
+  return {
+    url,
+    port,
+    process: child,
+    logs,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

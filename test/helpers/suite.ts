@@ -1,0 +1,66 @@
+// One real server per test file, on a fresh database of the kind the project selects
+// (PARLEY_TEST_DB), plus helpers that the messaging suites share.
+
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import { call, connect, signUp, type Account, type Connected } from './client';
+import { createTestDatabase, type TestDatabase } from './database';
+import { startServer, type TestServer } from './server';
+
+export interface Suite {
+  server: TestServer;
+  database: TestDatabase;
+  sockets: Connected['socket'][];
+}
+
+/** Registers beforeAll/afterAll hooks; the returned object is filled in before tests run. */
+export function setupSuite(): Suite {
+  const suite = { sockets: [] } as unknown as Suite;
+  beforeAll(async () => {
+    suite.database = await createTestDatabase();
+    suite.server = await startServer(suite.database.serverOptions);
+  });
+  afterAll(async () => {
+    for (const socket of suite.sockets) socket.close();
+    await suite.server?.stop();
+    await suite.database?.drop();
+  });
+  return suite;
+}
+
+export interface Person extends Account, Connected {}
+
+/** Signs up a user and opens one socket (one "tab") for them. */
+export async function person(suite: Suite, base: string): Promise<Person> {
+  const account = await signUp(suite.server.url, base);
+  const connected = await openTab(suite, account);
+  return { ...account, ...connected };
+}
+
+/** Another socket for the same account: a second tab or device. */
+export async function openTab(suite: Suite, account: Account): Promise<Connected> {
+  const connected = await connect(suite.server.url, account);
+  suite.sockets.push(connected.socket);
+  return connected;
+}
+
+/** Alice and Bob with a direct conversation between them. */
+export async function pair(
+  suite: Suite,
+): Promise<{ alice: Person; bob: Person; conversationId: string }> {
+  const alice = await person(suite, 'alice');
+  const bob = await person(suite, 'bob');
+  const started = await call(alice.socket, 'conversation:start', { username: bob.user.username });
+  if (!started.ok) throw new Error(started.message);
+  return { alice, bob, conversationId: started.conversation.id };
+}
+
+export async function send(sender: Person, conversationId: string, body: string) {
+  const ack = await call(sender.socket, 'message:send', {
+    conversationId,
+    clientMsgId: randomUUID(),
+    body,
+  });
+  if (!ack.ok) throw new Error(`send failed: ${ack.code} ${ack.message}`);
+  return ack.message;
+}

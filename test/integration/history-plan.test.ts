@@ -1,0 +1,53 @@
+// The newest-page query of a big conversation must walk the (conversation_id, seq) index,
+// never scan and sort: checked against the real planner of the database under test.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  appendGeneratedMessages,
+  explainMessagesBefore,
+  findOrCreateDirectConversation,
+  insertUser,
+  listMessagesBefore,
+  openDatabase,
+  type DatabaseHandle,
+} from '../../db';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
+
+let database: TestDatabase;
+let handle: DatabaseHandle;
+let big: string;
+let small: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  handle = await openDatabase(database.serverOptions);
+  const alice = await insertUser(handle.db, { username: 'alice', passwordHash: 'x' });
+  const bob = await insertUser(handle.db, { username: 'bob', passwordHash: 'x' });
+  const carol = await insertUser(handle.db, { username: 'carol', passwordHash: 'x' });
+  big = (await findOrCreateDirectConversation(handle.db, alice.id, bob.id)).id;
+  small = (await findOrCreateDirectConversation(handle.db, alice.id, carol.id)).id;
+  await appendGeneratedMessages(handle.db, small, alice.id, 1_000);
+  await appendGeneratedMessages(handle.db, big, alice.id, 200_000);
+}, 180_000);
+
+afterAll(async () => {
+  await handle?.close();
+  await database?.drop();
+});
+
+describe(`history pages on ${TEST_DB}`, () => {
+  it('use the index led by conversation_id for the newest page and for older pages', async () => {
+    for (const beforeSeq of [undefined, 150_000, 50]) {
+      const plan = await explainMessagesBefore(handle.db, big, { beforeSeq, limit: 51 });
+      expect(plan).toMatch(/Index Scan Backward using messages_conversation_seq_key on messages/);
+      expect(plan).not.toMatch(/Seq Scan|Sort/);
+    }
+  });
+
+  it('return the right rows from the big conversation', async () => {
+    const page = await listMessagesBefore(handle.db, big, { limit: 3 });
+    expect(page.messages.map((message) => message.seq)).toEqual([199_998, 199_999, 200_000]);
+    const older = await listMessagesBefore(handle.db, big, { beforeSeq: 2, limit: 3 });
+    expect(older).toMatchObject({ hasMore: false, messages: [{ seq: 1 }] });
+  });
+});
