@@ -1,13 +1,13 @@
 // The session cookie: httpOnly (no script can read it), SameSite=Lax (not sent on cross-site
 // POSTs), Secure when the app is reached over HTTPS.
 
-import { parseCookie, stringifySetCookie } from 'cookie';
+import { parse, serialize } from 'cookie';
 import type { Config } from '../config';
 
 export const SESSION_COOKIE = 'parley_session';
 
 export function readSessionToken(cookieHeader: string | null | undefined): string | undefined {
-  return cookieHeader ? parseCookie(cookieHeader)[SESSION_COOKIE] : undefined;
+  return cookieHeader ? parse(cookieHeader)[SESSION_COOKIE] : undefined;
 }
 
 export function isSecureRequest(request: Request, config: Pick<Config, 'cookieSecure'>): boolean {
@@ -17,9 +17,7 @@ export function isSecureRequest(request: Request, config: Pick<Config, 'cookieSe
 }
 
 export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
-  return stringifySetCookie({
-    name: SESSION_COOKIE,
-    value: token,
+  return serialize(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',
     secure,
@@ -29,9 +27,7 @@ export function sessionCookie(token: string, expiresAt: Date, secure: boolean): 
 }
 
 export function clearedSessionCookie(secure: boolean): string {
-  return stringifySetCookie({
-    name: SESSION_COOKIE,
-    value: '',
+  return serialize(SESSION_COOKIE, '', {
     httpOnly: true,
     sameSite: 'lax',
     secure,
