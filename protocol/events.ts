@@ -6,6 +6,7 @@ import type { Ack } from './errors';
 import {
   ConversationGetRequest,
   ConversationListRequest,
+  ConversationMarkDeliveredRequest,
   ConversationMarkReadRequest,
   ConversationStartRequest,
   MessageHistoryRequest,
@@ -19,6 +20,7 @@ export const ClientEvent = {
   ConversationGet: 'conversation:get',
   ConversationStart: 'conversation:start',
   ConversationMarkRead: 'conversation:mark-read',
+  ConversationMarkDelivered: 'conversation:mark-delivered',
   MessageSend: 'message:send',
   MessageHistory: 'message:history',
 } as const;
@@ -35,6 +37,7 @@ export const clientEventSchemas = {
   [ClientEvent.ConversationGet]: ConversationGetRequest,
   [ClientEvent.ConversationStart]: ConversationStartRequest,
   [ClientEvent.ConversationMarkRead]: ConversationMarkReadRequest,
+  [ClientEvent.ConversationMarkDelivered]: ConversationMarkDeliveredRequest,
   [ClientEvent.MessageSend]: MessageSendRequest,
   [ClientEvent.MessageHistory]: MessageHistoryRequest,
 } as const;
@@ -46,6 +49,7 @@ export interface ClientEventResults {
   [ClientEvent.ConversationGet]: { conversation: ConversationSummary };
   [ClientEvent.ConversationStart]: { conversation: ConversationSummary };
   [ClientEvent.ConversationMarkRead]: { readSeq: number };
+  [ClientEvent.ConversationMarkDelivered]: { deliveredSeq: number };
   /** `duplicate` is true when this clientMsgId was already stored: nothing new was written. */
   [ClientEvent.MessageSend]: { message: Message; duplicate: boolean };
   [ClientEvent.MessageHistory]: { messages: Message[]; hasMore: boolean };

@@ -49,6 +49,7 @@ export const ConversationListRequest = z.strictObject({});
 export const ConversationGetRequest = z.strictObject({ conversationId: Uuid });
 export const ConversationStartRequest = z.strictObject({ username: Username });
 export const ConversationMarkReadRequest = z.strictObject({ conversationId: Uuid, seq: Seq });
+export const ConversationMarkDeliveredRequest = z.strictObject({ conversationId: Uuid, seq: Seq });
 export const MessageSendRequest = z.strictObject({
   conversationId: Uuid,
   clientMsgId: Uuid,
@@ -56,12 +57,18 @@ export const MessageSendRequest = z.strictObject({
   // which answers with a specific error code (see protocol/text.ts).
   body: z.string({ error: 'Message body must be text.' }),
 });
-export const MessageHistoryRequest = z.strictObject({
-  conversationId: Uuid,
-  /** Return messages with seq below this; omit for the newest page. */
-  beforeSeq: Seq.min(1).optional(),
-  limit: z.int({ error: 'Must be a whole number.' }).min(1).max(HISTORY_PAGE_MAX).optional(),
-});
+export const MessageHistoryRequest = z
+  .strictObject({
+    conversationId: Uuid,
+    /** Page backwards: the messages just below this seq. */
+    beforeSeq: Seq.min(1).optional(),
+    /** Page forwards (sync): the messages just above this seq, e.g. the device's cursor. */
+    afterSeq: Seq.optional(),
+    limit: z.int({ error: 'Must be a whole number.' }).min(1).max(HISTORY_PAGE_MAX).optional(),
+  })
+  .refine((value) => value.beforeSeq === undefined || value.afterSeq === undefined, {
+    error: 'Give beforeSeq or afterSeq, not both.',
+  });
 
 /** The first problem of a failed parse, as one sentence a person can read. */
 export function describeZodError(error: z.ZodError): string {

@@ -41,7 +41,16 @@ export interface ConversationSummary {
   lastSeq: number;
   /** The viewer has read everything up to and including this seq. */
   readSeq: number;
+  /** A device of the viewer has every message up to and including this seq. */
+  deliveredSeq: number;
   unreadCount: number;
+  /**
+   * Every member has this seq on a device: messages up to here show two ticks. (A sender's own
+   * markers move to each message they send, so this is the minimum over all members.)
+   */
+  deliveredToAllSeq: number;
+  /** Every member has read up to this seq: messages up to here show blue ticks. */
+  readByAllSeq: number;
   lastMessage: MessagePreview | null;
   /** Time of the newest message, or of creation when there is none: the list is sorted by it. */
   lastActivityAt: string;
@@ -57,9 +66,12 @@ export interface SessionReady {
   limits: ClientLimits;
 }
 
+/** A member's markers moved; the conversation-wide markers are as they are after the move. */
 export interface ReceiptUpdate {
   conversationId: string;
   userId: string;
   deliveredSeq: number;
   readSeq: number;
+  deliveredToAllSeq: number;
+  readByAllSeq: number;
 }

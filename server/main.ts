@@ -36,6 +36,12 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
+  if (config.failpoint) {
+    logger.warn(
+      { event: 'server.failpoint', failpoint: config.failpoint },
+      'a test failpoint is armed',
+    );
+  }
   logger.info(
     { event: 'server.listening', url: server.url, port: server.port, host: config.host },
     `Parley is listening on ${server.url}`,

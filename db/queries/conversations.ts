@@ -19,6 +19,10 @@ export interface ConversationListRow {
   lastMessageAt: Date | null;
   createdAt: Date;
   readSeq: number;
+  deliveredSeq: number;
+  /** Minimum over all members. */
+  deliveredToAllSeq: number;
+  readByAllSeq: number;
   lastMessage: {
     seq: number;
     senderId: string;
@@ -92,6 +96,7 @@ export async function listConversationsForUser(
       lastMessageAt: conversations.lastMessageAt,
       createdAt: conversations.createdAt,
       readSeq: me.readUpToSeq,
+      deliveredSeq: me.deliveredUpToSeq,
       lastMessage: {
         seq: last.seq,
         senderId: last.senderId,
@@ -117,12 +122,46 @@ export async function listConversationsForUser(
     )
     .orderBy(desc(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`));
 
-  const peers = await findDirectPeers(
-    db,
-    rows.filter((row) => row.kind === 'direct').map((row) => row.id),
-    userId,
-  );
-  return rows.map((row) => ({ ...row, peer: peers.get(row.id) ?? null }));
+  const [peers, markers] = await Promise.all([
+    findDirectPeers(
+      db,
+      rows.filter((row) => row.kind === 'direct').map((row) => row.id),
+      userId,
+    ),
+    findConversationWideMarkers(
+      db,
+      rows.map((row) => row.id),
+    ),
+  ]);
+  return rows.map((row) => ({
+    ...row,
+    peer: peers.get(row.id) ?? null,
+    deliveredToAllSeq: markers.get(row.id)?.deliveredToAllSeq ?? 0,
+    readByAllSeq: markers.get(row.id)?.readByAllSeq ?? 0,
+  }));
+}
+
+interface ConversationWideMarkers {
+  deliveredToAllSeq: number;
+  readByAllSeq: number;
+}
+
+/** For each conversation: how far every member has received and read. */
+async function findConversationWideMarkers(
+  db: Executor,
+  conversationIds: string[],
+): Promise<Map<string, ConversationWideMarkers>> {
+  if (conversationIds.length === 0) return new Map();
+  const rows = await db
+    .select({
+      conversationId: conversationMembers.conversationId,
+      deliveredToAllSeq: sql<number>`min(${conversationMembers.deliveredUpToSeq})`.mapWith(Number),
+      readByAllSeq: sql<number>`min(${conversationMembers.readUpToSeq})`.mapWith(Number),
+    })
+    .from(conversationMembers)
+    .where(inArray(conversationMembers.conversationId, conversationIds))
+    .groupBy(conversationMembers.conversationId);
+  return new Map(rows.map(({ conversationId, ...markers }) => [conversationId, markers]));
 }
 
 /** For each direct conversation id: the member who is not `userId`. */
@@ -175,22 +214,40 @@ export async function listMemberIds(db: Executor, conversationId: string): Promi
   return rows.map((row) => row.userId);
 }
 
+export interface MarkerAdvance {
+  /** The member's markers after the move. */
+  deliveredSeq: number;
+  readSeq: number;
+  /** Conversation-wide markers after the move. */
+  deliveredToAllSeq: number;
+  readByAllSeq: number;
+  /** Whether the conversation-wide markers moved: then every member should hear of it. */
+  isConversationWideChanged: boolean;
+}
+
 /**
- * Moves the member's read marker forward to `seq` (never back, never past the newest message);
- * delivered follows, since what was read was delivered. Null when the user is not a member.
+ * Moves a member's delivered and/or read marker forward (never back, never past the newest
+ * message; reading implies delivery). Null when the user is not a member.
+ *
+ * The conversation-wide minimum is read before the update and again after it has committed:
+ * of several members updating at once, the last to commit always sees the final minimum, so
+ * a change of the minimum is never missed (at worst reported twice).
  */
-export async function advanceReadMarker(
-  db: Executor,
+export async function advanceMarkers(
+  db: Database,
   conversationId: string,
   userId: string,
-  seq: number,
-): Promise<{ readSeq: number; deliveredSeq: number } | null> {
-  const target = sql`least(${seq}, (select ${conversations.lastSeq} from ${conversations} where ${conversations.id} = ${conversationId}))`;
+  target: { deliveredSeq?: number; readSeq?: number },
+): Promise<MarkerAdvance | null> {
+  const before = (await findConversationWideMarkers(db, [conversationId])).get(conversationId);
+  const lastSeq = sql`(select ${conversations.lastSeq} from ${conversations} where ${conversations.id} = ${conversationId})`;
+  const read = target.readSeq ?? 0;
+  const delivered = Math.max(target.deliveredSeq ?? 0, read);
   const [row] = await db
     .update(conversationMembers)
     .set({
-      readUpToSeq: sql`greatest(${conversationMembers.readUpToSeq}, ${target})`,
-      deliveredUpToSeq: sql`greatest(${conversationMembers.deliveredUpToSeq}, ${target})`,
+      readUpToSeq: sql`greatest(${conversationMembers.readUpToSeq}, least(${read}, ${lastSeq}))`,
+      deliveredUpToSeq: sql`greatest(${conversationMembers.deliveredUpToSeq}, least(${delivered}, ${lastSeq}))`,
     })
     .where(
       and(
@@ -202,5 +259,14 @@ export async function advanceReadMarker(
       readSeq: conversationMembers.readUpToSeq,
       deliveredSeq: conversationMembers.deliveredUpToSeq,
     });
-  return row ?? null;
+  if (!row || !before) return null;
+  const after = (await findConversationWideMarkers(db, [conversationId])).get(conversationId);
+  if (!after) return null;
+  return {
+    ...row,
+    ...after,
+    isConversationWideChanged:
+      after.deliveredToAllSeq !== before.deliveredToAllSeq ||
+      after.readByAllSeq !== before.readByAllSeq,
+  };
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client';
 import { isUniqueViolation } from '../errors';
 import { conversationMembers, conversations, messages, type MessageRow } from '../schema';
@@ -101,6 +101,22 @@ export async function listMessagesBefore(
   const hasMore = rows.length > options.limit;
   const page = hasMore ? rows.slice(0, options.limit) : rows;
   return { messages: page.reverse(), hasMore };
+}
+
+/** A page of sync: the `limit` messages just above `afterSeq`, oldest first. */
+export async function listMessagesAfter(
+  db: Executor,
+  conversationId: string,
+  options: { afterSeq: number; limit: number },
+): Promise<{ messages: MessageRow[]; hasMore: boolean }> {
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), gt(messages.seq, options.afterSeq)))
+    .orderBy(asc(messages.seq))
+    .limit(options.limit + 1);
+  const hasMore = rows.length > options.limit;
+  return { messages: hasMore ? rows.slice(0, options.limit) : rows, hasMore };
 }
 
 function messagesBeforeQuery(

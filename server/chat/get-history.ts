@@ -1,19 +1,27 @@
-import { isMember, listMessagesBefore } from '../../db';
+import { isMember, listMessagesAfter, listMessagesBefore } from '../../db';
 import { HISTORY_PAGE_DEFAULT, type Message } from '../../protocol';
 import type { Deps } from '../deps';
 import { conversationNotFound } from '../errors';
 import { toMessage } from './to-wire';
 
-/** A page of a conversation's history, oldest first, for a member. */
+/**
+ * A page of a conversation's history, oldest first, for a member: backwards from `beforeSeq`
+ * (or from the newest message), or forwards from `afterSeq` (sync from a device's cursor).
+ * `hasMore` tells whether more messages lie beyond the page in the direction of paging.
+ */
 export async function getHistory(
   deps: Deps,
   userId: string,
-  input: { conversationId: string; beforeSeq?: number; limit?: number },
+  input: { conversationId: string; beforeSeq?: number; afterSeq?: number; limit?: number },
 ): Promise<{ messages: Message[]; hasMore: boolean }> {
   if (!(await isMember(deps.db, input.conversationId, userId))) throw conversationNotFound();
-  const page = await listMessagesBefore(deps.db, input.conversationId, {
-    limit: input.limit ?? HISTORY_PAGE_DEFAULT,
-    ...(input.beforeSeq === undefined ? {} : { beforeSeq: input.beforeSeq }),
-  });
+  const limit = input.limit ?? HISTORY_PAGE_DEFAULT;
+  const page =
+    input.afterSeq === undefined
+      ? await listMessagesBefore(deps.db, input.conversationId, {
+          limit,
+          ...(input.beforeSeq === undefined ? {} : { beforeSeq: input.beforeSeq }),
+        })
+      : await listMessagesAfter(deps.db, input.conversationId, { afterSeq: input.afterSeq, limit });
   return { messages: page.messages.map(toMessage), hasMore: page.hasMore };
 }

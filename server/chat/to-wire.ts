@@ -25,7 +25,10 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
     peer: row.peer,
     lastSeq: row.lastSeq,
     readSeq: row.readSeq,
+    deliveredSeq: row.deliveredSeq,
     unreadCount: Math.max(0, row.lastSeq - row.readSeq),
+    deliveredToAllSeq: row.deliveredToAllSeq,
+    readByAllSeq: row.readByAllSeq,
     lastMessage: row.lastMessage
       ? {
           seq: row.lastMessage.seq,

@@ -3,10 +3,11 @@
 import { ClientEvent, ServerEvent } from '../../protocol';
 import { getConversation, listConversations } from '../chat/list-conversations';
 import { getHistory } from '../chat/get-history';
-import { markRead } from '../chat/mark-read';
+import { markDelivered, markRead, type MarkerResult } from '../chat/advance-markers';
 import { sendMessage } from '../chat/send-message';
 import { startDirectConversation } from '../chat/start-direct-conversation';
-import type { HandlerMap } from './handler';
+import { crashIfFailpoint } from '../failpoints';
+import type { HandlerContext, HandlerMap } from './handler';
 import { userRoom } from './rooms';
 
 export const handlers: HandlerMap = {
@@ -24,6 +25,7 @@ export const handlers: HandlerMap = {
 
   [ClientEvent.MessageSend]: async ({ deps, io, session, afterAck }, input) => {
     const result = await sendMessage(deps, session.user.id, input);
+    if (result.created) crashIfFailpoint(deps.config, 'crash-after-commit');
     if (result.created) {
       afterAck(() => {
         io.to(result.memberIds.map(userRoom)).emit(ServerEvent.MessageCreated, result.message);
@@ -36,10 +38,19 @@ export const handlers: HandlerMap = {
     getHistory(deps, session.user.id, input),
 
   [ClientEvent.ConversationMarkRead]: async ({ deps, io, session, afterAck }, input) => {
-    const { receipt, memberIds } = await markRead(deps, session.user.id, input);
-    afterAck(() => {
-      io.to(memberIds.map(userRoom)).emit(ServerEvent.ReceiptUpdated, receipt);
-    });
-    return { readSeq: receipt.readSeq };
+    const result = await markRead(deps, session.user.id, input);
+    afterAck(() => broadcastReceipt(io, result));
+    return { readSeq: result.receipt.readSeq };
+  },
+
+  [ClientEvent.ConversationMarkDelivered]: async ({ deps, io, session, afterAck }, input) => {
+    const result = await markDelivered(deps, session.user.id, input);
+    afterAck(() => broadcastReceipt(io, result));
+    return { deliveredSeq: result.receipt.deliveredSeq };
   },
 };
+
+function broadcastReceipt(io: HandlerContext['io'], result: MarkerResult): void {
+  if (result.notifyUserIds.length === 0) return;
+  io.to(result.notifyUserIds.map(userRoom)).emit(ServerEvent.ReceiptUpdated, result.receipt);
+}

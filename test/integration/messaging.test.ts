@@ -203,6 +203,8 @@ describe('the conversation list', () => {
       userId: bob.user.id,
       readSeq: 2,
       deliveredSeq: 2,
+      deliveredToAllSeq: 2,
+      readByAllSeq: 2,
     });
     expect(await onAlice).toMatchObject({ readSeq: 2 });
     const list = await call(bobTab2.socket, 'conversation:get', { conversationId });

@@ -1,0 +1,50 @@
+import { advanceMarkers, listMemberIds } from '../../db';
+import type { ReceiptUpdate } from '../../protocol';
+import type { Deps } from '../deps';
+import { conversationNotFound } from '../errors';
+
+export interface MarkerResult {
+  receipt: ReceiptUpdate;
+  /**
+   * Who must hear of it: every member when the conversation-wide markers moved (their ticks
+   * change); otherwise only the member's own devices, and for delivery not even those.
+   */
+  notifyUserIds: string[];
+}
+
+/** Records that a device of the user holds the conversation up to `seq` (two ticks). */
+export function markDelivered(
+  deps: Deps,
+  userId: string,
+  input: { conversationId: string; seq: number },
+): Promise<MarkerResult> {
+  return advance(deps, userId, input.conversationId, { deliveredSeq: input.seq }, []);
+}
+
+/** Records that the user has seen the conversation up to `seq` (blue ticks, unread count). */
+export function markRead(
+  deps: Deps,
+  userId: string,
+  input: { conversationId: string; seq: number },
+): Promise<MarkerResult> {
+  // The reader's other devices always hear of it: their unread count must clear too.
+  return advance(deps, userId, input.conversationId, { readSeq: input.seq }, [userId]);
+}
+
+async function advance(
+  deps: Deps,
+  userId: string,
+  conversationId: string,
+  target: { deliveredSeq?: number; readSeq?: number },
+  alwaysNotify: string[],
+): Promise<MarkerResult> {
+  const moved = await advanceMarkers(deps.db, conversationId, userId, target);
+  if (!moved) throw conversationNotFound();
+  const { isConversationWideChanged, ...markers } = moved;
+  return {
+    receipt: { conversationId, userId, ...markers },
+    notifyUserIds: isConversationWideChanged
+      ? await listMemberIds(deps.db, conversationId)
+      : alwaysNotify,
+  };
+}

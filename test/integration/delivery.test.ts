@@ -1,0 +1,182 @@
+// The delivery protocol on the wire: sync pages from a cursor, delivered/read markers and their
+// broadcasts, and a retry after a crash between COMMIT and the ack.
+
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { ReceiptUpdate } from '../../protocol';
+import { call, callRaw, connect, nextEvent } from '../helpers/client';
+import { makeTempDir, startServer } from '../helpers/server';
+import { openTab, pair, send, setupSuite } from '../helpers/suite';
+
+const suite = setupSuite();
+
+describe('sync from a cursor', () => {
+  it('pages forward from afterSeq, oldest first, until caught up', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    for (let index = 1; index <= 25; index++) await send(alice, conversationId, `m${index}`);
+    const seqs = (page: { messages: { seq: number }[] }) => page.messages.map((m) => m.seq);
+
+    const first = await call(bob.socket, 'message:history', {
+      conversationId,
+      afterSeq: 0,
+      limit: 10,
+    });
+    expect(first.ok && seqs(first)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(first.ok && first.hasMore).toBe(true);
+    const last = await call(bob.socket, 'message:history', {
+      conversationId,
+      afterSeq: 20,
+      limit: 10,
+    });
+    expect(last.ok && seqs(last)).toEqual([21, 22, 23, 24, 25]);
+    expect(last.ok && last.hasMore).toBe(false);
+    const beyond = await call(bob.socket, 'message:history', { conversationId, afterSeq: 25 });
+    expect(beyond).toEqual({ ok: true, messages: [], hasMore: false });
+  });
+
+  it('refuses a page asked in both directions at once', async () => {
+    const { alice, conversationId } = await pair(suite);
+    expect(
+      await callRaw(alice.socket, 'message:history', { conversationId, afterSeq: 1, beforeSeq: 5 }),
+    ).toMatchObject({
+      ok: false,
+      code: 'BAD_REQUEST',
+      message: 'Give beforeSeq or afterSeq, not both.',
+    });
+  });
+});
+
+describe('receipts', () => {
+  const about = (conversationId: string, userId: string) => (receipt: ReceiptUpdate) =>
+    receipt.conversationId === conversationId && receipt.userId === userId;
+
+  it('go from sent to delivered to read, live on every device of the sender', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    const aliceTab2 = await openTab(suite, alice);
+    await send(alice, conversationId, 'one');
+    await send(alice, conversationId, 'two');
+    const sent = await call(alice.socket, 'conversation:get', { conversationId });
+    expect(sent).toMatchObject({
+      ok: true,
+      conversation: { deliveredToAllSeq: 0, readByAllSeq: 0 },
+    });
+
+    const delivered = Promise.all(
+      [alice.socket, aliceTab2.socket].map((socket) =>
+        nextEvent(socket, 'receipt:updated', about(conversationId, bob.user.id)),
+      ),
+    );
+    expect(
+      await call(bob.socket, 'conversation:mark-delivered', { conversationId, seq: 2 }),
+    ).toEqual({
+      ok: true,
+      deliveredSeq: 2,
+    });
+    for (const receipt of await delivered) {
+      expect(receipt).toEqual({
+        conversationId,
+        userId: bob.user.id,
+        deliveredSeq: 2,
+        readSeq: 0,
+        deliveredToAllSeq: 2,
+        readByAllSeq: 0,
+      });
+    }
+
+    // Reporting the same delivery again changes nothing and tells nobody: the next receipt
+    // alice hears of is the read one.
+    await call(bob.socket, 'conversation:mark-delivered', { conversationId, seq: 2 });
+    const read = nextEvent(alice.socket, 'receipt:updated', about(conversationId, bob.user.id));
+    await call(bob.socket, 'conversation:mark-read', { conversationId, seq: 1 });
+    expect(await read).toMatchObject({
+      readSeq: 1,
+      deliveredSeq: 2,
+      readByAllSeq: 1,
+      deliveredToAllSeq: 2,
+    });
+
+    const after = await call(aliceTab2.socket, 'conversation:get', { conversationId });
+    expect(after).toMatchObject({
+      ok: true,
+      conversation: { deliveredToAllSeq: 2, readByAllSeq: 1 },
+    });
+  });
+
+  it('never move a marker past the newest message or backwards; reading implies delivery', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    await send(alice, conversationId, 'only one');
+    expect(
+      await call(bob.socket, 'conversation:mark-delivered', { conversationId, seq: 50 }),
+    ).toEqual({
+      ok: true,
+      deliveredSeq: 1,
+    });
+    expect(
+      await call(bob.socket, 'conversation:mark-delivered', { conversationId, seq: 0 }),
+    ).toEqual({
+      ok: true,
+      deliveredSeq: 1,
+    });
+    await send(alice, conversationId, 'second');
+    await call(bob.socket, 'conversation:mark-read', { conversationId, seq: 2 });
+    const got = await call(bob.socket, 'conversation:get', { conversationId });
+    expect(got).toMatchObject({
+      ok: true,
+      conversation: { readSeq: 2, deliveredSeq: 2, unreadCount: 0 },
+    });
+  });
+
+  it('refuse markers for a conversation the user is not in', async () => {
+    const { conversationId } = await pair(suite);
+    const { bob: eve } = await pair(suite);
+    expect(
+      await call(eve.socket, 'conversation:mark-delivered', { conversationId, seq: 1 }),
+    ).toEqual({
+      ok: false,
+      code: 'NOT_FOUND',
+      message: 'No such conversation.',
+    });
+  });
+});
+
+describe('a crash between COMMIT and the ack', () => {
+  it('leaves the message stored once, and the retry gets the original id and seq', async () => {
+    const options = { ...suite.database.serverOptions, dataDir: makeTempDir() };
+    const doomed = await startServer({
+      ...options,
+      env: { PARLEY_FAILPOINT: 'crash-after-commit' },
+    });
+    const own = { ...suite, server: doomed };
+    const { alice, bob, conversationId } = await pair(own);
+    const payload = { conversationId, clientMsgId: randomUUID(), body: 'did this land?' };
+
+    const lost = new Promise<string>((resolve) => alice.socket.once('disconnect', resolve));
+    const unanswered = call(alice.socket, 'message:send', payload).then(
+      () => 'acked',
+      () => 'no ack',
+    );
+    expect(await lost).toBe('transport close');
+    expect(await unanswered).toBe('no ack');
+    await doomed.kill(); // already dead; waits for the exit
+    expect(doomed.process.signalCode).toBe('SIGKILL');
+
+    const restarted = await startServer(options);
+    try {
+      const again = await connect(restarted.url, alice);
+      const retry = await call(again.socket, 'message:send', payload);
+      expect(retry).toMatchObject({
+        ok: true,
+        duplicate: true,
+        message: { seq: 1, body: 'did this land?' },
+      });
+      const bobAgain = await connect(restarted.url, bob);
+      const history = await call(bobAgain.socket, 'message:history', { conversationId });
+      expect(history.ok && history.messages).toHaveLength(1);
+      expect(history.ok && history.messages[0]?.id).toBe(retry.ok && retry.message.id);
+      again.socket.close();
+      bobAgain.socket.close();
+    } finally {
+      await restarted.stop();
+    }
+  });
+});
