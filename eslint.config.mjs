@@ -6,6 +6,8 @@ const config = [
   ...nextTypescript,
   {
     ignores: [
+      'public/sw.js',
+      'public/sw.js.map',
       '.next/**',
       'node_modules/**',
       'data/**',

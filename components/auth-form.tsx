@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { PASSWORD_MIN_LENGTH, USERNAME_RULE } from '../protocol';
+import { PASSWORD_MIN_LENGTH, USERNAME_RULE, type UserSummary } from '../protocol';
+import { cacheUser } from '../hooks/session-cache';
 
 export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const router = useRouter();
@@ -22,13 +23,17 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username: form.get('username'), password: form.get('password') }),
       });
-      const result = (await response.json()) as { ok: boolean; message?: string };
-      if (!result.ok) {
+      const result = (await response.json()) as {
+        ok: boolean;
+        message?: string;
+        user?: UserSummary;
+      };
+      if (!result.ok || !result.user) {
         setError(result.message ?? 'That did not work. Please try again.');
         return;
       }
+      cacheUser(result.user);
       router.replace('/chats');
-      router.refresh();
     } catch {
       setError('Could not reach the server. Check your connection and try again.');
     } finally {

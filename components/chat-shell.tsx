@@ -1,28 +1,31 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useEffect, type ReactNode } from 'react';
-import { useChatState } from '../hooks/use-chat';
+import { useEffect } from 'react';
+import { forgetCachedUser } from '../hooks/session-cache';
+import { useChatClient, useChatState } from '../hooks/use-chat';
 import { ConnectionStatus } from './connection-status';
 import { ConversationList } from './conversation-list';
+import { ConversationView } from './conversation-view';
 import { NewChatForm } from './new-chat-form';
 import { SignOutButton } from './sign-out-button';
 
 /** Two panes like WhatsApp Web; on a narrow screen, one at a time. */
-export function ChatShell({ children }: { children: ReactNode }) {
+export function ChatShell({ conversationId }: { conversationId: string | null }) {
   const router = useRouter();
+  const client = useChatClient();
   const me = useChatState((state) => state.me);
   const isSessionEnded = useChatState((state) => state.isSessionEnded);
-  const hasActive = useChatState((state) => state.activeConversationId !== null);
 
   useEffect(() => {
     if (!isSessionEnded) return;
-    router.replace('/sign-in');
-    router.refresh();
-  }, [isSessionEnded, router]);
+    // Signed out elsewhere, or expired: nothing of this account stays on the device.
+    forgetCachedUser();
+    void client.forgetDevice().finally(() => router.replace('/sign-in'));
+  }, [client, isSessionEnded, router]);
 
   return (
-    <div className={hasActive ? 'shell shell--conversation' : 'shell'}>
+    <div className={conversationId ? 'shell shell--conversation' : 'shell'}>
       <aside className="sidebar" aria-label="Conversations">
         <header className="sidebar__header">
           <span className="sidebar__me" data-testid="me">
@@ -32,9 +35,18 @@ export function ChatShell({ children }: { children: ReactNode }) {
           <SignOutButton />
         </header>
         <NewChatForm />
-        <ConversationList />
+        <ConversationList activeId={conversationId} />
       </aside>
-      <div className="pane">{children}</div>
+      <div className="pane">
+        {conversationId ? (
+          <ConversationView key={conversationId} conversationId={conversationId} />
+        ) : (
+          <section className="pane__empty">
+            <h2>Parley</h2>
+            <p>Pick a conversation, or start one with a username.</p>
+          </section>
+        )}
+      </div>
     </div>
   );
 }

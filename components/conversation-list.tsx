@@ -4,10 +4,9 @@ import Link from 'next/link';
 import { useChatState } from '../hooks/use-chat';
 import { formatListTime } from './format-time';
 
-export function ConversationList() {
+export function ConversationList({ activeId }: { activeId: string | null }) {
   const conversations = useChatState((state) => state.conversations);
   const isLoaded = useChatState((state) => state.isListLoaded);
-  const activeId = useChatState((state) => state.activeConversationId);
   const meId = useChatState((state) => state.me.id);
 
   if (isLoaded && conversations.length === 0) {
@@ -21,7 +20,7 @@ export function ConversationList() {
         return (
           <li key={conversation.id}>
             <Link
-              href={`/chats/${conversation.id}`}
+              href={`/chats?c=${conversation.id}`}
               className={
                 isActive ? 'conversation-item conversation-item--active' : 'conversation-item'
               }

@@ -1,21 +1,22 @@
 'use client';
 
-import type { Message } from '../protocol';
-import type { PendingMessage } from '../hooks/chat-state';
+import type { MessageStatus } from '../hooks/chat-state';
 import { formatFull, formatTime } from './format-time';
 
-type Status = 'sending' | 'failed' | 'sent';
-
-const STATUS_LABEL: Record<Status, string> = {
-  sending: 'Sending',
+const STATUS_LABEL: Record<MessageStatus, string> = {
+  sending: 'Not sent yet',
   failed: 'Not sent',
   sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
 };
 
-const STATUS_ICON: Record<Status, string> = {
+const STATUS_ICON: Record<MessageStatus, string> = {
   sending: '🕓',
   failed: '!',
   sent: '✓',
+  delivered: '✓✓',
+  read: '✓✓',
 };
 
 /** The body is rendered as text, never as HTML; CSS keeps its line breaks. */
@@ -29,7 +30,8 @@ export function MessageBubble({
   body: string;
   createdAt: string;
   isMine: boolean;
-  status?: Status;
+  /** Ticks, for the viewer's own messages only. */
+  status?: MessageStatus;
   seq?: number;
 }) {
   return (
@@ -57,24 +59,4 @@ export function MessageBubble({
       </span>
     </div>
   );
-}
-
-export function toBubbleProps(message: Message, meId: string) {
-  const isMine = message.senderId === meId;
-  return {
-    body: message.body,
-    createdAt: message.createdAt,
-    isMine,
-    seq: message.seq,
-    ...(isMine ? { status: 'sent' as const } : {}),
-  };
-}
-
-export function pendingBubbleProps(message: PendingMessage) {
-  return {
-    body: message.body,
-    createdAt: message.createdAt,
-    isMine: true,
-    status: message.status,
-  };
 }

@@ -1,9 +1,9 @@
 'use client';
 
 import { useLayoutEffect, useMemo, useRef } from 'react';
-import { EMPTY_THREAD } from '../hooks/chat-state';
+import { hasMoreBefore, statusOf } from '../hooks/chat-state';
 import { useChatClient, useChatState } from '../hooks/use-chat';
-import { MessageBubble, pendingBubbleProps, toBubbleProps } from './message-bubble';
+import { MessageBubble } from './message-bubble';
 
 /** Within this many pixels of the bottom, new messages keep the view pinned to the bottom. */
 const STICK_TO_BOTTOM_PX = 120;
@@ -12,13 +12,17 @@ const LOAD_OLDER_PX = 300;
 
 export function MessageList({ conversationId }: { conversationId: string }) {
   const client = useChatClient();
-  const thread = useChatState((state) => state.threads[conversationId] ?? EMPTY_THREAD);
+  const thread = useChatState((state) => state.threads[conversationId]);
+  const summary = useChatState((state) =>
+    state.conversations.find((item) => item.id === conversationId),
+  );
   const allPending = useChatState((state) => state.pending);
   const meId = useChatState((state) => state.me.id);
   const pending = useMemo(
     () => allPending.filter((item) => item.conversationId === conversationId),
     [allPending, conversationId],
   );
+  const messages = thread?.messages;
 
   const scroller = useRef<HTMLDivElement>(null);
   const previous = useRef({ firstId: 0, height: 0, isAtBottom: true, count: 0 });
@@ -28,8 +32,8 @@ export function MessageList({ conversationId }: { conversationId: string }) {
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element) return;
-    const firstId = thread.messages[0]?.id ?? 0;
-    const count = thread.messages.length + pending.length;
+    const firstId = messages?.[0]?.id ?? 0;
+    const count = (messages?.length ?? 0) + pending.length;
     const before = previous.current;
     if (before.firstId !== 0 && firstId !== before.firstId && count > before.count) {
       element.scrollTop += element.scrollHeight - before.height;
@@ -42,7 +46,7 @@ export function MessageList({ conversationId }: { conversationId: string }) {
       isAtBottom: isNearBottom(element),
       count,
     };
-  }, [thread.messages, pending]);
+  }, [messages, pending]);
 
   function onScroll() {
     const element = scroller.current;
@@ -53,24 +57,38 @@ export function MessageList({ conversationId }: { conversationId: string }) {
 
   return (
     <div className="messages" ref={scroller} onScroll={onScroll} data-testid="message-scroller">
-      {thread.isLoaded && (
-        <p className="messages__edge">
-          {thread.isLoadingOlder
+      <p className="messages__edge">
+        {!thread
+          ? 'Loading messages…'
+          : thread.isLoadingOlder
             ? 'Loading older messages…'
-            : thread.hasMoreBefore
+            : hasMoreBefore(thread)
               ? ''
               : 'This is the beginning of the conversation.'}
-        </p>
-      )}
+      </p>
       <ol className="messages__list" role="log" aria-live="polite" aria-label="Messages">
-        {thread.messages.map((message) => (
-          <li key={message.id} className="messages__item">
-            <MessageBubble {...toBubbleProps(message, meId)} />
-          </li>
-        ))}
+        {messages?.map((message) => {
+          const isMine = message.senderId === meId;
+          return (
+            <li key={message.id} className="messages__item">
+              <MessageBubble
+                body={message.body}
+                createdAt={message.createdAt}
+                isMine={isMine}
+                seq={message.seq}
+                status={isMine ? statusOf(message, summary) : undefined}
+              />
+            </li>
+          );
+        })}
         {pending.map((message) => (
           <li key={message.clientMsgId} className="messages__item">
-            <MessageBubble {...pendingBubbleProps(message)} />
+            <MessageBubble
+              body={message.body}
+              createdAt={message.createdAt}
+              isMine
+              status={message.status}
+            />
             {message.status === 'failed' && (
               <div className="bubble-error" role="alert">
                 <span>{message.error}</span>

@@ -23,7 +23,7 @@ export function NewChatForm() {
       return;
     }
     setUsername('');
-    router.push(`/chats/${result.conversation.id}`);
+    router.push(`/chats?c=${result.conversation.id}`);
   }
 
   return (

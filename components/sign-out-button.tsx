@@ -2,9 +2,12 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { forgetCachedUser } from '../hooks/session-cache';
+import { useChatClient } from '../hooks/use-chat';
 
 export function SignOutButton() {
   const router = useRouter();
+  const client = useChatClient();
   const [isBusy, setIsBusy] = useState(false);
 
   async function signOut() {
@@ -12,8 +15,9 @@ export function SignOutButton() {
     try {
       await fetch('/api/auth/sign-out', { method: 'POST' });
     } finally {
+      forgetCachedUser();
+      await client.forgetDevice();
       router.replace('/sign-in');
-      router.refresh();
     }
   }
 

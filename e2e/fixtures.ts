@@ -51,6 +51,22 @@ export async function createActor(
   };
 }
 
+/** The same person on another device: a fresh browser context, signed in through the form. */
+export async function signInOnNewDevice(
+  browser: Browser,
+  baseURL: string,
+  username: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto('/sign-in');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('me')).toHaveText(username.toLowerCase());
+  return { context, page };
+}
+
 /** Opens (or starts) the chat with `username` from the sidebar. */
 export async function startChat(page: Page, username: string): Promise<void> {
   await page.getByLabel('Start a chat with (username)').fill(username);
@@ -65,6 +81,11 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
 
 export function messages(page: Page) {
   return page.getByTestId('message');
+}
+
+/** The texts of the messages on screen, exactly: for toHaveText([...]) in order. */
+export function bodies(page: Page) {
+  return page.getByTestId('message').locator('.bubble__body');
 }
 
 type Fixtures = { actor: (name: string) => Promise<Actor> };

@@ -1,11 +1,14 @@
-// The one place in the browser that owns the socket: connection state, the conversation list,
-// loaded history and the outbox. React reads it through hooks/use-chat.tsx; nothing else emits.
+// The one place in a browser tab (or a test device) that owns the socket: connection state,
+// the conversation list, the messages held with their cursors, and the outbox. It implements
+// the delivery protocol of docs/api.md: idempotent sends retried until acknowledged, in order;
+// sync from cursors on every connect and on any gap; delivered and read reports.
 
-import { io, type Socket } from 'socket.io-client';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   checkMessageText,
   ClientEvent,
   ErrorCode,
+  HISTORY_PAGE_MAX,
   MESSAGE_MAX_CODE_POINTS,
   ServerEvent,
   type ClientEventAck,
@@ -18,21 +21,27 @@ import {
   type UserSummary,
 } from '../protocol';
 import {
+  addForward,
+  addOlder,
   applyMessageToSummary,
   applyReadToSummary,
-  EMPTY_THREAD,
-  mergeMessages,
+  applyReceiptToSummary,
+  hasMoreBefore,
+  mergeSummary,
   replaceConversation,
   sortConversations,
+  threadFromNewestPage,
   type ChatState,
   type PendingMessage,
   type Thread,
 } from './chat-state';
+import { MemoryDeviceStore, type DeviceStore } from './device-store';
 import { randomUuid } from './random-uuid';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type Timer = ReturnType<typeof setTimeout>;
 
-/** A request that never reached an answer: the connection dropped or the server was too slow. */
+/** A request that never got an answer: the connection dropped or the server was too slow. */
 export interface TransportFailure {
   ok: false;
   code: 'TIMEOUT';
@@ -42,23 +51,51 @@ export interface TransportFailure {
 export type RequestResult<E extends ClientEventName> = ClientEventAck<E> | TransportFailure;
 
 const REQUEST_TIMEOUT_MS = 10_000;
-const HISTORY_PAGE = 50;
-/** Failures worth retrying on their own: the server or the network, not the message. */
+const NEWEST_PAGE = 50;
+const SYNC_PAGE = HISTORY_PAGE_MAX;
+/** Conversations synced at the same time after a reconnect. */
+const SYNC_CONCURRENCY = 4;
+/** Failures worth retrying: the server or the network, not the message itself. */
 const RETRYABLE = new Set<string>(['TIMEOUT', ErrorCode.Internal, ErrorCode.RateLimited]);
+const RETRY_BASE_MS = 1_000;
+const RETRY_MAX_MS = 15_000;
 
 export interface ChatClientOptions {
   /** Server URL; the page's own origin when omitted. */
   url?: string;
+  /** Where the device keeps its data; memory when omitted. */
+  store?: DeviceStore;
+  /** Extra socket.io-client options (a non-browser client passes its cookie here). */
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /** How long to wait before reporting delivery, so that a burst is reported once. */
+  deliveryReportDelayMs?: number;
+  /** Whether the person is looking at this tab: only then are messages marked read. */
+  isVisible?: () => boolean;
+  /** Called for every ack of one of this client's sends (a retry may be acked again). */
+  onAcknowledged?: (message: Message) => void;
 }
 
 export class ChatClient {
   private state: ChatState;
   private readonly listeners = new Set<() => void>();
   private readonly socket: ClientSocket;
-  /** Conversations with a send in flight: one at a time each, so they are stored in order. */
-  private readonly sendingIn = new Set<string>();
-  /** Bumped on every disconnect, so that late answers from an old connection are ignored. */
-  private connectionRound = 0;
+  private readonly store: DeviceStore;
+  private readonly deliveryReportDelayMs: number;
+  private readonly isVisible: () => boolean;
+  private readonly onAcknowledged: ((message: Message) => void) | undefined;
+  /** The send in flight per conversation: one at a time, so messages are stored in order. */
+  private readonly inFlight = new Map<string, { clientMsgId: string; attempt: number }>();
+  private readonly retryTimers = new Map<string, Timer>();
+  private readonly retryCounts = new Map<string, number>();
+  private readonly syncRuns = new Map<string, { again: boolean; done: Promise<void> }>();
+  private readonly deliveryTimers = new Map<string, Timer>();
+  /** Pending writes per conversation: delivery is reported only for what is stored. */
+  private readonly writes = new Map<string, Promise<void>>();
+  private listWrite: Timer | undefined;
+  private attempts = 0;
+  private composed = 0;
+  private hydration: Promise<void> | undefined;
+  private isStopped = false;
 
   constructor(me: UserSummary, options: ChatClientOptions = {}) {
     this.state = {
@@ -72,24 +109,66 @@ export class ChatClient {
       activeConversationId: null,
       isSessionEnded: false,
     };
-    // Exponential backoff with jitter (socket.io-client's randomizationFactor), capped, so a
-    // restarted server is not hit by every client in the same second.
+    this.store = options.store ?? new MemoryDeviceStore();
+    this.deliveryReportDelayMs = options.deliveryReportDelayMs ?? 100;
+    this.onAcknowledged = options.onAcknowledged;
+    this.isVisible =
+      options.isVisible ??
+      (() => typeof document === 'undefined' || document.visibilityState === 'visible');
+    // Exponential backoff with jitter (randomizationFactor), capped, so that a restarted
+    // server is not hit by every client in the same second.
     this.socket = io(options.url ?? '', {
       autoConnect: false,
       withCredentials: true,
       reconnectionDelay: 1_000,
       reconnectionDelayMax: 30_000,
       randomizationFactor: 0.5,
+      ...options.socketOptions,
     });
     this.wireSocket();
   }
 
-  start(): void {
+  /** Shows what the device holds, then connects (at once, or when the network returns). */
+  async start(): Promise<void> {
+    this.isStopped = false;
+    await this.hydrate();
+    if (this.isStopped) return;
+    if (typeof window !== 'undefined') {
+      window.addEventListener('online', this.onOnline);
+      window.addEventListener('offline', this.onOffline);
+    }
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+      this.update((state) => ({ ...state, connection: 'offline' }));
+      return;
+    }
     this.socket.connect();
   }
 
   stop(): void {
+    this.isStopped = true;
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('online', this.onOnline);
+      window.removeEventListener('offline', this.onOffline);
+    }
     this.socket.disconnect();
+    for (const timer of [...this.retryTimers.values(), ...this.deliveryTimers.values()]) {
+      clearTimeout(timer);
+    }
+    this.retryTimers.clear();
+    this.deliveryTimers.clear();
+  }
+
+  /** Stops and erases everything this account left on the device (sign-out). */
+  async forgetDevice(): Promise<void> {
+    this.stop();
+    clearTimeout(this.listWrite);
+    await Promise.allSettled(this.writes.values());
+    await this.store.clear();
+  }
+
+  /** Closes the connection as a network failure would; the client reconnects by itself. */
+  dropConnection(): void {
+    this.socket.io.engine?.close();
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -106,48 +185,41 @@ export class ChatClient {
   ): Promise<{ ok: true; conversation: ConversationSummary } | { ok: false; message: string }> {
     const response = await this.request(ClientEvent.ConversationStart, { username });
     if (!response.ok) return { ok: false, message: response.message };
-    this.update((state) => ({
-      ...state,
-      conversations: replaceConversation(state.conversations, response.conversation),
-    }));
+    this.upsertSummary(response.conversation);
     return { ok: true, conversation: response.conversation };
   }
 
-  /** Marks the conversation as the one on screen and loads its newest messages once. */
+  /** Marks the conversation as the one on screen and makes sure its messages are held. */
   openConversation(conversationId: string | null): void {
     this.update((state) => ({ ...state, activeConversationId: conversationId }));
     if (!conversationId) return;
-    if (!this.thread(conversationId).isLoaded) void this.loadNewest(conversationId);
+    if (!this.state.threads[conversationId]) void this.syncConversation(conversationId, true);
     this.markActiveRead();
   }
 
   async loadOlder(conversationId: string): Promise<void> {
-    const thread = this.thread(conversationId);
-    const oldest = thread.messages[0];
-    if (!thread.isLoaded || thread.isLoadingOlder || !thread.hasMoreBefore || !oldest) return;
-    this.patchThread(conversationId, { isLoadingOlder: true });
+    const thread = this.state.threads[conversationId];
+    if (!thread || thread.isLoadingOlder || !hasMoreBefore(thread)) return;
+    this.patchThread(conversationId, (current) => ({ ...current, isLoadingOlder: true }));
     const response = await this.request(ClientEvent.MessageHistory, {
       conversationId,
-      beforeSeq: oldest.seq,
-      limit: HISTORY_PAGE,
+      beforeSeq: thread.oldestSeq,
+      limit: NEWEST_PAGE,
     });
-    const current = this.thread(conversationId);
-    this.patchThread(conversationId, {
-      isLoadingOlder: false,
-      ...(response.ok
-        ? {
-            messages: mergeMessages(current.messages, response.messages),
-            hasMoreBefore: response.hasMore,
-          }
-        : {}),
-    });
+    this.patchThread(conversationId, (current) =>
+      response.ok ? addOlder(current, response) : { ...current, isLoadingOlder: false },
+    );
+    if (response.ok) this.persistThread(conversationId, response.messages);
   }
 
   /**
-   * Queues a message and sends it when the connection allows. Returns a problem the composer
-   * should show instead, when the text can never be sent.
+   * Puts a message in the outbox (shown at once as pending, stored on the device) and sends
+   * it when the connection allows. Returns the problem instead when the text can never be sent.
    */
-  sendMessage(conversationId: string, body: string): { ok: true } | { ok: false; message: string } {
+  sendMessage(
+    conversationId: string,
+    body: string,
+  ): { ok: true; clientMsgId: string } | { ok: false; message: string } {
     const problem = checkMessageText(body, this.state.limits.maxMessageLength);
     if (problem) return { ok: false, message: problem.message };
     const pending: PendingMessage = {
@@ -155,41 +227,41 @@ export class ChatClient {
       conversationId,
       body,
       createdAt: new Date().toISOString(),
+      order: ++this.composed,
       status: 'sending',
     };
     this.update((state) => ({ ...state, pending: [...state.pending, pending] }));
-    this.pump(conversationId);
-    return { ok: true };
+    // Stored before it is emitted: a reload or crash from here on cannot lose it.
+    void this.store
+      .putPending(pending)
+      .catch(() => undefined)
+      .then(() => this.pump(conversationId));
+    return { ok: true, clientMsgId: pending.clientMsgId };
   }
 
   retryMessage(clientMsgId: string): void {
     const pending = this.state.pending.find((item) => item.clientMsgId === clientMsgId);
     if (!pending) return;
-    this.patchPending(clientMsgId, { status: 'sending', error: undefined });
+    this.savePending({ ...pending, status: 'sending', error: undefined });
     this.pump(pending.conversationId);
   }
 
   discardMessage(clientMsgId: string): void {
-    this.update((state) => ({
-      ...state,
-      pending: state.pending.filter((item) => item.clientMsgId !== clientMsgId),
-    }));
+    this.removePending(clientMsgId);
   }
 
-  /** Tells the server the open conversation has been seen, when the page is visible. */
+  /** Tells the server the open conversation has been seen, when the tab is visible. */
   markActiveRead(): void {
     const conversationId = this.state.activeConversationId;
-    if (!conversationId || !this.socket.connected) return;
-    if (typeof document !== 'undefined' && document.visibilityState !== 'visible') return;
-    const summary = this.state.conversations.find((item) => item.id === conversationId);
-    const newest = this.thread(conversationId).messages.at(-1)?.seq ?? 0;
-    const seq = Math.max(newest, summary?.lastSeq ?? 0);
+    if (!conversationId || !this.socket.connected || !this.isVisible()) return;
+    const summary = this.summary(conversationId);
+    const seq = this.state.threads[conversationId]?.syncedSeq ?? 0;
     if (!summary || seq <= summary.readSeq) return;
     this.updateSummary(conversationId, (item) => applyReadToSummary(item, seq));
     void this.request(ClientEvent.ConversationMarkRead, { conversationId, seq });
   }
 
-  // ---- socket events -------------------------------------------------------------------
+  // ---- connection ----------------------------------------------------------------------
 
   private wireSocket(): void {
     const socket = this.socket;
@@ -199,11 +271,13 @@ export class ChatClient {
     });
     socket.on('disconnect', (reason) => {
       this.update((state) => ({ ...state, connection: socket.active ? 'connecting' : 'offline' }));
-      this.connectionRound++;
-      this.sendingIn.clear();
-      // The server closed this socket on purpose, e.g. sign-out in another tab. Reconnecting
-      // once tells whether the session is still good; if not, connect_error ends it.
-      if (reason === 'io server disconnect') socket.connect();
+      // Answers to requests of the old connection no longer count; the next one resends.
+      this.inFlight.clear();
+      for (const timer of this.retryTimers.values()) clearTimeout(timer);
+      this.retryTimers.clear();
+      // The server closed this socket on purpose (e.g. sign-out in another tab). Connecting
+      // once tells whether the session still stands; if not, connect_error ends it.
+      if (reason === 'io server disconnect' && !this.isStopped) socket.connect();
     });
     socket.on('connect_error', (error) => {
       const code = (error as Error & { data?: { code?: string } }).data?.code;
@@ -219,131 +293,306 @@ export class ChatClient {
     });
     socket.on(ServerEvent.MessageCreated, (message) => this.receiveMessage(message));
     socket.on(ServerEvent.ReceiptUpdated, (receipt) => {
-      if (receipt.userId !== this.state.me.id) return;
       this.updateSummary(receipt.conversationId, (item) =>
-        applyReadToSummary(item, receipt.readSeq),
+        applyReceiptToSummary(item, receipt, this.state.me.id),
       );
     });
   }
 
-  /** After (re)connecting: fresh list, fresh open conversation, then the outbox. */
+  private readonly onOnline = () => {
+    if (!this.isStopped && !this.state.isSessionEnded && !this.socket.connected) {
+      this.update((state) => ({ ...state, connection: 'connecting' }));
+      this.socket.connect();
+    }
+  };
+
+  private readonly onOffline = () => {
+    this.socket.disconnect();
+    this.update((state) => ({ ...state, connection: 'offline' }));
+  };
+
+  /** After every (re)connect: the outbox first, then everything beyond the cursors. */
   private async catchUp(): Promise<void> {
-    // Threads not on screen may have missed messages while offline: drop them so they are
-    // fetched again when opened. (Cursor-based sync replaces this in the delivery protocol.)
-    this.update((state) => ({
-      ...state,
-      threads: state.activeConversationId
-        ? { [state.activeConversationId]: this.thread(state.activeConversationId) }
-        : {},
-    }));
-    const active = this.state.activeConversationId;
-    await Promise.all([this.loadConversations(), active ? this.loadNewest(active) : null]);
-    this.markActiveRead();
+    await this.reloadOutbox();
     for (const conversationId of new Set(this.state.pending.map((item) => item.conversationId))) {
       this.pump(conversationId);
     }
+    await this.syncAll();
   }
 
-  private async loadConversations(): Promise<void> {
+  // ---- sync ----------------------------------------------------------------------------
+
+  private async hydrate(): Promise<void> {
+    this.hydration ??= (async () => {
+      const snapshot = await this.store.load().catch(() => null);
+      if (!snapshot) return;
+      this.update((state) => {
+        const threads = { ...state.threads };
+        for (const stored of snapshot.threads) {
+          const held = threads[stored.conversationId];
+          const loaded: Thread = {
+            messages: stored.messages,
+            oldestSeq: stored.oldestSeq,
+            syncedSeq: stored.syncedSeq,
+            isLoadingOlder: false,
+          };
+          threads[stored.conversationId] = held ? addForward(loaded, held.messages) : loaded;
+        }
+        const known = new Set(state.pending.map((item) => item.clientMsgId));
+        return {
+          ...state,
+          conversations: sortConversations(
+            snapshot.conversations.map(
+              (cached) => state.conversations.find((item) => item.id === cached.id) ?? cached,
+            ),
+          ),
+          threads,
+          pending: [
+            ...snapshot.outbox.filter((item) => !known.has(item.clientMsgId)),
+            ...state.pending,
+          ],
+        };
+      });
+    })();
+    return this.hydration;
+  }
+
+  /** Other tabs of this browser may have queued messages since: take them on too. */
+  private async reloadOutbox(): Promise<void> {
+    const outbox = await this.store.loadOutbox().catch(() => []);
+    const known = new Set(this.state.pending.map((item) => item.clientMsgId));
+    const added = outbox.filter((item) => !known.has(item.clientMsgId));
+    if (added.length) this.update((state) => ({ ...state, pending: [...state.pending, ...added] }));
+  }
+
+  /** The list from the server, then every conversation with news beyond its cursor. */
+  private async syncAll(): Promise<void> {
     const response = await this.request(ClientEvent.ConversationList, {});
     if (!response.ok) return;
     this.update((state) => ({
       ...state,
-      conversations: response.conversations,
       isListLoaded: true,
+      conversations: sortConversations(
+        response.conversations.map((fresh) =>
+          mergeSummary(
+            fresh,
+            state.conversations.find((item) => item.id === fresh.id),
+          ),
+        ),
+      ),
     }));
-  }
-
-  private async loadNewest(conversationId: string): Promise<void> {
-    const response = await this.request(ClientEvent.MessageHistory, {
-      conversationId,
-      limit: HISTORY_PAGE,
-    });
-    if (!response.ok) return;
-    const current = this.thread(conversationId);
-    const oldestNew = response.messages[0]?.seq ?? 0;
-    const newestHeld = current.messages.at(-1)?.seq ?? 0;
-    // Keep what is held only if the new page joins it without a hole in between.
-    const joins = current.messages.length > 0 && newestHeld >= oldestNew - 1;
-    this.patchThread(conversationId, {
-      isLoaded: true,
-      messages: joins ? mergeMessages(current.messages, response.messages) : response.messages,
-      hasMoreBefore: joins ? current.hasMoreBefore : response.hasMore,
-    });
+    // Conversations this device holds are brought up to date; others only when they have
+    // messages that no device of ours has received yet (to report them delivered).
+    const queue = this.state.conversations
+      .filter((item) => this.state.threads[item.id] || item.lastSeq > item.deliveredSeq)
+      .map((item) => item.id);
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        await this.syncConversation(id, true);
+      }
+    };
+    await Promise.all(Array.from({ length: SYNC_CONCURRENCY }, worker));
     this.markActiveRead();
   }
 
+  /**
+   * Brings one conversation up to date; a call during a run makes it run once more. A
+   * conversation the device does not hold yet starts from its newest page.
+   */
+  private syncConversation(conversationId: string, startHolding = false): Promise<void> {
+    if (!startHolding && !this.state.threads[conversationId]) return Promise.resolve();
+    const running = this.syncRuns.get(conversationId);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const run = { again: false, done: Promise.resolve() };
+    run.done = (async () => {
+      try {
+        do {
+          run.again = false;
+          await this.syncOnce(conversationId);
+        } while (run.again && this.socket.connected);
+      } finally {
+        this.syncRuns.delete(conversationId);
+      }
+    })();
+    this.syncRuns.set(conversationId, run);
+    return run.done;
+  }
+
+  private async syncOnce(conversationId: string): Promise<void> {
+    if (!this.state.threads[conversationId]) {
+      const page = await this.request(ClientEvent.MessageHistory, {
+        conversationId,
+        limit: NEWEST_PAGE,
+      });
+      if (!page.ok) return;
+      this.update((state) => {
+        const held = state.threads[conversationId];
+        const fresh = threadFromNewestPage(page);
+        return {
+          ...state,
+          threads: {
+            ...state.threads,
+            [conversationId]: held ? addForward(held, page.messages) : fresh,
+          },
+        };
+      });
+      this.persistThread(conversationId, page.messages);
+    }
+    for (;;) {
+      const thread = this.state.threads[conversationId];
+      const lastSeq = this.summary(conversationId)?.lastSeq ?? Infinity;
+      if (!thread || thread.syncedSeq >= lastSeq) break;
+      const page = await this.request(ClientEvent.MessageHistory, {
+        conversationId,
+        afterSeq: thread.syncedSeq,
+        limit: SYNC_PAGE,
+      });
+      if (!page.ok) return;
+      for (const message of page.messages) this.applyToSummary(message);
+      this.patchThread(conversationId, (current) => addForward(current, page.messages));
+      this.persistThread(conversationId, page.messages);
+      if (!page.hasMore || page.messages.length === 0) break;
+    }
+    this.scheduleDeliveryReport(conversationId);
+  }
+
   private receiveMessage(message: Message): void {
-    const isKnown = this.state.conversations.some((item) => item.id === message.conversationId);
-    this.update((state) => {
-      const thread = state.threads[message.conversationId];
-      return {
-        ...state,
-        // Our own message, sent from this device or another: it is no longer pending.
-        pending: state.pending.filter((item) => item.clientMsgId !== message.clientMsgId),
-        threads: thread?.isLoaded
-          ? {
-              ...state.threads,
-              [message.conversationId]: {
-                ...thread,
-                messages: mergeMessages(thread.messages, [message]),
-              },
-            }
-          : state.threads,
-        conversations: sortConversations(
-          state.conversations.map((item) =>
-            item.id === message.conversationId
-              ? applyMessageToSummary(item, message, state.me.id)
-              : item,
-          ),
-        ),
-      };
-    });
-    if (!isKnown) void this.fetchConversation(message.conversationId);
-    if (message.conversationId === this.state.activeConversationId) this.markActiveRead();
+    const { conversationId } = message;
+    // One of ours, from this tab or another device: it is no longer pending.
+    if (message.senderId === this.state.me.id) this.removePending(message.clientMsgId);
+    const isKnown = this.summary(conversationId) !== undefined;
+    this.applyToSummary(message);
+    const thread = this.state.threads[conversationId];
+    if (thread) {
+      const next = addForward(thread, [message]);
+      this.patchThread(conversationId, () => next);
+      this.persistThread(conversationId, [message]);
+      // A seq beyond the cursor means something was missed: fetch what lies between.
+      if (next.syncedSeq < message.seq) void this.syncConversation(conversationId);
+      else this.scheduleDeliveryReport(conversationId);
+    } else {
+      // The first message this device sees of the conversation: hold it from now on.
+      void this.syncConversation(conversationId, true);
+    }
+    if (!isKnown) void this.fetchConversation(conversationId);
+    if (conversationId === this.state.activeConversationId) this.markActiveRead();
   }
 
   private async fetchConversation(conversationId: string): Promise<void> {
     const response = await this.request(ClientEvent.ConversationGet, { conversationId });
     if (!response.ok) return;
-    this.update((state) => ({
-      ...state,
-      conversations: replaceConversation(state.conversations, response.conversation),
+    this.upsertSummary(response.conversation);
+    // The summary may show messages beyond what the device has: fetch them.
+    await this.syncConversation(conversationId);
+  }
+
+  private scheduleDeliveryReport(conversationId: string): void {
+    if (this.deliveryTimers.has(conversationId)) return;
+    this.deliveryTimers.set(
+      conversationId,
+      setTimeout(() => {
+        this.deliveryTimers.delete(conversationId);
+        void this.reportDelivery(conversationId);
+      }, this.deliveryReportDelayMs),
+    );
+  }
+
+  /** Two ticks mean a device has the message: report only what this device has stored. */
+  private async reportDelivery(conversationId: string): Promise<void> {
+    await this.writes.get(conversationId);
+    const seq = this.state.threads[conversationId]?.syncedSeq ?? 0;
+    const summary = this.summary(conversationId);
+    if (!summary || seq <= summary.deliveredSeq || !this.socket.connected) return;
+    const response = await this.request(ClientEvent.ConversationMarkDelivered, {
+      conversationId,
+      seq,
+    });
+    if (!response.ok) return;
+    this.updateSummary(conversationId, (item) => ({
+      ...item,
+      deliveredSeq: Math.max(item.deliveredSeq, response.deliveredSeq),
     }));
   }
 
   // ---- the outbox ----------------------------------------------------------------------
 
-  /** Sends the next queued message of a conversation, if none is in flight. */
+  /** Sends the next queued message of a conversation, unless one is in flight or waiting. */
   private pump(conversationId: string): void {
-    if (!this.socket.connected || this.sendingIn.has(conversationId)) return;
+    if (!this.socket.connected) return;
+    if (this.inFlight.has(conversationId) || this.retryTimers.has(conversationId)) return;
     const next = this.state.pending.find(
       (item) => item.conversationId === conversationId && item.status === 'sending',
     );
     if (!next) return;
-    this.sendingIn.add(conversationId);
-    const round = this.connectionRound;
+    const attempt = ++this.attempts;
+    this.inFlight.set(conversationId, { clientMsgId: next.clientMsgId, attempt });
     void this.request(ClientEvent.MessageSend, {
       conversationId,
       clientMsgId: next.clientMsgId,
       body: next.body,
-    }).then((response) => {
-      // A reconnect in between started a new round; this answer belongs to the old one.
-      if (round !== this.connectionRound) return;
-      this.sendingIn.delete(conversationId);
-      if (response.ok) {
-        this.receiveMessage(response.message);
-      } else if (!RETRYABLE.has(response.code)) {
-        this.patchPending(next.clientMsgId, { status: 'failed', error: response.message });
-      } else {
-        // Keep it queued; try again shortly (or on reconnect, whichever comes first).
-        const delay =
-          'retryAfterMs' in response && response.retryAfterMs ? response.retryAfterMs : 2_000;
-        setTimeout(() => this.pump(conversationId), delay);
-        return;
-      }
+    }).then((response) => this.onSendResult(next, attempt, response));
+  }
+
+  private onSendResult(
+    sent: PendingMessage,
+    attempt: number,
+    response: RequestResult<typeof ClientEvent.MessageSend>,
+  ): void {
+    const { conversationId, clientMsgId } = sent;
+    const isCurrent = this.inFlight.get(conversationId)?.attempt === attempt;
+    if (isCurrent) this.inFlight.delete(conversationId);
+    if (response.ok) {
+      // Even a late answer to an earlier attempt settles the message: it is stored.
+      this.retryCounts.delete(clientMsgId);
+      this.onAcknowledged?.(response.message);
+      this.receiveMessage(response.message);
       this.pump(conversationId);
-    });
+      return;
+    }
+    if (!isCurrent) return;
+    const pending = this.state.pending.find((item) => item.clientMsgId === clientMsgId);
+    if (!pending) return;
+    if (!RETRYABLE.has(response.code)) {
+      this.savePending({ ...pending, status: 'failed', error: response.message });
+      this.pump(conversationId);
+      return;
+    }
+    const retries = (this.retryCounts.get(clientMsgId) ?? 0) + 1;
+    this.retryCounts.set(clientMsgId, retries);
+    const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (retries - 1));
+    const delay =
+      'retryAfterMs' in response && response.retryAfterMs
+        ? response.retryAfterMs
+        : backoff * (0.5 + Math.random());
+    this.retryTimers.set(
+      conversationId,
+      setTimeout(() => {
+        this.retryTimers.delete(conversationId);
+        this.pump(conversationId);
+      }, delay),
+    );
+  }
+
+  private savePending(message: PendingMessage): void {
+    this.update((state) => ({
+      ...state,
+      pending: state.pending.map((item) =>
+        item.clientMsgId === message.clientMsgId ? message : item,
+      ),
+    }));
+    void this.store.putPending(message).catch(() => undefined);
+  }
+
+  private removePending(clientMsgId: string): void {
+    if (!this.state.pending.some((item) => item.clientMsgId === clientMsgId)) return;
+    this.update((state) => ({
+      ...state,
+      pending: state.pending.filter((item) => item.clientMsgId !== clientMsgId),
+    }));
+    void this.store.deletePending(clientMsgId).catch(() => undefined);
   }
 
   // ---- plumbing ------------------------------------------------------------------------
@@ -367,22 +616,32 @@ export class ChatClient {
     });
   }
 
-  private thread(conversationId: string): Thread {
-    return this.state.threads[conversationId] ?? EMPTY_THREAD;
+  private summary(conversationId: string): ConversationSummary | undefined {
+    return this.state.conversations.find((item) => item.id === conversationId);
   }
 
-  private patchThread(conversationId: string, patch: Partial<Thread>): void {
+  private applyToSummary(message: Message): void {
     this.update((state) => ({
       ...state,
-      threads: { ...state.threads, [conversationId]: { ...this.thread(conversationId), ...patch } },
+      conversations: sortConversations(
+        state.conversations.map((item) =>
+          item.id === message.conversationId
+            ? applyMessageToSummary(item, message, state.me.id)
+            : item,
+        ),
+      ),
     }));
   }
 
-  private patchPending(clientMsgId: string, patch: Partial<PendingMessage>): void {
+  private upsertSummary(summary: ConversationSummary): void {
     this.update((state) => ({
       ...state,
-      pending: state.pending.map((item) =>
-        item.clientMsgId === clientMsgId ? { ...item, ...patch } : item,
+      conversations: replaceConversation(
+        state.conversations,
+        mergeSummary(
+          summary,
+          state.conversations.find((item) => item.id === summary.id),
+        ),
       ),
     }));
   }
@@ -399,10 +658,46 @@ export class ChatClient {
     }));
   }
 
+  private patchThread(conversationId: string, change: (thread: Thread) => Thread): void {
+    this.update((state) => {
+      const thread = state.threads[conversationId];
+      if (!thread) return state;
+      const next = change(thread);
+      return next === thread
+        ? state
+        : { ...state, threads: { ...state.threads, [conversationId]: next } };
+    });
+  }
+
+  /** Stores new messages with the thread's cursor, in order per conversation. */
+  private persistThread(conversationId: string, messages: Message[]): void {
+    const thread = this.state.threads[conversationId];
+    if (!thread) return;
+    const cursor = { conversationId, oldestSeq: thread.oldestSeq, syncedSeq: thread.syncedSeq };
+    const previous = this.writes.get(conversationId) ?? Promise.resolve();
+    const write = previous
+      .then(() => this.store.saveThread(cursor, messages))
+      .catch(() => undefined);
+    this.writes.set(conversationId, write);
+    void write.then(() => {
+      if (this.writes.get(conversationId) === write) this.writes.delete(conversationId);
+    });
+  }
+
   private update(change: (state: ChatState) => ChatState): void {
     const next = change(this.state);
     if (next === this.state) return;
+    const listChanged = next.conversations !== this.state.conversations;
     this.state = next;
+    if (listChanged) this.persistListSoon();
     for (const listener of this.listeners) listener();
+  }
+
+  private persistListSoon(): void {
+    if (this.listWrite) return;
+    this.listWrite = setTimeout(() => {
+      this.listWrite = undefined;
+      void this.store.saveConversations(this.state.conversations).catch(() => undefined);
+    }, 300);
   }
 }

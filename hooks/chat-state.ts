@@ -1,5 +1,5 @@
 // The browser's chat state and the pure functions that update it. No I/O here, so every rule
-// (dedupe by id, order by seq, unread counts) can be unit-tested.
+// (dedupe by id, order by seq, cursors, unread counts, ticks) can be unit-tested.
 
 import {
   PREVIEW_MAX_CODE_POINTS,
@@ -7,29 +7,35 @@ import {
   type ClientLimits,
   type ConversationSummary,
   type Message,
+  type ReceiptUpdate,
   type UserSummary,
 } from '../protocol';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
 
-/** A message this device composed that the server has not acknowledged yet. */
+/** A message this device composed that the server has not acknowledged yet: the outbox. */
 export interface PendingMessage {
   clientMsgId: string;
   conversationId: string;
   body: string;
   createdAt: string;
-  /** 'sending': queued or in flight, retried automatically. 'failed': refused by the server. */
+  /** Breaks ties between messages composed in the same millisecond. */
+  order: number;
+  /** 'sending': queued or in flight, retried until acknowledged. 'failed': refused for good. */
   status: 'sending' | 'failed';
   error?: string;
 }
 
+/**
+ * What the device holds of one conversation. Every message from oldestSeq through syncedSeq
+ * is held (syncedSeq is the device's cursor); `messages` may also hold a few beyond a gap,
+ * received live before the gap was filled. oldestSeq > syncedSeq means the range is empty.
+ */
 export interface Thread {
-  /** Acknowledged messages: unique by id, ascending by seq. */
   messages: Message[];
-  hasMoreBefore: boolean;
+  oldestSeq: number;
+  syncedSeq: number;
   isLoadingOlder: boolean;
-  /** The newest page has been fetched at least once. */
-  isLoaded: boolean;
 }
 
 export interface ChatState {
@@ -39,6 +45,7 @@ export interface ChatState {
   /** Most recent activity first. */
   conversations: ConversationSummary[];
   isListLoaded: boolean;
+  /** Conversations the device holds messages of, by id. */
   threads: Record<string, Thread>;
   /** The outbox, in the order the messages were composed. */
   pending: PendingMessage[];
@@ -47,12 +54,17 @@ export interface ChatState {
   isSessionEnded: boolean;
 }
 
+/** A conversation followed from its very beginning that has no messages yet. */
 export const EMPTY_THREAD: Thread = {
   messages: [],
-  hasMoreBefore: false,
+  oldestSeq: 1,
+  syncedSeq: 0,
   isLoadingOlder: false,
-  isLoaded: false,
 };
+
+export function hasMoreBefore(thread: Thread): boolean {
+  return thread.oldestSeq > 1;
+}
 
 /** Merges messages into a sorted list: de-duplicated by id, ordered by seq, never by clock. */
 export function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
@@ -68,6 +80,39 @@ export function mergeMessages(existing: Message[], incoming: Message[]): Message
   return [...byId.values()].sort((a, b) => a.seq - b.seq);
 }
 
+/** The thread after messages that continue it forward: sync pages and live messages. */
+export function addForward(thread: Thread, incoming: Message[]): Thread {
+  const messages = mergeMessages(thread.messages, incoming);
+  if (messages === thread.messages) return thread;
+  let syncedSeq = thread.syncedSeq;
+  const held = new Set(messages.map((message) => message.seq));
+  while (held.has(syncedSeq + 1)) syncedSeq++;
+  return { ...thread, messages, syncedSeq };
+}
+
+/** The thread of a conversation first seen now, from its newest page. */
+export function threadFromNewestPage(page: { messages: Message[]; hasMore: boolean }): Thread {
+  const first = page.messages[0];
+  const last = page.messages.at(-1);
+  return {
+    messages: page.messages,
+    oldestSeq: first && page.hasMore ? first.seq : 1,
+    syncedSeq: last?.seq ?? 0,
+    isLoadingOlder: false,
+  };
+}
+
+/** The thread after a page of older messages, fetched from below oldestSeq. */
+export function addOlder(thread: Thread, page: { messages: Message[]; hasMore: boolean }): Thread {
+  const first = page.messages[0];
+  return {
+    ...thread,
+    messages: mergeMessages(thread.messages, page.messages),
+    oldestSeq: first && page.hasMore ? Math.min(thread.oldestSeq, first.seq) : 1,
+    isLoadingOlder: false,
+  };
+}
+
 /** Most recent activity first. Returns `list` itself when it is already in order. */
 export function sortConversations(list: ConversationSummary[]): ConversationSummary[] {
   const sorted = [...list].sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt));
@@ -81,13 +126,16 @@ export function applyMessageToSummary(
   meId: string,
 ): ConversationSummary {
   if (message.seq <= summary.lastSeq && summary.lastMessage) return summary;
-  const readSeq =
-    message.senderId === meId ? Math.max(summary.readSeq, message.seq) : summary.readSeq;
+  const isMine = message.senderId === meId;
+  // The server moves a sender's own markers to each message they send.
+  const readSeq = isMine ? Math.max(summary.readSeq, message.seq) : summary.readSeq;
+  const deliveredSeq = isMine ? Math.max(summary.deliveredSeq, message.seq) : summary.deliveredSeq;
   const lastSeq = Math.max(summary.lastSeq, message.seq);
   return {
     ...summary,
     lastSeq,
     readSeq,
+    deliveredSeq,
     unreadCount: Math.max(0, lastSeq - readSeq),
     lastActivityAt: message.createdAt,
     lastMessage: {
@@ -106,7 +154,69 @@ export function applyReadToSummary(
   readSeq: number,
 ): ConversationSummary {
   if (readSeq <= summary.readSeq) return summary;
-  return { ...summary, readSeq, unreadCount: Math.max(0, summary.lastSeq - readSeq) };
+  return {
+    ...summary,
+    readSeq,
+    deliveredSeq: Math.max(summary.deliveredSeq, readSeq),
+    unreadCount: Math.max(0, summary.lastSeq - readSeq),
+  };
+}
+
+/** The summary after a receipt: the viewer's own markers, and the conversation-wide ones. */
+export function applyReceiptToSummary(
+  summary: ConversationSummary,
+  receipt: ReceiptUpdate,
+  meId: string,
+): ConversationSummary {
+  const own =
+    receipt.userId === meId
+      ? applyReadToSummary(
+          { ...summary, deliveredSeq: Math.max(summary.deliveredSeq, receipt.deliveredSeq) },
+          receipt.readSeq,
+        )
+      : summary;
+  return {
+    ...own,
+    // Markers only move forward; receipts may arrive out of order.
+    deliveredToAllSeq: Math.max(own.deliveredToAllSeq, receipt.deliveredToAllSeq),
+    readByAllSeq: Math.max(own.readByAllSeq, receipt.readByAllSeq),
+  };
+}
+
+export type MessageStatus = 'sending' | 'failed' | 'sent' | 'delivered' | 'read';
+
+/** Ticks of one of the viewer's own stored messages. */
+export function statusOf(
+  message: Message,
+  summary: ConversationSummary | undefined,
+): MessageStatus {
+  if (summary && message.seq <= summary.readByAllSeq) return 'read';
+  if (summary && message.seq <= summary.deliveredToAllSeq) return 'delivered';
+  return 'sent';
+}
+
+/**
+ * A summary from the server combined with what the device learned meanwhile: a list fetched
+ * before a live message arrived must not turn the clock back. Every field only moves forward.
+ */
+export function mergeSummary(
+  fresh: ConversationSummary,
+  local: ConversationSummary | undefined,
+): ConversationSummary {
+  if (!local) return fresh;
+  const newest = local.lastSeq > fresh.lastSeq ? local : fresh;
+  const readSeq = Math.max(fresh.readSeq, local.readSeq);
+  return {
+    ...fresh,
+    lastSeq: newest.lastSeq,
+    lastMessage: newest.lastMessage,
+    lastActivityAt: newest.lastActivityAt,
+    readSeq,
+    deliveredSeq: Math.max(fresh.deliveredSeq, local.deliveredSeq),
+    unreadCount: Math.max(0, newest.lastSeq - readSeq),
+    deliveredToAllSeq: Math.max(fresh.deliveredToAllSeq, local.deliveredToAllSeq),
+    readByAllSeq: Math.max(fresh.readByAllSeq, local.readByAllSeq),
+  };
 }
 
 export function replaceConversation(

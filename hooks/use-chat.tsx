@@ -12,13 +12,24 @@ import {
 import type { UserSummary } from '../protocol';
 import { ChatClient } from './chat-client';
 import type { ChatState } from './chat-state';
+import { MemoryDeviceStore } from './device-store';
+import { IndexedDbDeviceStore } from './indexeddb-store';
 
 const ChatContext = createContext<ChatClient | null>(null);
 
 export function ChatProvider({ me, children }: { me: UserSummary; children: ReactNode }) {
-  const [client] = useState(() => new ChatClient(me));
+  const [client] = useState(
+    () =>
+      new ChatClient(me, {
+        // Without IndexedDB (some private modes) the device keeps nothing across reloads.
+        store:
+          typeof indexedDB === 'undefined'
+            ? new MemoryDeviceStore()
+            : new IndexedDbDeviceStore(me.id),
+      }),
+  );
   useEffect(() => {
-    client.start();
+    void client.start();
     const onVisible = () => client.markActiveRead();
     document.addEventListener('visibilitychange', onVisible);
     window.addEventListener('focus', onVisible);

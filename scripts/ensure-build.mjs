@@ -1,19 +1,20 @@
-// Builds the Next.js app when there is no build yet or a source file changed since the last
-// one, so that `npm start` works straight after `npm install`.
+// Builds the app (Next.js, then the service worker) when there is no build yet or a source
+// file changed since the last one, so that `npm start` works straight after `npm install`.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const marker = join(root, '.next', 'BUILD_ID');
+const BUILD_ID = join(root, '.next', 'BUILD_ID');
+const SERVICE_WORKER = join(root, 'public', 'sw.js');
 const SOURCES = [
   'app',
   'components',
   'hooks',
   'protocol',
-  'public',
   'next.config.js',
+  'serwist.config.js',
   'package-lock.json',
   'tsconfig.json',
 ];
@@ -27,14 +28,15 @@ function newestMtime(path) {
   return newest;
 }
 
-const builtAt = existsSync(marker) ? statSync(marker).mtimeMs : 0;
+// Both outputs must exist: a build interrupted between the two steps left no worker.
+const builtAt = existsSync(BUILD_ID) && existsSync(SERVICE_WORKER) ? statSync(BUILD_ID).mtimeMs : 0;
 const changedAt = Math.max(...SOURCES.map((source) => newestMtime(join(root, source))));
 
 if (builtAt > changedAt) process.exit(0);
 console.log(
   builtAt ? 'Sources changed since the last build: rebuilding.' : 'No build yet: building.',
 );
-const result = spawnSync('npx', ['next', 'build'], {
+const result = spawnSync('npm', ['run', 'build'], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },

@@ -1,10 +1,13 @@
+import { Suspense } from 'react';
+import { ChatApp } from '../../components/chat-app';
+
 export const metadata = { title: 'Chats · Parley' };
 
+/** Static: the same shell for every user and conversation, served offline by the worker. */
 export default function ChatsPage() {
   return (
-    <section className="pane__empty">
-      <h2>Parley</h2>
-      <p>Pick a conversation, or start one with a username.</p>
-    </section>
+    <Suspense fallback={<p className="app-status">Opening Parley…</p>}>
+      <ChatApp />
+    </Suspense>
   );
 }

@@ -1,11 +1,8 @@
-import { redirect } from 'next/navigation';
 import { AuthForm } from '../../components/auth-form';
-import { getSignedInUser } from '../session';
 
-export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Sign up · Parley' };
 
-export default async function SignUpPage() {
-  if (await getSignedInUser()) redirect('/chats');
+/** Static, so that the service worker can show it offline too. */
+export default function Page() {
   return <AuthForm mode="sign-up" />;
 }

@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addForward,
+  addOlder,
   applyMessageToSummary,
   applyReadToSummary,
+  applyReceiptToSummary,
+  EMPTY_THREAD,
+  hasMoreBefore,
   mergeMessages,
+  mergeSummary,
   sortConversations,
+  statusOf,
+  threadFromNewestPage,
 } from '../../hooks/chat-state';
+import { mergeCursors } from '../../hooks/device-store';
 import type { ConversationSummary, Message } from '../../protocol';
 
 const message = (seq: number, senderId = 'bob', id = seq * 10): Message => ({
@@ -94,5 +103,102 @@ describe('sortConversations', () => {
     expect(sortConversations([older, newer]).map((item) => item.id)).toEqual(['b', 'a']);
     const sorted = [newer, older];
     expect(sortConversations(sorted)).toBe(sorted);
+  });
+});
+
+describe('thread cursors', () => {
+  it('advance only over messages held without a gap', () => {
+    const thread = addForward(EMPTY_THREAD, [message(1), message(2), message(4)]);
+    expect(thread).toMatchObject({ oldestSeq: 1, syncedSeq: 2 });
+    expect(thread.messages.map((item) => item.seq)).toEqual([1, 2, 4]);
+    // The gap fills: the cursor jumps over everything now held.
+    expect(addForward(thread, [message(3)])).toMatchObject({ syncedSeq: 4 });
+  });
+
+  it('start from the newest page of a conversation first seen, and page back to the beginning', () => {
+    const newest = threadFromNewestPage({ messages: [message(71), message(72)], hasMore: true });
+    expect(newest).toMatchObject({ oldestSeq: 71, syncedSeq: 72 });
+    expect(hasMoreBefore(newest)).toBe(true);
+    const older = addOlder(newest, { messages: [message(69), message(70)], hasMore: true });
+    expect(older).toMatchObject({ oldestSeq: 69, syncedSeq: 72 });
+    const all = addOlder(older, { messages: [message(1)], hasMore: false });
+    expect(all.oldestSeq).toBe(1);
+    expect(hasMoreBefore(all)).toBe(false);
+  });
+
+  it('treat an empty conversation as held from its beginning', () => {
+    const empty = threadFromNewestPage({ messages: [], hasMore: false });
+    expect(empty).toMatchObject({ oldestSeq: 1, syncedSeq: 0 });
+    expect(addForward(empty, [message(1)])).toMatchObject({ oldestSeq: 1, syncedSeq: 1 });
+  });
+
+  it('join when two tabs store ranges that touch, and never claim what nobody fetched', () => {
+    const cursor = (oldestSeq: number, syncedSeq: number) => ({
+      conversationId: 'c1',
+      oldestSeq,
+      syncedSeq,
+    });
+    expect(mergeCursors(cursor(1, 10), cursor(8, 15))).toEqual(cursor(1, 15));
+    expect(mergeCursors(cursor(1, 10), cursor(11, 12))).toEqual(cursor(1, 12));
+    expect(mergeCursors(cursor(1, 3), cursor(8, 12))).toEqual(cursor(8, 12));
+    expect(mergeCursors(cursor(8, 12), cursor(1, 3))).toEqual(cursor(8, 12));
+    expect(mergeCursors(undefined, cursor(1, 0))).toEqual(cursor(1, 0));
+  });
+});
+
+describe('receipts and ticks', () => {
+  it('show sent, then delivered, then read for the viewer’s own messages', () => {
+    const mine = message(3, 'alice');
+    expect(statusOf(mine, summary({ deliveredToAllSeq: 2, readByAllSeq: 1 }))).toBe('sent');
+    expect(statusOf(mine, summary({ deliveredToAllSeq: 3, readByAllSeq: 1 }))).toBe('delivered');
+    expect(statusOf(mine, summary({ deliveredToAllSeq: 5, readByAllSeq: 3 }))).toBe('read');
+  });
+
+  it('move the viewer’s own markers only for the viewer’s receipts, and never back', () => {
+    const base = summary({ lastSeq: 5, unreadCount: 5 });
+    const others = applyReceiptToSummary(
+      base,
+      {
+        conversationId: 'c1',
+        userId: 'bob',
+        deliveredSeq: 5,
+        readSeq: 4,
+        deliveredToAllSeq: 5,
+        readByAllSeq: 4,
+      },
+      'alice',
+    );
+    expect(others).toMatchObject({
+      readSeq: 0,
+      unreadCount: 5,
+      deliveredToAllSeq: 5,
+      readByAllSeq: 4,
+    });
+    const mine = applyReceiptToSummary(
+      others,
+      {
+        conversationId: 'c1',
+        userId: 'alice',
+        deliveredSeq: 5,
+        readSeq: 5,
+        deliveredToAllSeq: 3,
+        readByAllSeq: 2,
+      },
+      'alice',
+    );
+    expect(mine).toMatchObject({
+      readSeq: 5,
+      unreadCount: 0,
+      deliveredToAllSeq: 5,
+      readByAllSeq: 4,
+    });
+  });
+
+  it('merge a server summary fetched before a live message without turning the clock back', () => {
+    const local = applyMessageToSummary(summary({ lastSeq: 4 }), message(5), 'alice');
+    const stale = summary({ lastSeq: 4, unreadCount: 4, deliveredToAllSeq: 3 });
+    const merged = mergeSummary(stale, local);
+    expect(merged).toMatchObject({ lastSeq: 5, unreadCount: 5, deliveredToAllSeq: 3 });
+    expect(merged.lastMessage?.seq).toBe(5);
   });
 });

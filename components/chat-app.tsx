@@ -1,0 +1,29 @@
+'use client';
+// The signed-in app: the conversation list and, when `?c=<id>` names one, a conversation.
+// One static page for every conversation, so that the service worker can open it offline.
+
+import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
+import { ChatProvider } from '../hooks/use-chat';
+import { useSignedInUser } from '../hooks/use-signed-in-user';
+import { ChatShell } from './chat-shell';
+
+export function ChatApp() {
+  const signedIn = useSignedInUser();
+  const conversationId = useSearchParams().get('c');
+
+  if (signedIn.status === 'checking') return <p className="app-status">Opening Parley…</p>;
+  if (signedIn.status === 'unreachable') {
+    return (
+      <main className="app-status">
+        <p>You are offline, and this device has not been signed in yet.</p>
+        <Link href="/sign-in">Sign in when you are back online</Link>
+      </main>
+    );
+  }
+  return (
+    <ChatProvider key={signedIn.user.id} me={signedIn.user}>
+      <ChatShell conversationId={conversationId} />
+    </ChatProvider>
+  );
+}

@@ -1,0 +1,139 @@
+import type { Page } from '@playwright/test';
+import {
+  bodies,
+  expect,
+  messages,
+  sendMessage,
+  signInOnNewDevice,
+  startChat,
+  test,
+} from './fixtures';
+
+const connection = (page: Page) => page.getByTestId('connection');
+const lastStatus = (page: Page) => messages(page).last().getByTestId('message-status');
+
+test('bob sees all 20 messages sent while he was offline, once each and in order', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await startChat(alice.page, bob.username);
+  await sendMessage(alice.page, 'hello');
+  await startChat(bob.page, alice.username);
+  await expect(bodies(bob.page)).toHaveText(['hello']);
+
+  await bob.context.setOffline(true);
+  await expect(connection(bob.page)).toHaveAttribute('data-state', 'offline');
+  const texts = Array.from({ length: 20 }, (_, index) => `message ${index + 1}`);
+  for (const text of texts) await sendMessage(alice.page, text);
+  await expect(messages(alice.page).last()).toContainText('message 20');
+  await expect(lastStatus(alice.page)).toHaveAttribute('aria-label', 'Sent');
+  await expect(messages(bob.page)).toHaveCount(1);
+
+  await bob.context.setOffline(false);
+  await expect(connection(bob.page)).toHaveAttribute('data-state', 'online');
+  const expected = ['hello', ...texts];
+  await expect(bodies(bob.page)).toHaveText(expected);
+  // Still exactly once each, after everything has settled.
+  await expect(lastStatus(alice.page)).toHaveAttribute('aria-label', 'Read');
+  await expect(bodies(bob.page)).toHaveText(expected);
+});
+
+test('alice’s ticks go from one to two to blue as bob comes online and opens the chat', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await bob.context.setOffline(true);
+  await expect(connection(bob.page)).toHaveAttribute('data-state', 'offline');
+
+  await startChat(alice.page, bob.username);
+  await sendMessage(alice.page, 'are you there?');
+  await expect(lastStatus(alice.page)).toHaveAttribute('aria-label', 'Sent');
+  await expect(lastStatus(alice.page)).toHaveText('✓');
+
+  // Bob's device comes back and receives the message without opening the chat: two ticks.
+  await bob.context.setOffline(false);
+  const item = bob.page.getByTestId('conversation-item').filter({ hasText: alice.username });
+  await expect(item.getByTestId('unread-count')).toHaveText('1');
+  await expect(lastStatus(alice.page)).toHaveAttribute('aria-label', 'Delivered');
+  await expect(lastStatus(alice.page)).toHaveText('✓✓');
+
+  // Bob opens the chat: blue ticks.
+  await item.click();
+  await expect(bodies(bob.page)).toHaveText(['are you there?']);
+  await expect(lastStatus(alice.page)).toHaveAttribute('aria-label', 'Read');
+  await expect(lastStatus(alice.page)).toHaveClass(/tick--read/);
+});
+
+test('messages composed offline survive a reload and arrive once, in order, when back online', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await startChat(alice.page, bob.username);
+  await sendMessage(alice.page, 'before the network went');
+  await startChat(bob.page, alice.username);
+  await expect(messages(bob.page)).toHaveCount(1);
+  // The service worker must control the page before the network goes, to open it offline.
+  await alice.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+  await alice.context.setOffline(true);
+  await expect(connection(alice.page)).toHaveAttribute('data-state', 'offline');
+  const texts = ['one', 'two', 'three', 'four', 'five'].map((word) => `queued ${word}`);
+  for (const text of texts) await sendMessage(alice.page, text);
+  const queued = messages(alice.page).filter({ hasText: 'queued' });
+  await expect(queued).toHaveCount(5);
+  for (const status of await queued.getByTestId('message-status').all()) {
+    await expect(status).toHaveAttribute('aria-label', 'Not sent yet');
+  }
+
+  await alice.page.reload();
+  const expected = ['before the network went', ...texts];
+  await expect(bodies(alice.page)).toHaveText(expected);
+  await expect(queued.getByTestId('message-status')).toHaveText(Array(5).fill('🕓'));
+  await expect(connection(alice.page)).toHaveAttribute('data-state', 'offline');
+  await expect(messages(bob.page)).toHaveCount(1);
+
+  await alice.context.setOffline(false);
+  await expect(bodies(bob.page)).toHaveText(expected);
+  await expect(bodies(alice.page)).toHaveText(expected);
+  await expect(lastStatus(alice.page)).toHaveAttribute('aria-label', 'Read');
+  await expect(bodies(bob.page)).toHaveText(expected);
+});
+
+test('one person on two devices sees the same messages and the same unread counts', async ({
+  actor,
+  browser,
+  server,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  const bobPhone = await signInOnNewDevice(browser, server.url, bob.username);
+  try {
+    await startChat(alice.page, bob.username);
+    await sendMessage(alice.page, 'first');
+    await sendMessage(alice.page, 'second');
+    for (const page of [bob.page, bobPhone.page]) {
+      const item = page.getByTestId('conversation-item').filter({ hasText: alice.username });
+      await expect(item.getByTestId('unread-count')).toHaveText('2');
+    }
+
+    // Reading on the laptop clears the count on the phone.
+    await bob.page.getByTestId('conversation-item').filter({ hasText: alice.username }).click();
+    await expect(bodies(bob.page)).toHaveText(['first', 'second']);
+    await expect(bobPhone.page.getByTestId('unread-count')).toHaveCount(0);
+
+    // What bob sends from the laptop is on the phone too, as his own message.
+    await sendMessage(bob.page, 'from my laptop');
+    await bobPhone.page
+      .getByTestId('conversation-item')
+      .filter({ hasText: alice.username })
+      .click();
+    await expect(bodies(bobPhone.page)).toHaveText(['first', 'second', 'from my laptop']);
+    await expect(messages(bobPhone.page).last()).toHaveClass(/bubble--mine/);
+    await expect(bodies(alice.page)).toHaveText(['first', 'second', 'from my laptop']);
+  } finally {
+    await bobPhone.context.close();
+  }
+});

@@ -1,0 +1,116 @@
+// What a device keeps between page loads: its conversation list, the messages it holds with
+// its cursor per conversation, and the outbox of messages not yet acknowledged. Browsers use
+// IndexedDB (hooks/indexeddb-store.ts); tests and browsers without IndexedDB use memory.
+
+import type { ConversationSummary, Message } from '../protocol';
+import type { PendingMessage } from './chat-state';
+
+/** The cursor of one conversation: the device holds every message from oldestSeq to syncedSeq. */
+export interface ThreadCursor {
+  conversationId: string;
+  oldestSeq: number;
+  syncedSeq: number;
+}
+
+export interface StoredThread extends ThreadCursor {
+  messages: Message[];
+}
+
+export interface DeviceSnapshot {
+  conversations: ConversationSummary[];
+  threads: StoredThread[];
+  /** Oldest first. */
+  outbox: PendingMessage[];
+}
+
+export interface DeviceStore {
+  load(): Promise<DeviceSnapshot>;
+  saveConversations(conversations: ConversationSummary[]): Promise<void>;
+  /** Adds messages (by id) and records the cursor, in one step. */
+  saveThread(cursor: ThreadCursor, messages: Message[]): Promise<void>;
+  /** The outbox alone, oldest first (other tabs may have added to it). */
+  loadOutbox(): Promise<PendingMessage[]>;
+  putPending(message: PendingMessage): Promise<void>;
+  deletePending(clientMsgId: string): Promise<void>;
+  /** Forgets everything: on sign-out, nothing of this account stays on the device. */
+  clear(): Promise<void>;
+}
+
+export class MemoryDeviceStore implements DeviceStore {
+  private conversations: ConversationSummary[] = [];
+  private readonly threads = new Map<
+    string,
+    { cursor: ThreadCursor; messages: Map<number, Message> }
+  >();
+  private readonly outbox = new Map<string, PendingMessage>();
+
+  async load(): Promise<DeviceSnapshot> {
+    return {
+      conversations: [...this.conversations],
+      threads: [...this.threads.values()].map(({ cursor, messages }) => ({
+        ...cursor,
+        messages: [...messages.values()].sort((a, b) => a.seq - b.seq),
+      })),
+      outbox: [...this.outbox.values()].sort(compareOutbox),
+    };
+  }
+
+  async saveConversations(conversations: ConversationSummary[]): Promise<void> {
+    this.conversations = [...conversations];
+  }
+
+  async saveThread(cursor: ThreadCursor, messages: Message[]): Promise<void> {
+    const thread = this.threads.get(cursor.conversationId) ?? { cursor, messages: new Map() };
+    thread.cursor = mergeCursors(thread.cursor, cursor);
+    for (const message of messages) thread.messages.set(message.id, message);
+    this.threads.set(cursor.conversationId, thread);
+  }
+
+  async loadOutbox(): Promise<PendingMessage[]> {
+    return [...this.outbox.values()].sort(compareOutbox);
+  }
+
+  async putPending(message: PendingMessage): Promise<void> {
+    this.outbox.set(message.clientMsgId, message);
+  }
+
+  async deletePending(clientMsgId: string): Promise<void> {
+    this.outbox.delete(clientMsgId);
+  }
+
+  async clear(): Promise<void> {
+    this.conversations = [];
+    this.threads.clear();
+    this.outbox.clear();
+  }
+}
+
+/**
+ * Tabs of one browser share the store, so two cursors of one conversation meet here. Ranges
+ * that touch or overlap join; otherwise the newer range wins, since a cursor must never claim
+ * messages that nobody fetched.
+ */
+export function mergeCursors(stored: ThreadCursor | undefined, next: ThreadCursor): ThreadCursor {
+  if (!stored || isEmptyRange(stored)) return next;
+  if (isEmptyRange(next)) return stored;
+  const touches = next.oldestSeq <= stored.syncedSeq + 1 && stored.oldestSeq <= next.syncedSeq + 1;
+  if (!touches) return next.syncedSeq >= stored.syncedSeq ? next : stored;
+  return {
+    conversationId: next.conversationId,
+    oldestSeq: Math.min(stored.oldestSeq, next.oldestSeq),
+    syncedSeq: Math.max(stored.syncedSeq, next.syncedSeq),
+  };
+}
+
+function isEmptyRange(cursor: ThreadCursor): boolean {
+  return cursor.oldestSeq > cursor.syncedSeq;
+}
+
+/** Outbox order: when the messages were composed. */
+export function compareOutbox(a: PendingMessage, b: PendingMessage): number {
+  return (
+    a.createdAt.localeCompare(b.createdAt) ||
+    a.order - b.order ||
+    a.clientMsgId.localeCompare(b.clientMsgId)
+  );
+}

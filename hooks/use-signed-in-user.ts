@@ -1,0 +1,56 @@
+'use client';
+// Who is signed in: the user cached on the device at once (so that the app opens offline),
+// confirmed by the server as soon as it answers. A session the server rejects sends the person
+// to the sign-in page.
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { UserSummary } from '../protocol';
+import { cacheUser, forgetCachedUser, parseCachedUser, readCachedUserRaw } from './session-cache';
+
+export type SignedInUser =
+  | { status: 'checking' }
+  | { status: 'signed-in'; user: UserSummary }
+  /** No network and nothing cached: this device has never been signed in. */
+  | { status: 'unreachable' };
+
+const subscribeToStorage = (onChange: () => void) => {
+  window.addEventListener('storage', onChange);
+  return () => window.removeEventListener('storage', onChange);
+};
+
+export function useSignedInUser(): SignedInUser {
+  const router = useRouter();
+  // The server render (and the prerendered shell) knows nobody; the browser knows the cache.
+  const raw = useSyncExternalStore(subscribeToStorage, readCachedUserRaw, () => null);
+  const cached = useMemo(() => parseCachedUser(raw), [raw]);
+  const [verified, setVerified] = useState<UserSummary | null>(null);
+  const [isUnreachable, setIsUnreachable] = useState(false);
+
+  useEffect(() => {
+    let isCurrent = true;
+    fetch('/api/auth/session', { cache: 'no-store' })
+      .then(async (response) => {
+        if (!isCurrent) return;
+        if (response.status === 401) {
+          forgetCachedUser();
+          router.replace('/sign-in');
+          return;
+        }
+        const body = (await response.json()) as { ok: boolean; user?: UserSummary };
+        if (!body.ok || !body.user) throw new Error('unexpected session response');
+        cacheUser(body.user);
+        setVerified(body.user);
+      })
+      .catch(() => {
+        if (isCurrent) setIsUnreachable(true);
+      });
+    return () => {
+      isCurrent = false;
+    };
+  }, [router]);
+
+  const user = verified ?? cached;
+  if (user) return { status: 'signed-in', user };
+  return isUnreachable ? { status: 'unreachable' } : { status: 'checking' };
+}
