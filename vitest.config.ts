@@ -1,4 +1,4 @@
-// Unit tests, and the integration suite twice: on PGlite and on PostgreSQL.
+// Unit tests, the integration suite twice (on PGlite and on PostgreSQL), and the fault suite.
 // Playwright specs in e2e/ are run by `playwright test`, never by Vitest.
 
 import { defineConfig } from 'vitest/config';
@@ -16,6 +16,16 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { test: { name: 'pglite', ...integration, env: { PARLEY_TEST_DB: 'pglite' } } },
       { test: { name: 'postgres', ...integration, env: { PARLEY_TEST_DB: 'postgres' } } },
+      {
+        // Delivery under faults: its own PostgreSQL cluster, server crashes, dropped sockets.
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,135 @@
+// Compares what the clients sent and were acked, what every device holds and what the database
+// holds, and lists every way in which the delivery guarantee was broken.
+
+export interface StoredRow {
+  id: number;
+  conversationId: string;
+  seq: number;
+  senderId: string;
+  clientMsgId: string;
+  body: string;
+}
+
+export interface ComposedMessage {
+  clientMsgId: string;
+  conversationId: string;
+  senderId: string;
+  body: string;
+}
+
+export interface AckedMessage {
+  clientMsgId: string;
+  id: number;
+  seq: number;
+  conversationId: string;
+}
+
+export interface DeviceHoldings {
+  name: string;
+  /** The conversations of the device's user. */
+  conversationIds: string[];
+  /** What the device holds, per conversation, in the order it shows them. */
+  held: Record<string, { id: number; seq: number; clientMsgId: string }[]>;
+  /** Messages still in the device's outbox. */
+  pendingCount: number;
+}
+
+export interface DeliveryRecord {
+  database: StoredRow[];
+  composed: ComposedMessage[];
+  acked: AckedMessage[];
+  devices: DeviceHoldings[];
+}
+
+export function findViolations(record: DeliveryRecord): string[] {
+  const violations: string[] = [];
+  const rowsByConversation = new Map<string, StoredRow[]>();
+  for (const row of record.database) {
+    const rows = rowsByConversation.get(row.conversationId) ?? [];
+    rows.push(row);
+    rowsByConversation.set(row.conversationId, rows);
+  }
+
+  // The database: per conversation, seq is 1, 2, 3 … with no gap and no repeat.
+  for (const [conversationId, rows] of rowsByConversation) {
+    rows.sort((a, b) => a.seq - b.seq);
+    rows.forEach((row, index) => {
+      if (row.seq !== index + 1) {
+        violations.push(`conversation ${conversationId}: seq ${row.seq} at position ${index + 1}`);
+      }
+    });
+  }
+
+  // Nothing the clients did not send; nothing stored twice.
+  const composed = new Map(record.composed.map((message) => [message.clientMsgId, message]));
+  const stored = new Map<string, StoredRow>();
+  for (const row of record.database) {
+    if (stored.has(row.clientMsgId)) violations.push(`clientMsgId ${row.clientMsgId} stored twice`);
+    stored.set(row.clientMsgId, row);
+    const sent = composed.get(row.clientMsgId);
+    if (!sent) {
+      violations.push(`stored message ${row.id} was never sent by a client`);
+    } else if (
+      sent.body !== row.body ||
+      sent.conversationId !== row.conversationId ||
+      sent.senderId !== row.senderId
+    ) {
+      violations.push(`stored message ${row.id} differs from what was sent`);
+    }
+  }
+
+  // Every ack is a promise: the message is stored, as acked.
+  for (const ack of record.acked) {
+    const row = stored.get(ack.clientMsgId);
+    if (!row) violations.push(`acked message ${ack.clientMsgId} is not stored`);
+    else if (
+      row.id !== ack.id ||
+      row.seq !== ack.seq ||
+      row.conversationId !== ack.conversationId
+    ) {
+      violations.push(
+        `acked message ${ack.clientMsgId} was acked as ${ack.id}/${ack.seq}, stored as ${row.id}/${row.seq}`,
+      );
+    }
+  }
+
+  // Every device of every member holds every message of its conversations, once, in order.
+  for (const device of record.devices) {
+    if (device.pendingCount > 0) {
+      violations.push(`${device.name}: ${device.pendingCount} messages still in the outbox`);
+    }
+    for (const conversationId of Object.keys(device.held)) {
+      if (!device.conversationIds.includes(conversationId)) {
+        violations.push(`${device.name}: holds conversation ${conversationId} of others`);
+      }
+    }
+    for (const conversationId of device.conversationIds) {
+      const expected = rowsByConversation.get(conversationId) ?? [];
+      const held = device.held[conversationId] ?? [];
+      const ids = held.map((message) => message.id);
+      if (new Set(ids).size !== ids.length) {
+        violations.push(`${device.name}: a message of ${conversationId} is shown twice`);
+      }
+      const seqs = held.map((message) => message.seq);
+      if (seqs.some((seq, index) => index > 0 && seq <= seqs[index - 1]!)) {
+        violations.push(`${device.name}: ${conversationId} is not in seq order`);
+      }
+      const missing = expected.filter((row) => !ids.includes(row.id));
+      if (missing.length > 0) {
+        violations.push(
+          `${device.name}: misses ${missing.length} of ${expected.length} messages of ${conversationId} (seq ${missing
+            .map((row) => row.seq)
+            .slice(0, 10)
+            .join(', ')})`,
+        );
+      }
+      const extra = held.filter((message) => !expected.some((row) => row.id === message.id));
+      if (extra.length > 0) {
+        violations.push(
+          `${device.name}: holds ${extra.length} messages of ${conversationId} that are not stored`,
+        );
+      }
+    }
+  }
+  return violations;
+}
