@@ -84,9 +84,13 @@ export function mergeMessages(existing: Message[], incoming: Message[]): Message
 export function addForward(thread: Thread, incoming: Message[]): Thread {
   const messages = mergeMessages(thread.messages, incoming);
   if (messages === thread.messages) return thread;
+  // Only messages beyond the cursor can move it; they sit at the end of the sorted list.
   let syncedSeq = thread.syncedSeq;
-  const held = new Set(messages.map((message) => message.seq));
-  while (held.has(syncedSeq + 1)) syncedSeq++;
+  const ahead = new Set<number>();
+  for (let index = messages.length - 1; index >= 0 && messages[index]!.seq > syncedSeq; index--) {
+    ahead.add(messages[index]!.seq);
+  }
+  while (ahead.has(syncedSeq + 1)) syncedSeq++;
   return { ...thread, messages, syncedSeq };
 }
 

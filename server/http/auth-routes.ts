@@ -1,13 +1,12 @@
 // The REST endpoints for accounts and sessions. Next's route handlers in app/api delegate here
 // (through server/app-context.ts) so that they share this process's single database.
 
-import { SignInRequest, SignUpRequest } from '../../protocol';
+import { ErrorCode, SignInRequest, SignUpRequest, type UserSummary } from '../../protocol';
 import { authenticateToken, revokeSession } from '../auth/sessions';
 import { signIn } from '../auth/sign-in';
 import { signUp } from '../auth/sign-up';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { ErrorCode } from '../../protocol';
 import type { Realtime } from '../realtime/server';
 import { assertSameOrigin, errorResponse, jsonResponse, readJsonBody } from './respond';
 import {
@@ -24,6 +23,20 @@ export interface AuthRoutes {
   signIn: RouteHandler;
   signOut: RouteHandler;
   session: RouteHandler;
+}
+
+/** The answer to a successful sign-up or sign-in: the user, and the new session's cookie. */
+function signedInResponse(
+  request: Request,
+  config: Deps['config'],
+  result: { user: UserSummary; token: string; expiresAt: Date },
+  status: number,
+): Response {
+  const cookie = sessionCookie(result.token, result.expiresAt, isSecureRequest(request, config));
+  return jsonResponse(
+    { ok: true, user: result.user },
+    { status, headers: { 'set-cookie': cookie } },
+  );
 }
 
 export function createAuthRoutes(
@@ -44,38 +57,13 @@ export function createAuthRoutes(
     signUp: route('sign-up', async (request) => {
       assertSameOrigin(request, deps.config);
       const input = await readJsonBody(request, SignUpRequest);
-      const result = await signUp(deps, input);
-      return jsonResponse(
-        { ok: true, user: result.user },
-        {
-          status: 201,
-          headers: {
-            'set-cookie': sessionCookie(
-              result.token,
-              result.expiresAt,
-              isSecureRequest(request, deps.config),
-            ),
-          },
-        },
-      );
+      return signedInResponse(request, deps.config, await signUp(deps, input), 201);
     }),
 
     signIn: route('sign-in', async (request) => {
       assertSameOrigin(request, deps.config);
       const input = await readJsonBody(request, SignInRequest);
-      const result = await signIn(deps, input);
-      return jsonResponse(
-        { ok: true, user: result.user },
-        {
-          headers: {
-            'set-cookie': sessionCookie(
-              result.token,
-              result.expiresAt,
-              isSecureRequest(request, deps.config),
-            ),
-          },
-        },
-      );
+      return signedInResponse(request, deps.config, await signIn(deps, input), 200);
     }),
 
     signOut: route('sign-out', async (request) => {
