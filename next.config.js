@@ -8,6 +8,10 @@ const nextConfig = {
   // Route handlers reach the server's single database instance through
   // server/app-context.ts; these packages must never be bundled into them.
   serverExternalPackages: ['@electric-sql/pglite', 'postgres', 'argon2', 'pino'],
+  experimental: {
+    // forbidden(): /admin answers 403 to signed-in users who are not admins.
+    authInterrupts: true,
+  },
 };
 
 export default nextConfig;

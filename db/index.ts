@@ -4,6 +4,7 @@ export type { Database, DatabaseHandle, DatabaseOptions, Executor } from './clie
 export { DataDirLockedError } from './data-dir-lock';
 export { describeDatabaseError, isUniqueViolation } from './errors';
 export * from './queries/conversations';
+export * from './queries/groups';
 export * from './queries/messages';
 export * from './queries/sessions';
 export * from './queries/settings';

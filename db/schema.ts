@@ -90,6 +90,11 @@ export const conversationMembers = pgTable(
       .notNull()
       .default('member'),
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The member sees messages from this seq on: 0 for everyone who was there from the start,
+     * the seq of the "added" system message for members added later.
+     */
+    joinedSeq: integer('joined_seq').notNull().default(0),
     /** A device of this member has every message up to and including this seq. */
     deliveredUpToSeq: integer('delivered_up_to_seq').notNull().default(0),
     /** This member has seen every message up to and including this seq. */

@@ -18,6 +18,10 @@ export const ErrorCode = {
   MessageInvalid: 'MESSAGE_INVALID',
   /** A clientMsgId that was already used for a different message. */
   ClientMsgIdReused: 'CLIENT_MSG_ID_REUSED',
+  /** Adding these members would make the group larger than the maximum group size. */
+  GroupFull: 'GROUP_FULL',
+  /** The change would leave a group without an admin. */
+  LastAdmin: 'LAST_ADMIN',
   UnknownEvent: 'UNKNOWN_EVENT',
   RateLimited: 'RATE_LIMITED',
   Internal: 'INTERNAL',
@@ -50,6 +54,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   MESSAGE_TOO_LONG: 400,
   MESSAGE_INVALID: 400,
   CLIENT_MSG_ID_REUSED: 409,
+  GROUP_FULL: 409,
+  LAST_ADMIN: 409,
   UNKNOWN_EVENT: 400,
   RATE_LIMITED: 429,
   INTERNAL: 500,

@@ -4,15 +4,31 @@
 import type { z } from 'zod';
 import type { Ack } from './errors';
 import {
-  ConversationGetRequest,
   ConversationListRequest,
   ConversationMarkDeliveredRequest,
   ConversationMarkReadRequest,
+  ConversationRequest,
   ConversationStartRequest,
+  GroupAddMembersRequest,
+  GroupCreateRequest,
+  GroupMemberRequest,
+  GroupSetRoleRequest,
   MessageHistoryRequest,
+  MessageReceiptsRequest,
   MessageSendRequest,
+  PresenceQueryRequest,
 } from './schemas';
-import type { ConversationSummary, Message, ReceiptUpdate, SessionReady } from './types';
+import type {
+  ClientLimits,
+  ConversationSummary,
+  GroupMember,
+  Message,
+  MessageReceipts,
+  Presence,
+  ReceiptUpdate,
+  SessionReady,
+  TypingUpdate,
+} from './types';
 
 /** Events a client sends; each takes one payload object and an ack callback. */
 export const ClientEvent = {
@@ -23,6 +39,16 @@ export const ClientEvent = {
   ConversationMarkDelivered: 'conversation:mark-delivered',
   MessageSend: 'message:send',
   MessageHistory: 'message:history',
+  MessageReceipts: 'message:receipts',
+  GroupCreate: 'group:create',
+  GroupAddMembers: 'group:add-members',
+  GroupRemoveMember: 'group:remove-member',
+  GroupLeave: 'group:leave',
+  GroupSetRole: 'group:set-role',
+  GroupMembers: 'group:members',
+  PresenceQuery: 'presence:query',
+  TypingStart: 'typing:start',
+  TypingStop: 'typing:stop',
 } as const;
 
 /** Events the server pushes. */
@@ -30,16 +56,31 @@ export const ServerEvent = {
   SessionReady: 'session:ready',
   MessageCreated: 'message:created',
   ReceiptUpdated: 'receipt:updated',
+  /** You are no longer a member (removed, or you left on another device). */
+  ConversationRemoved: 'conversation:removed',
+  PresenceUpdated: 'presence:updated',
+  TypingUpdated: 'typing:updated',
+  SettingsUpdated: 'settings:updated',
 } as const;
 
 export const clientEventSchemas = {
   [ClientEvent.ConversationList]: ConversationListRequest,
-  [ClientEvent.ConversationGet]: ConversationGetRequest,
+  [ClientEvent.ConversationGet]: ConversationRequest,
   [ClientEvent.ConversationStart]: ConversationStartRequest,
   [ClientEvent.ConversationMarkRead]: ConversationMarkReadRequest,
   [ClientEvent.ConversationMarkDelivered]: ConversationMarkDeliveredRequest,
   [ClientEvent.MessageSend]: MessageSendRequest,
   [ClientEvent.MessageHistory]: MessageHistoryRequest,
+  [ClientEvent.MessageReceipts]: MessageReceiptsRequest,
+  [ClientEvent.GroupCreate]: GroupCreateRequest,
+  [ClientEvent.GroupAddMembers]: GroupAddMembersRequest,
+  [ClientEvent.GroupRemoveMember]: GroupMemberRequest,
+  [ClientEvent.GroupLeave]: ConversationRequest,
+  [ClientEvent.GroupSetRole]: GroupSetRoleRequest,
+  [ClientEvent.GroupMembers]: ConversationRequest,
+  [ClientEvent.PresenceQuery]: PresenceQueryRequest,
+  [ClientEvent.TypingStart]: ConversationRequest,
+  [ClientEvent.TypingStop]: ConversationRequest,
 } as const;
 
 export type ClientEventName = keyof typeof clientEventSchemas;
@@ -53,6 +94,17 @@ export interface ClientEventResults {
   /** `duplicate` is true when this clientMsgId was already stored: nothing new was written. */
   [ClientEvent.MessageSend]: { message: Message; duplicate: boolean };
   [ClientEvent.MessageHistory]: { messages: Message[]; hasMore: boolean };
+  [ClientEvent.MessageReceipts]: { receipts: MessageReceipts };
+  [ClientEvent.GroupCreate]: { conversation: ConversationSummary };
+  [ClientEvent.GroupAddMembers]: { conversation: ConversationSummary };
+  [ClientEvent.GroupRemoveMember]: { conversation: ConversationSummary };
+  [ClientEvent.GroupLeave]: Record<string, never>;
+  [ClientEvent.GroupSetRole]: { conversation: ConversationSummary };
+  [ClientEvent.GroupMembers]: { members: GroupMember[] };
+  /** Only people who share a conversation with you; others are left out. */
+  [ClientEvent.PresenceQuery]: { presence: Presence[] };
+  [ClientEvent.TypingStart]: Record<string, never>;
+  [ClientEvent.TypingStop]: Record<string, never>;
 }
 
 export type ClientEventPayload<E extends ClientEventName> = z.input<(typeof clientEventSchemas)[E]>;
@@ -70,4 +122,8 @@ export interface ServerToClientEvents {
   [ServerEvent.SessionReady]: (payload: SessionReady) => void;
   [ServerEvent.MessageCreated]: (message: Message) => void;
   [ServerEvent.ReceiptUpdated]: (update: ReceiptUpdate) => void;
+  [ServerEvent.ConversationRemoved]: (payload: { conversationId: string }) => void;
+  [ServerEvent.PresenceUpdated]: (presence: Presence) => void;
+  [ServerEvent.TypingUpdated]: (update: TypingUpdate) => void;
+  [ServerEvent.SettingsUpdated]: (payload: { limits: ClientLimits }) => void;
 }

@@ -28,3 +28,16 @@ export const PASSWORD_MAX_LENGTH = 256;
 
 /** The composer shows a character counter once a message is this close to the limit. */
 export const COMPOSER_COUNTER_THRESHOLD = 0.9;
+
+export const GROUP_TITLE_MAX_LENGTH = 64;
+/** Hard ceiling on the group size setting. */
+export const GROUP_SIZE_MAX = 5_000;
+export const DEFAULT_GROUP_SIZE = 256;
+/** Usernames in one create or add request. */
+export const GROUP_ADD_MAX = 100;
+/** Users in one presence query. */
+export const PRESENCE_QUERY_MAX = 500;
+/** A typing indicator that is not refreshed disappears after this long. */
+export const TYPING_EXPIRES_MS = 6_000;
+/** The composer repeats "typing" at most this often while the person keeps typing. */
+export const TYPING_THROTTLE_MS = 3_000;

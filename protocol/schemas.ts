@@ -2,7 +2,10 @@
 
 import { z } from 'zod';
 import {
+  GROUP_ADD_MAX,
+  GROUP_TITLE_MAX_LENGTH,
   HISTORY_PAGE_MAX,
+  PRESENCE_QUERY_MAX,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   USERNAME_MAX_LENGTH,
@@ -46,7 +49,8 @@ export const Uuid = z.uuid({ error: 'Must be a UUID.' });
 export const Seq = z.int({ error: 'Must be a whole number.' }).min(0).max(2_147_483_647);
 
 export const ConversationListRequest = z.strictObject({});
-export const ConversationGetRequest = z.strictObject({ conversationId: Uuid });
+/** Events that name one conversation and nothing else. */
+export const ConversationRequest = z.strictObject({ conversationId: Uuid });
 export const ConversationStartRequest = z.strictObject({ username: Username });
 export const ConversationMarkReadRequest = z.strictObject({ conversationId: Uuid, seq: Seq });
 export const ConversationMarkDeliveredRequest = z.strictObject({ conversationId: Uuid, seq: Seq });
@@ -69,6 +73,42 @@ export const MessageHistoryRequest = z
   .refine((value) => value.beforeSeq === undefined || value.afterSeq === undefined, {
     error: 'Give beforeSeq or afterSeq, not both.',
   });
+
+const Usernames = (min: number) =>
+  z
+    .array(Username, { error: 'Give the members as a list of usernames.' })
+    .min(min, { error: 'Name at least one member.' })
+    .max(GROUP_ADD_MAX, { error: `At most ${GROUP_ADD_MAX} members at a time.` });
+
+export const GroupTitle = z
+  .string({ error: 'Group name must be text.' })
+  .trim()
+  .min(1, { error: 'Give the group a name.' })
+  .max(GROUP_TITLE_MAX_LENGTH, {
+    error: `Group names are at most ${GROUP_TITLE_MAX_LENGTH} characters.`,
+  })
+  .refine((title) => title.isWellFormed() && !/[\u0000-\u001f]/.test(title), {
+    error: 'Group names cannot contain control characters.',
+  });
+
+export const GroupCreateRequest = z.strictObject({ title: GroupTitle, usernames: Usernames(0) });
+export const GroupAddMembersRequest = z.strictObject({
+  conversationId: Uuid,
+  usernames: Usernames(1),
+});
+export const GroupMemberRequest = z.strictObject({ conversationId: Uuid, userId: Uuid });
+export const GroupSetRoleRequest = z.strictObject({
+  conversationId: Uuid,
+  userId: Uuid,
+  role: z.enum(['member', 'admin'], { error: 'Role must be "member" or "admin".' }),
+});
+export const MessageReceiptsRequest = z.strictObject({ conversationId: Uuid, seq: Seq.min(1) });
+export const PresenceQueryRequest = z.strictObject({
+  userIds: z
+    .array(Uuid)
+    .min(1)
+    .max(PRESENCE_QUERY_MAX, { error: `At most ${PRESENCE_QUERY_MAX} users at a time.` }),
+});
 
 /** The first problem of a failed parse, as one sentence a person can read. */
 export function describeZodError(error: z.ZodError): string {

@@ -6,6 +6,7 @@ export interface UserSummary {
 }
 
 export type ConversationKind = 'direct' | 'group';
+export type MemberRole = 'member' | 'admin';
 export type MessageKind = 'text' | 'system';
 
 export interface Message {
@@ -51,6 +52,9 @@ export interface ConversationSummary {
   deliveredToAllSeq: number;
   /** Every member has read up to this seq: messages up to here show blue ticks. */
   readByAllSeq: number;
+  memberCount: number;
+  /** The viewer's role: group admins may add, remove, promote and demote members. */
+  myRole: MemberRole;
   lastMessage: MessagePreview | null;
   /** Time of the newest message, or of creation when there is none: the list is sorted by it. */
   lastActivityAt: string;
@@ -63,7 +67,35 @@ export interface ClientLimits {
 
 export interface SessionReady {
   user: UserSummary;
+  /** Whether the user may open /admin. */
+  isAdmin: boolean;
   limits: ClientLimits;
+}
+
+export interface GroupMember extends UserSummary {
+  role: MemberRole;
+}
+
+/** Who has a message: every member but its sender, split by how far they got. */
+export interface MessageReceipts {
+  readBy: UserSummary[];
+  /** Delivered to a device, not read yet. */
+  deliveredTo: UserSummary[];
+  /** Not on any of their devices yet. */
+  pending: UserSummary[];
+}
+
+export interface Presence {
+  userId: string;
+  isOnline: boolean;
+  /** When the user was last connected; null while online or if never seen. */
+  lastSeenAt: string | null;
+}
+
+export interface TypingUpdate {
+  conversationId: string;
+  user: UserSummary;
+  isTyping: boolean;
 }
 
 /** A member's markers moved; the conversation-wide markers are as they are after the move. */

@@ -4,10 +4,11 @@
 // it here; app/ reaches it only through getAppContext(). Keep this file free of runtime imports.
 
 import type { AuthenticatedSession } from './auth/sessions';
+import type { AdminRoutes } from './http/admin-routes';
 import type { AuthRoutes } from './http/auth-routes';
 
 export interface AppContext {
-  routes: AuthRoutes;
+  routes: AuthRoutes & AdminRoutes;
   /** The signed-in user for a session cookie token, or null. */
   authenticate(token: string | undefined): Promise<AuthenticatedSession | null>;
 }

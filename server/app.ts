@@ -11,6 +11,7 @@ import { authenticateToken } from './auth/sessions';
 import { SettingsStore } from './chat/settings';
 import type { Config } from './config';
 import type { Deps } from './deps';
+import { createAdminRoutes } from './http/admin-routes';
 import { createAuthRoutes } from './http/auth-routes';
 import { safeError, type Logger } from './logger';
 import { createRealtime, type Realtime } from './realtime/server';
@@ -69,7 +70,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }
     // Before listening: route handlers and pages reach the server through this.
     setAppContext({
-      routes: createAuthRoutes(deps, realtime),
+      routes: { ...createAuthRoutes(deps, realtime), ...createAdminRoutes(deps, realtime) },
       authenticate: (token) => authenticateToken(deps, token),
     });
 

@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   /** auto: Secure cookies when the request came over HTTPS (directly or via X-Forwarded-Proto). */
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** How long after a user's last connection closes before they show as offline. */
+  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   /** Test-only fault injection; see server/failpoints.ts. Never set in production. */
   PARLEY_FAILPOINT: z.preprocess(emptyAsUndefined, z.enum(['crash-after-commit']).optional()),
 });
@@ -42,6 +44,7 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   cookieSecure: 'auto' | boolean;
   sessionTtlMs: number;
+  presenceGraceMs: number;
   failpoint: 'crash-after-commit' | undefined;
 }
 
@@ -81,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL,
     cookieSecure: values.COOKIE_SECURE === 'auto' ? 'auto' : values.COOKIE_SECURE === 'true',
     sessionTtlMs: values.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000,
+    presenceGraceMs: values.PRESENCE_GRACE_MS,
     failpoint: values.PARLEY_FAILPOINT,
   };
 }

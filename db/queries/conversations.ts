@@ -23,6 +23,8 @@ export interface ConversationListRow {
   /** Minimum over all members. */
   deliveredToAllSeq: number;
   readByAllSeq: number;
+  memberCount: number;
+  myRole: 'member' | 'admin';
   lastMessage: {
     seq: number;
     senderId: string;
@@ -97,6 +99,7 @@ export async function listConversationsForUser(
       createdAt: conversations.createdAt,
       readSeq: me.readUpToSeq,
       deliveredSeq: me.deliveredUpToSeq,
+      myRole: me.role,
       lastMessage: {
         seq: last.seq,
         senderId: last.senderId,
@@ -138,15 +141,17 @@ export async function listConversationsForUser(
     peer: peers.get(row.id) ?? null,
     deliveredToAllSeq: markers.get(row.id)?.deliveredToAllSeq ?? 0,
     readByAllSeq: markers.get(row.id)?.readByAllSeq ?? 0,
+    memberCount: markers.get(row.id)?.memberCount ?? 0,
   }));
 }
 
 interface ConversationWideMarkers {
   deliveredToAllSeq: number;
   readByAllSeq: number;
+  memberCount: number;
 }
 
-/** For each conversation: how far every member has received and read. */
+/** For each conversation: how far every member has received and read, and how many they are. */
 async function findConversationWideMarkers(
   db: Executor,
   conversationIds: string[],
@@ -157,6 +162,7 @@ async function findConversationWideMarkers(
       conversationId: conversationMembers.conversationId,
       deliveredToAllSeq: sql<number>`min(${conversationMembers.deliveredUpToSeq})`.mapWith(Number),
       readByAllSeq: sql<number>`min(${conversationMembers.readUpToSeq})`.mapWith(Number),
+      memberCount: sql<number>`count(*)`.mapWith(Number),
     })
     .from(conversationMembers)
     .where(inArray(conversationMembers.conversationId, conversationIds))
@@ -188,13 +194,14 @@ async function findDirectPeers(
   return new Map(rows.map((row) => [row.conversationId, { id: row.id, username: row.username }]));
 }
 
-export async function isMember(
+/** The user's membership of the conversation, or null when they are not in it. */
+export async function findMembership(
   db: Executor,
   conversationId: string,
   userId: string,
-): Promise<boolean> {
+): Promise<{ role: 'member' | 'admin'; joinedSeq: number } | null> {
   const [row] = await db
-    .select({ userId: conversationMembers.userId })
+    .select({ role: conversationMembers.role, joinedSeq: conversationMembers.joinedSeq })
     .from(conversationMembers)
     .where(
       and(
@@ -203,7 +210,69 @@ export async function isMember(
       ),
     )
     .limit(1);
-  return row !== undefined;
+  return row ?? null;
+}
+
+/** Every member's markers, with usernames: who has, and who has read, which message. */
+export async function listMemberMarkers(
+  db: Executor,
+  conversationId: string,
+): Promise<
+  { id: string; username: string; deliveredSeq: number; readSeq: number; joinedSeq: number }[]
+> {
+  return db
+    .select({
+      id: users.id,
+      username: users.username,
+      deliveredSeq: conversationMembers.deliveredUpToSeq,
+      readSeq: conversationMembers.readUpToSeq,
+      joinedSeq: conversationMembers.joinedSeq,
+    })
+    .from(conversationMembers)
+    .innerJoin(users, eq(users.id, conversationMembers.userId))
+    .where(eq(conversationMembers.conversationId, conversationId))
+    .orderBy(users.username);
+}
+
+/** The distinct users who share at least one conversation with `userId` (not `userId`). */
+export async function listContactIds(db: Executor, userId: string): Promise<string[]> {
+  const mine = db
+    .select({ id: conversationMembers.conversationId })
+    .from(conversationMembers)
+    .where(eq(conversationMembers.userId, userId));
+  const rows = await db
+    .selectDistinct({ userId: conversationMembers.userId })
+    .from(conversationMembers)
+    .where(
+      and(
+        inArray(conversationMembers.conversationId, mine),
+        ne(conversationMembers.userId, userId),
+      ),
+    );
+  return rows.map((row) => row.userId);
+}
+
+/** Which of `candidateIds` share at least one conversation with `userId`. */
+export async function filterContacts(
+  db: Executor,
+  userId: string,
+  candidateIds: string[],
+): Promise<string[]> {
+  if (candidateIds.length === 0) return [];
+  const mine = db
+    .select({ id: conversationMembers.conversationId })
+    .from(conversationMembers)
+    .where(eq(conversationMembers.userId, userId));
+  const rows = await db
+    .selectDistinct({ userId: conversationMembers.userId })
+    .from(conversationMembers)
+    .where(
+      and(
+        inArray(conversationMembers.conversationId, mine),
+        inArray(conversationMembers.userId, candidateIds),
+      ),
+    );
+  return rows.map((row) => row.userId);
 }
 
 export async function listMemberIds(db: Executor, conversationId: string): Promise<string[]> {
@@ -264,7 +333,8 @@ export async function advanceMarkers(
   if (!after) return null;
   return {
     ...row,
-    ...after,
+    deliveredToAllSeq: after.deliveredToAllSeq,
+    readByAllSeq: after.readByAllSeq,
     isConversationWideChanged:
       after.deliveredToAllSeq !== before.deliveredToAllSeq ||
       after.readByAllSeq !== before.readByAllSeq,

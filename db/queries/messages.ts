@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../client';
 import { isUniqueViolation } from '../errors';
 import { conversationMembers, conversations, messages, type MessageRow } from '../schema';
@@ -85,6 +85,19 @@ export async function findMessageByClientMsgId(
   return row ?? null;
 }
 
+export async function findMessageBySeq(
+  db: Executor,
+  conversationId: string,
+  seq: number,
+): Promise<MessageRow | null> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.seq, seq)))
+    .limit(1);
+  return row ?? null;
+}
+
 /**
  * A page of history, oldest first: the `limit` messages just below `beforeSeq` (or the newest).
  * Keyset pagination on (conversation_id, seq), served by messages_conversation_seq_key.
@@ -92,7 +105,7 @@ export async function findMessageByClientMsgId(
 export async function listMessagesBefore(
   db: Executor,
   conversationId: string,
-  options: { beforeSeq?: number; limit: number },
+  options: { beforeSeq?: number; limit: number; fromSeq?: number },
 ): Promise<{ messages: MessageRow[]; hasMore: boolean }> {
   const rows = await messagesBeforeQuery(db, conversationId, {
     ...options,
@@ -107,22 +120,28 @@ export async function listMessagesBefore(
 export async function listMessagesAfter(
   db: Executor,
   conversationId: string,
-  options: { afterSeq: number; limit: number },
+  options: { afterSeq: number; limit: number; fromSeq?: number },
 ): Promise<{ messages: MessageRow[]; hasMore: boolean }> {
   const rows = await db
     .select()
     .from(messages)
-    .where(and(eq(messages.conversationId, conversationId), gt(messages.seq, options.afterSeq)))
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        gt(messages.seq, Math.max(options.afterSeq, (options.fromSeq ?? 0) - 1)),
+      ),
+    )
     .orderBy(asc(messages.seq))
     .limit(options.limit + 1);
   const hasMore = rows.length > options.limit;
   return { messages: hasMore ? rows.slice(0, options.limit) : rows, hasMore };
 }
 
+/** `fromSeq`: a member added later sees messages from the one that recorded their arrival. */
 function messagesBeforeQuery(
   db: Executor,
   conversationId: string,
-  options: { beforeSeq?: number; limit: number },
+  options: { beforeSeq?: number; limit: number; fromSeq?: number },
 ) {
   return db
     .select()
@@ -131,6 +150,7 @@ function messagesBeforeQuery(
       and(
         eq(messages.conversationId, conversationId),
         options.beforeSeq === undefined ? undefined : lt(messages.seq, options.beforeSeq),
+        options.fromSeq ? gte(messages.seq, options.fromSeq) : undefined,
       ),
     )
     .orderBy(desc(messages.seq))

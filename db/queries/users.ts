@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { users, type UserRow } from '../schema';
 
@@ -19,4 +19,47 @@ export async function findUserByUsername(db: Executor, username: string): Promis
 export async function findUserById(db: Executor, id: string): Promise<UserRow | null> {
   const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   return row ?? null;
+}
+
+export async function setUserRole(
+  db: Executor,
+  username: string,
+  role: 'user' | 'admin',
+): Promise<UserRow | null> {
+  const [row] = await db
+    .update(users)
+    .set({ role })
+    .where(eq(users.username, username))
+    .returning();
+  return row ?? null;
+}
+
+export async function listAdmins(db: Executor): Promise<{ id: string; username: string }[]> {
+  return db
+    .select({ id: users.id, username: users.username })
+    .from(users)
+    .where(eq(users.role, 'admin'))
+    .orderBy(users.username);
+}
+
+/** Records that the user was connected until now. */
+export async function touchLastSeen(db: Executor, userId: string): Promise<Date> {
+  const [row] = await db
+    .update(users)
+    .set({ lastSeenAt: sql`now()` })
+    .where(eq(users.id, userId))
+    .returning({ lastSeenAt: users.lastSeenAt });
+  return row?.lastSeenAt ?? new Date();
+}
+
+export async function findLastSeen(
+  db: Executor,
+  userIds: string[],
+): Promise<Map<string, Date | null>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .select({ id: users.id, lastSeenAt: users.lastSeenAt })
+    .from(users)
+    .where(inArray(users.id, userIds));
+  return new Map(rows.map((row) => [row.id, row.lastSeenAt]));
 }

@@ -1,4 +1,4 @@
-import { isMember, listMessagesAfter, listMessagesBefore } from '../../db';
+import { findMembership, listMessagesAfter, listMessagesBefore } from '../../db';
 import { HISTORY_PAGE_DEFAULT, type Message } from '../../protocol';
 import type { Deps } from '../deps';
 import { conversationNotFound } from '../errors';
@@ -14,14 +14,22 @@ export async function getHistory(
   userId: string,
   input: { conversationId: string; beforeSeq?: number; afterSeq?: number; limit?: number },
 ): Promise<{ messages: Message[]; hasMore: boolean }> {
-  if (!(await isMember(deps.db, input.conversationId, userId))) throw conversationNotFound();
+  const membership = await findMembership(deps.db, input.conversationId, userId);
+  if (!membership) throw conversationNotFound();
+  // Members added later see the conversation from the message that recorded their arrival.
+  const fromSeq = membership.joinedSeq;
   const limit = input.limit ?? HISTORY_PAGE_DEFAULT;
   const page =
     input.afterSeq === undefined
       ? await listMessagesBefore(deps.db, input.conversationId, {
           limit,
+          fromSeq,
           ...(input.beforeSeq === undefined ? {} : { beforeSeq: input.beforeSeq }),
         })
-      : await listMessagesAfter(deps.db, input.conversationId, { afterSeq: input.afterSeq, limit });
+      : await listMessagesAfter(deps.db, input.conversationId, {
+          afterSeq: input.afterSeq,
+          limit,
+          fromSeq,
+        });
   return { messages: page.messages.map(toMessage), hasMore: page.hasMore };
 }

@@ -1,7 +1,7 @@
 // The live operator settings of this node, read once at start and kept in memory so that no
 // message send pays a database round trip for them.
 
-import { readSettings, type Database } from '../../db';
+import { readSettings, writeSettings, type Database } from '../../db';
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../protocol';
 import type { Logger } from '../logger';
 
@@ -19,6 +19,18 @@ export class SettingsStore {
 
   get current(): Settings {
     return this.values;
+  }
+
+  /** Stores validated changes and applies them on this node at once. */
+  async update(db: Database, changes: Partial<Settings>, logger: Logger): Promise<Settings> {
+    await writeSettings(db, changes);
+    await this.reload(db, logger);
+    return this.values;
+  }
+
+  /** Reads the stored settings again (another node changed them). */
+  async reload(db: Database, logger: Logger): Promise<void> {
+    this.values = parseStoredSettings(await readSettings(db), logger);
   }
 }
 

@@ -29,6 +29,8 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
     unreadCount: Math.max(0, row.lastSeq - row.readSeq),
     deliveredToAllSeq: row.deliveredToAllSeq,
     readByAllSeq: row.readByAllSeq,
+    memberCount: row.memberCount,
+    myRole: row.myRole,
     lastMessage: row.lastMessage
       ? {
           seq: row.lastMessage.seq,

@@ -89,6 +89,7 @@ export function createAuthRoutes(
       return jsonResponse({
         ok: true,
         user: { id: session.user.id, username: session.user.username },
+        isAdmin: session.user.role === 'admin',
       });
     }),
   };

@@ -14,11 +14,13 @@ import {
 import type { Deps } from '../deps';
 import { AppError, toAckError } from '../errors';
 import { safeError } from '../logger';
+import type { PresenceTracker } from './presence';
 import type { ParleyIo, ParleySocket, SocketData } from './types';
 
 export interface HandlerContext {
   deps: Deps;
   io: ParleyIo;
+  presence: PresenceTracker;
   socket: ParleySocket;
   session: SocketData;
   /** Runs after a successful ack: broadcasts go here, so they always follow the commit. */
@@ -37,11 +39,11 @@ type AckFn = (response: unknown) => void;
 const KNOWN_EVENTS = new Set<string>(Object.keys(clientEventSchemas));
 
 export function registerHandlers(
-  io: ParleyIo,
+  env: { io: ParleyIo; presence: PresenceTracker; deps: Deps },
   socket: ParleySocket,
   handlers: HandlerMap,
-  deps: Deps,
 ): void {
+  const { deps } = env;
   // The typed socket only knows the contract; the wrapper must also see what is outside it.
   const raw = socket as unknown as {
     on(event: string, listener: (...args: unknown[]) => void): void;
@@ -49,7 +51,7 @@ export function registerHandlers(
   };
   for (const event of KNOWN_EVENTS as Set<ClientEventName>) {
     raw.on(event, (...args) => {
-      void dispatch(event, args, { deps, io, socket, handler: handlers[event] });
+      void dispatch(event, args, { ...env, socket, handler: handlers[event] });
     });
   }
   raw.onAny((event, ...args) => {
@@ -72,7 +74,13 @@ export function registerHandlers(
 async function dispatch<E extends ClientEventName>(
   event: E,
   args: unknown[],
-  env: { deps: Deps; io: ParleyIo; socket: ParleySocket; handler: EventHandler<E> },
+  env: {
+    deps: Deps;
+    io: ParleyIo;
+    presence: PresenceTracker;
+    socket: ParleySocket;
+    handler: EventHandler<E>;
+  },
 ): Promise<void> {
   const { deps, socket } = env;
   const last = args.at(-1);
@@ -108,6 +116,7 @@ async function dispatch<E extends ClientEventName>(
       {
         deps,
         io: env.io,
+        presence: env.presence,
         socket,
         session: socket.data,
         afterAck: (effect) => effects.push(effect),

@@ -10,6 +10,8 @@ import { readSessionToken } from '../http/session-cookie';
 import { isOriginAllowed } from '../http/origin';
 import { safeError } from '../logger';
 import { registerHandlers } from './handler';
+import { PresenceTracker } from './presence';
+import { stopTypingOnDisconnect } from './typing';
 import { handlers } from './handlers';
 import { sessionRoom, userRoom } from './rooms';
 import type { ParleyIo } from './types';
@@ -18,6 +20,10 @@ export interface Realtime {
   io: ParleyIo;
   /** Disconnects every socket of a session, on every node (sign-out). */
   disconnectSession(sessionId: string): void;
+  /** Tells every connected client the limits it must check input against. */
+  broadcastLimits(): void;
+  /** Tells the other nodes to reload the settings (a no-op on a single node). */
+  announceSettingsChanged(): void;
   close(): Promise<void>;
 }
 
@@ -70,13 +76,23 @@ export function createRealtime(
       });
   });
 
+  const presence = new PresenceTracker(io, deps, deps.config.presenceGraceMs);
+  const logFailure = (event: string) => (error: unknown) =>
+    deps.logger.error({ event, err: safeError(error) }, 'connection bookkeeping failed');
+
   io.on('connection', (socket) => {
     const { user, sessionId } = socket.data;
     void socket.join([userRoom(user.id), sessionRoom(sessionId)]);
-    registerHandlers(io, socket, handlers, deps);
+    registerHandlers({ io, presence, deps }, socket, handlers);
     socket.emit(ServerEvent.SessionReady, {
       user: { id: user.id, username: user.username },
-      limits: { maxMessageLength: deps.settings.current.maxMessageLength },
+      isAdmin: user.role === 'admin',
+      limits: clientLimits(deps),
+    });
+    presence.onConnect(user.id).catch(logFailure('presence.connect-failed'));
+    socket.on('disconnect', () => {
+      stopTypingOnDisconnect(deps, io, socket).catch(logFailure('typing.disconnect-failed'));
+      presence.onDisconnect(user.id).catch(logFailure('presence.disconnect-failed'));
     });
   });
 
@@ -85,9 +101,21 @@ export function createRealtime(
     disconnectSession: (sessionId) => {
       io.in(sessionRoom(sessionId)).disconnectSockets(true);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
+    broadcastLimits: () => {
+      io.emit(ServerEvent.SettingsUpdated, { limits: clientLimits(deps) });
+    },
+    announceSettingsChanged: () => {
+      // One node, one settings store: already up to date. (Several nodes: see REDIS_URL.)
+    },
+    close: () => {
+      presence.stop();
+      return new Promise<void>((resolve) => {
         void io.close(() => resolve());
-      }),
+      });
+    },
   };
+}
+
+function clientLimits(deps: Deps) {
+  return { maxMessageLength: deps.settings.current.maxMessageLength };
 }

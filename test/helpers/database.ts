@@ -3,6 +3,7 @@
 
 import { rmSync } from 'node:fs';
 import postgres from 'postgres';
+import { openDatabase, type Database } from '../../db';
 import { makeTempDir } from './server';
 
 export const TEST_DB = process.env.PARLEY_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
@@ -50,4 +51,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs `fn` on the database directly, before a server opens it (PGlite allows one process per
+ * folder). Used to seed settings.
+ */
+export async function withDatabase<T>(
+  serverOptions: TestDatabase['serverOptions'],
+  fn: (db: Database) => Promise<T>,
+): Promise<T> {
+  const handle = await openDatabase(serverOptions);
+  try {
+    return await fn(handle.db);
+  } finally {
+    await handle.close();
+  }
 }

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { call, connect, signUp, type Account, type Connected } from './client';
-import { createTestDatabase, type TestDatabase } from './database';
+import { writeSettings } from '../../db';
+import { createTestDatabase, withDatabase, type TestDatabase } from './database';
 import { startServer, type TestServer } from './server';
 
 export interface Suite {
@@ -13,12 +14,24 @@ export interface Suite {
   sockets: Connected['socket'][];
 }
 
-/** Registers beforeAll/afterAll hooks; the returned object is filled in before tests run. */
-export function setupSuite(): Suite {
+/**
+ * Registers beforeAll/afterAll hooks; the returned object is filled in before tests run.
+ * `settings` are stored before the server starts, as an admin would have set them.
+ */
+export function setupSuite(
+  options: { settings?: Record<string, unknown>; env?: Record<string, string> } = {},
+): Suite {
   const suite = { sockets: [] } as unknown as Suite;
   beforeAll(async () => {
     suite.database = await createTestDatabase();
-    suite.server = await startServer(suite.database.serverOptions);
+    if (options.settings) {
+      const settings = options.settings;
+      await withDatabase(suite.database.serverOptions, (db) => writeSettings(db, settings));
+    }
+    suite.server = await startServer({
+      ...suite.database.serverOptions,
+      ...(options.env ? { env: options.env } : {}),
+    });
   });
   afterAll(async () => {
     for (const socket of suite.sockets) socket.close();

@@ -38,6 +38,8 @@ const summary = (patch: Partial<ConversationSummary> = {}): ConversationSummary 
   unreadCount: 0,
   deliveredToAllSeq: 0,
   readByAllSeq: 0,
+  memberCount: 2,
+  myRole: 'member',
   lastMessage: null,
   lastActivityAt: '2026-01-01T00:00:00.000Z',
   ...patch,

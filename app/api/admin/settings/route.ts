@@ -1,0 +1,11 @@
+import { getAppContext } from '../../../../server/app-context';
+
+export const dynamic = 'force-dynamic';
+
+export function GET(request: Request): Promise<Response> {
+  return getAppContext().routes.getSettings(request);
+}
+
+export function PUT(request: Request): Promise<Response> {
+  return getAppContext().routes.updateSettings(request);
+}

@@ -1,0 +1,133 @@
+'use client';
+// The operator's limits. Changes apply at once, on every node, without a restart.
+
+import Link from 'next/link';
+import { useEffect, useState, type FormEvent } from 'react';
+import { GROUP_SIZE_MAX, MESSAGE_MAX_CODE_POINTS, type Settings } from '../protocol';
+
+type Status = { kind: 'idle' } | { kind: 'saved' } | { kind: 'error'; message: string };
+
+const FIELDS: { key: keyof Settings; label: string; hint: string; max: number; min: number }[] = [
+  {
+    key: 'maxGroupSize',
+    label: 'Maximum group size',
+    hint: `Members per group, admins included: 2 to ${GROUP_SIZE_MAX.toLocaleString()}.`,
+    min: 2,
+    max: GROUP_SIZE_MAX,
+  },
+  {
+    key: 'maxMessageLength',
+    label: 'Maximum message length',
+    hint: `Characters per message: 1 to ${MESSAGE_MAX_CODE_POINTS.toLocaleString()}.`,
+    min: 1,
+    max: MESSAGE_MAX_CODE_POINTS,
+  },
+];
+
+export function AdminSettings() {
+  const [values, setValues] = useState<Record<keyof Settings, string> | null>(null);
+  const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  const [isBusy, setIsBusy] = useState(false);
+
+  useEffect(() => {
+    fetch('/api/admin/settings', { cache: 'no-store' })
+      .then(async (response) => {
+        const body = (await response.json()) as {
+          ok: boolean;
+          settings?: Settings;
+          message?: string;
+        };
+        if (!body.ok || !body.settings)
+          throw new Error(body.message ?? 'Could not load the settings.');
+        setValues(toStrings(body.settings));
+      })
+      .catch((error: unknown) =>
+        setStatus({
+          kind: 'error',
+          message: error instanceof Error ? error.message : String(error),
+        }),
+      );
+  }, []);
+
+  async function save(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!values) return;
+    setIsBusy(true);
+    setStatus({ kind: 'idle' });
+    try {
+      const response = await fetch('/api/admin/settings', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        // Sent as typed: the server names any value that is not a whole number in range.
+        body: JSON.stringify(
+          Object.fromEntries(
+            Object.entries(values).map(([key, value]) => [
+              key,
+              value.trim() === '' ? null : Number(value),
+            ]),
+          ),
+        ),
+      });
+      const body = (await response.json()) as {
+        ok: boolean;
+        settings?: Settings;
+        message?: string;
+      };
+      if (!body.ok || !body.settings) {
+        setStatus({ kind: 'error', message: body.message ?? 'The settings were not saved.' });
+        return;
+      }
+      setValues(toStrings(body.settings));
+      setStatus({ kind: 'saved' });
+    } catch {
+      setStatus({ kind: 'error', message: 'Could not reach the server.' });
+    } finally {
+      setIsBusy(false);
+    }
+  }
+
+  return (
+    <main className="auth">
+      <form className="auth__card admin" onSubmit={save} noValidate>
+        <h1 className="auth__title">Settings</h1>
+        <p className="auth__subtitle">Limits for everyone on this Parley. Changes apply at once.</p>
+        {values &&
+          FIELDS.map((field) => (
+            <label key={field.key} className="field">
+              <span className="field__label">{field.label}</span>
+              <input
+                name={field.key}
+                inputMode="numeric"
+                value={values[field.key]}
+                onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
+              />
+              <span className="field__hint">{field.hint}</span>
+            </label>
+          ))}
+        {status.kind === 'error' && (
+          <p className="form-error" role="alert">
+            {status.message}
+          </p>
+        )}
+        {status.kind === 'saved' && (
+          <p className="form-success" role="status">
+            Saved. The new limits apply now.
+          </p>
+        )}
+        <button className="button button--primary" type="submit" disabled={isBusy || !values}>
+          Save
+        </button>
+        <p className="auth__switch">
+          <Link href="/chats">Back to chats</Link>
+        </p>
+      </form>
+    </main>
+  );
+}
+
+function toStrings(settings: Settings): Record<keyof Settings, string> {
+  return {
+    maxGroupSize: String(settings.maxGroupSize),
+    maxMessageLength: String(settings.maxMessageLength),
+  };
+}

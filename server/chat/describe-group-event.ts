@@ -1,0 +1,29 @@
+// The text of the system messages that record membership changes ("alice added bob").
+
+import type { GroupEvent } from '../../db';
+
+export function describeGroupEvent(event: GroupEvent): string {
+  const actor = event.actor.username;
+  switch (event.type) {
+    case 'created':
+      return `${actor} created the group “${event.title}”`;
+    case 'added':
+      return `${actor} added ${listNames(event.users.map((user) => user.username))}`;
+    case 'removed':
+      return `${actor} removed ${event.user.username}`;
+    case 'left':
+      return `${actor} left`;
+    case 'promoted':
+      return `${actor} made ${event.user.username} an admin`;
+    case 'demoted':
+      return `${actor} removed ${event.user.username} as admin`;
+    case 'succeeded':
+      return `${event.user.username} is now an admin`;
+  }
+}
+
+/** "bob", "bob and carol", "bob, carol and dave". */
+export function listNames(names: string[]): string {
+  if (names.length <= 1) return names[0] ?? '';
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}

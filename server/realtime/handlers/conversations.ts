@@ -1,0 +1,44 @@
+import { ClientEvent, ServerEvent } from '../../../protocol';
+import { markDelivered, markRead, type MarkerResult } from '../../chat/advance-markers';
+import { getConversation, listConversations } from '../../chat/list-conversations';
+import { startDirectConversation } from '../../chat/start-direct-conversation';
+import type { HandlerContext, HandlerMap } from '../handler';
+import { userRoom } from '../rooms';
+
+export const conversationHandlers: Pick<
+  HandlerMap,
+  | typeof ClientEvent.ConversationList
+  | typeof ClientEvent.ConversationGet
+  | typeof ClientEvent.ConversationStart
+  | typeof ClientEvent.ConversationMarkRead
+  | typeof ClientEvent.ConversationMarkDelivered
+> = {
+  [ClientEvent.ConversationList]: async ({ deps, session }) => ({
+    conversations: await listConversations(deps, session.user.id),
+  }),
+
+  [ClientEvent.ConversationGet]: async ({ deps, session }, input) => ({
+    conversation: await getConversation(deps, session.user.id, input.conversationId),
+  }),
+
+  [ClientEvent.ConversationStart]: async ({ deps, session }, input) => ({
+    conversation: await startDirectConversation(deps, session.user.id, input.username),
+  }),
+
+  [ClientEvent.ConversationMarkRead]: async ({ deps, io, session, afterAck }, input) => {
+    const result = await markRead(deps, session.user.id, input);
+    afterAck(() => broadcastReceipt(io, result));
+    return { readSeq: result.receipt.readSeq };
+  },
+
+  [ClientEvent.ConversationMarkDelivered]: async ({ deps, io, session, afterAck }, input) => {
+    const result = await markDelivered(deps, session.user.id, input);
+    afterAck(() => broadcastReceipt(io, result));
+    return { deliveredSeq: result.receipt.deliveredSeq };
+  },
+};
+
+function broadcastReceipt(io: HandlerContext['io'], result: MarkerResult): void {
+  if (result.notifyUserIds.length === 0) return;
+  io.to(result.notifyUserIds.map(userRoom)).emit(ServerEvent.ReceiptUpdated, result.receipt);
+}

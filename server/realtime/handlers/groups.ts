@@ -1,0 +1,73 @@
+import { ClientEvent, ServerEvent } from '../../../protocol';
+import { createGroup } from '../../chat/create-group';
+import type { GroupChangeResult } from '../../chat/group-change';
+import { listGroupMembers } from '../../chat/list-group-members';
+import {
+  addMembers,
+  leaveGroup,
+  removeMember,
+  setMemberRole,
+} from '../../chat/manage-group-members';
+import type { HandlerContext, HandlerMap } from '../handler';
+import { userRoom } from '../rooms';
+
+export const groupHandlers: Pick<
+  HandlerMap,
+  | typeof ClientEvent.GroupCreate
+  | typeof ClientEvent.GroupAddMembers
+  | typeof ClientEvent.GroupRemoveMember
+  | typeof ClientEvent.GroupLeave
+  | typeof ClientEvent.GroupSetRole
+  | typeof ClientEvent.GroupMembers
+> = {
+  [ClientEvent.GroupCreate]: async ({ deps, io, session, afterAck }, input) => {
+    const result = await createGroup(deps, session.user, input);
+    afterAck(() => broadcastChange(io, result));
+    return { conversation: requireConversation(result) };
+  },
+
+  [ClientEvent.GroupAddMembers]: async ({ deps, io, session, afterAck }, input) => {
+    const result = await addMembers(deps, session.user.id, input);
+    afterAck(() => broadcastChange(io, result));
+    return { conversation: requireConversation(result) };
+  },
+
+  [ClientEvent.GroupRemoveMember]: async ({ deps, io, session, afterAck }, input) => {
+    const result = await removeMember(deps, session.user.id, input);
+    afterAck(() => broadcastChange(io, result));
+    return { conversation: requireConversation(result) };
+  },
+
+  [ClientEvent.GroupLeave]: async ({ deps, io, session, afterAck }, input) => {
+    const result = await leaveGroup(deps, session.user.id, input);
+    afterAck(() => broadcastChange(io, result));
+    return {};
+  },
+
+  [ClientEvent.GroupSetRole]: async ({ deps, io, session, afterAck }, input) => {
+    const result = await setMemberRole(deps, session.user.id, input);
+    afterAck(() => broadcastChange(io, result));
+    return { conversation: requireConversation(result) };
+  },
+
+  [ClientEvent.GroupMembers]: async ({ deps, session }, input) => ({
+    members: await listGroupMembers(deps, session.user.id, input.conversationId),
+  }),
+};
+
+/** Members get the system messages; people no longer in it are told it is gone for them. */
+function broadcastChange(io: HandlerContext['io'], result: GroupChangeResult): void {
+  for (const message of result.systemMessages) {
+    io.to(result.memberIds.map(userRoom)).emit(ServerEvent.MessageCreated, message);
+  }
+  if (result.removedIds.length > 0) {
+    io.to(result.removedIds.map(userRoom)).emit(ServerEvent.ConversationRemoved, {
+      conversationId: result.conversationId,
+    });
+  }
+}
+
+function requireConversation(result: GroupChangeResult) {
+  if (!result.conversation) throw new Error('the actor is no longer in the group');
+  return result.conversation;
+}

@@ -1,0 +1,15 @@
+// Every client event's handler: call the domain function, schedule the broadcast for after
+// the ack, return the ack data. Validation, errors and acks are the wrapper's job (handler.ts).
+
+import type { HandlerMap } from '../handler';
+import { conversationHandlers } from './conversations';
+import { groupHandlers } from './groups';
+import { messageHandlers } from './messages';
+import { presenceHandlers } from './presence';
+
+export const handlers: HandlerMap = {
+  ...conversationHandlers,
+  ...messageHandlers,
+  ...groupHandlers,
+  ...presenceHandlers,
+};

@@ -1,0 +1,32 @@
+import { ClientEvent, ServerEvent } from '../../../protocol';
+import { getHistory } from '../../chat/get-history';
+import { getMessageReceipts } from '../../chat/get-message-receipts';
+import { sendMessage } from '../../chat/send-message';
+import { crashIfFailpoint } from '../../failpoints';
+import type { HandlerMap } from '../handler';
+import { userRoom } from '../rooms';
+
+export const messageHandlers: Pick<
+  HandlerMap,
+  | typeof ClientEvent.MessageSend
+  | typeof ClientEvent.MessageHistory
+  | typeof ClientEvent.MessageReceipts
+> = {
+  [ClientEvent.MessageSend]: async ({ deps, io, session, afterAck }, input) => {
+    const result = await sendMessage(deps, session.user.id, input);
+    if (result.created) crashIfFailpoint(deps.config, 'crash-after-commit');
+    if (result.created) {
+      afterAck(() => {
+        io.to(result.memberIds.map(userRoom)).emit(ServerEvent.MessageCreated, result.message);
+      });
+    }
+    return { message: result.message, duplicate: !result.created };
+  },
+
+  [ClientEvent.MessageHistory]: async ({ deps, session }, input) =>
+    getHistory(deps, session.user.id, input),
+
+  [ClientEvent.MessageReceipts]: async ({ deps, session }, input) => ({
+    receipts: await getMessageReceipts(deps, session.user.id, input),
+  }),
+};

@@ -1,0 +1,85 @@
+// Online and last seen. The source of truth is Socket.IO itself: a user is online while their
+// `user:<id>` room has a socket, on any node (fetchSockets asks every node through the
+// adapter). Going offline waits a grace period, so a reload or a brief network switch does
+// not flicker; only the last connection's departure counts.
+
+import { filterContacts, findLastSeen, listContactIds, touchLastSeen } from '../../db';
+import { ServerEvent, type Presence } from '../../protocol';
+import type { Deps } from '../deps';
+import { safeError } from '../logger';
+import { userRoom } from './rooms';
+import type { ParleyIo } from './types';
+
+export class PresenceTracker {
+  /** Users whose last socket on this node left; they turn offline when the timer fires. */
+  private readonly leaving = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly io: ParleyIo,
+    private readonly deps: Deps,
+    private readonly graceMs: number,
+  ) {}
+
+  async onConnect(userId: string): Promise<void> {
+    const wasLeaving = this.leaving.has(userId);
+    clearTimeout(this.leaving.get(userId));
+    this.leaving.delete(userId);
+    // Within the grace period nobody was told the user had gone: nothing to tell now.
+    if (wasLeaving) return;
+    const sockets = await this.io.in(userRoom(userId)).fetchSockets();
+    if (sockets.length === 1) await this.announce({ userId, isOnline: true, lastSeenAt: null });
+  }
+
+  async onDisconnect(userId: string): Promise<void> {
+    await touchLastSeen(this.deps.db, userId);
+    // The grace period counts from the last connection's departure.
+    clearTimeout(this.leaving.get(userId));
+    const timer = setTimeout(() => {
+      this.leaving.delete(userId);
+      void this.settle(userId).catch((error: unknown) =>
+        this.deps.logger.error(
+          { event: 'presence.failed', err: safeError(error) },
+          'presence update failed',
+        ),
+      );
+    }, this.graceMs);
+    timer.unref();
+    this.leaving.set(userId, timer);
+  }
+
+  /** Presence of the people among `userIds` who share a conversation with the viewer. */
+  async query(viewerId: string, userIds: string[]): Promise<Presence[]> {
+    const visible = await filterContacts(this.deps.db, viewerId, [...new Set(userIds)]);
+    if (visible.length === 0) return [];
+    const sockets = await this.io.in(visible.map(userRoom)).fetchSockets();
+    const online = new Set(sockets.map((socket) => socket.data.user.id));
+    for (const userId of this.leaving.keys()) online.add(userId);
+    const lastSeen = await findLastSeen(
+      this.deps.db,
+      visible.filter((id) => !online.has(id)),
+    );
+    return visible.map((userId) =>
+      online.has(userId)
+        ? { userId, isOnline: true, lastSeenAt: null }
+        : { userId, isOnline: false, lastSeenAt: lastSeen.get(userId)?.toISOString() ?? null },
+    );
+  }
+
+  stop(): void {
+    for (const timer of this.leaving.values()) clearTimeout(timer);
+    this.leaving.clear();
+  }
+
+  private async settle(userId: string): Promise<void> {
+    const sockets = await this.io.in(userRoom(userId)).fetchSockets();
+    if (sockets.length > 0) return;
+    const [lastSeen] = [...(await findLastSeen(this.deps.db, [userId])).values()];
+    await this.announce({ userId, isOnline: false, lastSeenAt: lastSeen?.toISOString() ?? null });
+  }
+
+  private async announce(presence: Presence): Promise<void> {
+    const contacts = await listContactIds(this.deps.db, presence.userId);
+    if (contacts.length > 0)
+      this.io.to(contacts.map(userRoom)).emit(ServerEvent.PresenceUpdated, presence);
+  }
+}

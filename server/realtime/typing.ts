@@ -1,0 +1,50 @@
+// "bob is typing…": relayed to the other members, and cleared when the typist's socket goes.
+
+import { listMemberIds } from '../../db';
+import { ServerEvent } from '../../protocol';
+import type { Deps } from '../deps';
+import { conversationNotFound } from '../errors';
+import { userRoom } from './rooms';
+import type { ParleyIo, ParleySocket } from './types';
+
+/** Conversations each socket is typing in, to say "stopped" for it when it disconnects. */
+const typingIn = new WeakMap<ParleySocket, Set<string>>();
+
+/** Checks membership and returns the function that tells the other members. */
+export async function prepareTyping(
+  deps: Deps,
+  io: ParleyIo,
+  socket: ParleySocket,
+  conversationId: string,
+  isTyping: boolean,
+): Promise<() => void> {
+  const user = socket.data.user;
+  const memberIds = await listMemberIds(deps.db, conversationId);
+  if (!memberIds.includes(user.id)) throw conversationNotFound();
+  const conversations = typingIn.get(socket) ?? new Set<string>();
+  if (isTyping) conversations.add(conversationId);
+  else conversations.delete(conversationId);
+  typingIn.set(socket, conversations);
+  const others = memberIds.filter((id) => id !== user.id);
+  return () => {
+    if (others.length === 0) return;
+    io.to(others.map(userRoom)).emit(ServerEvent.TypingUpdated, {
+      conversationId,
+      user: { id: user.id, username: user.username },
+      isTyping,
+    });
+  };
+}
+
+/** A disconnecting socket stops typing everywhere it was. */
+export async function stopTypingOnDisconnect(
+  deps: Deps,
+  io: ParleyIo,
+  socket: ParleySocket,
+): Promise<void> {
+  for (const conversationId of [...(typingIn.get(socket) ?? [])]) {
+    const announce = await prepareTyping(deps, io, socket, conversationId, false).catch(() => null);
+    announce?.();
+  }
+  typingIn.delete(socket);
+}

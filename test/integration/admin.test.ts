@@ -1,0 +1,189 @@
+// The admin role (granted with `npm run admin -- grant`), the settings API and /admin.
+
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, connect, signUp, type Account } from '../helpers/client';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
+import { PROJECT_ROOT, startServer, type TestServer } from '../helpers/server';
+
+let database: TestDatabase;
+let server: TestServer;
+let admin: Account;
+let user: Account;
+
+/** The documented way to make an admin. PGlite allows one process per folder: stop first. */
+function runAdminCli(args: string[]): string {
+  return execFileSync(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: database.serverOptions.databaseUrl ?? '',
+      DATA_DIR: database.serverOptions.dataDir,
+    },
+  }).toString();
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startServer(database.serverOptions);
+  admin = await signUp(server.url, 'root');
+  user = await signUp(server.url, 'plain');
+  if (TEST_DB === 'pglite') await server.stop();
+  expect(runAdminCli(['grant', admin.user.username.toUpperCase()])).toMatch(/is now an admin/);
+  expect(runAdminCli(['list'])).toContain(admin.user.username);
+  if (TEST_DB === 'pglite') server = await startServer(database.serverOptions);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await database?.drop();
+});
+
+async function request(method: string, path: string, account?: Account, body?: unknown) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      ...(account ? { cookie: account.cookie } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
+}
+
+describe('the admin role', () => {
+  it('is granted by the command line and shows in the session', async () => {
+    expect((await request('GET', '/api/auth/session', admin)).json()).toMatchObject({
+      isAdmin: true,
+    });
+    expect((await request('GET', '/api/auth/session', user)).json()).toMatchObject({
+      isAdmin: false,
+    });
+    const { ready } = await connect(server.url, admin);
+    expect(ready.isAdmin).toBe(true);
+  });
+
+  it('is needed for the settings API and for /admin', async () => {
+    expect(await request('GET', '/api/admin/settings')).toMatchObject({ status: 401 });
+    const refused = await request('GET', '/api/admin/settings', user);
+    expect(refused.status).toBe(403);
+    expect(refused.json()).toEqual({
+      ok: false,
+      code: 'FORBIDDEN',
+      message: 'Only admins can see or change the settings.',
+    });
+    expect((await request('PUT', '/api/admin/settings', user, { maxGroupSize: 3 })).status).toBe(
+      403,
+    );
+    expect((await request('GET', '/admin', user)).status).toBe(403);
+
+    const page = await request('GET', '/admin', admin);
+    expect(page.status).toBe(200);
+    const settings = await request('GET', '/api/admin/settings', admin);
+    expect(settings.json()).toEqual({
+      ok: true,
+      settings: { maxMessageLength: 100_000, maxGroupSize: 256 },
+    });
+  });
+
+  it('can be revoked, and counts at once', async () => {
+    const other = await signUp(server.url, 'temp');
+    if (TEST_DB === 'pglite') await server.stop();
+    runAdminCli(['grant', other.user.username]);
+    expect(runAdminCli(['revoke', other.user.username])).toMatch(/no longer an admin/);
+    if (TEST_DB === 'pglite') server = await startServer(database.serverOptions);
+    expect((await request('GET', '/api/admin/settings', other)).status).toBe(403);
+  });
+});
+
+describe('settings', () => {
+  it.each([
+    [{ maxGroupSize: 1 }, 'maxGroupSize: Maximum group size must be at least 2.'],
+    [{ maxGroupSize: 1_000_000 }, 'maxGroupSize: Maximum group size can be at most 5000.'],
+    [{ maxGroupSize: 2.5 }, 'maxGroupSize: Maximum group size must be a whole number.'],
+    [
+      { maxMessageLength: 100_001 },
+      'maxMessageLength: Maximum message length can be at most 100000.',
+    ],
+    [{ maxMessageLength: 0 }, 'maxMessageLength: Maximum message length must be at least 1.'],
+    [
+      { maxMessageLength: 'ten' },
+      'maxMessageLength: Maximum message length must be a whole number.',
+    ],
+    [
+      { maxMessageLength: null },
+      'maxMessageLength: Maximum message length must be a whole number.',
+    ],
+    [{ retention: 7 }, 'Unrecognized key: "retention"'],
+  ])('refuse %j with a clear error and change nothing', async (body, message) => {
+    const response = await request('PUT', '/api/admin/settings', admin, body);
+    expect(response.status).toBe(400);
+    expect(response.json()).toEqual({ ok: false, code: 'BAD_REQUEST', message });
+    const settings = await request('GET', '/api/admin/settings', admin);
+    expect(settings.json()).toMatchObject({
+      settings: { maxMessageLength: 100_000, maxGroupSize: 256 },
+    });
+  });
+
+  it('refuse a change posted from another site', async () => {
+    const put = await fetch(`${server.url}/api/admin/settings`, {
+      method: 'PUT',
+      headers: {
+        'content-type': 'application/json',
+        cookie: admin.cookie,
+        origin: 'https://evil.example',
+      },
+      body: JSON.stringify({ maxGroupSize: 3 }),
+    });
+    expect(put.status).toBe(403);
+  });
+
+  it('apply at once to connected clients and to every later request, and survive a restart', async () => {
+    const { socket } = await connect(server.url, user);
+    const told = new Promise<{ limits: { maxMessageLength: number } }>((resolve) =>
+      socket.once('settings:updated', resolve),
+    );
+    const saved = await request('PUT', '/api/admin/settings', admin, {
+      maxMessageLength: 20,
+      maxGroupSize: 2,
+    });
+    expect(saved.json()).toEqual({ ok: true, settings: { maxMessageLength: 20, maxGroupSize: 2 } });
+    expect(await told).toEqual({ limits: { maxMessageLength: 20 } });
+
+    const { socket: adminSocket } = await connect(server.url, admin);
+    const started = await call(adminSocket, 'conversation:start', { username: user.user.username });
+    if (!started.ok) throw new Error(started.message);
+    const send = (body: string) =>
+      call(adminSocket, 'message:send', {
+        conversationId: started.conversation.id,
+        clientMsgId: randomUUID(),
+        body,
+      });
+    expect(await send('x'.repeat(21))).toMatchObject({
+      ok: false,
+      code: 'MESSAGE_TOO_LONG',
+      message: 'The message is too long: 21 characters, the limit is 20.',
+    });
+    expect(await send('x'.repeat(20))).toMatchObject({ ok: true });
+    const third = await signUp(server.url, 'third');
+    expect(
+      await call(adminSocket, 'group:create', {
+        title: 'Three',
+        usernames: [user.user.username, third.user.username],
+      }),
+    ).toMatchObject({ ok: false, code: 'GROUP_FULL' });
+    socket.close();
+    adminSocket.close();
+
+    await server.stop();
+    server = await startServer(database.serverOptions);
+    const after = await request('GET', '/api/admin/settings', admin);
+    expect(after.json()).toEqual({ ok: true, settings: { maxMessageLength: 20, maxGroupSize: 2 } });
+    await request('PUT', '/api/admin/settings', admin, {
+      maxMessageLength: 100_000,
+      maxGroupSize: 256,
+    });
+  });
+});

@@ -1,0 +1,135 @@
+// Online, last seen and typing, with several tabs per person.
+
+import { describe, expect, it } from 'vitest';
+import type { Presence, TypingUpdate } from '../../protocol';
+import { call, nextEvent } from '../helpers/client';
+import { openTab, pair, person, setupSuite } from '../helpers/suite';
+
+const GRACE_MS = 400;
+const suite = setupSuite({ env: { PRESENCE_GRACE_MS: String(GRACE_MS) } });
+
+describe('presence', () => {
+  it('turns offline only when the last tab closes, after the grace period, with last seen', async () => {
+    const { alice, bob } = await pair(suite);
+    const bobTab2 = await openTab(suite, bob);
+    const events: Presence[] = [];
+    alice.socket.on('presence:updated', (presence) => {
+      if (presence.userId === bob.user.id) events.push(presence);
+    });
+
+    expect(await call(alice.socket, 'presence:query', { userIds: [bob.user.id] })).toEqual({
+      ok: true,
+      presence: [{ userId: bob.user.id, isOnline: true, lastSeenAt: null }],
+    });
+    bob.socket.close();
+    let closedLastAt = 0;
+    const offline = nextEvent(alice.socket, 'presence:updated', (presence) => !presence.isOnline);
+    // Still online through the other tab; the last one closes now.
+    const query = await call(alice.socket, 'presence:query', { userIds: [bob.user.id] });
+    expect(query.ok && query.presence[0]?.isOnline).toBe(true);
+    closedLastAt = Date.now();
+    bobTab2.socket.close();
+    const gone = await offline;
+    expect(Date.now() - closedLastAt).toBeGreaterThanOrEqual(GRACE_MS - 50);
+    expect(gone).toMatchObject({ userId: bob.user.id, isOnline: false });
+    expect(new Date(gone.lastSeenAt!).getTime()).toBeGreaterThan(closedLastAt - 5_000);
+    expect(events).toEqual([gone]);
+
+    // Last seen is stored: a fresh query answers with it.
+    const later = await call(alice.socket, 'presence:query', { userIds: [bob.user.id] });
+    expect(later).toEqual({ ok: true, presence: [gone] });
+  });
+
+  it('lets a reload within the grace period pass unnoticed', async () => {
+    const { alice, bob } = await pair(suite);
+    const events: Presence[] = [];
+    alice.socket.on('presence:updated', (presence) => {
+      if (presence.userId === bob.user.id) events.push(presence);
+    });
+    bob.socket.close();
+    const reloaded = await openTab(suite, bob); // back within the grace period
+    let isClosed = false;
+    const finalOffline = nextEvent(
+      alice.socket,
+      'presence:updated',
+      (presence) => isClosed && !presence.isOnline,
+    );
+    isClosed = true;
+    reloaded.socket.close();
+    await finalOffline;
+    // One event: the final departure. No offline-then-online flicker for the reload.
+    expect(events.map((presence) => presence.isOnline)).toEqual([false]);
+  });
+
+  it('announces coming online to the people one chats with', async () => {
+    const { alice, bob } = await pair(suite);
+    bob.socket.close();
+    await nextEvent(alice.socket, 'presence:updated', (presence) => !presence.isOnline);
+    const online = nextEvent(alice.socket, 'presence:updated', (presence) => presence.isOnline);
+    await openTab(suite, bob);
+    expect(await online).toEqual({ userId: bob.user.id, isOnline: true, lastSeenAt: null });
+  });
+
+  it('is only shown to people who share a conversation', async () => {
+    const { bob } = await pair(suite);
+    const eve = await person(suite, 'eve');
+    expect(await call(eve.socket, 'presence:query', { userIds: [bob.user.id] })).toEqual({
+      ok: true,
+      presence: [],
+    });
+  });
+});
+
+describe('typing', () => {
+  const about = (conversationId: string) => (update: TypingUpdate) =>
+    update.conversationId === conversationId;
+
+  it('reaches the other person, not the typist’s own tabs, and clears on stop', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    const aliceTab2 = await openTab(suite, alice);
+    const seenByOwnTab: TypingUpdate[] = [];
+    aliceTab2.socket.on('typing:updated', (update) => seenByOwnTab.push(update));
+
+    const typing = nextEvent(bob.socket, 'typing:updated', about(conversationId));
+    expect(await call(alice.socket, 'typing:start', { conversationId })).toEqual({ ok: true });
+    expect(await typing).toEqual({
+      conversationId,
+      user: { id: alice.user.id, username: alice.user.username },
+      isTyping: true,
+    });
+    const stopped = nextEvent(bob.socket, 'typing:updated', about(conversationId));
+    await call(alice.socket, 'typing:stop', { conversationId });
+    expect((await stopped).isTyping).toBe(false);
+    expect(seenByOwnTab).toEqual([]);
+  });
+
+  it('clears when the typist disconnects', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    await call(alice.socket, 'typing:start', { conversationId });
+    const stopped = nextEvent(bob.socket, 'typing:updated', (update) => !update.isTyping);
+    alice.socket.close();
+    expect(await stopped).toMatchObject({
+      conversationId,
+      isTyping: false,
+      user: { id: alice.user.id },
+    });
+  });
+
+  it('reaches every other member of a group', async () => {
+    const [alice, bob, carol] = await Promise.all(
+      ['alice', 'bob', 'carol'].map((name) => person(suite, name)),
+    );
+    const created = await call(alice!.socket, 'group:create', {
+      title: 'Typists',
+      usernames: [bob!.user.username, carol!.user.username],
+    });
+    if (!created.ok) throw new Error(created.message);
+    const conversationId = created.conversation.id;
+    const seen = Promise.all(
+      [bob!, carol!].map((who) => nextEvent(who.socket, 'typing:updated', about(conversationId))),
+    );
+    await call(alice!.socket, 'typing:start', { conversationId });
+    for (const update of await seen)
+      expect(update).toMatchObject({ isTyping: true, user: { id: alice!.user.id } });
+  });
+});
