@@ -1,13 +1,15 @@
 'use client';
 
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { forgetCachedUser } from '../hooks/session-cache';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 import { ConnectionStatus } from './connection-status';
 import { ConversationList } from './conversation-list';
 import { ConversationView } from './conversation-view';
 import { NewChatForm } from './new-chat-form';
+import { NewGroupForm } from './new-group-form';
 import { SignOutButton } from './sign-out-button';
 
 /** Two panes like WhatsApp Web; on a narrow screen, one at a time. */
@@ -16,6 +18,8 @@ export function ChatShell({ conversationId }: { conversationId: string | null })
   const client = useChatClient();
   const me = useChatState((state) => state.me);
   const isSessionEnded = useChatState((state) => state.isSessionEnded);
+  const isAdmin = useChatState((state) => state.isAdmin);
+  const [isCreatingGroup, setIsCreatingGroup] = useState(false);
 
   useEffect(() => {
     if (!isSessionEnded) return;
@@ -32,9 +36,25 @@ export function ChatShell({ conversationId }: { conversationId: string | null })
             {me.username}
           </span>
           <ConnectionStatus />
+          {isAdmin && (
+            <Link className="button button--quiet sidebar__link" href="/admin">
+              Admin
+            </Link>
+          )}
           <SignOutButton />
         </header>
         <NewChatForm />
+        {isCreatingGroup ? (
+          <NewGroupForm onDone={() => setIsCreatingGroup(false)} />
+        ) : (
+          <button
+            type="button"
+            className="button button--quiet new-group__open"
+            onClick={() => setIsCreatingGroup(true)}
+          >
+            New group
+          </button>
+        )}
         <ConversationList activeId={conversationId} />
       </aside>
       <div className="pane">

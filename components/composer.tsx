@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { COMPOSER_COUNTER_THRESHOLD, countCodePoints } from '../protocol';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 
@@ -11,6 +11,9 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const limit = useChatState((state) => state.limits.maxMessageLength);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
+
+  // Leaving the conversation ends "typing" there.
+  useEffect(() => () => client.typing(conversationId, false), [client, conversationId]);
 
   const length = countCodePoints(text);
   const isTooLong = length > limit;
@@ -55,6 +58,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
         onChange={(event) => {
           setText(event.target.value);
           setError(null);
+          client.typing(conversationId, event.target.value.trim() !== '');
         }}
         onKeyDown={onKeyDown}
       />

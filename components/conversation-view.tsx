@@ -1,10 +1,13 @@
 'use client';
 
 import Link from 'next/link';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { describeTyping } from '../hooks/chat-state';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 import { Composer } from './composer';
+import { GroupInfo } from './group-info';
 import { MessageList } from './message-list';
+import { PresenceDot, usePresenceText } from './presence';
 
 export function ConversationView({ conversationId }: { conversationId: string }) {
   const client = useChatClient();
@@ -12,6 +15,9 @@ export function ConversationView({ conversationId }: { conversationId: string })
     state.conversations.find((item) => item.id === conversationId),
   );
   const isListLoaded = useChatState((state) => state.isListLoaded);
+  const typing = useChatState((state) => state.typing[conversationId]);
+  const presenceText = usePresenceText(summary?.peer?.id);
+  const [isInfoOpen, setIsInfoOpen] = useState(false);
 
   useEffect(() => {
     client.openConversation(conversationId);
@@ -26,21 +32,52 @@ export function ConversationView({ conversationId }: { conversationId: string })
       </section>
     );
   }
+  const isGroup = summary?.kind === 'group';
+  const subtitle =
+    describeTyping(typing) ?? (isGroup ? `${summary.memberCount} members` : presenceText);
   return (
-    <section className="conversation" aria-label={summary ? `Chat with ${summary.title}` : 'Chat'}>
-      <header className="conversation__header">
-        <Link href="/chats" className="conversation__back" aria-label="Back to chats">
-          ‹
-        </Link>
-        <span className="avatar" aria-hidden="true">
-          {summary?.title.slice(0, 1).toUpperCase()}
-        </span>
-        <h2 className="conversation__title" data-testid="conversation-title">
-          {summary?.title ?? ''}
-        </h2>
-      </header>
-      <MessageList conversationId={conversationId} />
-      <Composer key={conversationId} conversationId={conversationId} />
-    </section>
+    <div className="conversation-layout">
+      <section
+        className="conversation"
+        aria-label={summary ? `Chat with ${summary.title}` : 'Chat'}
+      >
+        <header className="conversation__header">
+          <Link href="/chats" className="conversation__back" aria-label="Back to chats">
+            ‹
+          </Link>
+          <span className="avatar" aria-hidden="true">
+            {summary?.title.slice(0, 1).toUpperCase()}
+            {summary?.peer && <PresenceDot userId={summary.peer.id} name={summary.peer.username} />}
+          </span>
+          <div className="conversation__heading">
+            <h2 className="conversation__title" data-testid="conversation-title">
+              {summary?.title ?? ''}
+            </h2>
+            <p
+              className="conversation__subtitle"
+              data-testid="conversation-subtitle"
+              aria-live="polite"
+            >
+              {subtitle ?? ''}
+            </p>
+          </div>
+          {isGroup && (
+            <button
+              type="button"
+              className="button button--quiet"
+              aria-expanded={isInfoOpen}
+              onClick={() => setIsInfoOpen(!isInfoOpen)}
+            >
+              Group info
+            </button>
+          )}
+        </header>
+        <MessageList conversationId={conversationId} />
+        <Composer key={conversationId} conversationId={conversationId} />
+      </section>
+      {isGroup && isInfoOpen && summary && (
+        <GroupInfo conversation={summary} onClose={() => setIsInfoOpen(false)} />
+      )}
+    </div>
   );
 }

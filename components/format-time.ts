@@ -19,3 +19,19 @@ export function formatListTime(iso: string, now = new Date()): string {
     ? timeFormat.format(date)
     : dateFormat.format(date);
 }
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+
+/** "last seen today at 10:42", "last seen yesterday at 21:05", "last seen 12 Nov at 9:15". */
+export function formatLastSeen(iso: string, now = new Date()): string {
+  const date = new Date(iso);
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  const day =
+    date.toDateString() === now.toDateString()
+      ? 'today'
+      : date.toDateString() === yesterday.toDateString()
+        ? 'yesterday'
+        : dayFormat.format(date);
+  return `last seen ${day} at ${timeFormat.format(date)}`;
+}

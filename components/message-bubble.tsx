@@ -26,6 +26,8 @@ export function MessageBubble({
   isMine,
   status,
   seq,
+  senderName,
+  onInfo,
 }: {
   body: string;
   createdAt: string;
@@ -33,6 +35,10 @@ export function MessageBubble({
   /** Ticks, for the viewer's own messages only. */
   status?: MessageStatus;
   seq?: number;
+  /** Shown above others' messages in groups. */
+  senderName?: string;
+  /** Opens who has read and received the message. */
+  onInfo?: () => void;
 }) {
   return (
     <div
@@ -41,6 +47,7 @@ export function MessageBubble({
       data-seq={seq}
       data-status={status}
     >
+      {senderName && <p className="bubble__sender">{senderName}</p>}
       <p className="bubble__body">{body}</p>
       <span className="bubble__meta">
         <time dateTime={createdAt} title={formatFull(createdAt)}>
@@ -55,6 +62,11 @@ export function MessageBubble({
           >
             {STATUS_ICON[status]}
           </span>
+        )}
+        {onInfo && (
+          <button type="button" className="bubble__info" onClick={onInfo} aria-label="Message info">
+            info
+          </button>
         )}
       </span>
     </div>

@@ -1,9 +1,10 @@
 'use client';
 
-import { useLayoutEffect, useMemo, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { hasMoreBefore, statusOf } from '../hooks/chat-state';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 import { MessageBubble } from './message-bubble';
+import { MessageInfo } from './message-info';
 
 /** Within this many pixels of the bottom, new messages keep the view pinned to the bottom. */
 const STICK_TO_BOTTOM_PX = 120;
@@ -23,6 +24,8 @@ export function MessageList({ conversationId }: { conversationId: string }) {
     [allPending, conversationId],
   );
   const messages = thread?.messages;
+  const isGroup = summary?.kind === 'group';
+  const [infoSeq, setInfoSeq] = useState<number | null>(null);
 
   const scroller = useRef<HTMLDivElement>(null);
   const previous = useRef({ firstId: 0, height: 0, isAtBottom: true, count: 0 });
@@ -68,6 +71,13 @@ export function MessageList({ conversationId }: { conversationId: string }) {
       </p>
       <ol className="messages__list" role="log" aria-live="polite" aria-label="Messages">
         {messages?.map((message) => {
+          if (message.kind === 'system') {
+            return (
+              <li key={message.id} className="messages__system" data-testid="system-message">
+                <span>{message.body}</span>
+              </li>
+            );
+          }
           const isMine = message.senderId === meId;
           return (
             <li key={message.id} className="messages__item">
@@ -77,7 +87,16 @@ export function MessageList({ conversationId }: { conversationId: string }) {
                 isMine={isMine}
                 seq={message.seq}
                 status={isMine ? statusOf(message, summary) : undefined}
+                senderName={isGroup && !isMine ? message.senderUsername : undefined}
+                onInfo={isGroup && isMine ? () => setInfoSeq(message.seq) : undefined}
               />
+              {infoSeq === message.seq && (
+                <MessageInfo
+                  conversationId={conversationId}
+                  seq={message.seq}
+                  onClose={() => setInfoSeq(null)}
+                />
+              )}
             </li>
           );
         })}

@@ -67,6 +67,22 @@ export async function signInOnNewDevice(
   return { context, page };
 }
 
+/** Creates a group from the sidebar and opens it. */
+export async function createGroup(page: Page, title: string, usernames: string[]): Promise<void> {
+  await page.getByRole('button', { name: 'New group' }).click();
+  const form = page.getByRole('form', { name: 'New group' });
+  await form.getByLabel('Group name').fill(title);
+  await form.getByLabel('Members (usernames)').fill(usernames.join(', '));
+  await form.getByRole('button', { name: 'Create group' }).click();
+  await expect(page.getByTestId('conversation-title')).toHaveText(title);
+}
+
+/** Opens a conversation from the list by its title. */
+export async function openChat(page: Page, title: string): Promise<void> {
+  await page.getByTestId('conversation-item').filter({ hasText: title }).click();
+  await expect(page.getByTestId('conversation-title')).toHaveText(title);
+}
+
 /** Opens (or starts) the chat with `username` from the sidebar. */
 export async function startChat(page: Page, username: string): Promise<void> {
   await page.getByLabel('Start a chat with (username)').fill(username);
@@ -94,7 +110,8 @@ type WorkerFixtures = { server: TestServer };
 export const test = base.extend<Fixtures, WorkerFixtures>({
   server: [
     async ({}, use) => {
-      const server = await startServer();
+      // A short grace period keeps presence tests quick; reloads still fit in it.
+      const server = await startServer({ env: { PRESENCE_GRACE_MS: '1500' } });
       await use(server);
       await server.stop();
     },

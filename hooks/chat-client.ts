@@ -11,12 +11,15 @@ import {
   HISTORY_PAGE_MAX,
   MESSAGE_MAX_CODE_POINTS,
   ServerEvent,
+  TYPING_EXPIRES_MS,
   type ClientEventAck,
   type ClientEventName,
   type ClientEventPayload,
   type ClientToServerEvents,
   type ConversationSummary,
+  type MemberRole,
   type Message,
+  type MessageReceipts,
   type ServerToClientEvents,
   type UserSummary,
 } from '../protocol';
@@ -24,6 +27,7 @@ import {
   addForward,
   addOlder,
   applyMessageToSummary,
+  applyTyping,
   applyReadToSummary,
   applyReceiptToSummary,
   hasMoreBefore,
@@ -37,6 +41,7 @@ import {
 } from './chat-state';
 import { MemoryDeviceStore, type DeviceStore } from './device-store';
 import { randomUuid } from './random-uuid';
+import { TypingNotifier } from './typing-notifier';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Timer = ReturnType<typeof setTimeout>;
@@ -49,6 +54,9 @@ export interface TransportFailure {
 }
 
 export type RequestResult<E extends ClientEventName> = ClientEventAck<E> | TransportFailure;
+
+/** The outcome of an action a person took, with the sentence to show when it failed. */
+export type ActionResult<T = object> = ({ ok: true } & T) | { ok: false; message: string };
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const NEWEST_PAGE = 50;
@@ -92,6 +100,8 @@ export class ChatClient {
   /** Pending writes per conversation: delivery is reported only for what is stored. */
   private readonly writes = new Map<string, Promise<void>>();
   private listWrite: Timer | undefined;
+  private readonly typingTimers = new Map<string, Timer>();
+  private readonly typingNotifier: TypingNotifier;
   private attempts = 0;
   private composed = 0;
   private hydration: Promise<void> | undefined;
@@ -101,7 +111,11 @@ export class ChatClient {
     this.state = {
       connection: 'connecting',
       me,
+      isAdmin: false,
       limits: { maxMessageLength: MESSAGE_MAX_CODE_POINTS },
+      presence: {},
+      typing: {},
+      members: {},
       conversations: [],
       isListLoaded: false,
       threads: {},
@@ -112,6 +126,12 @@ export class ChatClient {
     this.store = options.store ?? new MemoryDeviceStore();
     this.deliveryReportDelayMs = options.deliveryReportDelayMs ?? 100;
     this.onAcknowledged = options.onAcknowledged;
+    this.typingNotifier = new TypingNotifier((conversationId, isTyping) => {
+      if (!this.socket.connected) return;
+      void this.request(isTyping ? ClientEvent.TypingStart : ClientEvent.TypingStop, {
+        conversationId,
+      });
+    });
     this.isVisible =
       options.isVisible ??
       (() => typeof document === 'undefined' || document.visibilityState === 'visible');
@@ -150,12 +170,13 @@ export class ChatClient {
       window.removeEventListener('online', this.onOnline);
       window.removeEventListener('offline', this.onOffline);
     }
+    this.typingNotifier.stopAll();
     this.socket.disconnect();
-    for (const timer of [...this.retryTimers.values(), ...this.deliveryTimers.values()]) {
-      clearTimeout(timer);
+    const timers = [this.retryTimers, this.deliveryTimers, this.typingTimers];
+    for (const map of timers) {
+      for (const timer of map.values()) clearTimeout(timer);
+      map.clear();
     }
-    this.retryTimers.clear();
-    this.deliveryTimers.clear();
   }
 
   /** Stops and erases everything this account left on the device (sign-out). */
@@ -194,6 +215,8 @@ export class ChatClient {
     this.update((state) => ({ ...state, activeConversationId: conversationId }));
     if (!conversationId) return;
     if (!this.state.threads[conversationId]) void this.syncConversation(conversationId, true);
+    const peer = this.summary(conversationId)?.peer;
+    if (peer) void this.refreshPresence([peer.id]);
     this.markActiveRead();
   }
 
@@ -231,6 +254,7 @@ export class ChatClient {
       status: 'sending',
     };
     this.update((state) => ({ ...state, pending: [...state.pending, pending] }));
+    this.typingNotifier.stop(conversationId);
     // Stored before it is emitted: a reload or crash from here on cannot lose it.
     void this.store
       .putPending(pending)
@@ -248,6 +272,72 @@ export class ChatClient {
 
   discardMessage(clientMsgId: string): void {
     this.removePending(clientMsgId);
+  }
+
+  /** The composer's keystrokes and pauses, for "… is typing". */
+  typing(conversationId: string, isTyping: boolean): void {
+    if (isTyping) this.typingNotifier.keystroke(conversationId);
+    else this.typingNotifier.stop(conversationId);
+  }
+
+  async createGroup(
+    title: string,
+    usernames: string[],
+  ): Promise<ActionResult<{ conversation: ConversationSummary }>> {
+    return this.groupAction(ClientEvent.GroupCreate, { title, usernames });
+  }
+
+  addMembers(conversationId: string, usernames: string[]) {
+    return this.groupAction(ClientEvent.GroupAddMembers, { conversationId, usernames });
+  }
+
+  removeMember(conversationId: string, userId: string) {
+    return this.groupAction(ClientEvent.GroupRemoveMember, { conversationId, userId });
+  }
+
+  setRole(conversationId: string, userId: string, role: MemberRole) {
+    return this.groupAction(ClientEvent.GroupSetRole, { conversationId, userId, role });
+  }
+
+  async leaveGroup(conversationId: string): Promise<ActionResult> {
+    const response = await this.request(ClientEvent.GroupLeave, { conversationId });
+    if (!response.ok) return { ok: false, message: response.message };
+    this.forgetConversation(conversationId);
+    return { ok: true };
+  }
+
+  /** Loads a group's members (and their presence) into the state. */
+  async loadMembers(conversationId: string): Promise<void> {
+    const response = await this.request(ClientEvent.GroupMembers, { conversationId });
+    if (!response.ok) return;
+    this.update((state) => ({
+      ...state,
+      members: { ...state.members, [conversationId]: response.members },
+    }));
+    void this.refreshPresence(response.members.map((member) => member.id));
+  }
+
+  async getReceipts(
+    conversationId: string,
+    seq: number,
+  ): Promise<ActionResult<{ receipts: MessageReceipts }>> {
+    const response = await this.request(ClientEvent.MessageReceipts, { conversationId, seq });
+    return response.ok ? response : { ok: false, message: response.message };
+  }
+
+  /** Asks who of these people is online (only people the user shares a conversation with). */
+  async refreshPresence(userIds: string[]): Promise<void> {
+    const ids = [...new Set(userIds)].filter((id) => id !== this.state.me.id);
+    if (ids.length === 0 || !this.socket.connected) return;
+    const response = await this.request(ClientEvent.PresenceQuery, { userIds: ids.slice(0, 500) });
+    if (!response.ok) return;
+    this.update((state) => ({
+      ...state,
+      presence: {
+        ...state.presence,
+        ...Object.fromEntries(response.presence.map((item) => [item.userId, item])),
+      },
+    }));
   }
 
   /** Tells the server the open conversation has been seen, when the tab is visible. */
@@ -288,9 +378,24 @@ export class ChatClient {
       }
       this.update((state) => ({ ...state, connection: socket.active ? 'connecting' : 'offline' }));
     });
-    socket.on(ServerEvent.SessionReady, ({ user, limits }) => {
-      this.update((state) => ({ ...state, me: user, limits }));
+    socket.on(ServerEvent.SessionReady, ({ user, isAdmin, limits }) => {
+      this.update((state) => ({ ...state, me: user, isAdmin, limits }));
     });
+    socket.on(ServerEvent.SettingsUpdated, ({ limits }) => {
+      this.update((state) => ({ ...state, limits }));
+    });
+    socket.on(ServerEvent.PresenceUpdated, (presence) => {
+      this.update((state) => ({
+        ...state,
+        presence: { ...state.presence, [presence.userId]: presence },
+      }));
+    });
+    socket.on(ServerEvent.TypingUpdated, ({ conversationId, user, isTyping }) =>
+      this.setTyping(conversationId, user, isTyping),
+    );
+    socket.on(ServerEvent.ConversationRemoved, ({ conversationId }) =>
+      this.forgetConversation(conversationId),
+    );
     socket.on(ServerEvent.MessageCreated, (message) => this.receiveMessage(message));
     socket.on(ServerEvent.ReceiptUpdated, (receipt) => {
       this.updateSummary(receipt.conversationId, (item) =>
@@ -393,6 +498,11 @@ export class ChatClient {
     };
     await Promise.all(Array.from({ length: SYNC_CONCURRENCY }, worker));
     this.markActiveRead();
+    void this.refreshPresence(
+      this.state.conversations.flatMap((item) => (item.peer ? [item.peer.id] : [])),
+    );
+    for (const conversationId of Object.keys(this.state.members))
+      void this.loadMembers(conversationId);
   }
 
   /**
@@ -477,8 +587,74 @@ export class ChatClient {
       // The first message this device sees of the conversation: hold it from now on.
       void this.syncConversation(conversationId, true);
     }
-    if (!isKnown) void this.fetchConversation(conversationId);
+    // A message ends its sender's "typing"; a change of members changes the summary.
+    this.setTyping(
+      conversationId,
+      { id: message.senderId, username: message.senderUsername },
+      false,
+    );
+    if (!isKnown || message.kind === 'system') void this.fetchConversation(conversationId);
+    if (message.kind === 'system' && this.state.members[conversationId])
+      void this.loadMembers(conversationId);
     if (conversationId === this.state.activeConversationId) this.markActiveRead();
+  }
+
+  private setTyping(conversationId: string, user: UserSummary, isTyping: boolean): void {
+    const key = `${conversationId}:${user.id}`;
+    clearTimeout(this.typingTimers.get(key));
+    this.typingTimers.delete(key);
+    const until = isTyping ? Date.now() + TYPING_EXPIRES_MS : null;
+    const typing = applyTyping(this.state.typing, conversationId, user, until);
+    if (typing !== this.state.typing) this.update((state) => ({ ...state, typing }));
+    // A "stopped" that never comes (a lost packet) must not leave the indicator on.
+    if (isTyping) {
+      this.typingTimers.set(
+        key,
+        setTimeout(() => this.setTyping(conversationId, user, false), TYPING_EXPIRES_MS),
+      );
+    }
+  }
+
+  /** The user is no longer in this conversation: nothing of it stays on the device. */
+  private forgetConversation(conversationId: string): void {
+    for (const item of this.state.pending) {
+      if (item.conversationId === conversationId)
+        void this.store.deletePending(item.clientMsgId).catch(() => undefined);
+    }
+    this.update((state) => {
+      const threads = { ...state.threads };
+      delete threads[conversationId];
+      const members = { ...state.members };
+      delete members[conversationId];
+      return {
+        ...state,
+        threads,
+        members,
+        conversations: state.conversations.filter((item) => item.id !== conversationId),
+        pending: state.pending.filter((item) => item.conversationId !== conversationId),
+      };
+    });
+    void this.store.deleteThread(conversationId).catch(() => undefined);
+  }
+
+  private async groupAction<
+    E extends
+      | typeof ClientEvent.GroupCreate
+      | typeof ClientEvent.GroupAddMembers
+      | typeof ClientEvent.GroupRemoveMember
+      | typeof ClientEvent.GroupSetRole,
+  >(
+    event: E,
+    payload: ClientEventPayload<E>,
+  ): Promise<ActionResult<{ conversation: ConversationSummary }>> {
+    const response = (await this.request(event, payload)) as RequestResult<
+      typeof ClientEvent.GroupCreate
+    >;
+    if (!response.ok) return { ok: false, message: response.message };
+    this.upsertSummary(response.conversation);
+    if (this.state.members[response.conversation.id])
+      void this.loadMembers(response.conversation.id);
+    return { ok: true, conversation: response.conversation };
   }
 
   private async fetchConversation(conversationId: string): Promise<void> {
@@ -634,6 +810,9 @@ export class ChatClient {
   }
 
   private upsertSummary(summary: ConversationSummary): void {
+    // A new person to chat with: whether they are online comes with them.
+    if (summary.peer && !this.state.presence[summary.peer.id])
+      void this.refreshPresence([summary.peer.id]);
     this.update((state) => ({
       ...state,
       conversations: replaceConversation(

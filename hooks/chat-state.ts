@@ -6,7 +6,9 @@ import {
   truncateCodePoints,
   type ClientLimits,
   type ConversationSummary,
+  type GroupMember,
   type Message,
+  type Presence,
   type ReceiptUpdate,
   type UserSummary,
 } from '../protocol';
@@ -38,10 +40,20 @@ export interface Thread {
   isLoadingOlder: boolean;
 }
 
+/** Who is typing in one conversation: user id → username, until a deadline (ms epoch). */
+export type TypingInConversation = Record<string, { username: string; until: number }>;
+
 export interface ChatState {
   connection: ConnectionState;
   me: UserSummary;
+  isAdmin: boolean;
   limits: ClientLimits;
+  /** What the device knows of the people the user chats with, by user id. */
+  presence: Record<string, Presence>;
+  /** By conversation id. */
+  typing: Record<string, TypingInConversation>;
+  /** Members of the groups whose members were loaded, by conversation id. */
+  members: Record<string, GroupMember[]>;
   /** Most recent activity first. */
   conversations: ConversationSummary[];
   isListLoaded: boolean;
@@ -228,4 +240,30 @@ export function replaceConversation(
   summary: ConversationSummary,
 ): ConversationSummary[] {
   return sortConversations([...list.filter((item) => item.id !== summary.id), summary]);
+}
+
+/** "bob is typing…", "bob and carol are typing…", "4 people are typing…". */
+export function describeTyping(typing: TypingInConversation | undefined): string | null {
+  const names = Object.values(typing ?? {})
+    .map((entry) => entry.username)
+    .sort();
+  if (names.length === 0) return null;
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return `${names.length} people are typing…`;
+}
+
+/** The typing map after someone started or stopped (or sent a message: stopped). */
+export function applyTyping(
+  typing: Record<string, TypingInConversation>,
+  conversationId: string,
+  user: UserSummary,
+  until: number | null,
+): Record<string, TypingInConversation> {
+  const current = typing[conversationId] ?? {};
+  if (until === null && !current[user.id]) return typing;
+  const next = { ...current };
+  if (until === null) delete next[user.id];
+  else next[user.id] = { username: user.username, until };
+  return { ...typing, [conversationId]: next };
 }

@@ -30,6 +30,8 @@ export interface DeviceStore {
   saveThread(cursor: ThreadCursor, messages: Message[]): Promise<void>;
   /** The outbox alone, oldest first (other tabs may have added to it). */
   loadOutbox(): Promise<PendingMessage[]>;
+  /** Forgets one conversation's messages and cursor (the user is no longer in it). */
+  deleteThread(conversationId: string): Promise<void>;
   putPending(message: PendingMessage): Promise<void>;
   deletePending(clientMsgId: string): Promise<void>;
   /** Forgets everything: on sign-out, nothing of this account stays on the device. */
@@ -68,6 +70,10 @@ export class MemoryDeviceStore implements DeviceStore {
 
   async loadOutbox(): Promise<PendingMessage[]> {
     return [...this.outbox.values()].sort(compareOutbox);
+  }
+
+  async deleteThread(conversationId: string): Promise<void> {
+    this.threads.delete(conversationId);
   }
 
   async putPending(message: PendingMessage): Promise<void> {

@@ -93,6 +93,19 @@ export class IndexedDbDeviceStore implements DeviceStore {
     await tx.done;
   }
 
+  async deleteThread(conversationId: string): Promise<void> {
+    const db = await this.db();
+    const tx = db.transaction(['threads', 'messages'], 'readwrite');
+    await tx.objectStore('threads').delete(conversationId);
+    const range = IDBKeyRange.bound([conversationId, 0], [conversationId, Number.MAX_SAFE_INTEGER]);
+    let cursor = await tx.objectStore('messages').index('byConversation').openCursor(range);
+    while (cursor) {
+      await cursor.delete();
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+  }
+
   async loadOutbox(): Promise<PendingMessage[]> {
     return (await (await this.db()).getAll('outbox')).sort(compareOutbox);
   }

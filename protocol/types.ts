@@ -15,6 +15,7 @@ export interface Message {
   /** Position in the conversation: 1, 2, 3 ... with no gaps. Order by this, never by time. */
   seq: number;
   senderId: string;
+  senderUsername: string;
   /** The id the sending device gave the message; a retry with the same id returns this message. */
   clientMsgId: string;
   kind: MessageKind;

@@ -2,7 +2,7 @@ import { findMembership, listMessagesAfter, listMessagesBefore } from '../../db'
 import { HISTORY_PAGE_DEFAULT, type Message } from '../../protocol';
 import type { Deps } from '../deps';
 import { conversationNotFound } from '../errors';
-import { toMessage } from './to-wire';
+import { toMessages } from './to-wire';
 
 /**
  * A page of a conversation's history, oldest first, for a member: backwards from `beforeSeq`
@@ -31,5 +31,5 @@ export async function getHistory(
           limit,
           fromSeq,
         });
-  return { messages: page.messages.map(toMessage), hasMore: page.hasMore };
+  return { messages: await toMessages(deps.db, page.messages), hasMore: page.hasMore };
 }

@@ -6,7 +6,7 @@ import { ErrorCode, type ConversationSummary, type Message } from '../../protoco
 import type { Deps } from '../deps';
 import { AppError, conversationNotFound } from '../errors';
 import { getConversation } from './list-conversations';
-import { toMessage } from './to-wire';
+import { toMessages } from './to-wire';
 
 export interface GroupChangeResult {
   conversationId: string;
@@ -36,7 +36,7 @@ export async function runGroupChange(
     conversation: isStillMember
       ? await getConversation(deps, actorId, result.conversationId)
       : null,
-    systemMessages: result.systemMessages.map(toMessage),
+    systemMessages: await toMessages(deps.db, result.systemMessages),
     memberIds: result.memberIds,
     removedIds: result.removedIds,
   };

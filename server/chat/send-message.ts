@@ -1,5 +1,5 @@
 import { insertMessage } from '../../db';
-import { checkMessageText, ErrorCode, type Message } from '../../protocol';
+import { checkMessageText, ErrorCode, type Message, type UserSummary } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError, conversationNotFound } from '../errors';
 import { toMessage } from './to-wire';
@@ -18,9 +18,10 @@ export interface SendMessageResult {
  */
 export async function sendMessage(
   deps: Deps,
-  senderId: string,
+  sender: UserSummary,
   input: { conversationId: string; clientMsgId: string; body: string },
 ): Promise<SendMessageResult> {
+  const senderId = sender.id;
   const problem = checkMessageText(input.body, deps.settings.current.maxMessageLength);
   if (problem) throw new AppError(problem.code, problem.message);
 
@@ -40,7 +41,11 @@ export async function sendMessage(
         'This message id was already used for a different message. Send it with a new id.',
       );
     }
-    return { message: toMessage(stored), created: false, memberIds: [] };
+    return { message: toMessage(stored, sender.username), created: false, memberIds: [] };
   }
-  return { message: toMessage(result.message), created: true, memberIds: result.memberIds };
+  return {
+    message: toMessage(result.message, sender.username),
+    created: true,
+    memberIds: result.memberIds,
+  };
 }

@@ -1,15 +1,16 @@
 // Database rows to the shapes of protocol/types.ts.
 
-import type { ConversationListRow, MessageRow } from '../../db';
+import { findUsernames, type ConversationListRow, type Executor, type MessageRow } from '../../db';
 import { truncateCodePoints, type ConversationSummary, type Message } from '../../protocol';
 import { PREVIEW_MAX_CODE_POINTS } from '../../protocol';
 
-export function toMessage(row: MessageRow): Message {
+export function toMessage(row: MessageRow, senderUsername: string): Message {
   return {
     id: row.id,
     conversationId: row.conversationId,
     seq: row.seq,
     senderId: row.senderId,
+    senderUsername,
     clientMsgId: row.clientMsgId,
     kind: row.kind,
     body: row.body,
@@ -43,4 +44,13 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
       : null,
     lastActivityAt: (row.lastMessageAt ?? row.createdAt).toISOString(),
   };
+}
+
+/** Messages of several senders, with their usernames looked up in one query. */
+export async function toMessages(db: Executor, rows: MessageRow[]): Promise<Message[]> {
+  const usernames = await findUsernames(
+    db,
+    rows.map((row) => row.senderId),
+  );
+  return rows.map((row) => toMessage(row, usernames.get(row.senderId) ?? 'unknown'));
 }

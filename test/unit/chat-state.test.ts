@@ -21,6 +21,7 @@ const message = (seq: number, senderId = 'bob', id = seq * 10): Message => ({
   conversationId: 'c1',
   seq,
   senderId,
+  senderUsername: senderId,
   clientMsgId: `m${seq}`,
   kind: 'text',
   body: `message ${seq}`,

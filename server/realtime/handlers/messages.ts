@@ -13,7 +13,7 @@ export const messageHandlers: Pick<
   | typeof ClientEvent.MessageReceipts
 > = {
   [ClientEvent.MessageSend]: async ({ deps, io, session, afterAck }, input) => {
-    const result = await sendMessage(deps, session.user.id, input);
+    const result = await sendMessage(deps, session.user, input);
     if (result.created) crashIfFailpoint(deps.config, 'crash-after-commit');
     if (result.created) {
       afterAck(() => {

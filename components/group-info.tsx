@@ -1,0 +1,145 @@
+'use client';
+// Name, members with roles and presence, and the actions the viewer may take.
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ConversationSummary, GroupMember } from '../protocol';
+import { useChatClient, useChatState } from '../hooks/use-chat';
+import { PresenceDot } from './presence';
+
+export function GroupInfo({
+  conversation,
+  onClose,
+}: {
+  conversation: ConversationSummary;
+  onClose: () => void;
+}) {
+  const client = useChatClient();
+  const router = useRouter();
+  const members = useChatState((state) => state.members[conversation.id]);
+  const meId = useChatState((state) => state.me.id);
+  const [error, setError] = useState<string | null>(null);
+  const [newMembers, setNewMembers] = useState('');
+  const isAdmin = conversation.myRole === 'admin';
+
+  useEffect(() => {
+    void client.loadMembers(conversation.id);
+  }, [client, conversation.id]);
+
+  async function run(action: () => Promise<{ ok: true } | { ok: false; message: string }>) {
+    setError(null);
+    const result = await action();
+    if (!result.ok) setError(result.message);
+    return result.ok;
+  }
+
+  async function add(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const usernames = newMembers.split(/[\s,]+/).filter(Boolean);
+    if (usernames.length === 0) return;
+    if (await run(() => client.addMembers(conversation.id, usernames))) setNewMembers('');
+  }
+
+  async function leave() {
+    if (await run(() => client.leaveGroup(conversation.id))) router.push('/chats');
+  }
+
+  return (
+    <aside className="group-info" aria-label="Group info" data-testid="group-info">
+      <header className="group-info__header">
+        <h2>{conversation.title}</h2>
+        <button
+          type="button"
+          className="button button--quiet"
+          onClick={onClose}
+          aria-label="Close group info"
+        >
+          ✕
+        </button>
+      </header>
+      <p className="group-info__count">{conversation.memberCount} members</p>
+      {error && (
+        <p className="form-error" role="alert" data-testid="group-error">
+          {error}
+        </p>
+      )}
+      {isAdmin && (
+        <form className="group-info__add" onSubmit={add}>
+          <label className="visually-hidden" htmlFor={`add-${conversation.id}`}>
+            Add members (usernames)
+          </label>
+          <input
+            id={`add-${conversation.id}`}
+            placeholder="Add: usernames"
+            autoCapitalize="none"
+            spellCheck={false}
+            value={newMembers}
+            onChange={(event) => setNewMembers(event.target.value)}
+          />
+          <button type="submit" className="button button--primary" disabled={!newMembers.trim()}>
+            Add
+          </button>
+        </form>
+      )}
+      <ul className="group-info__members" aria-label="Members">
+        {(members ?? []).map((member) => (
+          <MemberRow
+            key={member.id}
+            member={member}
+            isMe={member.id === meId}
+            canManage={isAdmin && member.id !== meId}
+            onRole={(role) => run(() => client.setRole(conversation.id, member.id, role))}
+            onRemove={() => run(() => client.removeMember(conversation.id, member.id))}
+          />
+        ))}
+      </ul>
+      <button type="button" className="button button--danger" onClick={leave}>
+        Leave group
+      </button>
+    </aside>
+  );
+}
+
+function MemberRow({
+  member,
+  isMe,
+  canManage,
+  onRole,
+  onRemove,
+}: {
+  member: GroupMember;
+  isMe: boolean;
+  canManage: boolean;
+  onRole: (role: 'admin' | 'member') => void;
+  onRemove: () => void;
+}) {
+  return (
+    <li className="member" data-testid="member">
+      <span className="avatar avatar--small" aria-hidden="true">
+        {member.username.slice(0, 1).toUpperCase()}
+        {!isMe && <PresenceDot userId={member.id} name={member.username} />}
+      </span>
+      <span className="member__name">{isMe ? `${member.username} (you)` : member.username}</span>
+      {member.role === 'admin' && <span className="member__role">Admin</span>}
+      {canManage && (
+        <span className="member__actions">
+          <button
+            type="button"
+            className="button button--quiet"
+            onClick={() => onRole(member.role === 'admin' ? 'member' : 'admin')}
+          >
+            {member.role === 'admin' ? 'Remove as admin' : 'Make admin'}
+          </button>
+          <button
+            type="button"
+            className="button button--quiet"
+            onClick={onRemove}
+            aria-label={`Remove ${member.username}`}
+          >
+            Remove
+          </button>
+        </span>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,26 @@
+'use client';
+
+import { useChatState } from '../hooks/use-chat';
+import { formatLastSeen } from './format-time';
+
+/** "online", "last seen today at 10:42", or nothing while unknown. */
+export function usePresenceText(userId: string | undefined): string | null {
+  const presence = useChatState((state) => (userId ? state.presence[userId] : undefined));
+  if (!presence) return null;
+  if (presence.isOnline) return 'online';
+  return presence.lastSeenAt ? formatLastSeen(presence.lastSeenAt) : 'offline';
+}
+
+/** A green dot on an avatar while the person is online. */
+export function PresenceDot({ userId, name }: { userId: string; name: string }) {
+  const isOnline = useChatState((state) => state.presence[userId]?.isOnline ?? false);
+  return (
+    <span
+      className={isOnline ? 'presence-dot presence-dot--online' : 'presence-dot'}
+      role="img"
+      aria-label={`${name} is ${isOnline ? 'online' : 'offline'}`}
+      data-testid="presence-dot"
+      data-online={isOnline}
+    />
+  );
+}

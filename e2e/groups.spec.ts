@@ -1,0 +1,114 @@
+import { execFileSync } from 'node:child_process';
+import { PASSWORD, postJson, uniqueName } from '../test/helpers/client';
+import { makeTempDir, PROJECT_ROOT, startServer } from '../test/helpers/server';
+import {
+  bodies,
+  createActor,
+  createGroup,
+  expect,
+  messages,
+  openChat,
+  sendMessage,
+  signInOnNewDevice,
+  test,
+} from './fixtures';
+
+test('three people chat in a group', async ({ actor }) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  const carol = await actor('carol');
+  await createGroup(alice.page, 'Weekend trip', [bob.username, carol.username]);
+  await expect(alice.page.getByTestId('system-message')).toHaveText([
+    `${alice.username} created the group “Weekend trip”`,
+    `${alice.username} added ${[bob.username, carol.username].join(' and ')}`,
+  ]);
+  await sendMessage(alice.page, 'Who brings the tent?');
+
+  await openChat(bob.page, 'Weekend trip');
+  await expect(bodies(bob.page)).toHaveText(['Who brings the tent?']);
+  await expect(messages(bob.page).last().locator('.bubble__sender')).toHaveText(alice.username);
+  await sendMessage(bob.page, 'I do');
+
+  await openChat(carol.page, 'Weekend trip');
+  await expect(bodies(carol.page)).toHaveText(['Who brings the tent?', 'I do']);
+  await sendMessage(carol.page, 'I bring the food');
+  for (const page of [alice.page, bob.page]) {
+    await expect(bodies(page)).toHaveText(['Who brings the tent?', 'I do', 'I bring the food']);
+  }
+  await expect(alice.page.getByTestId('conversation-subtitle')).toHaveText('3 members');
+
+  // Everyone has read alice's question: blue ticks, and the info says who.
+  const question = messages(alice.page).first();
+  await expect(question.getByTestId('message-status')).toHaveAttribute('aria-label', 'Read');
+  await question.getByRole('button', { name: 'Message info' }).click();
+  const info = alice.page.getByTestId('message-info');
+  await expect(info.getByRole('heading', { name: 'Read by' })).toBeVisible();
+  await expect(info.locator('li')).toHaveText([bob.username, carol.username].sort());
+
+  // The group info lists members with roles; bob is promoted by alice.
+  await alice.page.getByRole('button', { name: 'Group info' }).click();
+  const panel = alice.page.getByTestId('group-info');
+  await expect(panel.getByTestId('member')).toHaveCount(3);
+  await expect(panel.getByTestId('member').filter({ hasText: alice.username })).toContainText(
+    'Admin',
+  );
+  await panel
+    .getByTestId('member')
+    .filter({ hasText: bob.username })
+    .getByRole('button', { name: 'Make admin' })
+    .click();
+  await expect(bob.page.getByTestId('system-message').last()).toHaveText(
+    `${alice.username} made ${bob.username} an admin`,
+  );
+});
+
+test('an admin lowers the group size on /admin, and adding one more member then fails visibly', async ({
+  browser,
+}) => {
+  // A server of this test's own: granting the admin role needs the database to itself.
+  const dataDir = makeTempDir();
+  let server = await startServer({ dataDir });
+  const adminName = uniqueName('root');
+  await postJson(server.url, '/api/auth/sign-up', { username: adminName, password: PASSWORD });
+  await server.stop();
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', 'grant', adminName], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
+  });
+  server = await startServer({ dataDir, port: server.port });
+  const root = await signInOnNewDevice(browser, server.url, adminName);
+  const others = await Promise.all(
+    ['bob', 'carol', 'dave'].map((name) => createActor(browser, server.url, name)),
+  );
+  try {
+    // A non-admin has no link and is refused.
+    await expect(others[0]!.page.getByRole('link', { name: 'Admin' })).toHaveCount(0);
+    const refused = await others[0]!.page.goto('/admin');
+    expect(refused?.status()).toBe(403);
+
+    await root.page.getByRole('link', { name: 'Admin' }).click();
+    await expect(root.page.getByLabel('Maximum group size')).toHaveValue('256');
+    await root.page.getByLabel('Maximum group size').fill('1');
+    await root.page.getByRole('button', { name: 'Save' }).click();
+    await expect(
+      root.page.getByText('maxGroupSize: Maximum group size must be at least 2.'),
+    ).toBeVisible();
+    await root.page.getByLabel('Maximum group size').fill('3');
+    await root.page.getByRole('button', { name: 'Save' }).click();
+    await expect(root.page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+
+    await root.page.goto('/chats');
+    await createGroup(root.page, 'Small', [others[0]!.username, others[1]!.username]);
+    await root.page.getByRole('button', { name: 'Group info' }).click();
+    await root.page.getByLabel('Add members (usernames)').fill(others[2]!.username);
+    await root.page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(root.page.getByTestId('group-error')).toHaveText(
+      'This group is full: a group can have at most 3 members.',
+    );
+    await expect(root.page.getByTestId('group-info').getByTestId('member')).toHaveCount(3);
+  } finally {
+    for (const context of [root.context, ...others.map((other) => other.context)])
+      await context.close();
+    await server.stop();
+  }
+});

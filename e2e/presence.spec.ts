@@ -1,0 +1,47 @@
+import { expect, startChat, test, sendMessage } from './fixtures';
+
+test('bob’s dot goes offline for alice when bob closes his last tab', async ({ actor }) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  const bobSecondTab = await bob.openTab();
+  await startChat(alice.page, bob.username);
+  await sendMessage(alice.page, 'are you around?');
+  await startChat(bob.page, alice.username);
+
+  const dot = alice.page
+    .getByTestId('conversation-item')
+    .filter({ hasText: bob.username })
+    .getByTestId('presence-dot');
+  await expect(dot).toHaveAttribute('data-online', 'true');
+  await expect(alice.page.getByTestId('conversation-subtitle')).toHaveText('online');
+
+  // Closing one of two tabs changes nothing (test/integration/presence.test.ts proves it
+  // across the grace period); closing the last one turns the dot off.
+  await bob.page.close();
+  await expect(alice.page.getByTestId('conversation-subtitle')).toHaveText('online');
+  await bobSecondTab.close();
+  await expect(dot).toHaveAttribute('data-online', 'false');
+  await expect(alice.page.getByTestId('conversation-subtitle')).toHaveText(/^last seen today at /);
+});
+
+test('“typing…” shows while bob types and clears when he sends or stops', async ({ actor }) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await startChat(alice.page, bob.username);
+  await sendMessage(alice.page, 'hi');
+  await startChat(bob.page, alice.username);
+  const subtitle = alice.page.getByTestId('conversation-subtitle');
+  await expect(subtitle).toHaveText('online');
+
+  const composer = bob.page.getByLabel('Message', { exact: true });
+  await composer.pressSequentially('hello th');
+  await expect(subtitle).toHaveText(`${bob.username} is typing…`);
+  await composer.press('Enter');
+  await expect(subtitle).toHaveText('online');
+
+  await composer.pressSequentially('one more');
+  await expect(subtitle).toHaveText(`${bob.username} is typing…`);
+  await composer.fill('');
+  await composer.press('Backspace');
+  await expect(subtitle).toHaveText('online');
+});

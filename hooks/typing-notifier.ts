@@ -1,0 +1,45 @@
+// When to tell the server "I am typing" and "I stopped": at most once per throttle interval
+// while keys keep coming, and "stopped" after a pause, on send, or when the draft is cleared.
+
+import { TYPING_THROTTLE_MS } from '../protocol';
+
+/** A pause this long ends "typing". */
+export const TYPING_IDLE_MS = 4_000;
+
+type Timer = ReturnType<typeof setTimeout>;
+
+export class TypingNotifier {
+  private readonly lastStart = new Map<string, number>();
+  private readonly idle = new Map<string, Timer>();
+
+  constructor(
+    private readonly send: (conversationId: string, isTyping: boolean) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A keystroke in the composer of a conversation. */
+  keystroke(conversationId: string): void {
+    const last = this.lastStart.get(conversationId);
+    if (last === undefined || this.now() - last >= TYPING_THROTTLE_MS) {
+      this.lastStart.set(conversationId, this.now());
+      this.send(conversationId, true);
+    }
+    clearTimeout(this.idle.get(conversationId));
+    this.idle.set(
+      conversationId,
+      setTimeout(() => this.stop(conversationId), TYPING_IDLE_MS),
+    );
+  }
+
+  /** Sent, cleared, paused or left: "stopped", once, if "typing" was said. */
+  stop(conversationId: string): void {
+    clearTimeout(this.idle.get(conversationId));
+    this.idle.delete(conversationId);
+    if (!this.lastStart.delete(conversationId)) return;
+    this.send(conversationId, false);
+  }
+
+  stopAll(): void {
+    for (const conversationId of [...this.lastStart.keys()]) this.stop(conversationId);
+  }
+}
