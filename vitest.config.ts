@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 const integration = {
   include: ['test/integration/**/*.test.ts'],
   globalSetup: ['test/global-setup.ts'],
-  testTimeout: 30_000,
+  testTimeout: 60_000,
   hookTimeout: 60_000,
 };
 
@@ -16,6 +16,17 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { test: { name: 'pglite', ...integration, env: { PARLEY_TEST_DB: 'pglite' } } },
       { test: { name: 'postgres', ...integration, env: { PARLEY_TEST_DB: 'postgres' } } },
+      {
+        // Several nodes on PostgreSQL and Redis behind nginx, and their faults.
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          env: { PARLEY_TEST_DB: 'postgres' },
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+        },
+      },
       {
         // Delivery under faults: its own PostgreSQL cluster, server crashes, dropped sockets.
         test: {

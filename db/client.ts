@@ -40,8 +40,15 @@ export interface DatabaseHandle {
   driver: 'pglite' | 'postgres';
   /** Where the data lives, without credentials: for logs. */
   location: string;
+  /** For the pool metrics: connections available, and queries or transactions under way. */
+  stats(): { poolSize: number; inFlight: number };
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Counts database work under way; beyond the pool size, work waits for a connection. */
+interface InFlight {
+  count: number;
 }
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -67,6 +74,12 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     lock.release();
     throw error;
   }
+  const inFlight: InFlight = { count: 0 };
+  client.query = countCalls(client.query.bind(client), inFlight) as typeof client.query;
+  client.transaction = countCalls(
+    client.transaction.bind(client),
+    inFlight,
+  ) as typeof client.transaction;
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   try {
     await migratePglite(drizzlePglite({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
@@ -79,6 +92,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     db,
     driver: 'pglite',
     location: directory,
+    stats: () => ({ poolSize: 1, inFlight: inFlight.count }),
     ping: async () => {
       await client.query('select 1');
     },
@@ -92,11 +106,14 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
   await migratePostgresOnce(url);
   const client = postgres(url, { max: poolSize, onnotice: () => {} });
+  const inFlight: InFlight = { count: 0 };
+  countPostgresWork(client, inFlight);
   const db = drizzlePostgres({ client, schema }) as unknown as Database;
   return {
     db,
     driver: 'postgres',
     location: describePostgresUrl(url),
+    stats: () => ({ poolSize, inFlight: inFlight.count }),
     ping: async () => {
       await db.execute(sql`select 1`);
     },
@@ -114,6 +131,54 @@ async function migratePostgresOnce(url: string): Promise<void> {
   } finally {
     await client.end({ timeout: 5 });
   }
+}
+
+function countCalls<F extends (...args: never[]) => Promise<unknown>>(
+  call: F,
+  inFlight: InFlight,
+): F {
+  return (async (...args: Parameters<F>) => {
+    inFlight.count++;
+    try {
+      return await call(...args);
+    } finally {
+      inFlight.count--;
+    }
+  }) as F;
+}
+
+/**
+ * postgres.js exposes no pool statistics, so queries are counted from the moment they run
+ * until they settle. A postgres.js query runs when it is first awaited (after drizzle has set
+ * `.values()` on it), so the count starts in `then`. A transaction counts once, as it holds
+ * one connection throughout.
+ */
+function countPostgresWork(client: postgres.Sql, inFlight: InFlight): void {
+  const unsafe = client.unsafe.bind(client);
+  client.unsafe = ((...args: Parameters<typeof unsafe>) => {
+    const query = unsafe(...args);
+    const then = query.then.bind(query);
+    let isCounted = false;
+    query.then = ((onFulfilled, onRejected) => {
+      if (!isCounted) {
+        isCounted = true;
+        inFlight.count++;
+        const settle = () => {
+          inFlight.count--;
+        };
+        then(settle, settle);
+      }
+      return then(onFulfilled, onRejected);
+    }) as typeof query.then;
+    return query;
+  }) as typeof client.unsafe;
+  const begin = client.begin.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  client.begin = ((...args: unknown[]) => {
+    inFlight.count++;
+    return begin(...args).finally(() => {
+      inFlight.count--;
+    });
+  }) as typeof client.begin;
 }
 
 /** host:port/database, never the password. */

@@ -396,6 +396,8 @@ export class ChatClient {
     socket.on(ServerEvent.ConversationRemoved, ({ conversationId }) =>
       this.forgetConversation(conversationId),
     );
+    // The server may have missed pushes for us (its Redis was down): catch up from cursors.
+    socket.on(ServerEvent.SyncRequired, () => void this.syncAll());
     socket.on(ServerEvent.MessageCreated, (message) => this.receiveMessage(message));
     socket.on(ServerEvent.ReceiptUpdated, (receipt) => {
       this.updateSummary(receipt.conversationId, (item) =>

@@ -61,6 +61,8 @@ export const ServerEvent = {
   PresenceUpdated: 'presence:updated',
   TypingUpdated: 'typing:updated',
   SettingsUpdated: 'settings:updated',
+  /** Pushes may have been lost (the server's Redis was down): sync from your cursors now. */
+  SyncRequired: 'sync:required',
 } as const;
 
 export const clientEventSchemas = {
@@ -126,4 +128,5 @@ export interface ServerToClientEvents {
   [ServerEvent.PresenceUpdated]: (presence: Presence) => void;
   [ServerEvent.TypingUpdated]: (update: TypingUpdate) => void;
   [ServerEvent.SettingsUpdated]: (payload: { limits: ClientLimits }) => void;
+  [ServerEvent.SyncRequired]: () => void;
 }

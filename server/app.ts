@@ -13,7 +13,10 @@ import type { Config } from './config';
 import type { Deps } from './deps';
 import { createAdminRoutes } from './http/admin-routes';
 import { createAuthRoutes } from './http/auth-routes';
+import { serveOperational } from './http/operational';
+import { connectRedis, type RedisLink } from './cluster/redis';
 import { safeError, type Logger } from './logger';
+import { Metrics } from './metrics';
 import { createRealtime, type Realtime } from './realtime/server';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -40,9 +43,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       : `database: PostgreSQL at ${database.location}`,
   );
 
+  let redis: RedisLink | undefined;
   try {
+    if (config.redisUrl) {
+      redis = await connectRedis(config.redisUrl, logger);
+      logger.info(
+        { event: 'redis.ready' },
+        'Redis connected: this node shares fan-out and presence',
+      );
+    }
     const settings = await SettingsStore.load(database.db, logger);
-    const deps: Deps = { db: database.db, config, logger, settings };
+    const metrics = new Metrics(config.nodeId);
+    const deps: Deps = { db: database.db, config, logger, settings, metrics };
 
     const nextApp = next({
       dev: config.isDev,
@@ -55,13 +67,27 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     // The request listener must exist before Socket.IO attaches: engine.io wraps the listeners
     // it finds and passes on everything outside /socket.io/.
     const httpServer = createServer((req, res) => {
+      if (serveOperational(req, res, readiness, metrics)) return;
       handleNext(req, res).catch((error: unknown) => {
         logger.error({ event: 'http.next-failed', err: safeError(error) }, 'page request failed');
         if (!res.headersSent) res.statusCode = 500;
         res.end();
       });
     });
-    const realtime = createRealtime(httpServer, deps, { passThroughUpgrades: config.isDev });
+    const realtime = createRealtime(httpServer, deps, {
+      passThroughUpgrades: config.isDev,
+      ...(redis ? { redis } : {}),
+    });
+    const readiness = {
+      isDraining: () => realtime.isDraining(),
+      pingDatabase: () => database.ping(),
+      isRedisReady: () => (redis ? redis.isReady() : null),
+    };
+    metrics.observe({
+      connections: () => realtime.connectionCount(),
+      database: () => database.stats(),
+      redisReady: () => readiness.isRedisReady(),
+    });
     if (config.isDev) {
       const upgrade = nextApp.getUpgradeHandler();
       httpServer.on('upgrade', (req, socket, head) => {
@@ -93,12 +119,19 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       realtime,
       close: () =>
         (closing ??= (async () => {
-          await realtime.close(); // also closes the HTTP server
+          // Report not ready and refuse new sockets, stop listening, let the events in
+          // flight commit and ack, then close the sockets: their clients go to other nodes.
+          const drained = realtime.drain(config.shutdownTimeoutMs);
+          httpServer.close();
+          await drained;
+          await realtime.close();
           await nextApp.close();
+          await redis?.close();
           await database.close();
         })()),
     };
   } catch (error) {
+    await redis?.close();
     await database.close();
     throw error;
   }

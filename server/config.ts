@@ -1,5 +1,6 @@
 // Reads and validates the environment once. Nothing else in the server reads process.env.
 
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 const emptyAsUndefined = (value: unknown) =>
@@ -20,6 +21,18 @@ const EnvSchema = z.object({
       .optional(),
   ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /** redis://host:6379: share fan-out, presence, settings changes and counters between nodes. */
+  REDIS_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, { error: 'must start with redis:// or rediss://' })
+      .optional(),
+  ),
+  /** A name for this node in logs and metrics; host name and process id by default. */
+  NODE_ID: optionalString,
+  /** On SIGTERM, how long in-flight requests may take before sockets are closed anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Comma-separated origins allowed to open sockets and post forms, e.g. https://chat.example.com */
   ALLOWED_ORIGINS: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -39,6 +52,9 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  redisUrl: string | undefined;
+  nodeId: string;
+  shutdownTimeoutMs: number;
   /** Exact origins allowed; null means "the origin the request was addressed to". */
   allowedOrigins: string[] | null;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -80,6 +96,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: values.DATA_DIR,
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
+    redisUrl: values.REDIS_URL,
+    nodeId: values.NODE_ID ?? `${hostname()}-${process.pid}`,
+    shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     allowedOrigins,
     logLevel: values.LOG_LEVEL,
     cookieSecure: values.COOKIE_SECURE === 'auto' ? 'auto' : values.COOKIE_SECURE === 'true',

@@ -4,10 +4,12 @@ import type { Database } from '../db';
 import type { SettingsStore } from './chat/settings';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 
 export interface Deps {
   db: Database;
   config: Config;
   logger: Logger;
   settings: SettingsStore;
+  metrics: Metrics;
 }

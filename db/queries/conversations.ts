@@ -290,6 +290,8 @@ export interface MarkerAdvance {
   /** Conversation-wide markers after the move. */
   deliveredToAllSeq: number;
   readByAllSeq: number;
+  /** How many messages this call marked delivered to the member for the first time. */
+  newlyDelivered: number;
   /** Whether the conversation-wide markers moved: then every member should hear of it. */
   isConversationWideChanged: boolean;
 }
@@ -308,7 +310,17 @@ export async function advanceMarkers(
   userId: string,
   target: { deliveredSeq?: number; readSeq?: number },
 ): Promise<MarkerAdvance | null> {
-  const before = (await findConversationWideMarkers(db, [conversationId])).get(conversationId);
+  const [before] = await db
+    .select({
+      deliveredToAllSeq: sql<number>`min(${conversationMembers.deliveredUpToSeq})`.mapWith(Number),
+      readByAllSeq: sql<number>`min(${conversationMembers.readUpToSeq})`.mapWith(Number),
+      ownDeliveredSeq:
+        sql<number>`coalesce(max(case when ${conversationMembers.userId} = ${userId} then ${conversationMembers.deliveredUpToSeq} end), 0)`.mapWith(
+          Number,
+        ),
+    })
+    .from(conversationMembers)
+    .where(eq(conversationMembers.conversationId, conversationId));
   const lastSeq = sql`(select ${conversations.lastSeq} from ${conversations} where ${conversations.id} = ${conversationId})`;
   const read = target.readSeq ?? 0;
   const delivered = Math.max(target.deliveredSeq ?? 0, read);
@@ -335,6 +347,7 @@ export async function advanceMarkers(
     ...row,
     deliveredToAllSeq: after.deliveredToAllSeq,
     readByAllSeq: after.readByAllSeq,
+    newlyDelivered: row.deliveredSeq - before.ownDeliveredSeq,
     isConversationWideChanged:
       after.deliveredToAllSeq !== before.deliveredToAllSeq ||
       after.readByAllSeq !== before.readByAllSeq,

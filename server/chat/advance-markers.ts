@@ -10,6 +10,8 @@ export interface MarkerResult {
    * change); otherwise only the member's own devices, and for delivery not even those.
    */
   notifyUserIds: string[];
+  /** Messages that reached a device of this member for the first time. */
+  newlyDelivered: number;
 }
 
 /** Records that a device of the user holds the conversation up to `seq` (two ticks). */
@@ -40,9 +42,10 @@ async function advance(
 ): Promise<MarkerResult> {
   const moved = await advanceMarkers(deps.db, conversationId, userId, target);
   if (!moved) throw conversationNotFound();
-  const { isConversationWideChanged, ...markers } = moved;
+  const { isConversationWideChanged, newlyDelivered, ...markers } = moved;
   return {
     receipt: { conversationId, userId, ...markers },
+    newlyDelivered,
     notifyUserIds: isConversationWideChanged
       ? await listMemberIds(deps.db, conversationId)
       : alwaysNotify,

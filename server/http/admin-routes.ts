@@ -16,7 +16,7 @@ export interface AdminRoutes {
 
 export function createAdminRoutes(
   deps: Deps,
-  realtime: Pick<Realtime, 'broadcastLimits' | 'announceSettingsChanged'>,
+  realtime: Pick<Realtime, 'settingsChanged'>,
 ): AdminRoutes {
   /** Admins only, checked against the database on every request: a revoked role counts at once. */
   const requireAdmin = async (request: Request) => {
@@ -48,8 +48,7 @@ export function createAdminRoutes(
           { event: 'admin.settings-changed', userId: session.user.id, changes },
           'settings changed',
         );
-        realtime.announceSettingsChanged();
-        realtime.broadcastLimits();
+        realtime.settingsChanged();
         return jsonResponse({ ok: true, settings });
       } catch (error) {
         return errorResponse(error, deps.logger, 'admin.update-settings');

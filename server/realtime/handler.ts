@@ -14,6 +14,7 @@ import {
 import type { Deps } from '../deps';
 import { AppError, toAckError } from '../errors';
 import { safeError } from '../logger';
+import type { InFlightWork } from './in-flight';
 import type { PresenceTracker } from './presence';
 import type { ParleyIo, ParleySocket, SocketData } from './types';
 
@@ -38,8 +39,15 @@ type AckFn = (response: unknown) => void;
 
 const KNOWN_EVENTS = new Set<string>(Object.keys(clientEventSchemas));
 
+export interface HandlerEnv {
+  io: ParleyIo;
+  presence: PresenceTracker;
+  deps: Deps;
+  inFlight: InFlightWork;
+}
+
 export function registerHandlers(
-  env: { io: ParleyIo; presence: PresenceTracker; deps: Deps },
+  env: HandlerEnv,
   socket: ParleySocket,
   handlers: HandlerMap,
 ): void {
@@ -61,6 +69,7 @@ export function registerHandlers(
       { event: 'socket.unknown-event', userId: socket.data.user.id },
       'unknown event',
     );
+    deps.metrics.eventErrors.inc({ event: 'unknown', code: ErrorCode.UnknownEvent });
     if (typeof ack === 'function') {
       reply(ack as AckFn, {
         ok: false,
@@ -74,13 +83,22 @@ export function registerHandlers(
 async function dispatch<E extends ClientEventName>(
   event: E,
   args: unknown[],
-  env: {
-    deps: Deps;
-    io: ParleyIo;
-    presence: PresenceTracker;
-    socket: ParleySocket;
-    handler: EventHandler<E>;
-  },
+  env: HandlerEnv & { socket: ParleySocket; handler: EventHandler<E> },
+): Promise<void> {
+  const done = env.inFlight.start();
+  const startedAt = performance.now();
+  try {
+    await handle(event, args, env, startedAt);
+  } finally {
+    done();
+  }
+}
+
+async function handle<E extends ClientEventName>(
+  event: E,
+  args: unknown[],
+  env: HandlerEnv & { socket: ParleySocket; handler: EventHandler<E> },
+  startedAt: number,
 ): Promise<void> {
   const { deps, socket } = env;
   const last = args.at(-1);
@@ -93,8 +111,13 @@ async function dispatch<E extends ClientEventName>(
     return;
   }
   const ack = last as AckFn;
+  const answer = (response: ({ ok: true } & object) | AckError) => {
+    reply(ack, response);
+    deps.metrics.ackLatency.observe({ event }, (performance.now() - startedAt) / 1000);
+    if (!response.ok) deps.metrics.eventErrors.inc({ event, code: response.code });
+  };
   if (args.length !== 2) {
-    reply(ack, {
+    answer({
       ok: false,
       code: ErrorCode.BadRequest,
       message: `“${event}” takes exactly one payload object and an ack.`,
@@ -107,7 +130,7 @@ async function dispatch<E extends ClientEventName>(
       { event: 'socket.invalid-payload', name: event, userId: socket.data.user.id },
       'invalid payload',
     );
-    reply(ack, { ok: false, code: ErrorCode.BadRequest, message: describeZodError(parsed.error) });
+    answer({ ok: false, code: ErrorCode.BadRequest, message: describeZodError(parsed.error) });
     return;
   }
   const effects: (() => void)[] = [];
@@ -123,7 +146,7 @@ async function dispatch<E extends ClientEventName>(
       },
       parsed.data as ClientEventInput<E>,
     );
-    reply(ack, { ok: true, ...result });
+    answer({ ok: true, ...result });
   } catch (error) {
     if (!(error instanceof AppError)) {
       deps.logger.error(
@@ -136,7 +159,7 @@ async function dispatch<E extends ClientEventName>(
         'event handler failed',
       );
     }
-    reply(ack, toAckError(error));
+    answer(toAckError(error));
     return;
   }
   for (const effect of effects) {

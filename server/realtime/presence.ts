@@ -10,6 +10,9 @@ import { safeError } from '../logger';
 import { userRoom } from './rooms';
 import type { ParleyIo } from './types';
 
+/** How long to wait for the other nodes before answering from this node's sockets alone. */
+const CLUSTER_QUERY_TIMEOUT_MS = 1_500;
+
 export class PresenceTracker {
   /** Users whose last socket on this node left; they turn offline when the timer fires. */
   private readonly leaving = new Map<string, ReturnType<typeof setTimeout>>();
@@ -26,7 +29,7 @@ export class PresenceTracker {
     this.leaving.delete(userId);
     // Within the grace period nobody was told the user had gone: nothing to tell now.
     if (wasLeaving) return;
-    const sockets = await this.io.in(userRoom(userId)).fetchSockets();
+    const sockets = await this.socketsOf([userId]);
     if (sockets.length === 1) await this.announce({ userId, isOnline: true, lastSeenAt: null });
   }
 
@@ -51,7 +54,7 @@ export class PresenceTracker {
   async query(viewerId: string, userIds: string[]): Promise<Presence[]> {
     const visible = await filterContacts(this.deps.db, viewerId, [...new Set(userIds)]);
     if (visible.length === 0) return [];
-    const sockets = await this.io.in(visible.map(userRoom)).fetchSockets();
+    const sockets = await this.socketsOf(visible);
     const online = new Set(sockets.map((socket) => socket.data.user.id));
     for (const userId of this.leaving.keys()) online.add(userId);
     const lastSeen = await findLastSeen(
@@ -70,8 +73,32 @@ export class PresenceTracker {
     this.leaving.clear();
   }
 
+  /**
+   * The users' sockets on every node. Asking the other nodes goes through Redis; while Redis
+   * is down that would wait, so after a short while this node answers for itself.
+   */
+  private async socketsOf(userIds: string[]) {
+    const rooms = userIds.map(userRoom);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), CLUSTER_QUERY_TIMEOUT_MS);
+    });
+    try {
+      const everywhere = await Promise.race([
+        this.io
+          .in(rooms)
+          .fetchSockets()
+          .catch(() => null),
+        timeout,
+      ]);
+      return everywhere ?? (await this.io.local.in(rooms).fetchSockets());
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async settle(userId: string): Promise<void> {
-    const sockets = await this.io.in(userRoom(userId)).fetchSockets();
+    const sockets = await this.socketsOf([userId]);
     if (sockets.length > 0) return;
     const [lastSeen] = [...(await findLastSeen(this.deps.db, [userId])).values()];
     await this.announce({ userId, isOnline: false, lastSeenAt: lastSeen?.toISOString() ?? null });

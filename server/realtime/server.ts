@@ -1,43 +1,57 @@
 // Socket.IO on the app's HTTP server: origin check and session authentication at the
-// handshake, then one room per user and per session, and the handlers.
+// handshake, one room per user and per session, the handlers, and, with Redis, the adapter
+// that carries broadcasts, room queries and settings changes to every node.
 
 import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { ErrorCode, ServerEvent, SOCKET_MAX_FRAME_BYTES } from '../../protocol';
 import { authenticateToken } from '../auth/sessions';
+import type { RedisLink } from '../cluster/redis';
 import type { Deps } from '../deps';
 import { readSessionToken } from '../http/session-cookie';
 import { isOriginAllowed } from '../http/origin';
 import { safeError } from '../logger';
 import { registerHandlers } from './handler';
-import { PresenceTracker } from './presence';
-import { stopTypingOnDisconnect } from './typing';
 import { handlers } from './handlers';
+import { InFlightWork } from './in-flight';
+import { PresenceTracker } from './presence';
 import { sessionRoom, userRoom } from './rooms';
 import type { ParleyIo } from './types';
+import { stopTypingOnDisconnect } from './typing';
 
 export interface Realtime {
   io: ParleyIo;
   /** Disconnects every socket of a session, on every node (sign-out). */
   disconnectSession(sessionId: string): void;
-  /** Tells every connected client the limits it must check input against. */
-  broadcastLimits(): void;
-  /** Tells the other nodes to reload the settings (a no-op on a single node). */
-  announceSettingsChanged(): void;
+  /** The settings changed on this node: tell the other nodes and every client. */
+  settingsChanged(): void;
+  connectionCount(): number;
+  isDraining(): boolean;
+  /**
+   * Refuses new connections, waits (up to `timeoutMs`) for the events being handled to be
+   * acked, then closes every socket so that its client reconnects to another node.
+   */
+  drain(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createRealtime(
   httpServer: HttpServer,
   deps: Deps,
-  options: { passThroughUpgrades: boolean },
+  options: { passThroughUpgrades: boolean; redis?: RedisLink },
 ): Realtime {
+  let isDraining = false;
   const io: ParleyIo = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: SOCKET_MAX_FRAME_BYTES,
     // In development Next's hot reload needs the other WebSocket upgrades.
     destroyUpgrade: !options.passThroughUpgrades,
     allowRequest: (request, callback) => {
+      if (isDraining) {
+        callback('This node is shutting down', false);
+        return;
+      }
       const allowed = isOriginAllowed(request.headers.origin, request.headers.host, deps.config);
       if (!allowed) {
         deps.logger.info(
@@ -47,6 +61,14 @@ export function createRealtime(
       }
       callback(allowed ? null : 'Origin not allowed', allowed);
     },
+    ...(options.redis
+      ? {
+          adapter: createAdapter(options.redis.pub, options.redis.sub, {
+            key: 'parley',
+            requestsTimeout: 3_000,
+          }),
+        }
+      : {}),
   });
 
   io.use((socket, next) => {
@@ -77,13 +99,14 @@ export function createRealtime(
   });
 
   const presence = new PresenceTracker(io, deps, deps.config.presenceGraceMs);
+  const inFlight = new InFlightWork();
   const logFailure = (event: string) => (error: unknown) =>
     deps.logger.error({ event, err: safeError(error) }, 'connection bookkeeping failed');
 
   io.on('connection', (socket) => {
     const { user, sessionId } = socket.data;
     void socket.join([userRoom(user.id), sessionRoom(sessionId)]);
-    registerHandlers({ io, presence, deps }, socket, handlers);
+    registerHandlers({ io, presence, deps, inFlight }, socket, handlers);
     socket.emit(ServerEvent.SessionReady, {
       user: { id: user.id, username: user.username },
       isAdmin: user.role === 'admin',
@@ -96,16 +119,43 @@ export function createRealtime(
     });
   });
 
+  const reloadSettings = () =>
+    deps.settings
+      .reload(deps.db, deps.logger)
+      .then(() => io.local.emit(ServerEvent.SettingsUpdated, { limits: clientLimits(deps) }))
+      .catch(logFailure('settings.reload-failed'));
+
+  // Another node changed the settings.
+  io.on('settings:changed', () => void reloadSettings());
+
+  // After a Redis outage, pushes between nodes may have been lost, and settings changes too:
+  // reload, and have every client here sync from its cursors.
+  options.redis?.onRecovered(() => {
+    void reloadSettings();
+    io.local.emit(ServerEvent.SyncRequired);
+  });
+
   return {
     io,
     disconnectSession: (sessionId) => {
       io.in(sessionRoom(sessionId)).disconnectSockets(true);
     },
-    broadcastLimits: () => {
-      io.emit(ServerEvent.SettingsUpdated, { limits: clientLimits(deps) });
+    settingsChanged: () => {
+      if (options.redis) io.serverSideEmit('settings:changed');
+      io.local.emit(ServerEvent.SettingsUpdated, { limits: clientLimits(deps) });
     },
-    announceSettingsChanged: () => {
-      // One node, one settings store: already up to date. (Several nodes: see REDIS_URL.)
+    connectionCount: () => io.engine.clientsCount,
+    isDraining: () => isDraining,
+    drain: async (timeoutMs) => {
+      isDraining = true;
+      const isIdle = await inFlight.idle(timeoutMs);
+      if (!isIdle) {
+        deps.logger.warn(
+          { event: 'server.drain-timeout', inFlight: inFlight.size },
+          'closing sockets with events still in flight',
+        );
+      }
+      io.local.disconnectSockets(true);
     },
     close: () => {
       presence.stop();

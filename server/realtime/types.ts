@@ -4,18 +4,20 @@ import type { AuthenticatedSession } from '../auth/sessions';
 
 export type SocketData = AuthenticatedSession;
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-type NoInterServerEvents = {};
+/** Between the nodes of a cluster, through the Redis adapter. */
+export interface InterServerEvents {
+  'settings:changed': () => void;
+}
 
 export type ParleyIo = Server<
   ClientToServerEvents,
   ServerToClientEvents,
-  NoInterServerEvents,
+  InterServerEvents,
   SocketData
 >;
 export type ParleySocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
-  NoInterServerEvents,
+  InterServerEvents,
   SocketData
 >;

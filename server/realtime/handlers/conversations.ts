@@ -27,12 +27,14 @@ export const conversationHandlers: Pick<
 
   [ClientEvent.ConversationMarkRead]: async ({ deps, io, session, afterAck }, input) => {
     const result = await markRead(deps, session.user.id, input);
+    deps.metrics.messagesDelivered.inc(result.newlyDelivered);
     afterAck(() => broadcastReceipt(io, result));
     return { readSeq: result.receipt.readSeq };
   },
 
   [ClientEvent.ConversationMarkDelivered]: async ({ deps, io, session, afterAck }, input) => {
     const result = await markDelivered(deps, session.user.id, input);
+    deps.metrics.messagesDelivered.inc(result.newlyDelivered);
     afterAck(() => broadcastReceipt(io, result));
     return { deliveredSeq: result.receipt.deliveredSeq };
   },

@@ -16,6 +16,7 @@ export const messageHandlers: Pick<
     const result = await sendMessage(deps, session.user, input);
     if (result.created) crashIfFailpoint(deps.config, 'crash-after-commit');
     if (result.created) {
+      deps.metrics.messagesSent.inc();
       afterAck(() => {
         io.to(result.memberIds.map(userRoom)).emit(ServerEvent.MessageCreated, result.message);
       });

@@ -1,0 +1,245 @@
+// Three nodes on PostgreSQL and Redis behind nginx: everything that crosses nodes.
+
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from '../../protocol';
+import { call, connect, nextEvent, signUp, type Account, type TestSocket } from '../helpers/client';
+import { startCluster, type TestCluster } from '../helpers/cluster';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { startRedis, type TestRedis } from '../helpers/redis-server';
+import { PROJECT_ROOT } from '../helpers/server';
+
+let database: TestDatabase;
+let redis: TestRedis;
+let cluster: TestCluster;
+const sockets: TestSocket[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  redis = await startRedis();
+  cluster = await startCluster({
+    nodes: 3,
+    databaseUrl: database.serverOptions.databaseUrl!,
+    redisUrl: redis.url,
+    env: { PRESENCE_GRACE_MS: '300' },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await cluster?.stop();
+  await redis?.stop();
+  await database?.drop();
+});
+
+/** A person signed up through the load balancer, connected directly to node `index`. */
+async function on(index: number, base: string) {
+  const account = await signUp(cluster.url, base);
+  const { socket } = await connect(cluster.nodes[index]!.url, account);
+  sockets.push(socket);
+  return { ...account, socket };
+}
+
+async function direct(from: Account & { socket: TestSocket }, to: Account) {
+  const started = await call(from.socket, 'conversation:start', { username: to.user.username });
+  if (!started.ok) throw new Error(started.message);
+  return started.conversation.id;
+}
+
+describe('across nodes', () => {
+  it('people on different nodes chat 1:1 and in a group, live', async () => {
+    const alice = await on(0, 'alice');
+    const bob = await on(1, 'bob');
+    const carol = await on(2, 'carol');
+    const conversationId = await direct(alice, bob);
+    const bobGets = nextEvent(
+      bob.socket,
+      'message:created',
+      (m: Message) => m.body === 'hi from node 1',
+    );
+    await call(alice.socket, 'message:send', {
+      conversationId,
+      clientMsgId: randomUUID(),
+      body: 'hi from node 1',
+    });
+    expect((await bobGets).senderId).toBe(alice.user.id);
+
+    const group = await call(carol.socket, 'group:create', {
+      title: 'Nodes',
+      usernames: [alice.user.username, bob.user.username],
+    });
+    if (!group.ok) throw new Error(group.message);
+    const both = Promise.all(
+      [alice, bob].map((who) =>
+        nextEvent(who.socket, 'message:created', (m: Message) => m.body === 'from node 3'),
+      ),
+    );
+    await call(carol.socket, 'message:send', {
+      conversationId: group.conversation.id,
+      clientMsgId: randomUUID(),
+      body: 'from node 3',
+    });
+    for (const message of await both) expect(message.senderId).toBe(carol.user.id);
+  });
+
+  it('presence and typing cross nodes', async () => {
+    const alice = await on(0, 'alice');
+    const bob = await on(2, 'bob');
+    const conversationId = await direct(alice, bob);
+    expect(await call(alice.socket, 'presence:query', { userIds: [bob.user.id] })).toMatchObject({
+      ok: true,
+      presence: [{ isOnline: true }],
+    });
+    const typing = nextEvent(alice.socket, 'typing:updated');
+    await call(bob.socket, 'typing:start', { conversationId });
+    expect(await typing).toMatchObject({
+      conversationId,
+      isTyping: true,
+      user: { id: bob.user.id },
+    });
+    const offline = nextEvent(
+      alice.socket,
+      'presence:updated',
+      (p) => p.userId === bob.user.id && !p.isOnline,
+    );
+    const stopped = nextEvent(alice.socket, 'typing:updated', (u) => !u.isTyping);
+    bob.socket.close();
+    expect(await stopped).toMatchObject({ user: { id: bob.user.id } });
+    expect((await offline).lastSeenAt).not.toBeNull();
+  });
+
+  it('sign-out on one node disconnects the session’s sockets on another', async () => {
+    const bob = await on(1, 'bob');
+    const gone = new Promise<string>((resolve) => bob.socket.once('disconnect', resolve));
+    const response = await fetch(`${cluster.nodes[2]!.url}/api/auth/sign-out`, {
+      method: 'POST',
+      headers: { cookie: bob.cookie },
+    });
+    expect(response.status).toBe(200);
+    expect(await gone).toBe('io server disconnect');
+  });
+
+  it('an admin setting changed on one node applies on the others at once', async () => {
+    const admin = await signUp(cluster.url, 'root');
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/admin.ts', 'grant', admin.user.username],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, DATABASE_URL: database.serverOptions.databaseUrl! },
+      },
+    );
+    const alice = await on(1, 'alice');
+    const bob = await on(2, 'bob');
+    const conversationId = await direct(alice, bob);
+    const told = nextEvent(bob.socket, 'settings:updated');
+    const saved = await fetch(`${cluster.nodes[0]!.url}/api/admin/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', cookie: admin.cookie },
+      body: JSON.stringify({ maxMessageLength: 10 }),
+    });
+    expect(saved.status).toBe(200);
+    expect(await told).toEqual({ limits: { maxMessageLength: 10 } });
+    expect(
+      await call(alice.socket, 'message:send', {
+        conversationId,
+        clientMsgId: randomUUID(),
+        body: 'x'.repeat(11),
+      }),
+    ).toMatchObject({ ok: false, code: 'MESSAGE_TOO_LONG' });
+    await fetch(`${cluster.nodes[2]!.url}/api/admin/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', cookie: admin.cookie },
+      body: JSON.stringify({ maxMessageLength: 100_000 }),
+    });
+  });
+});
+
+describe('through nginx', () => {
+  it.each([['websocket'], ['polling']])(
+    'a %s client signs in, connects and chats',
+    async (transport) => {
+      const alice = await signUp(cluster.url, 'alice');
+      const bob = await on(0, 'bob');
+      const socket: TestSocket = io(cluster.url, {
+        transports: [transport],
+        reconnection: false,
+        extraHeaders: { cookie: alice.cookie },
+      });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('session:ready', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const started = await call(socket, 'conversation:start', { username: bob.user.username });
+      if (!started.ok) throw new Error(started.message);
+      const received = nextEvent(bob.socket, 'message:created');
+      const sent = await call(socket, 'message:send', {
+        conversationId: started.conversation.id,
+        clientMsgId: randomUUID(),
+        body: `over ${transport}`,
+      });
+      expect(sent.ok).toBe(true);
+      expect((await received).body).toBe(`over ${transport}`);
+    },
+  );
+
+  it('serves health, readiness and metrics', async () => {
+    expect(await (await fetch(`${cluster.url}/healthz`)).json()).toEqual({ ok: true });
+    const ready = await fetch(`${cluster.nodes[0]!.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ok: true, database: 'up', redis: 'up', draining: false });
+    // One event handled on node 1, so that its latency histogram has buckets to show.
+    const someone = await on(0, 'metrics');
+    await call(someone.socket, 'conversation:list', {});
+    expect((await fetch(`${cluster.url}/metrics`)).status).toBe(200);
+    const metrics = await (await fetch(`${cluster.nodes[0]!.url}/metrics`)).text();
+    for (const name of [
+      'parley_connections',
+      'parley_messages_sent_total',
+      'parley_messages_delivered_total',
+      'parley_ack_latency_seconds_bucket',
+      'nodejs_eventloop_lag_seconds',
+      'parley_db_pool_size',
+      'parley_db_in_flight',
+      'parley_redis_up',
+    ]) {
+      expect(metrics, name).toContain(name);
+    }
+    expect(metrics).toMatch(/parley_redis_up\{node="node-\d"\} 1/);
+  });
+});
+
+describe('a node shutting down (SIGTERM)', () => {
+  it('reports not ready, lets its sends finish, and sends its clients elsewhere', async () => {
+    const alice = await signUp(cluster.url, 'alice');
+    const bob = await on(0, 'bob');
+    const { socket } = await connect(cluster.nodes[1]!.url, alice);
+    const started = await call(socket, 'conversation:start', { username: bob.user.username });
+    if (!started.ok) throw new Error(started.message);
+    const sends = Array.from({ length: 20 }, (_, index) =>
+      call(socket, 'message:send', {
+        conversationId: started.conversation.id,
+        clientMsgId: randomUUID(),
+        body: `in flight ${index}`,
+      }).catch(() => null),
+    );
+    const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    cluster.nodes[1]!.process.kill('SIGTERM');
+    const acks = await Promise.all(sends);
+    // Closed by the node (with or without its goodbye packet flushed): the client reconnects.
+    expect(['io server disconnect', 'transport close']).toContain(await closed);
+    // Every send was either acked (and is stored) or never reached the node: none is lost in between.
+    const history = await call(bob.socket, 'message:history', {
+      conversationId: started.conversation.id,
+      limit: 100,
+    });
+    const stored = new Set(history.ok ? history.messages.map((m) => m.clientMsgId) : []);
+    for (const ack of acks) if (ack?.ok) expect(stored.has(ack.message.clientMsgId)).toBe(true);
+    expect(acks.filter((ack) => ack?.ok).length).toBeGreaterThan(0);
+    await cluster.nodes[1]!.stop();
+    await cluster.restart(1);
+  });
+});

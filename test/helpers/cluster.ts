@@ -1,0 +1,61 @@
+// N Parley nodes on one PostgreSQL database and one Redis, behind nginx (Debian's package)
+// configured with the production proxy rules. Each node keeps its port across restarts.
+
+import { startNginx, type RunningNginx } from '../../scripts/nginx';
+import { freePort } from './ports';
+import { makeTempDir, startServer, type TestServer } from './server';
+
+export interface TestCluster {
+  /** The load balancer. */
+  url: string;
+  nodes: TestServer[];
+  nginx: RunningNginx;
+  /** SIGKILL: the node is gone without a goodbye. */
+  kill(index: number): Promise<void>;
+  restart(index: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(options: {
+  nodes: number;
+  databaseUrl: string;
+  redisUrl: string;
+  env?: Record<string, string>;
+}): Promise<TestCluster> {
+  const ports = await Promise.all(Array.from({ length: options.nodes }, () => freePort()));
+  const start = (index: number) =>
+    startServer({
+      databaseUrl: options.databaseUrl,
+      dataDir: makeTempDir(),
+      port: ports[index]!,
+      env: { REDIS_URL: options.redisUrl, NODE_ID: `node-${index + 1}`, ...options.env },
+    });
+  const nodes: TestServer[] = [];
+  for (let index = 0; index < options.nodes; index++) nodes.push(await start(index));
+  const nginx = await startNginx({
+    port: await freePort(),
+    upstreams: ports.map((port) => `127.0.0.1:${port}`),
+  });
+  return {
+    url: nginx.url,
+    nodes,
+    nginx,
+    kill: async (index) => {
+      await nodes[index]!.kill();
+    },
+    restart: async (index) => {
+      nodes[index] = await start(index);
+    },
+    stop: async () => {
+      await nginx.stop();
+      await Promise.all(nodes.map((node) => node.stop()));
+    },
+  };
+}
+
+/** parley_connections of one node, read from its /metrics. */
+export async function connectionsOn(node: TestServer): Promise<number> {
+  const text = await (await fetch(`${node.url}/metrics`)).text();
+  const match = /^parley_connections\{[^}]*\} (\d+)/m.exec(text);
+  return match ? Number(match[1]) : 0;
+}
