@@ -104,6 +104,7 @@ test('older messages load when scrolling up', async ({ actor, browser, server })
 });
 
 test('history is there after a reload and after a server restart', async ({ browser }) => {
+  test.setTimeout(120_000); // two server starts on a fresh embedded database
   // A server of this test's own, since it is restarted (on the same port and data folder).
   const dataDir = makeTempDir();
   let server = await startServer({ dataDir });

@@ -65,6 +65,7 @@ test('three people chat in a group', async ({ actor }) => {
 test('an admin lowers the group size on /admin, and adding one more member then fails visibly', async ({
   browser,
 }) => {
+  test.setTimeout(120_000); // two server starts on a fresh embedded database
   // A server of this test's own: granting the admin role needs the database to itself.
   const dataDir = makeTempDir();
   let server = await startServer({ dataDir });

@@ -123,7 +123,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           // flight commit and ack, then close the sockets: their clients go to other nodes.
           const drained = realtime.drain(config.shutdownTimeoutMs);
           httpServer.close();
+          httpServer.closeIdleConnections();
           await drained;
+          // Browsers keep HTTP connections open; once the sockets are drained, nothing on
+          // them is worth waiting for.
+          httpServer.closeAllConnections();
           await realtime.close();
           await nextApp.close();
           await redis?.close();

@@ -49,9 +49,13 @@ async function main(): Promise<void> {
 
   const shutdown = (signal: string) => {
     logger.info({ event: 'server.stopping', signal }, 'shutting down');
+    const startedAt = Date.now();
     server
       .close()
-      .then(() => process.exit(0))
+      .then(() => {
+        logger.info({ event: 'server.stopped', durationMs: Date.now() - startedAt }, 'stopped');
+        process.exit(0);
+      })
       .catch((error: unknown) => {
         logger.error({ event: 'server.stop-failed', err: safeError(error) }, 'shutdown failed');
         process.exit(1);
