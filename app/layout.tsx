@@ -7,13 +7,20 @@ export const metadata: Metadata = {
   title: 'Parley',
   description: 'Text chat you can host yourself.',
   applicationName: 'Parley',
+  appleWebApp: { capable: true, title: 'Parley', statusBarStyle: 'default' },
+  icons: { icon: '/icons/icon-192.png', apple: '/icons/apple-touch-icon.png' },
 };
 
 export const viewport: Viewport = {
   width: 'device-width',
   initialScale: 1,
   viewportFit: 'cover',
-  themeColor: '#0b6e4f',
+  // The on-screen keyboard shrinks the layout, so the composer stays above it.
+  interactiveWidget: 'resizes-content',
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#0b6e4f' },
+    { media: '(prefers-color-scheme: dark)', color: '#111b21' },
+  ],
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

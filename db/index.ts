@@ -11,3 +11,4 @@ export * from './queries/settings';
 export * from './queries/users';
 export type { ConversationRow, MessageRow, SessionRow, UserRow } from './schema';
 export * from './queries/seed';
+export * from './queries/push';

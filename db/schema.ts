@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   index,
   integer,
@@ -95,6 +96,8 @@ export const conversationMembers = pgTable(
      * the seq of the "added" system message for members added later.
      */
     joinedSeq: integer('joined_seq').notNull().default(0),
+    /** No push notifications for this conversation (messages still arrive). */
+    isMuted: boolean('is_muted').notNull().default(false),
     /** A device of this member has every message up to and including this seq. */
     deliveredUpToSeq: integer('delivered_up_to_seq').notNull().default(0),
     /** This member has seen every message up to and including this seq. */
@@ -139,6 +142,24 @@ export const messages = pgTable(
     check('messages_seq_check', sql`${t.seq} > 0`),
     check('messages_kind_check', sql`${t.kind} in ('text', 'system')`),
   ],
+);
+
+/** Web Push subscriptions: one per browser (endpoint) that asked for notifications. */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The push service's URL for this browser; unique: a browser belongs to one user at a time. */
+    endpoint: text('endpoint').notNull().unique('push_subscriptions_endpoint_key'),
+    /** The browser's public key (P-256) and auth secret, base64url: payloads are encrypted to them. */
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('push_subscriptions_user_id_idx').on(t.userId)],
 );
 
 /** Operator settings (limits), one row per key; values are validated by server/chat/settings.ts. */

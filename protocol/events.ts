@@ -7,6 +7,7 @@ import {
   ConversationListRequest,
   ConversationMarkDeliveredRequest,
   ConversationMarkReadRequest,
+  ConversationMuteRequest,
   ConversationRequest,
   ConversationStartRequest,
   GroupAddMembersRequest,
@@ -37,6 +38,7 @@ export const ClientEvent = {
   ConversationStart: 'conversation:start',
   ConversationMarkRead: 'conversation:mark-read',
   ConversationMarkDelivered: 'conversation:mark-delivered',
+  ConversationMute: 'conversation:mute',
   MessageSend: 'message:send',
   MessageHistory: 'message:history',
   MessageReceipts: 'message:receipts',
@@ -71,6 +73,7 @@ export const clientEventSchemas = {
   [ClientEvent.ConversationStart]: ConversationStartRequest,
   [ClientEvent.ConversationMarkRead]: ConversationMarkReadRequest,
   [ClientEvent.ConversationMarkDelivered]: ConversationMarkDeliveredRequest,
+  [ClientEvent.ConversationMute]: ConversationMuteRequest,
   [ClientEvent.MessageSend]: MessageSendRequest,
   [ClientEvent.MessageHistory]: MessageHistoryRequest,
   [ClientEvent.MessageReceipts]: MessageReceiptsRequest,
@@ -93,6 +96,7 @@ export interface ClientEventResults {
   [ClientEvent.ConversationStart]: { conversation: ConversationSummary };
   [ClientEvent.ConversationMarkRead]: { readSeq: number };
   [ClientEvent.ConversationMarkDelivered]: { deliveredSeq: number };
+  [ClientEvent.ConversationMute]: { isMuted: boolean };
   /** `duplicate` is true when this clientMsgId was already stored: nothing new was written. */
   [ClientEvent.MessageSend]: { message: Message; duplicate: boolean };
   [ClientEvent.MessageHistory]: { messages: Message[]; hasMore: boolean };

@@ -110,6 +110,33 @@ export const PresenceQueryRequest = z.strictObject({
     .max(PRESENCE_QUERY_MAX, { error: `At most ${PRESENCE_QUERY_MAX} users at a time.` }),
 });
 
+export const ConversationMuteRequest = z.strictObject({
+  conversationId: Uuid,
+  isMuted: z.boolean({ error: 'isMuted must be true or false.' }),
+});
+
+const Base64Url = (what: string, bytes: number) =>
+  z
+    .string({ error: `${what} must be text.` })
+    .regex(/^[A-Za-z0-9_-]+={0,2}$/, { error: `${what} must be base64url.` })
+    .refine((value) => Buffer.byteLength(value.replace(/=+$/, ''), 'base64url') === bytes, {
+      error: `${what} must be ${bytes} bytes.`,
+    });
+
+/** What PushSubscription.toJSON() gives in a browser. */
+export const PushSubscriptionRequest = z.strictObject({
+  endpoint: z
+    .url({ error: 'endpoint must be a URL.' })
+    .max(2048, { error: 'endpoint is too long.' }),
+  expirationTime: z.number().nullable().optional(),
+  keys: z.strictObject({
+    p256dh: Base64Url('keys.p256dh', 65),
+    auth: Base64Url('keys.auth', 16),
+  }),
+});
+
+export const PushUnsubscribeRequest = z.strictObject({ endpoint: z.string().max(2048) });
+
 /** The first problem of a failed parse, as one sentence a person can read. */
 export function describeZodError(error: z.ZodError): string {
   const issue = error.issues[0];

@@ -56,6 +56,8 @@ export interface ConversationSummary {
   memberCount: number;
   /** The viewer's role: group admins may add, remove, promote and demote members. */
   myRole: MemberRole;
+  /** The viewer gets no push notifications for it. */
+  isMuted: boolean;
   lastMessage: MessagePreview | null;
   /** Time of the newest message, or of creation when there is none: the list is sorted by it. */
   lastActivityAt: string;

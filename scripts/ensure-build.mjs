@@ -13,6 +13,7 @@ const SOURCES = [
   'components',
   'hooks',
   'protocol',
+  'public/icons',
   'next.config.js',
   'serwist.config.js',
   'package-lock.json',

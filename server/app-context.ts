@@ -6,9 +6,10 @@
 import type { AuthenticatedSession } from './auth/sessions';
 import type { AdminRoutes } from './http/admin-routes';
 import type { AuthRoutes } from './http/auth-routes';
+import type { PushRoutes } from './http/push-routes';
 
 export interface AppContext {
-  routes: AuthRoutes & AdminRoutes;
+  routes: AuthRoutes & AdminRoutes & PushRoutes;
   /** The signed-in user for a session cookie token, or null. */
   authenticate(token: string | undefined): Promise<AuthenticatedSession | null>;
 }

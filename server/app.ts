@@ -14,6 +14,8 @@ import type { Deps } from './deps';
 import { createAdminRoutes } from './http/admin-routes';
 import { createAuthRoutes } from './http/auth-routes';
 import { serveOperational } from './http/operational';
+import { createPushRoutes } from './http/push-routes';
+import { loadVapidKeys } from './push/vapid';
 import { connectRedis, type RedisLink } from './cluster/redis';
 import { safeError, type Logger } from './logger';
 import { Metrics } from './metrics';
@@ -76,6 +78,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     });
     const realtime = createRealtime(httpServer, deps, {
       passThroughUpgrades: config.isDev,
+      vapid: await loadVapidKeys(config, database.db),
       ...(redis ? { redis } : {}),
     });
     const readiness = {
@@ -96,7 +99,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }
     // Before listening: route handlers and pages reach the server through this.
     setAppContext({
-      routes: { ...createAuthRoutes(deps, realtime), ...createAdminRoutes(deps, realtime) },
+      routes: {
+        ...createAuthRoutes(deps, realtime),
+        ...createAdminRoutes(deps, realtime),
+        ...createPushRoutes(deps, realtime.push),
+      },
       authenticate: (token) => authenticateToken(deps, token),
     });
 

@@ -41,9 +41,32 @@ const EnvSchema = z.object({
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** How long after a user's last connection closes before they show as offline. */
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  /** Web Push keys (base64url); generated on first start and kept in the database when unset. */
+  VAPID_PUBLIC_KEY: optionalString,
+  VAPID_PRIVATE_KEY: optionalString,
+  /** Who runs this server, for push services: mailto: or https: URL. */
+  VAPID_SUBJECT: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^(mailto:|https:\/\/)/, { error: 'must start with mailto: or https://' })
+      .default('mailto:admin@parley.invalid'),
+  ),
+  /** Push services browsers may register endpoints at: origins, `*.` for subdomains, comma-separated. */
+  PUSH_ENDPOINTS: optionalString,
   /** Test-only fault injection; see server/failpoints.ts. Never set in production. */
   PARLEY_FAILPOINT: z.preprocess(emptyAsUndefined, z.enum(['crash-after-commit']).optional()),
 });
+
+/** The push services of the major browsers, as origins; `*.` matches any subdomain. */
+const DEFAULT_PUSH_ENDPOINTS = [
+  'https://fcm.googleapis.com',
+  'https://updates.push.services.mozilla.com',
+  'https://*.push.services.mozilla.com',
+  'https://web.push.apple.com',
+  'https://*.push.apple.com',
+  'https://*.notify.windows.com',
+];
 
 export interface Config {
   isDev: boolean;
@@ -61,6 +84,10 @@ export interface Config {
   cookieSecure: 'auto' | boolean;
   sessionTtlMs: number;
   presenceGraceMs: number;
+  vapid: { publicKey: string; privateKey: string } | null;
+  vapidSubject: string;
+  /** Origins a push subscription endpoint must be at (`https://*.example.com` matches subdomains). */
+  pushEndpoints: string[];
   failpoint: 'crash-after-commit' | undefined;
 }
 
@@ -104,6 +131,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: values.COOKIE_SECURE === 'auto' ? 'auto' : values.COOKIE_SECURE === 'true',
     sessionTtlMs: values.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000,
     presenceGraceMs: values.PRESENCE_GRACE_MS,
+    vapid:
+      values.VAPID_PUBLIC_KEY && values.VAPID_PRIVATE_KEY
+        ? { publicKey: values.VAPID_PUBLIC_KEY, privateKey: values.VAPID_PRIVATE_KEY }
+        : null,
+    vapidSubject: values.VAPID_SUBJECT,
+    pushEndpoints: values.PUSH_ENDPOINTS
+      ? values.PUSH_ENDPOINTS.split(',')
+          .map((prefix) => prefix.trim())
+          .filter(Boolean)
+      : DEFAULT_PUSH_ENDPOINTS,
     failpoint: values.PARLEY_FAILPOINT,
   };
 }

@@ -25,6 +25,7 @@ export interface ConversationListRow {
   readByAllSeq: number;
   memberCount: number;
   myRole: 'member' | 'admin';
+  isMuted: boolean;
   lastMessage: {
     seq: number;
     senderId: string;
@@ -100,6 +101,7 @@ export async function listConversationsForUser(
       readSeq: me.readUpToSeq,
       deliveredSeq: me.deliveredUpToSeq,
       myRole: me.role,
+      isMuted: me.isMuted,
       lastMessage: {
         seq: last.seq,
         senderId: last.senderId,

@@ -32,6 +32,7 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
     readByAllSeq: row.readByAllSeq,
     memberCount: row.memberCount,
     myRole: row.myRole,
+    isMuted: row.isMuted,
     lastMessage: row.lastMessage
       ? {
           seq: row.lastMessage.seq,

@@ -1,13 +1,17 @@
 // /api/admin/settings: the operator limits, for users with the admin role.
 
 import { ErrorCode, SettingsUpdate } from '../../protocol';
-import { authenticateToken } from '../auth/sessions';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { Realtime } from '../realtime/server';
-import { assertSameOrigin, errorResponse, jsonResponse, readJsonBody } from './respond';
-import { readSessionToken } from './session-cookie';
-import type { RouteHandler } from './auth-routes';
+import {
+  assertSameOrigin,
+  jsonResponse,
+  readJsonBody,
+  requireSession,
+  route,
+  type RouteHandler,
+} from './respond';
 
 export interface AdminRoutes {
   getSettings: RouteHandler;
@@ -20,8 +24,7 @@ export function createAdminRoutes(
 ): AdminRoutes {
   /** Admins only, checked against the database on every request: a revoked role counts at once. */
   const requireAdmin = async (request: Request) => {
-    const session = await authenticateToken(deps, readSessionToken(request.headers.get('cookie')));
-    if (!session) throw new AppError(ErrorCode.Unauthenticated, 'Not signed in.');
+    const session = await requireSession(deps, request);
     if (session.user.role !== 'admin') {
       throw new AppError(ErrorCode.Forbidden, 'Only admins can see or change the settings.');
     }
@@ -29,30 +32,22 @@ export function createAdminRoutes(
   };
 
   return {
-    getSettings: async (request) => {
-      try {
-        await requireAdmin(request);
-        return jsonResponse({ ok: true, settings: deps.settings.current });
-      } catch (error) {
-        return errorResponse(error, deps.logger, 'admin.get-settings');
-      }
-    },
+    getSettings: route(deps, 'admin.get-settings', async (request) => {
+      await requireAdmin(request);
+      return jsonResponse({ ok: true, settings: deps.settings.current });
+    }),
 
-    updateSettings: async (request) => {
-      try {
-        assertSameOrigin(request, deps.config);
-        const session = await requireAdmin(request);
-        const changes = await readJsonBody(request, SettingsUpdate);
-        const settings = await deps.settings.update(deps.db, changes, deps.logger);
-        deps.logger.info(
-          { event: 'admin.settings-changed', userId: session.user.id, changes },
-          'settings changed',
-        );
-        realtime.settingsChanged();
-        return jsonResponse({ ok: true, settings });
-      } catch (error) {
-        return errorResponse(error, deps.logger, 'admin.update-settings');
-      }
-    },
+    updateSettings: route(deps, 'admin.update-settings', async (request) => {
+      assertSameOrigin(request, deps.config);
+      const session = await requireAdmin(request);
+      const changes = await readJsonBody(request, SettingsUpdate);
+      const settings = await deps.settings.update(deps.db, changes, deps.logger);
+      deps.logger.info(
+        { event: 'admin.settings-changed', userId: session.user.id, changes },
+        'settings changed',
+      );
+      realtime.settingsChanged();
+      return jsonResponse({ ok: true, settings });
+    }),
   };
 }

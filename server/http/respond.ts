@@ -3,9 +3,35 @@
 import type { z } from 'zod';
 import { describeZodError, ErrorCode, HTTP_MAX_BODY_BYTES, HTTP_STATUS } from '../../protocol';
 import type { Config } from '../config';
+import { authenticateToken, type AuthenticatedSession } from '../auth/sessions';
+import type { Deps } from '../deps';
 import { AppError, toAckError } from '../errors';
 import { safeError, type Logger } from '../logger';
 import { isOriginAllowed } from './origin';
+import { readSessionToken } from './session-cookie';
+
+export type RouteHandler = (request: Request) => Promise<Response>;
+
+/** A route whose every failure becomes a JSON error (never a stack or SQL). */
+export function route(deps: Pick<Deps, 'logger'>, name: string, run: RouteHandler): RouteHandler {
+  return async (request) => {
+    try {
+      return await run(request);
+    } catch (error) {
+      return errorResponse(error, deps.logger, name);
+    }
+  };
+}
+
+/** The signed-in user of the request's cookie, or UNAUTHENTICATED. */
+export async function requireSession(
+  deps: Pick<Deps, 'db'>,
+  request: Request,
+): Promise<AuthenticatedSession> {
+  const session = await authenticateToken(deps, readSessionToken(request.headers.get('cookie')));
+  if (!session) throw new AppError(ErrorCode.Unauthenticated, 'Not signed in.');
+  return session;
+}
 
 const NO_STORE = { 'cache-control': 'no-store' };
 

@@ -14,6 +14,7 @@ import {
 import type { Deps } from '../deps';
 import { AppError, toAckError } from '../errors';
 import { safeError } from '../logger';
+import type { PushNotifier } from '../push/push-notifier';
 import type { InFlightWork } from './in-flight';
 import type { PresenceTracker } from './presence';
 import type { ParleyIo, ParleySocket, SocketData } from './types';
@@ -22,6 +23,7 @@ export interface HandlerContext {
   deps: Deps;
   io: ParleyIo;
   presence: PresenceTracker;
+  push: PushNotifier;
   socket: ParleySocket;
   session: SocketData;
   /** Runs after a successful ack: broadcasts go here, so they always follow the commit. */
@@ -42,6 +44,7 @@ const KNOWN_EVENTS = new Set<string>(Object.keys(clientEventSchemas));
 export interface HandlerEnv {
   io: ParleyIo;
   presence: PresenceTracker;
+  push: PushNotifier;
   deps: Deps;
   inFlight: InFlightWork;
 }
@@ -140,6 +143,7 @@ async function handle<E extends ClientEventName>(
         deps,
         io: env.io,
         presence: env.presence,
+        push: env.push,
         socket,
         session: socket.data,
         afterAck: (effect) => effects.push(effect),

@@ -68,6 +68,13 @@ export class PresenceTracker {
     );
   }
 
+  /** Which of these users have a socket open right now, on any node. */
+  async connectedAmong(userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const sockets = await this.socketsOf(userIds);
+    return new Set(sockets.map((socket) => socket.data.user.id));
+  }
+
   stop(): void {
     for (const timer of this.leaving.values()) clearTimeout(timer);
     this.leaving.clear();

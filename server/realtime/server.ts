@@ -8,6 +8,8 @@ import { Server } from 'socket.io';
 import { ErrorCode, ServerEvent, SOCKET_MAX_FRAME_BYTES } from '../../protocol';
 import { authenticateToken } from '../auth/sessions';
 import type { RedisLink } from '../cluster/redis';
+import { PushNotifier } from '../push/push-notifier';
+import type { VapidKeys } from '../push/vapid';
 import type { Deps } from '../deps';
 import { readSessionToken } from '../http/session-cookie';
 import { isOriginAllowed } from '../http/origin';
@@ -22,6 +24,7 @@ import { stopTypingOnDisconnect } from './typing';
 
 export interface Realtime {
   io: ParleyIo;
+  push: PushNotifier;
   /** Disconnects every socket of a session, on every node (sign-out). */
   disconnectSession(sessionId: string): void;
   /** The settings changed on this node: tell the other nodes and every client. */
@@ -39,7 +42,7 @@ export interface Realtime {
 export function createRealtime(
   httpServer: HttpServer,
   deps: Deps,
-  options: { passThroughUpgrades: boolean; redis?: RedisLink },
+  options: { passThroughUpgrades: boolean; vapid: VapidKeys; redis?: RedisLink },
 ): Realtime {
   let isDraining = false;
   const io: ParleyIo = new Server(httpServer, {
@@ -99,6 +102,7 @@ export function createRealtime(
   });
 
   const presence = new PresenceTracker(io, deps, deps.config.presenceGraceMs);
+  const push = new PushNotifier(deps, options.vapid, (userIds) => presence.connectedAmong(userIds));
   const inFlight = new InFlightWork();
   const logFailure = (event: string) => (error: unknown) =>
     deps.logger.error({ event, err: safeError(error) }, 'connection bookkeeping failed');
@@ -106,7 +110,7 @@ export function createRealtime(
   io.on('connection', (socket) => {
     const { user, sessionId } = socket.data;
     void socket.join([userRoom(user.id), sessionRoom(sessionId)]);
-    registerHandlers({ io, presence, deps, inFlight }, socket, handlers);
+    registerHandlers({ io, presence, push, deps, inFlight }, socket, handlers);
     socket.emit(ServerEvent.SessionReady, {
       user: { id: user.id, username: user.username },
       isAdmin: user.role === 'admin',
@@ -137,6 +141,7 @@ export function createRealtime(
 
   return {
     io,
+    push,
     disconnectSession: (sessionId) => {
       io.in(sessionRoom(sessionId)).disconnectSockets(true);
     },

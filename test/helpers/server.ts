@@ -15,6 +15,11 @@ export interface TestServer {
   process: ChildProcess;
   /** Every log line so far, parsed. */
   logs: Record<string, unknown>[];
+  /** The first log line, past or future, that matches. */
+  waitForLog(
+    matches: (entry: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   /** SIGTERM, then wait for exit. */
   stop(): Promise<void>;
   /** SIGKILL, then wait for exit: a crash. */
@@ -51,6 +56,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
+  const logWatchers = new Set<(entry: Record<string, unknown>) => void>();
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -67,6 +73,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
         return; // Next prints a few plain lines of its own.
       }
       logs.push(entry);
+      for (const watch of logWatchers) watch(entry);
       if (entry.event === 'server.listening') {
         resolveListen({
           url: `http://127.0.0.1:${entry.port as number}`,
@@ -89,6 +96,23 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     port,
     process: child,
     logs,
+    waitForLog: (matches, timeoutMs = 10_000) => {
+      const found = logs.find(matches);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolveLog, reject) => {
+        const timer = setTimeout(() => {
+          logWatchers.delete(watch);
+          reject(new Error('the expected log line did not come'));
+        }, timeoutMs);
+        const watch = (entry: Record<string, unknown>) => {
+          if (!matches(entry)) return;
+          clearTimeout(timer);
+          logWatchers.delete(watch);
+          resolveLog(entry);
+        };
+        logWatchers.add(watch);
+      });
+    },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;

@@ -41,6 +41,7 @@ const summary = (patch: Partial<ConversationSummary> = {}): ConversationSummary 
   readByAllSeq: 0,
   memberCount: 2,
   myRole: 'member',
+  isMuted: false,
   lastMessage: null,
   lastActivityAt: '2026-01-01T00:00:00.000Z',
   ...patch,

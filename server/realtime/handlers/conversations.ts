@@ -1,6 +1,7 @@
 import { ClientEvent, ServerEvent } from '../../../protocol';
 import { markDelivered, markRead, type MarkerResult } from '../../chat/advance-markers';
 import { getConversation, listConversations } from '../../chat/list-conversations';
+import { muteConversation } from '../../chat/mute-conversation';
 import { startDirectConversation } from '../../chat/start-direct-conversation';
 import type { HandlerContext, HandlerMap } from '../handler';
 import { userRoom } from '../rooms';
@@ -12,6 +13,7 @@ export const conversationHandlers: Pick<
   | typeof ClientEvent.ConversationStart
   | typeof ClientEvent.ConversationMarkRead
   | typeof ClientEvent.ConversationMarkDelivered
+  | typeof ClientEvent.ConversationMute
 > = {
   [ClientEvent.ConversationList]: async ({ deps, session }) => ({
     conversations: await listConversations(deps, session.user.id),
@@ -38,6 +40,10 @@ export const conversationHandlers: Pick<
     afterAck(() => broadcastReceipt(io, result));
     return { deliveredSeq: result.receipt.deliveredSeq };
   },
+
+  [ClientEvent.ConversationMute]: async ({ deps, session }, input) => ({
+    isMuted: await muteConversation(deps, session.user.id, input),
+  }),
 };
 
 function broadcastReceipt(io: HandlerContext['io'], result: MarkerResult): void {

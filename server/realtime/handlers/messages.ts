@@ -12,13 +12,14 @@ export const messageHandlers: Pick<
   | typeof ClientEvent.MessageHistory
   | typeof ClientEvent.MessageReceipts
 > = {
-  [ClientEvent.MessageSend]: async ({ deps, io, session, afterAck }, input) => {
+  [ClientEvent.MessageSend]: async ({ deps, io, push, session, afterAck }, input) => {
     const result = await sendMessage(deps, session.user, input);
     if (result.created) crashIfFailpoint(deps.config, 'crash-after-commit');
     if (result.created) {
       deps.metrics.messagesSent.inc();
       afterAck(() => {
         io.to(result.memberIds.map(userRoom)).emit(ServerEvent.MessageCreated, result.message);
+        void push.notify(result.message, result.memberIds);
       });
     }
     return { message: result.message, duplicate: !result.created };

@@ -1,0 +1,111 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Executor } from '../client';
+import { conversationMembers, conversations, pushSubscriptions, settings } from '../schema';
+
+export interface PushTarget {
+  userId: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+}
+
+/** Registers a browser for a user; a browser that was someone else's now belongs to this user. */
+export async function upsertPushSubscription(
+  db: Executor,
+  values: { userId: string; endpoint: string; p256dh: string; auth: string },
+): Promise<void> {
+  await db
+    .insert(pushSubscriptions)
+    .values(values)
+    .onConflictDoUpdate({
+      target: pushSubscriptions.endpoint,
+      set: { userId: values.userId, p256dh: values.p256dh, auth: values.auth },
+    });
+}
+
+export async function deletePushSubscription(
+  db: Executor,
+  endpoint: string,
+  userId?: string,
+): Promise<boolean> {
+  const rows = await db
+    .delete(pushSubscriptions)
+    .where(
+      and(
+        eq(pushSubscriptions.endpoint, endpoint),
+        userId ? eq(pushSubscriptions.userId, userId) : undefined,
+      ),
+    )
+    .returning({ id: pushSubscriptions.id });
+  return rows.length > 0;
+}
+
+/**
+ * The subscribed browsers of the given members who have not muted the conversation, with what
+ * a notification needs to name the conversation.
+ */
+export async function findPushTargets(
+  db: Executor,
+  conversationId: string,
+  userIds: string[],
+): Promise<{ targets: PushTarget[]; kind: 'direct' | 'group'; title: string | null }> {
+  if (userIds.length === 0) return { targets: [], kind: 'direct', title: null };
+  const rows = await db
+    .select({
+      userId: pushSubscriptions.userId,
+      endpoint: pushSubscriptions.endpoint,
+      p256dh: pushSubscriptions.p256dh,
+      auth: pushSubscriptions.auth,
+      kind: conversations.kind,
+      title: conversations.title,
+    })
+    .from(pushSubscriptions)
+    .innerJoin(
+      conversationMembers,
+      and(
+        eq(conversationMembers.userId, pushSubscriptions.userId),
+        eq(conversationMembers.conversationId, conversationId),
+        eq(conversationMembers.isMuted, false),
+      ),
+    )
+    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+    .where(inArray(pushSubscriptions.userId, userIds));
+  return {
+    targets: rows.map(({ userId, endpoint, p256dh, auth }) => ({ userId, endpoint, p256dh, auth })),
+    kind: rows[0]?.kind ?? 'direct',
+    title: rows[0]?.title ?? null,
+  };
+}
+
+/** Mutes or unmutes a conversation for a member; null when they are not in it. */
+export async function setConversationMuted(
+  db: Executor,
+  conversationId: string,
+  userId: string,
+  isMuted: boolean,
+): Promise<boolean | null> {
+  const [row] = await db
+    .update(conversationMembers)
+    .set({ isMuted })
+    .where(
+      and(
+        eq(conversationMembers.conversationId, conversationId),
+        eq(conversationMembers.userId, userId),
+      ),
+    )
+    .returning({ isMuted: conversationMembers.isMuted });
+  return row ? row.isMuted : null;
+}
+
+/**
+ * The stored value of a setting, storing `initial` first if there is none. Nodes starting at
+ * the same moment all end up with the value of whichever stored first.
+ */
+export async function getOrInitSetting<T>(db: Executor, key: string, initial: T): Promise<T> {
+  await db.insert(settings).values({ key, value: initial }).onConflictDoNothing();
+  const [row] = await db
+    .select({ value: settings.value })
+    .from(settings)
+    .where(eq(settings.key, key));
+  return row!.value as T;
+}

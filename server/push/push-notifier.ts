@@ -1,0 +1,109 @@
+// Push notifications for people with no device connected: after a message is stored, each
+// of its recipients who is offline everywhere, has not muted the conversation and has
+// subscribed browsers gets a notification on each of them. Subscriptions the push service
+// reports gone are deleted. Payloads are encrypted to the browser (web-push does aes128gcm).
+
+import webpush from 'web-push';
+import { deletePushSubscription, findPushTargets, type PushTarget } from '../../db';
+import { truncateCodePoints, type Message } from '../../protocol';
+import type { Deps } from '../deps';
+import { safeError } from '../logger';
+import type { VapidKeys } from './vapid';
+
+/** What the service worker shows. */
+export interface PushPayload {
+  conversationId: string;
+  title: string;
+  body: string;
+}
+
+const PREVIEW = 100;
+/** A notification older than a day is not worth showing. */
+const TTL_SECONDS = 24 * 60 * 60;
+
+export class PushNotifier {
+  constructor(
+    private readonly deps: Deps,
+    private readonly vapid: VapidKeys,
+    /** Which of these users have a device connected right now (on any node). */
+    private readonly connectedAmong: (userIds: string[]) => Promise<Set<string>>,
+  ) {}
+
+  get publicKey(): string {
+    return this.vapid.publicKey;
+  }
+
+  /** Sends what `message` calls for. Never throws: a failed push must not fail anything else. */
+  async notify(message: Message, memberIds: string[]): Promise<void> {
+    if (message.kind !== 'text') return;
+    try {
+      const recipients = memberIds.filter((id) => id !== message.senderId);
+      const { targets, kind, title } = await findPushTargets(
+        this.deps.db,
+        message.conversationId,
+        recipients,
+      );
+      if (targets.length === 0) return;
+      const connected = await this.connectedAmong([
+        ...new Set(targets.map((target) => target.userId)),
+      ]);
+      const offline = targets.filter((target) => !connected.has(target.userId));
+      const preview = truncateCodePoints(message.body, PREVIEW);
+      const payload: PushPayload = {
+        conversationId: message.conversationId,
+        title: kind === 'group' ? (title ?? 'Group') : message.senderUsername,
+        body: kind === 'group' ? `${message.senderUsername}: ${preview}` : preview,
+      };
+      const results = await Promise.all(offline.map((target) => this.send(target, payload)));
+      this.deps.logger.info(
+        {
+          event: 'push.dispatched',
+          messageId: message.id,
+          conversationId: message.conversationId,
+          sent: results.filter((result) => result === 'sent').length,
+          removed: results.filter((result) => result === 'gone').length,
+          failed: results.filter((result) => result === 'failed').length,
+          skippedConnected: targets.length - offline.length,
+        },
+        'push notifications dispatched',
+      );
+    } catch (error) {
+      this.deps.logger.error(
+        { event: 'push.failed', err: safeError(error) },
+        'push dispatch failed',
+      );
+    }
+  }
+
+  private async send(
+    target: PushTarget,
+    payload: PushPayload,
+  ): Promise<'sent' | 'gone' | 'failed'> {
+    try {
+      await webpush.sendNotification(
+        { endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } },
+        JSON.stringify(payload),
+        {
+          vapidDetails: { subject: this.deps.config.vapidSubject, ...this.vapid },
+          TTL: TTL_SECONDS,
+          urgency: 'high',
+          topic: payload.conversationId.replaceAll('-', '').slice(0, 32),
+          timeout: 10_000,
+        },
+      );
+      return 'sent';
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 404 || status === 410) {
+        // The browser unsubscribed or the subscription expired: forget it.
+        await deletePushSubscription(this.deps.db, target.endpoint);
+        return 'gone';
+      }
+      this.deps.logger.warn(
+        { event: 'push.send-failed', status },
+        'a push notification was not accepted',
+      );
+      return 'failed';
+    }
+  }
+}

@@ -1,0 +1,274 @@
+// Web Push, against a local HTTP server that stands in for the push service: it receives what
+// a browser's push service would and decrypts it with the browser's keys.
+
+import {
+  createECDH,
+  createPublicKey,
+  randomBytes,
+  randomUUID,
+  verify,
+  type ECDH,
+} from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import ece from 'http_ece';
+import { afterAll, describe, expect, it } from 'vitest';
+import { call, nextEvent, postJson } from '../helpers/client';
+import { makeTempDir } from '../helpers/server';
+import { openTab, pair, person, send, setupSuite, type Person } from '../helpers/suite';
+
+interface Delivery {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+// Push services speak HTTPS: the stand-in gets a certificate of its own, which the server is
+// told to trust (NODE_EXTRA_CA_CERTS).
+const certificates = makeTempDir('parley-push-');
+execFileSync(
+  'openssl',
+  [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+    '-days',
+    '1',
+    '-keyout',
+    join(certificates, 'key.pem'),
+    '-out',
+    join(certificates, 'cert.pem'),
+  ],
+  { stdio: 'ignore' },
+);
+
+// The stand-in push service: remembers every delivery; /gone/… answers 410 like an expired one.
+const deliveries: Delivery[] = [];
+const pushService = createServer(
+  {
+    key: readFileSync(join(certificates, 'key.pem')),
+    cert: readFileSync(join(certificates, 'cert.pem')),
+  },
+  (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      deliveries.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(req.url?.startsWith('/gone/') ? 410 : 201).end();
+    });
+  },
+);
+await new Promise<void>((resolve) => pushService.listen(0, '127.0.0.1', resolve));
+const pushOrigin = `https://127.0.0.1:${(pushService.address() as AddressInfo).port}`;
+afterAll(() => new Promise<void>((resolve) => pushService.close(() => resolve())));
+
+const suite = setupSuite({
+  env: {
+    PUSH_ENDPOINTS: pushOrigin,
+    PRESENCE_GRACE_MS: '100',
+    NODE_EXTRA_CA_CERTS: join(certificates, 'cert.pem'),
+  },
+});
+
+/** Closes a socket and waits until a contact hears that its owner is offline: the server saw it go. */
+async function goOffline(socket: Person['socket'], who: Person, watcher: Person) {
+  const gone = nextEvent(
+    watcher.socket,
+    'presence:updated',
+    (p) => p.userId === who.user.id && !p.isOnline,
+  );
+  socket.close();
+  await gone;
+}
+
+/** A browser's push subscription: its own key pair and auth secret, as a browser makes them. */
+async function subscribe(who: Person, path: string) {
+  const keys: ECDH = createECDH('prime256v1');
+  keys.generateKeys();
+  const auth = randomBytes(16).toString('base64url');
+  const endpoint = `${pushOrigin}${path}`;
+  const response = await postJson(
+    suite.server.url,
+    '/api/push/subscriptions',
+    {
+      endpoint,
+      expirationTime: null,
+      keys: { p256dh: keys.getPublicKey().toString('base64url'), auth },
+    },
+    { cookie: who.cookie },
+  );
+  expect(response.status).toBe(201);
+  return {
+    endpoint,
+    decrypt: (delivery: Delivery) =>
+      JSON.parse(
+        ece
+          .decrypt(delivery.body, { version: 'aes128gcm', privateKey: keys, authSecret: auth })
+          .toString(),
+      ),
+  };
+}
+
+const dispatched = (messageId: number) =>
+  suite.server.waitForLog(
+    (entry) => entry.event === 'push.dispatched' && entry.messageId === messageId,
+  );
+
+describe('web push', () => {
+  it('sends an offline recipient a correctly encrypted, signed notification', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    const phone = await subscribe(bob, `/sub/${randomUUID()}`);
+    await goOffline(bob.socket, bob, alice);
+    const message = await send(alice, conversationId, 'Dinner at 8?');
+    await dispatched(message.id);
+
+    const delivery = deliveries.find((item) => `${pushOrigin}${item.path}` === phone.endpoint);
+    expect(delivery).toBeDefined();
+    expect(delivery!.headers['content-encoding']).toBe('aes128gcm');
+    expect(Number(delivery!.headers.ttl)).toBeGreaterThan(0);
+    expect(phone.decrypt(delivery!)).toEqual({
+      conversationId,
+      title: alice.user.username,
+      body: 'Dinner at 8?',
+    });
+
+    // Signed with the server's VAPID key, for this push service.
+    const served = await (
+      await fetch(`${suite.server.url}/api/push/key`, { headers: { cookie: alice.cookie } })
+    ).json();
+    const [, token, publicKey] = /^vapid t=([^,]+), k=(.+)$/.exec(
+      String(delivery!.headers.authorization),
+    )!;
+    expect(publicKey).toBe(served.publicKey);
+    const point = Buffer.from(publicKey!, 'base64url');
+    const key = createPublicKey({
+      key: {
+        kty: 'EC',
+        crv: 'P-256',
+        x: point.subarray(1, 33).toString('base64url'),
+        y: point.subarray(33).toString('base64url'),
+      },
+      format: 'jwk',
+    });
+    const [header, claims, signature] = token!.split('.');
+    const isSigned = verify(
+      'sha256',
+      Buffer.from(`${header}.${claims}`),
+      { key, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(signature!, 'base64url'),
+    );
+    expect(isSigned).toBe(true);
+    expect(JSON.parse(Buffer.from(claims!, 'base64url').toString())).toMatchObject({
+      aud: pushOrigin,
+    });
+  });
+
+  it('sends nothing to someone with a device connected, and names the group', async () => {
+    const [alice, bob, carol] = await Promise.all(
+      ['alice', 'bob', 'carol'].map((name) => person(suite, name)),
+    );
+    const created = await call(alice!.socket, 'group:create', {
+      title: 'Climbing',
+      usernames: [bob!.user.username, carol!.user.username],
+    });
+    if (!created.ok) throw new Error(created.message);
+    const offline = await subscribe(bob!, `/sub/${randomUUID()}`);
+    const online = await subscribe(carol!, `/sub/${randomUUID()}`);
+    await goOffline(bob!.socket, bob!, alice!);
+    const message = await send(alice!, created.conversation.id, 'Rope is packed');
+    expect(await dispatched(message.id)).toMatchObject({ sent: 1, skippedConnected: 1 });
+    const toOffline = deliveries.filter((item) => `${pushOrigin}${item.path}` === offline.endpoint);
+    expect(toOffline.map(offline.decrypt)).toEqual([
+      {
+        conversationId: created.conversation.id,
+        title: 'Climbing',
+        body: `${alice!.user.username}: Rope is packed`,
+      },
+    ]);
+    expect(deliveries.filter((item) => `${pushOrigin}${item.path}` === online.endpoint)).toEqual(
+      [],
+    );
+  });
+
+  it('respects a muted conversation', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    const phone = await subscribe(bob, `/sub/${randomUUID()}`);
+    expect(await call(bob.socket, 'conversation:mute', { conversationId, isMuted: true })).toEqual({
+      ok: true,
+      isMuted: true,
+    });
+    await goOffline(bob.socket, bob, alice);
+    await send(alice, conversationId, 'muted, no buzz');
+    // Unmuted again from another tab, closed before the next message: that one buzzes.
+    const again = await openTab(suite, bob);
+    await call(again.socket, 'conversation:mute', { conversationId, isMuted: false });
+    await goOffline(again.socket, bob, alice);
+    const message = await send(alice, conversationId, 'now it buzzes');
+    await dispatched(message.id);
+    const bodies = deliveries
+      .filter((item) => `${pushOrigin}${item.path}` === phone.endpoint)
+      .map((d) => phone.decrypt(d).body);
+    expect(bodies).toEqual(['now it buzzes']);
+  });
+
+  it('forgets a subscription the push service reports gone', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    await subscribe(bob, `/gone/${randomUUID()}`);
+    await goOffline(bob.socket, bob, alice);
+    const first = await send(alice, conversationId, 'one');
+    expect(await dispatched(first.id)).toMatchObject({ removed: 1 });
+    const second = await send(alice, conversationId, 'two');
+    await send(alice, conversationId, 'three');
+    expect(
+      suite.server.logs.some(
+        (entry) => entry.event === 'push.dispatched' && entry.messageId === second.id,
+      ),
+    ).toBe(false);
+  });
+
+  it('refuses endpoints outside the allowed push services, and malformed keys', async () => {
+    const alice = await person(suite, 'alice');
+    const keys = {
+      p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
+      auth: randomBytes(16).toString('base64url'),
+    };
+    const refuse = async (body: unknown, message: RegExp) => {
+      const response = await postJson(suite.server.url, '/api/push/subscriptions', body, {
+        cookie: alice.cookie,
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.message).toMatch(message);
+    };
+    await refuse({ endpoint: 'https://127.0.0.1:5432/', keys }, /not allowed/);
+    await refuse(
+      { endpoint: pushOrigin.replace('https:', 'http:') + '/sub/x', keys },
+      /not allowed/,
+    );
+    await refuse({ endpoint: 'https://evil.example/push', keys }, /not allowed/);
+    await refuse(
+      { endpoint: `${pushOrigin}/sub/x`, keys: { ...keys, auth: 'short' } },
+      /keys.auth must be 16 bytes/,
+    );
+    await refuse(
+      { endpoint: `${pushOrigin}/sub/x`, keys: { ...keys, p256dh: '!!!' } },
+      /keys.p256dh must be base64url/,
+    );
+    const anonymous = await postJson(suite.server.url, '/api/push/subscriptions', {
+      endpoint: `${pushOrigin}/x`,
+      keys,
+    });
+    expect(anonymous.status).toBe(401);
+  });
+});
