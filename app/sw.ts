@@ -5,6 +5,7 @@
 // network and are never cached; nor is any request that changes state.
 
 import { NetworkOnly, Serwist, type PrecacheEntry, type SerwistGlobalConfig } from 'serwist';
+import type { PushPayload } from '../protocol/types';
 
 declare global {
   interface WorkerGlobalScope extends SerwistGlobalConfig {
@@ -38,3 +39,45 @@ const serwist = new Serwist({
 });
 
 serwist.addEventListeners();
+
+// A message for someone with no device connected: show it. One notification per conversation
+// (the tag), so a burst replaces rather than piles up.
+self.addEventListener('push', (event) => {
+  let payload: PushPayload;
+  try {
+    payload = event.data?.json() as PushPayload;
+  } catch {
+    return;
+  }
+  if (!payload?.conversationId) return;
+  event.waitUntil(
+    self.registration.showNotification(payload.title, {
+      body: payload.body,
+      tag: payload.conversationId,
+      icon: '/icons/icon-192.png',
+      badge: '/icons/icon-192.png',
+      data: { url: `/chats?c=${encodeURIComponent(payload.conversationId)}` },
+    }),
+  );
+});
+
+// Clicking a notification opens its conversation, in a Parley window if one is open.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = new URL(
+    (event.notification.data as { url?: string })?.url ?? '/chats',
+    self.location.origin,
+  );
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows.find((client) => new URL(client.url).origin === url.origin);
+      if (open) {
+        await open.focus();
+        await open.navigate(url.href).catch(() => undefined);
+        return;
+      }
+      await self.clients.openWindow(url.href);
+    })(),
+  );
+});

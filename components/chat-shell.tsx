@@ -10,6 +10,7 @@ import { ConversationList } from './conversation-list';
 import { ConversationView } from './conversation-view';
 import { NewChatForm } from './new-chat-form';
 import { NewGroupForm } from './new-group-form';
+import { NotificationsToggle } from './notifications-toggle';
 import { SignOutButton } from './sign-out-button';
 
 /** Two panes like WhatsApp Web; on a narrow screen, one at a time. */
@@ -47,13 +48,16 @@ export function ChatShell({ conversationId }: { conversationId: string | null })
         {isCreatingGroup ? (
           <NewGroupForm onDone={() => setIsCreatingGroup(false)} />
         ) : (
-          <button
-            type="button"
-            className="button button--quiet new-group__open"
-            onClick={() => setIsCreatingGroup(true)}
-          >
-            New group
-          </button>
+          <div className="sidebar__actions">
+            <button
+              type="button"
+              className="button button--quiet"
+              onClick={() => setIsCreatingGroup(true)}
+            >
+              New group
+            </button>
+            <NotificationsToggle />
+          </div>
         )}
         <ConversationList activeId={conversationId} />
       </aside>

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { COMPOSER_COUNTER_THRESHOLD, countCodePoints } from '../protocol';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 
@@ -12,8 +12,16 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
 
+  const input = useRef<HTMLTextAreaElement>(null);
+
   // Leaving the conversation ends "typing" there.
   useEffect(() => () => client.typing(conversationId, false), [client, conversationId]);
+
+  // Opening a conversation puts the keyboard in the composer; not on touch screens, where
+  // focusing would cover half the screen with the on-screen keyboard.
+  useEffect(() => {
+    if (window.matchMedia('(pointer: fine)').matches) input.current?.focus();
+  }, [conversationId]);
 
   const length = countCodePoints(text);
   const isTooLong = length > limit;
@@ -48,6 +56,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
         Message
       </label>
       <textarea
+        ref={input}
         id={`composer-${conversationId}`}
         className="composer__input"
         placeholder="Type a message"

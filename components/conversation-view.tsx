@@ -61,6 +61,16 @@ export function ConversationView({ conversationId }: { conversationId: string })
               {subtitle ?? ''}
             </p>
           </div>
+          {summary && (
+            <button
+              type="button"
+              className="button button--quiet"
+              aria-pressed={summary.isMuted}
+              onClick={() => void client.setMuted(summary.id, !summary.isMuted)}
+            >
+              {summary.isMuted ? 'Unmute' : 'Mute'}
+            </button>
+          )}
           {isGroup && (
             <button
               type="button"

@@ -69,67 +69,70 @@ export function MessageList({ conversationId }: { conversationId: string }) {
               ? ''
               : 'This is the beginning of the conversation.'}
       </p>
-      <ol className="messages__list" role="log" aria-live="polite" aria-label="Messages">
-        {messages?.map((message) => {
-          if (message.kind === 'system') {
+      {/* A log region announces new messages politely; the list inside keeps list semantics. */}
+      <div role="log" aria-live="polite" aria-label="Messages">
+        <ol className="messages__list">
+          {messages?.map((message) => {
+            if (message.kind === 'system') {
+              return (
+                <li key={message.id} className="messages__system" data-testid="system-message">
+                  <span>{message.body}</span>
+                </li>
+              );
+            }
+            const isMine = message.senderId === meId;
             return (
-              <li key={message.id} className="messages__system" data-testid="system-message">
-                <span>{message.body}</span>
+              <li key={message.id} className="messages__item">
+                <MessageBubble
+                  body={message.body}
+                  createdAt={message.createdAt}
+                  isMine={isMine}
+                  seq={message.seq}
+                  status={isMine ? statusOf(message, summary) : undefined}
+                  senderName={isGroup && !isMine ? message.senderUsername : undefined}
+                  onInfo={isGroup && isMine ? () => setInfoSeq(message.seq) : undefined}
+                />
+                {infoSeq === message.seq && (
+                  <MessageInfo
+                    conversationId={conversationId}
+                    seq={message.seq}
+                    onClose={() => setInfoSeq(null)}
+                  />
+                )}
               </li>
             );
-          }
-          const isMine = message.senderId === meId;
-          return (
-            <li key={message.id} className="messages__item">
+          })}
+          {pending.map((message) => (
+            <li key={message.clientMsgId} className="messages__item">
               <MessageBubble
                 body={message.body}
                 createdAt={message.createdAt}
-                isMine={isMine}
-                seq={message.seq}
-                status={isMine ? statusOf(message, summary) : undefined}
-                senderName={isGroup && !isMine ? message.senderUsername : undefined}
-                onInfo={isGroup && isMine ? () => setInfoSeq(message.seq) : undefined}
+                isMine
+                status={message.status}
               />
-              {infoSeq === message.seq && (
-                <MessageInfo
-                  conversationId={conversationId}
-                  seq={message.seq}
-                  onClose={() => setInfoSeq(null)}
-                />
+              {message.status === 'failed' && (
+                <div className="bubble-error" role="alert">
+                  <span>{message.error}</span>
+                  <button
+                    type="button"
+                    className="button button--quiet"
+                    onClick={() => client.retryMessage(message.clientMsgId)}
+                  >
+                    Retry
+                  </button>
+                  <button
+                    type="button"
+                    className="button button--quiet"
+                    onClick={() => client.discardMessage(message.clientMsgId)}
+                  >
+                    Delete
+                  </button>
+                </div>
               )}
             </li>
-          );
-        })}
-        {pending.map((message) => (
-          <li key={message.clientMsgId} className="messages__item">
-            <MessageBubble
-              body={message.body}
-              createdAt={message.createdAt}
-              isMine
-              status={message.status}
-            />
-            {message.status === 'failed' && (
-              <div className="bubble-error" role="alert">
-                <span>{message.error}</span>
-                <button
-                  type="button"
-                  className="button button--quiet"
-                  onClick={() => client.retryMessage(message.clientMsgId)}
-                >
-                  Retry
-                </button>
-                <button
-                  type="button"
-                  className="button button--quiet"
-                  onClick={() => client.discardMessage(message.clientMsgId)}
-                >
-                  Delete
-                </button>
-              </div>
-            )}
-          </li>
-        ))}
-      </ol>
+          ))}
+        </ol>
+      </div>
     </div>
   );
 }

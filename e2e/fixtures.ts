@@ -5,6 +5,7 @@ import {
   expect,
   type Browser,
   type BrowserContext,
+  type BrowserContextOptions,
   type Page,
 } from '@playwright/test';
 import { uniqueName, PASSWORD } from '../test/helpers/client';
@@ -33,9 +34,9 @@ export async function createActor(
   browser: Browser,
   baseURL: string,
   name: string,
-  options: { exactName?: boolean } = {},
+  options: { exactName?: boolean; contextOptions?: BrowserContextOptions } = {},
 ): Promise<Actor> {
-  const context = await browser.newContext({ baseURL });
+  const context = await browser.newContext({ ...options.contextOptions, baseURL });
   const page = await context.newPage();
   const username = options.exactName ? name : uniqueName(name);
   await signUpInBrowser(page, username);

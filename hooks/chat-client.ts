@@ -306,6 +306,14 @@ export class ChatClient {
     return { ok: true };
   }
 
+  /** No push notifications for this conversation (messages still arrive). */
+  async setMuted(conversationId: string, isMuted: boolean): Promise<ActionResult> {
+    const response = await this.request(ClientEvent.ConversationMute, { conversationId, isMuted });
+    if (!response.ok) return { ok: false, message: response.message };
+    this.updateSummary(conversationId, (item) => ({ ...item, isMuted: response.isMuted }));
+    return { ok: true };
+  }
+
   /** Loads a group's members (and their presence) into the state. */
   async loadMembers(conversationId: string): Promise<void> {
     const response = await this.request(ClientEvent.GroupMembers, { conversationId });

@@ -110,3 +110,12 @@ export interface ReceiptUpdate {
   deliveredToAllSeq: number;
   readByAllSeq: number;
 }
+
+/** What a push notification carries to the service worker (encrypted end to end to the browser). */
+export interface PushPayload {
+  conversationId: string;
+  /** The sender's username, or the group's name. */
+  title: string;
+  /** The start of the message; in groups, prefixed with the sender. */
+  body: string;
+}

@@ -5,17 +5,10 @@
 
 import webpush from 'web-push';
 import { deletePushSubscription, findPushTargets, type PushTarget } from '../../db';
-import { truncateCodePoints, type Message } from '../../protocol';
+import { truncateCodePoints, type Message, type PushPayload } from '../../protocol';
 import type { Deps } from '../deps';
 import { safeError } from '../logger';
 import type { VapidKeys } from './vapid';
-
-/** What the service worker shows. */
-export interface PushPayload {
-  conversationId: string;
-  title: string;
-  body: string;
-}
 
 const PREVIEW = 100;
 /** A notification older than a day is not worth showing. */

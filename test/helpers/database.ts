@@ -3,7 +3,8 @@
 
 import { rmSync } from 'node:fs';
 import postgres from 'postgres';
-import { openDatabase, type Database } from '../../db';
+import { insertUser, openDatabase, setUserRole, type Database } from '../../db';
+import { hashPassword } from '../../server/auth/passwords';
 import { makeTempDir } from './server';
 
 export const TEST_DB = process.env.PARLEY_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
@@ -67,4 +68,16 @@ export async function withDatabase<T>(
   } finally {
     await handle.close();
   }
+}
+
+/** An admin account, written straight into a database no server has open yet. */
+export async function seedAdmin(
+  serverOptions: TestDatabase['serverOptions'],
+  username: string,
+  password: string,
+): Promise<void> {
+  await withDatabase(serverOptions, async (db) => {
+    await insertUser(db, { username, passwordHash: await hashPassword(password) });
+    await setUserRole(db, username, 'admin');
+  });
 }

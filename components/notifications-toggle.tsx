@@ -1,0 +1,60 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { disablePush, enablePush, getPushState, type PushState } from '../hooks/push-subscription';
+
+const LABELS: Record<Exclude<PushState, 'unsupported'>, string> = {
+  off: 'Turn on notifications',
+  on: 'Turn off notifications',
+  blocked: 'Notifications blocked',
+};
+
+/** Push notifications for this browser, for messages that arrive while Parley is closed. */
+export function NotificationsToggle() {
+  const [state, setState] = useState<PushState>('unsupported');
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+
+  useEffect(() => {
+    void getPushState().then(setState);
+  }, []);
+
+  if (state === 'unsupported') return null;
+
+  async function toggle() {
+    setIsBusy(true);
+    setError(null);
+    try {
+      if (state === 'on') {
+        await disablePush();
+      } else {
+        const result = await enablePush();
+        if (!result.ok) setError(result.message);
+      }
+    } catch {
+      setError('Notifications could not be changed. Try again.');
+    } finally {
+      setState(await getPushState());
+      setIsBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <button
+        type="button"
+        className="button button--quiet"
+        onClick={toggle}
+        disabled={isBusy || state === 'blocked'}
+        aria-pressed={state === 'on'}
+      >
+        {LABELS[state]}
+      </button>
+      {error && (
+        <p className="form-error sidebar__error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,118 @@
+// axe-core on every kind of page, in light and dark mode: no serious or critical violations.
+
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { PASSWORD, uniqueName } from '../test/helpers/client';
+import { seedAdmin } from '../test/helpers/database';
+import { makeTempDir, startServer } from '../test/helpers/server';
+import {
+  createActor,
+  createGroup,
+  expect,
+  sendMessage,
+  signInOnNewDevice,
+  startChat,
+  test,
+} from './fixtures';
+
+async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) =>
+        `${what}: ${violation.id} (${violation.impact}) ${violation.help}: ${violation.nodes
+          .slice(0, 3)
+          .map((node) => node.target.join(' '))
+          .join(' | ')}`,
+    );
+  expect(serious).toEqual([]);
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`pages have no serious accessibility problems (${colorScheme})`, async ({ browser }) => {
+    test.setTimeout(120_000);
+    const dataDir = makeTempDir();
+    const adminName = uniqueName('root');
+    await seedAdmin({ dataDir }, adminName, PASSWORD);
+    const server = await startServer({ dataDir });
+    const anonymous = await browser.newContext({ baseURL: server.url, colorScheme });
+    try {
+      const page = await anonymous.newPage();
+      await page.goto('/sign-in');
+      await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+      await expectAccessible(page, 'sign-in');
+      await page.goto('/sign-up');
+      await expectAccessible(page, 'sign-up');
+
+      const alice = await createActor(browser, server.url, 'alice');
+      const bob = await createActor(browser, server.url, 'bob');
+      await alice.context.close();
+      await bob.context.close();
+      const root = await signInOnNewDevice(browser, server.url, adminName);
+      await root.context.close();
+
+      const context = await browser.newContext({ baseURL: server.url, colorScheme });
+      const signedIn = await context.newPage();
+      await signedIn.goto('/sign-in');
+      await signedIn.getByLabel('Username').fill(adminName);
+      await signedIn.getByLabel('Password').fill(PASSWORD);
+      await signedIn.getByRole('button', { name: 'Sign in' }).click();
+      await expect(signedIn.getByTestId('me')).toHaveText(adminName);
+      await expectAccessible(signedIn, 'empty list');
+
+      await startChat(signedIn, alice.username);
+      await sendMessage(signedIn, 'Hello! <b>Accessible?</b>');
+      await expect(signedIn.getByTestId('message')).toHaveCount(1);
+      await expectAccessible(signedIn, 'conversation');
+
+      await createGroup(signedIn, 'Access', [alice.username, bob.username]);
+      await sendMessage(signedIn, 'Group hello');
+      await signedIn.getByRole('button', { name: 'Group info' }).click();
+      await expect(signedIn.getByTestId('member')).toHaveCount(3);
+      await expectAccessible(signedIn, 'group info');
+
+      await signedIn.goto('/admin');
+      await expect(signedIn.getByLabel('Maximum group size')).toHaveValue('256');
+      await expectAccessible(signedIn, 'admin');
+      await context.close();
+    } finally {
+      await anonymous.close();
+      await server.stop();
+    }
+  });
+}
+
+test('works with the keyboard alone', async ({ actor }) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  const page = alice.page;
+  const newChat = page.getByLabel('Start a chat with (username)');
+  // Tab through the sidebar to the new-chat field.
+  for (
+    let step = 0;
+    step < 10 && !(await newChat.evaluate((element) => element === document.activeElement));
+    step++
+  ) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(newChat).toBeFocused();
+  await page.keyboard.type(bob.username);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('conversation-title')).toHaveText(bob.username);
+
+  // Focus moves to the composer; Shift+Enter is a new line, Enter sends.
+  const composer = page.getByLabel('Message', { exact: true });
+  await expect(composer).toBeFocused();
+  await page.keyboard.type('line one');
+  await page.keyboard.press('Shift+Enter');
+  await page.keyboard.type('line two');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('message').locator('.bubble__body')).toHaveText([
+    'line one\nline two',
+  ]);
+  await expect(composer).toBeFocused();
+  await expect(composer).toHaveValue('');
+});
