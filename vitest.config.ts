@@ -1,4 +1,5 @@
-// Unit tests, the integration suite twice (on PGlite and on PostgreSQL), and the fault suite.
+// Unit tests, the integration suite twice (on PGlite and on PostgreSQL), the fault suites, and
+// the benchmark's quick run.
 // Playwright specs in e2e/ are run by `playwright test`, never by Vitest.
 
 import { defineConfig } from 'vitest/config';
@@ -35,6 +36,18 @@ export default defineConfig({
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // `bench/main.ts --quick` (about 80 s) on the PostgreSQL at 127.0.0.1:5432. It runs last,
+        // alone, once every other project is done: it loads the machine and measures CPU.
+        test: {
+          name: 'bench',
+          include: ['test/bench/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 60_000,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { ServiceWorker } from '../components/service-worker';
 import './globals.css';
@@ -23,7 +24,11 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+// Every page is rendered per request: the Content-Security-Policy of proxy.ts carries a fresh
+// nonce, which Next can only put on the scripts of a page it renders now, never on a prerendered
+// one. The service worker keeps a copy of the app shell for offline use (see app/sw.ts).
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
   return (
     <html lang="en">
       <body>

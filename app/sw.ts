@@ -1,8 +1,10 @@
 /// <reference lib="webworker" />
 // The service worker (built by `serwist build` into public/sw.js after `next build`).
-// It precaches the app shell, so that Parley opens without a network: static pages (/chats,
-// /sign-in, /sign-up) and every hashed asset. The API and Socket.IO always go to the
-// network and are never cached; nor is any request that changes state.
+// It precaches the app shell, so that Parley opens without a network: the pages /chats,
+// /sign-in and /sign-up (see serwist.config.js) and every hashed asset. Pages are taken from
+// the network whenever it answers, since each carries a fresh CSP nonce; the kept copies are
+// for when it does not. The API and Socket.IO always go to the network and are never cached;
+// nor is any request that changes state.
 
 import { NetworkOnly, Serwist, type PrecacheEntry, type SerwistGlobalConfig } from 'serwist';
 import type { PushPayload } from '../protocol/types';
@@ -30,15 +32,47 @@ const serwist = new Serwist({
       matcher: ({ url, sameOrigin }) => sameOrigin && /^\/(api|socket\.io)\//.test(url.pathname),
       handler: new NetworkOnly(),
     },
-    { matcher: ({ request }) => request.mode === 'navigate', handler: new NetworkOnly() },
   ],
-  // Any other page asked for offline opens the app shell.
-  fallbacks: {
-    entries: [{ url: '/chats', matcher: ({ request }) => request.destination === 'document' }],
-  },
+});
+
+/** The pages kept for offline use; any other page asked for offline opens /chats. */
+const SHELL_PAGES = new Set(['/chats', '/sign-in', '/sign-up']);
+/** A network that is there but does not answer (“lie-fi”) gets the kept page after this. */
+const NAVIGATION_TIMEOUT_MS = 5_000;
+
+// Page loads: the network first, so that every page shown online has a nonce of its own (a
+// kept copy reuses the one it was fetched with). Registered before Serwist's listener, whose
+// precache route would answer the shell's pages from the cache first.
+self.addEventListener('fetch', (event) => {
+  if (event.request.mode !== 'navigate') return;
+  event.stopImmediatePropagation();
+  event.respondWith(navigate(event.request));
 });
 
 serwist.addEventListeners();
+
+async function navigate(request: Request): Promise<Response> {
+  const network = fetch(request);
+  network.catch(() => undefined); // Answered from the cache below; nobody waits for it.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const first = await Promise.race([
+      network,
+      new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), NAVIGATION_TIMEOUT_MS);
+      }),
+    ]);
+    if (first !== 'timeout') return first;
+  } catch {
+    // Offline: the kept copy.
+  } finally {
+    clearTimeout(timer);
+  }
+  const { pathname } = new URL(request.url);
+  const kept = await serwist.matchPrecache(SHELL_PAGES.has(pathname) ? pathname : '/chats');
+  // Nothing kept (yet): the network's answer, or its error, after all.
+  return kept ?? network;
+}
 
 // A message for someone with no device connected: show it. One notification per conversation
 // (the tag), so a burst replaces rather than piles up.

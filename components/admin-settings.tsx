@@ -3,11 +3,24 @@
 
 import Link from 'next/link';
 import { useEffect, useState, type FormEvent } from 'react';
-import { GROUP_SIZE_MAX, MESSAGE_MAX_CODE_POINTS, type Settings } from '../protocol';
+import {
+  GROUP_SIZE_MAX,
+  MESSAGE_MAX_CODE_POINTS,
+  RATE_LIMIT_SETTINGS,
+  type Settings,
+} from '../protocol';
 
 type Status = { kind: 'idle' } | { kind: 'saved' } | { kind: 'error'; message: string };
 
-const FIELDS: { key: keyof Settings; label: string; hint: string; max: number; min: number }[] = [
+interface Field {
+  key: keyof Settings;
+  label: string;
+  hint: string;
+  max: number;
+  min: number;
+}
+
+const FIELDS: Field[] = [
   {
     key: 'maxGroupSize',
     label: 'Maximum group size',
@@ -24,8 +37,17 @@ const FIELDS: { key: keyof Settings; label: string; hint: string; max: number; m
   },
 ];
 
+/** Per person or per network address, over the window each label names. */
+const RATE_LIMIT_FIELDS: Field[] = Object.entries(RATE_LIMIT_SETTINGS).map(([key, field]) => ({
+  key: key as keyof Settings,
+  label: field.label,
+  hint: `${field.hint} ${field.min.toLocaleString()} to ${field.max.toLocaleString()}.`,
+  min: field.min,
+  max: field.max,
+}));
+
 export function AdminSettings() {
-  const [values, setValues] = useState<Record<keyof Settings, string> | null>(null);
+  const [values, setValues] = useState<Values | null>(null);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const [isBusy, setIsBusy] = useState(false);
 
@@ -91,19 +113,17 @@ export function AdminSettings() {
       <form className="auth__card admin" onSubmit={save} noValidate>
         <h1 className="auth__title">Settings</h1>
         <p className="auth__subtitle">Limits for everyone on this Parley. Changes apply at once.</p>
-        {values &&
-          FIELDS.map((field) => (
-            <label key={field.key} className="field">
-              <span className="field__label">{field.label}</span>
-              <input
-                name={field.key}
-                inputMode="numeric"
-                value={values[field.key]}
-                onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
-              />
-              <span className="field__hint">{field.hint}</span>
-            </label>
-          ))}
+        {values && FIELDS.map((field) => renderField(field, values, setValues))}
+        {values && (
+          <>
+            <h2 className="admin__heading">Rate limits</h2>
+            <p className="auth__subtitle">
+              Over a limit, people are asked to wait; messages wait in their outbox and go out by
+              themselves.
+            </p>
+            {RATE_LIMIT_FIELDS.map((field) => renderField(field, values, setValues))}
+          </>
+        )}
         {status.kind === 'error' && (
           <p className="form-error" role="alert">
             {status.message}
@@ -125,9 +145,25 @@ export function AdminSettings() {
   );
 }
 
-function toStrings(settings: Settings): Record<keyof Settings, string> {
-  return {
-    maxGroupSize: String(settings.maxGroupSize),
-    maxMessageLength: String(settings.maxMessageLength),
-  };
+type Values = Record<keyof Settings, string>;
+
+function renderField(field: Field, values: Values, setValues: (values: Values) => void) {
+  return (
+    <label key={field.key} className="field">
+      <span className="field__label">{field.label}</span>
+      <input
+        name={field.key}
+        inputMode="numeric"
+        value={values[field.key]}
+        onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
+      />
+      <span className="field__hint">{field.hint}</span>
+    </label>
+  );
+}
+
+function toStrings(settings: Settings): Values {
+  return Object.fromEntries(
+    Object.entries(settings).map(([key, value]) => [key, String(value)]),
+  ) as Values;
 }

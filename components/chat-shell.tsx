@@ -12,6 +12,7 @@ import { NewChatForm } from './new-chat-form';
 import { NewGroupForm } from './new-group-form';
 import { NotificationsToggle } from './notifications-toggle';
 import { SignOutButton } from './sign-out-button';
+import { SignOutEverywhereButton } from './sign-out-everywhere-button';
 
 /** Two panes like WhatsApp Web; on a narrow screen, one at a time. */
 export function ChatShell({ conversationId }: { conversationId: string | null }) {
@@ -43,6 +44,7 @@ export function ChatShell({ conversationId }: { conversationId: string | null })
             </Link>
           )}
           <SignOutButton />
+          <SignOutEverywhereButton />
         </header>
         <NewChatForm />
         {isCreatingGroup ? (

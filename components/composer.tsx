@@ -9,6 +9,7 @@ const numberFormat = new Intl.NumberFormat();
 export function Composer({ conversationId }: { conversationId: string }) {
   const client = useChatClient();
   const limit = useChatState((state) => state.limits.maxMessageLength);
+  const pausedSeconds = useSecondsLeft(useChatState((state) => state.sendingPausedUntil));
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
 
@@ -86,6 +87,12 @@ export function Composer({ conversationId }: { conversationId: string }) {
       >
         Send
       </button>
+      {pausedSeconds > 0 && (
+        <p className="composer__notice" role="status" data-testid="composer-rate-limited">
+          You’re sending too fast; waiting {pausedSeconds} s. Your messages will go out by
+          themselves.
+        </p>
+      )}
       {shownError && (
         <p
           id={`composer-error-${conversationId}`}
@@ -98,4 +105,20 @@ export function Composer({ conversationId }: { conversationId: string }) {
       )}
     </form>
   );
+}
+
+/** Whole seconds until `until` (ms epoch), counting down; 0 when it is null or has passed. */
+function useSecondsLeft(until: number | null): number {
+  const [secondsLeft, setSecondsLeft] = useState(0);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout>;
+    const tick = () => {
+      const left = until === null ? 0 : Math.max(0, Math.ceil((until - Date.now()) / 1000));
+      setSecondsLeft(left);
+      if (left > 0) timer = setTimeout(tick, 250);
+    };
+    timer = setTimeout(tick, 0);
+    return () => clearTimeout(timer);
+  }, [until]);
+  return secondsLeft;
 }

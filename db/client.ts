@@ -33,6 +33,11 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Connections in the postgres.js pool. */
   poolSize?: number;
+  /**
+   * Named prepared statements (parsed and planned once per connection). Turn off behind a
+   * pooler in transaction mode (PgBouncer), which cannot keep them. Default: on.
+   */
+  preparedStatements?: boolean;
 }
 
 export interface DatabaseHandle {
@@ -55,10 +60,15 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url)
 /** Any constant works: it only has to be the same on every node that migrates. */
 const MIGRATION_LOCK_KEY = 7_220_451;
 
+/** The rows of a raw `execute`, whichever driver ran it. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.preparedStatements ?? true)
     : openPglite(options.dataDir);
 }
 
@@ -103,11 +113,15 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+async function openPostgres(
+  url: string,
+  poolSize: number,
+  preparedStatements: boolean,
+): Promise<DatabaseHandle> {
   await migratePostgresOnce(url);
   const client = postgres(url, { max: poolSize, onnotice: () => {} });
   const inFlight: InFlight = { count: 0 };
-  countPostgresWork(client, inFlight);
+  wrapPostgresClient(client, inFlight, preparedStatements);
   const db = drizzlePostgres({ client, schema }) as unknown as Database;
   return {
     db,
@@ -148,15 +162,20 @@ function countCalls<F extends (...args: never[]) => Promise<unknown>>(
 }
 
 /**
+ * Sets whether statements are prepared, and counts work for the pool metrics.
+ *
  * postgres.js exposes no pool statistics, so queries are counted from the moment they run
  * until they settle. A postgres.js query runs when it is first awaited (after drizzle has set
  * `.values()` on it), so the count starts in `then`. A transaction counts once, as it holds
  * one connection throughout.
  */
-function countPostgresWork(client: postgres.Sql, inFlight: InFlight): void {
+function wrapPostgresClient(client: postgres.Sql, inFlight: InFlight, prepare: boolean): void {
   const unsafe = client.unsafe.bind(client);
-  client.unsafe = ((...args: Parameters<typeof unsafe>) => {
-    const query = unsafe(...args);
+  client.unsafe = ((...[text, parameters, options]: Parameters<typeof unsafe>) => {
+    // drizzle asks for unnamed statements unless a query is prepared by name, which makes
+    // PostgreSQL parse and plan every query again and costs a second round trip for the
+    // parameter types. Named statements are parsed once per connection and reuse their plan.
+    const query = unsafe(text, parameters, { ...options, prepare });
     const then = query.then.bind(query);
     let isCounted = false;
     query.then = ((onFulfilled, onRejected) => {

@@ -9,7 +9,10 @@ import {
   type Page,
 } from '@playwright/test';
 import { uniqueName, PASSWORD } from '../test/helpers/client';
-import { startServer, type TestServer } from '../test/helpers/server';
+import { writeSettings } from '../db';
+import { withDatabase } from '../test/helpers/database';
+import { SUITE_BASELINE } from '../test/helpers/rate-limits';
+import { makeTempDir, startServer, type TestServer } from '../test/helpers/server';
 
 export { expect };
 
@@ -111,8 +114,11 @@ type WorkerFixtures = { server: TestServer };
 export const test = base.extend<Fixtures, WorkerFixtures>({
   server: [
     async ({}, use) => {
+      // Every actor of the worker signs up from 127.0.0.1: more than an address may an hour.
+      const dataDir = makeTempDir();
+      await withDatabase({ dataDir }, (db) => writeSettings(db, SUITE_BASELINE));
       // A short grace period keeps presence tests quick; reloads still fit in it.
-      const server = await startServer({ env: { PRESENCE_GRACE_MS: '1500' } });
+      const server = await startServer({ dataDir, env: { PRESENCE_GRACE_MS: '1500' } });
       await use(server);
       await server.stop();
     },

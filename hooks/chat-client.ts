@@ -101,6 +101,8 @@ export class ChatClient {
   private readonly writes = new Map<string, Promise<void>>();
   private listWrite: Timer | undefined;
   private readonly typingTimers = new Map<string, Timer>();
+  /** A connection refused for too many open ones is tried again after this. */
+  private reconnectTimer: Timer | undefined;
   private readonly typingNotifier: TypingNotifier;
   private attempts = 0;
   private composed = 0;
@@ -122,6 +124,7 @@ export class ChatClient {
       pending: [],
       activeConversationId: null,
       isSessionEnded: false,
+      sendingPausedUntil: null,
     };
     this.store = options.store ?? new MemoryDeviceStore();
     this.deliveryReportDelayMs = options.deliveryReportDelayMs ?? 100;
@@ -172,6 +175,7 @@ export class ChatClient {
     }
     this.typingNotifier.stopAll();
     this.socket.disconnect();
+    clearTimeout(this.reconnectTimer);
     const timers = [this.retryTimers, this.deliveryTimers, this.typingTimers];
     for (const map of timers) {
       for (const timer of map.values()) clearTimeout(timer);
@@ -365,7 +369,6 @@ export class ChatClient {
     const socket = this.socket;
     socket.on('connect', () => {
       this.update((state) => ({ ...state, connection: 'online' }));
-      void this.catchUp();
     });
     socket.on('disconnect', (reason) => {
       this.update((state) => ({ ...state, connection: socket.active ? 'connecting' : 'offline' }));
@@ -378,16 +381,39 @@ export class ChatClient {
       if (reason === 'io server disconnect' && !this.isStopped) socket.connect();
     });
     socket.on('connect_error', (error) => {
-      const code = (error as Error & { data?: { code?: string } }).data?.code;
+      const data = (error as Error & { data?: { code?: string; retryAfterMs?: number } }).data;
+      const code = data?.code;
       if (code === ErrorCode.Unauthenticated) {
         socket.disconnect();
         this.update((state) => ({ ...state, connection: 'offline', isSessionEnded: true }));
         return;
       }
+      if (code === ErrorCode.RateLimited) {
+        // Too many connections open (tabs, devices): the server does not take this one now.
+        // socket.io does not retry a refused handshake by itself; try again after the wait
+        // the server named, plus up to half of it, so that refused tabs do not come back together.
+        const delay = (data?.retryAfterMs ?? RETRY_MAX_MS) * (1 + Math.random() / 2);
+        clearTimeout(this.reconnectTimer);
+        this.reconnectTimer = setTimeout(() => {
+          this.reconnectTimer = undefined;
+          if (!this.isStopped && !this.state.isSessionEnded && !socket.connected) socket.connect();
+        }, delay);
+        this.update((state) => ({ ...state, connection: 'connecting' }));
+        return;
+      }
       this.update((state) => ({ ...state, connection: socket.active ? 'connecting' : 'offline' }));
     });
+    // Every connection starts with session:ready; only then is it known whose it is.
     socket.on(ServerEvent.SessionReady, ({ user, isAdmin, limits }) => {
+      if (user.id !== this.state.me.id) {
+        // This browser has signed into another account since (which ended this tab's
+        // session): nothing of this account may be sent, or shown, as that one.
+        socket.disconnect();
+        this.update((state) => ({ ...state, connection: 'offline', isSessionEnded: true }));
+        return;
+      }
       this.update((state) => ({ ...state, me: user, isAdmin, limits }));
+      void this.catchUp();
     });
     socket.on(ServerEvent.SettingsUpdated, ({ limits }) => {
       this.update((state) => ({ ...state, limits }));
@@ -733,6 +759,9 @@ export class ChatClient {
     if (response.ok) {
       // Even a late answer to an earlier attempt settles the message: it is stored.
       this.retryCounts.delete(clientMsgId);
+      if (this.state.sendingPausedUntil !== null) {
+        this.update((state) => ({ ...state, sendingPausedUntil: null }));
+      }
       this.onAcknowledged?.(response.message);
       this.receiveMessage(response.message);
       this.pump(conversationId);
@@ -753,6 +782,14 @@ export class ChatClient {
       'retryAfterMs' in response && response.retryAfterMs
         ? response.retryAfterMs
         : backoff * (0.5 + Math.random());
+    if (response.code === ErrorCode.RateLimited) {
+      // The message stays in the outbox and goes out after the wait; the composer says so.
+      const until = Date.now() + delay;
+      this.update((state) => ({
+        ...state,
+        sendingPausedUntil: Math.max(state.sendingPausedUntil ?? 0, until),
+      }));
+    }
     this.retryTimers.set(
       conversationId,
       setTimeout(() => {

@@ -64,6 +64,11 @@ export interface ChatState {
   activeConversationId: string | null;
   /** The server ended this session (signed out elsewhere, or expired). */
   isSessionEnded: boolean;
+  /**
+   * Sending too fast: the server asked to wait until then (ms epoch). Messages stay in the
+   * outbox and go out by themselves afterwards. null once a send succeeds.
+   */
+  sendingPausedUntil: number | null;
 }
 
 /** A conversation followed from its very beginning that has no messages yet. */

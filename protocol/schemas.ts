@@ -16,6 +16,9 @@ const USERNAME_PATTERN = new RegExp(
   `^[a-z][a-z0-9_]{${USERNAME_MIN_LENGTH - 1},${USERNAME_MAX_LENGTH - 1}}$`,
 );
 
+/** C0 controls (NUL among them) and DEL: never part of a name. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 export const USERNAME_RULE = `Usernames are ${USERNAME_MIN_LENGTH} to ${USERNAME_MAX_LENGTH} characters: letters, digits and underscores, starting with a letter.`;
 
 /** A username as typed: case-insensitive, surrounding spaces ignored. */
@@ -38,15 +41,43 @@ export const SignUpRequest = z.strictObject({ username: Username, password: NewP
 
 /** Sign-in checks only the shape: rules for new passwords must not lock out old accounts. */
 export const SignInRequest = z.strictObject({
-  username: z.string({ error: 'Username must be text.' }).trim().toLowerCase().min(1).max(64),
+  username: z
+    .string({ error: 'Username must be text.' })
+    .trim()
+    .toLowerCase()
+    .min(1, { error: 'Enter your username.' })
+    .max(64, { error: 'Username is too long.' })
+    // PostgreSQL cannot even compare text with NUL in it: refuse before the lookup fails.
+    .refine((username) => !CONTROL_CHARACTER.test(username), {
+      error: 'Usernames cannot contain control characters.',
+    }),
   password: z
     .string({ error: 'Password must be text.' })
     .min(1, { error: 'Enter your password.' })
-    .max(PASSWORD_MAX_LENGTH),
+    .max(PASSWORD_MAX_LENGTH, {
+      error: `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`,
+    }),
 });
 
 export const Uuid = z.uuid({ error: 'Must be a UUID.' });
-export const Seq = z.int({ error: 'Must be a whole number.' }).min(0).max(2_147_483_647);
+
+/** Largest seq PostgreSQL's integer column holds. */
+const SEQ_MAX = 2_147_483_647;
+
+/**
+ * A whole number in [min, max]. One message names the whole rule: an error set on z.int() also
+ * answers its min and max checks, and "-1: Must be a whole number." would send people astray.
+ */
+function wholeNumber(min: number, max: number) {
+  return z
+    .int({ error: `Must be a whole number from ${min} to ${max}.` })
+    .min(min)
+    .max(max);
+}
+
+export const Seq = wholeNumber(0, SEQ_MAX);
+/** A seq that names a message: messages start at 1. */
+const MessageSeq = wholeNumber(1, SEQ_MAX);
 
 export const ConversationListRequest = z.strictObject({});
 /** Events that name one conversation and nothing else. */
@@ -65,10 +96,10 @@ export const MessageHistoryRequest = z
   .strictObject({
     conversationId: Uuid,
     /** Page backwards: the messages just below this seq. */
-    beforeSeq: Seq.min(1).optional(),
+    beforeSeq: MessageSeq.optional(),
     /** Page forwards (sync): the messages just above this seq, e.g. the device's cursor. */
     afterSeq: Seq.optional(),
-    limit: z.int({ error: 'Must be a whole number.' }).min(1).max(HISTORY_PAGE_MAX).optional(),
+    limit: wholeNumber(1, HISTORY_PAGE_MAX).optional(),
   })
   .refine((value) => value.beforeSeq === undefined || value.afterSeq === undefined, {
     error: 'Give beforeSeq or afterSeq, not both.',
@@ -87,8 +118,11 @@ export const GroupTitle = z
   .max(GROUP_TITLE_MAX_LENGTH, {
     error: `Group names are at most ${GROUP_TITLE_MAX_LENGTH} characters.`,
   })
-  .refine((title) => title.isWellFormed() && !/[\u0000-\u001f]/.test(title), {
+  .refine((title) => !CONTROL_CHARACTER.test(title), {
     error: 'Group names cannot contain control characters.',
+  })
+  .refine((title) => title.isWellFormed(), {
+    error: 'Group names cannot contain broken characters (an unpaired UTF-16 surrogate).',
   });
 
 export const GroupCreateRequest = z.strictObject({ title: GroupTitle, usernames: Usernames(0) });
@@ -102,11 +136,11 @@ export const GroupSetRoleRequest = z.strictObject({
   userId: Uuid,
   role: z.enum(['member', 'admin'], { error: 'Role must be "member" or "admin".' }),
 });
-export const MessageReceiptsRequest = z.strictObject({ conversationId: Uuid, seq: Seq.min(1) });
+export const MessageReceiptsRequest = z.strictObject({ conversationId: Uuid, seq: MessageSeq });
 export const PresenceQueryRequest = z.strictObject({
   userIds: z
-    .array(Uuid)
-    .min(1)
+    .array(Uuid, { error: 'Give the users as a list of ids.' })
+    .min(1, { error: 'Name at least one user.' })
     .max(PRESENCE_QUERY_MAX, { error: `At most ${PRESENCE_QUERY_MAX} users at a time.` }),
 });
 
@@ -114,6 +148,14 @@ export const ConversationMuteRequest = z.strictObject({
   conversationId: Uuid,
   isMuted: z.boolean({ error: 'isMuted must be true or false.' }),
 });
+
+/** Stored as text, so NUL (which PostgreSQL refuses) and other control characters are refused. */
+const PushEndpoint = z
+  .string({ error: 'endpoint must be text.' })
+  .max(2048, { error: 'endpoint is too long.' })
+  .refine((endpoint) => !CONTROL_CHARACTER.test(endpoint), {
+    error: 'endpoint cannot contain control characters.',
+  });
 
 const Base64Url = (what: string, bytes: number) =>
   z
@@ -125,9 +167,7 @@ const Base64Url = (what: string, bytes: number) =>
 
 /** What PushSubscription.toJSON() gives in a browser. */
 export const PushSubscriptionRequest = z.strictObject({
-  endpoint: z
-    .url({ error: 'endpoint must be a URL.' })
-    .max(2048, { error: 'endpoint is too long.' }),
+  endpoint: PushEndpoint.pipe(z.url({ error: 'endpoint must be a URL.' })),
   expirationTime: z.number().nullable().optional(),
   keys: z.strictObject({
     p256dh: Base64Url('keys.p256dh', 65),
@@ -135,12 +175,16 @@ export const PushSubscriptionRequest = z.strictObject({
   }),
 });
 
-export const PushUnsubscribeRequest = z.strictObject({ endpoint: z.string().max(2048) });
+export const PushUnsubscribeRequest = z.strictObject({ endpoint: PushEndpoint });
 
 /** The first problem of a failed parse, as one sentence a person can read. */
 export function describeZodError(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'The request is not valid.';
   const path = issue.path.map(String).join('.');
+  // zod would say "Invalid input: expected object, received array".
+  if (!path && issue.code === 'invalid_type' && issue.expected === 'object') {
+    return 'The request must be one JSON object.';
+  }
   return path ? `${path}: ${issue.message}` : issue.message;
 }

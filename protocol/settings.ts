@@ -4,6 +4,101 @@
 import { z } from 'zod';
 import { DEFAULT_GROUP_SIZE, GROUP_SIZE_MAX, MESSAGE_MAX_CODE_POINTS } from './limits';
 
+/**
+ * The rate limits (see docs/api.md, "Rate limits"): how many of something per user or per
+ * network address, each over a fixed window named in the setting. The admin page lists them in
+ * this order, with these labels and hints.
+ */
+export const RATE_LIMIT_SETTINGS = {
+  messagesPerSecond: {
+    label: 'Messages per second',
+    hint: 'Each person, sustained, over all their devices.',
+    default: 10,
+    min: 1,
+    max: 10_000,
+  },
+  messageBurst: {
+    label: 'Message burst',
+    hint: 'Extra messages a person may send above that rate within a minute, for bursts.',
+    default: 30,
+    min: 0,
+    max: 100_000,
+  },
+  typingPerMinute: {
+    label: 'Typing updates per minute',
+    hint: 'Each person; further “is typing” updates are refused.',
+    default: 60,
+    min: 1,
+    max: 100_000,
+  },
+  conversationsPerHour: {
+    label: 'Chats started per hour',
+    hint: 'Each person: direct chats started or reopened by username.',
+    default: 60,
+    min: 1,
+    max: 100_000,
+  },
+  groupsPerHour: {
+    label: 'Groups created per hour',
+    hint: 'Each person.',
+    default: 20,
+    min: 1,
+    max: 100_000,
+  },
+  signUpsPerIpPerHour: {
+    label: 'Sign-ups per address per hour',
+    hint: 'Each network address (IPv6: each /64).',
+    default: 20,
+    min: 1,
+    max: 1_000_000,
+  },
+  signInFailuresPerIpPerHour: {
+    label: 'Failed sign-ins per address per hour',
+    hint: 'Each network address; then sign-in from it waits for the hour to end.',
+    default: 50,
+    min: 1,
+    max: 1_000_000,
+  },
+  signInFailuresBeforeDelay: {
+    label: 'Failed sign-ins before delays',
+    hint: 'In a row, to one account from one address; then each failure makes the wait longer (1 s, doubling, at most 15 min).',
+    default: 5,
+    min: 1,
+    max: 1_000,
+  },
+  socketsPerUser: {
+    label: 'Connections per person',
+    hint: 'Open at once (tabs and devices), on each server node.',
+    default: 20,
+    min: 1,
+    max: 100_000,
+  },
+  socketsPerIp: {
+    label: 'Connections per address',
+    hint: 'Open at once from one network address, on each server node.',
+    default: 200,
+    min: 1,
+    max: 1_000_000,
+  },
+} as const;
+
+export type RateLimitSetting = keyof typeof RATE_LIMIT_SETTINGS;
+
+/** A whole number within bounds, with errors that name the setting by its label. */
+function boundedInt(label: string, min: number, max: number) {
+  return z
+    .int({ error: `${label} must be a whole number.` })
+    .min(min, { error: `${label} must be at least ${min}.` })
+    .max(max, { error: `${label} can be at most ${max}.` });
+}
+
+const rateLimitFields = Object.fromEntries(
+  Object.entries(RATE_LIMIT_SETTINGS).map(([key, field]) => [
+    key,
+    boundedInt(field.label, field.min, field.max),
+  ]),
+) as { [K in RateLimitSetting]: ReturnType<typeof boundedInt> };
+
 export const SettingsSchema = z.strictObject({
   /** Longest message, in code points; at most the hard ceiling of 100,000. */
   maxMessageLength: z
@@ -17,6 +112,7 @@ export const SettingsSchema = z.strictObject({
     .int({ error: 'Maximum group size must be a whole number.' })
     .min(2, { error: 'Maximum group size must be at least 2.' })
     .max(GROUP_SIZE_MAX, { error: `Maximum group size can be at most ${GROUP_SIZE_MAX}.` }),
+  ...rateLimitFields,
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -24,6 +120,9 @@ export type Settings = z.infer<typeof SettingsSchema>;
 export const DEFAULT_SETTINGS: Settings = {
   maxMessageLength: MESSAGE_MAX_CODE_POINTS,
   maxGroupSize: DEFAULT_GROUP_SIZE,
+  ...(Object.fromEntries(
+    Object.entries(RATE_LIMIT_SETTINGS).map(([key, field]) => [key, field.default]),
+  ) as Record<RateLimitSetting, number>),
 };
 
 /** The settings an admin sends: any subset, each validated. */

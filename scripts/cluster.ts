@@ -80,6 +80,8 @@ function startNode(index: number, nodePort: number): Promise<ChildProcess> {
       NODE_ID: `node-${index}`,
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
+      // Behind nginx: client addresses (for per-address limits) come from X-Forwarded-For.
+      TRUST_PROXY: '1',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

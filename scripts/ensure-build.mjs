@@ -13,6 +13,9 @@ const SOURCES = [
   'components',
   'hooks',
   'protocol',
+  'proxy.ts',
+  // Bundled into proxy.ts by Next.
+  'server/http/csp.ts',
   'public/icons',
   'next.config.js',
   'serwist.config.js',

@@ -7,18 +7,23 @@ import { fileURLToPath } from 'node:url';
 import next from 'next';
 import { openDatabase, type DatabaseHandle } from '../db';
 import { setAppContext } from './app-context';
-import { authenticateToken } from './auth/sessions';
+import { authenticateToken, scheduleSessionCleanup } from './auth/sessions';
+import { createMarkerWriter } from './chat/advance-markers';
+import { createMessageWriter } from './chat/send-message';
 import { SettingsStore } from './chat/settings';
 import type { Config } from './config';
 import type { Deps } from './deps';
 import { createAdminRoutes } from './http/admin-routes';
 import { createAuthRoutes } from './http/auth-routes';
+import { CLIENT_ADDRESS_HEADER, clientAddress } from './http/client-address';
 import { serveOperational } from './http/operational';
 import { createPushRoutes } from './http/push-routes';
+import { setSecurityHeaders } from './http/security-headers';
 import { loadVapidKeys } from './push/vapid';
 import { connectRedis, type RedisLink } from './cluster/redis';
 import { safeError, type Logger } from './logger';
 import { Metrics } from './metrics';
+import { RateLimits } from './rate-limit/rate-limits';
 import { createRealtime, type Realtime } from './realtime/server';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -37,6 +42,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
+    preparedStatements: config.databasePreparedStatements,
   });
   logger.info(
     { event: 'database.ready', driver: database.driver, location: database.location },
@@ -56,7 +62,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }
     const settings = await SettingsStore.load(database.db, logger);
     const metrics = new Metrics(config.nodeId);
-    const deps: Deps = { db: database.db, config, logger, settings, metrics };
+    const deps: Deps = {
+      db: database.db,
+      config,
+      logger,
+      settings,
+      metrics,
+      rateLimits: new RateLimits({ settings, logger, metrics, redis: redis?.pub }),
+      messageWriter: createMessageWriter(database.db),
+      markerWriter: createMarkerWriter(database.db),
+    };
 
     const nextApp = next({
       dev: config.isDev,
@@ -70,17 +85,26 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     // it finds and passes on everything outside /socket.io/.
     const httpServer = createServer((req, res) => {
       if (serveOperational(req, res, readiness, metrics)) return;
+      // Route handlers read the client's address from here; a value the client sent is replaced.
+      req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(
+        req.headers['x-forwarded-for'],
+        req.socket.remoteAddress,
+        config.trustProxy,
+      );
       handleNext(req, res).catch((error: unknown) => {
         logger.error({ event: 'http.next-failed', err: safeError(error) }, 'page request failed');
         if (!res.headersSent) res.statusCode = 500;
         res.end();
       });
     });
+    const sessionCleanup = scheduleSessionCleanup(deps);
     const realtime = createRealtime(httpServer, deps, {
       passThroughUpgrades: config.isDev,
       vapid: await loadVapidKeys(config, database.db),
       ...(redis ? { redis } : {}),
     });
+    // First of all listeners, engine.io's included: every response carries these headers.
+    httpServer.prependListener('request', (req, res) => setSecurityHeaders(req, res, config));
     const readiness = {
       isDraining: () => realtime.isDraining(),
       pingDatabase: () => database.ping(),
@@ -135,6 +159,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           // Browsers keep HTTP connections open; once the sockets are drained, nothing on
           // them is worth waiting for.
           httpServer.closeAllConnections();
+          sessionCleanup.stop();
           await realtime.close();
           await nextApp.close();
           await redis?.close();

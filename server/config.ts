@@ -21,6 +21,8 @@ const EnvSchema = z.object({
       .optional(),
   ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /** false behind PgBouncer in transaction mode, which cannot keep prepared statements. */
+  DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
   /** redis://host:6379: share fan-out, presence, settings changes and counters between nodes. */
   REDIS_URL: z.preprocess(
     emptyAsUndefined,
@@ -35,10 +37,19 @@ const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Comma-separated origins allowed to open sockets and post forms, e.g. https://chat.example.com */
   ALLOWED_ORIGINS: optionalString,
+  /**
+   * Reverse proxies in front of the node (nginx: 1) whose X-Forwarded-For entries are trusted for
+   * the client's address, which the per-address rate limits count by. 0: the connection's own.
+   */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** auto: Secure cookies when the request came over HTTPS (directly or via X-Forwarded-Proto). */
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** A session unused for this long ends, even before SESSION_TTL_DAYS. */
+  SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /** How often each node re-checks the sessions of its sockets (ended ones are disconnected). */
+  SESSION_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** How long after a user's last connection closes before they show as offline. */
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   /** Web Push keys (base64url); generated on first start and kept in the database when unset. */
@@ -55,7 +66,10 @@ const EnvSchema = z.object({
   /** Push services browsers may register endpoints at: origins, `*.` for subdomains, comma-separated. */
   PUSH_ENDPOINTS: optionalString,
   /** Test-only fault injection; see server/failpoints.ts. Never set in production. */
-  PARLEY_FAILPOINT: z.preprocess(emptyAsUndefined, z.enum(['crash-after-commit']).optional()),
+  PARLEY_FAILPOINT: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['crash-after-commit', 'http-error']).optional(),
+  ),
 });
 
 /** The push services of the major browsers, as origins; `*.` matches any subdomain. */
@@ -75,20 +89,26 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  databasePreparedStatements: boolean;
   redisUrl: string | undefined;
   nodeId: string;
   shutdownTimeoutMs: number;
   /** Exact origins allowed; null means "the origin the request was addressed to". */
   allowedOrigins: string[] | null;
+  /** Proxy hops whose X-Forwarded-For entries name the client (see client-address.ts). */
+  trustProxy: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   cookieSecure: 'auto' | boolean;
   sessionTtlMs: number;
+  /** A session not used for this long is refused, whatever its absolute expiry. */
+  sessionIdleMs: number;
+  sessionCheckIntervalMs: number;
   presenceGraceMs: number;
   vapid: { publicKey: string; privateKey: string } | null;
   vapidSubject: string;
   /** Origins a push subscription endpoint must be at (`https://*.example.com` matches subdomains). */
   pushEndpoints: string[];
-  failpoint: 'crash-after-commit' | undefined;
+  failpoint: 'crash-after-commit' | 'http-error' | undefined;
 }
 
 export class ConfigError extends Error {
@@ -123,13 +143,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: values.DATA_DIR,
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,
+    databasePreparedStatements: values.DATABASE_PREPARED_STATEMENTS === 'true',
     redisUrl: values.REDIS_URL,
     nodeId: values.NODE_ID ?? `${hostname()}-${process.pid}`,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
     allowedOrigins,
+    trustProxy: values.TRUST_PROXY,
     logLevel: values.LOG_LEVEL,
     cookieSecure: values.COOKIE_SECURE === 'auto' ? 'auto' : values.COOKIE_SECURE === 'true',
     sessionTtlMs: values.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000,
+    sessionIdleMs: values.SESSION_IDLE_DAYS * 24 * 60 * 60 * 1000,
+    sessionCheckIntervalMs: values.SESSION_CHECK_INTERVAL_MS,
     presenceGraceMs: values.PRESENCE_GRACE_MS,
     vapid:
       values.VAPID_PUBLIC_KEY && values.VAPID_PRIVATE_KEY

@@ -39,6 +39,12 @@ export function safeError(error: unknown): Record<string, unknown> {
   return {
     name: error.name,
     ...(isDatabaseError ? database : { message: error.message }),
-    stack: error.stack?.split('\n').slice(1, 8).join('\n'),
+    // Only the frames: a stack starts with the message, and drizzle's spans lines (its
+    // "params: …" line holds message bodies and password hashes).
+    stack: error.stack
+      ?.split('\n')
+      .filter((line) => /^\s+at /.test(line))
+      .slice(0, 7)
+      .join('\n'),
   };
 }

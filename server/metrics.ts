@@ -41,6 +41,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly rateLimited = new Counter({
+    name: 'parley_rate_limited_total',
+    help: 'Requests and connections refused by a rate limit, by limiter.',
+    labelNames: ['limiter'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimitDisconnects = new Counter({
+    name: 'parley_rate_limit_disconnects_total',
+    help: 'Sockets disconnected because they kept sending while rate limited.',
+    registers: [this.registry],
+  });
+
   constructor(nodeId: string) {
     this.registry.setDefaultLabels({ node: nodeId });
     collectDefaultMetrics({ register: this.registry });

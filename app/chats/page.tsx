@@ -3,7 +3,8 @@ import { ChatApp } from '../../components/chat-app';
 
 export const metadata = { title: 'Chats · Parley' };
 
-/** Static: the same shell for every user and conversation, served offline by the worker. */
+/** The same shell for every user and conversation (nothing per user is rendered on the server),
+ * kept by the service worker for offline use. */
 export default function ChatsPage() {
   return (
     <Suspense fallback={<p className="app-status">Opening Parley…</p>}>

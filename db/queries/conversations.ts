@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, inArray, ne, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Database, Executor } from '../client';
+import { rowsOf, type Database, type Executor } from '../client';
 import { isUniqueViolation } from '../errors';
 import {
   conversationMembers,
@@ -285,6 +285,13 @@ export async function listMemberIds(db: Executor, conversationId: string): Promi
   return rows.map((row) => row.userId);
 }
 
+export interface MarkerMove {
+  conversationId: string;
+  userId: string;
+  deliveredSeq?: number;
+  readSeq?: number;
+}
+
 export interface MarkerAdvance {
   /** The member's markers after the move. */
   deliveredSeq: number;
@@ -296,11 +303,14 @@ export interface MarkerAdvance {
   newlyDelivered: number;
   /** Whether the conversation-wide markers moved: then every member should hear of it. */
   isConversationWideChanged: boolean;
+  /** Every member, when the conversation-wide markers moved (empty otherwise). */
+  memberIds: string[];
 }
 
 /**
- * Moves a member's delivered and/or read marker forward (never back, never past the newest
- * message; reading implies delivery). Null when the user is not a member.
+ * Moves members' delivered and/or read markers forward (never back, never past the newest
+ * message; reading implies delivery), many at once. Answers each move in order; null where
+ * the user is not a member.
  *
  * The conversation-wide minimum is read before the update and again after it has committed:
  * of several members updating at once, the last to commit always sees the final minimum, so
@@ -308,50 +318,94 @@ export interface MarkerAdvance {
  */
 export async function advanceMarkers(
   db: Database,
-  conversationId: string,
-  userId: string,
-  target: { deliveredSeq?: number; readSeq?: number },
-): Promise<MarkerAdvance | null> {
-  const [before] = await db
-    .select({
-      deliveredToAllSeq: sql<number>`min(${conversationMembers.deliveredUpToSeq})`.mapWith(Number),
-      readByAllSeq: sql<number>`min(${conversationMembers.readUpToSeq})`.mapWith(Number),
-      ownDeliveredSeq:
-        sql<number>`coalesce(max(case when ${conversationMembers.userId} = ${userId} then ${conversationMembers.deliveredUpToSeq} end), 0)`.mapWith(
-          Number,
-        ),
-    })
-    .from(conversationMembers)
-    .where(eq(conversationMembers.conversationId, conversationId));
-  const lastSeq = sql`(select ${conversations.lastSeq} from ${conversations} where ${conversations.id} = ${conversationId})`;
-  const read = target.readSeq ?? 0;
-  const delivered = Math.max(target.deliveredSeq ?? 0, read);
-  const [row] = await db
-    .update(conversationMembers)
-    .set({
-      readUpToSeq: sql`greatest(${conversationMembers.readUpToSeq}, least(${read}, ${lastSeq}))`,
-      deliveredUpToSeq: sql`greatest(${conversationMembers.deliveredUpToSeq}, least(${delivered}, ${lastSeq}))`,
-    })
-    .where(
-      and(
-        eq(conversationMembers.conversationId, conversationId),
-        eq(conversationMembers.userId, userId),
+  moves: MarkerMove[],
+): Promise<(MarkerAdvance | null)[]> {
+  const input = moves.map((move) => ({
+    conversation_id: move.conversationId,
+    user_id: move.userId,
+    delivered: Math.max(move.deliveredSeq ?? 0, move.readSeq ?? 0),
+    read: move.readSeq ?? 0,
+  }));
+  const [moved] = rowsOf<{
+    before: { c: string; d: number; r: number }[];
+    updated: { c: string; u: string; d: number; r: number; old: number }[];
+  }>(
+    await db.execute(sql`
+      with input as (
+        select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+          as x(conversation_id uuid, user_id uuid, delivered int, read int)
       ),
-    )
-    .returning({
-      readSeq: conversationMembers.readUpToSeq,
-      deliveredSeq: conversationMembers.deliveredUpToSeq,
-    });
-  if (!row || !before) return null;
-  const after = (await findConversationWideMarkers(db, [conversationId])).get(conversationId);
-  if (!after) return null;
-  return {
-    ...row,
-    deliveredToAllSeq: after.deliveredToAllSeq,
-    readByAllSeq: after.readByAllSeq,
-    newlyDelivered: row.deliveredSeq - before.ownDeliveredSeq,
-    isConversationWideChanged:
-      after.deliveredToAllSeq !== before.deliveredToAllSeq ||
-      after.readByAllSeq !== before.readByAllSeq,
-  };
+      target as (
+        select conversation_id, user_id, max(delivered) as delivered, max(read) as read
+        from input group by conversation_id, user_id
+      ),
+      -- Row by row through the indexes (lateral, fenced): the planner cannot know how many
+      -- rows the JSON holds and would otherwise scan the whole table.
+      before as (
+        select t.conversation_id as c, agg.d, agg.r
+        from (select distinct conversation_id from target) t
+        cross join lateral (
+          select min(delivered_up_to_seq) as d, min(read_up_to_seq) as r
+          from conversation_members cm where cm.conversation_id = t.conversation_id) agg
+        where agg.d is not null
+      ),
+      old as (
+        select t.conversation_id, t.user_id, cm.delivered_up_to_seq
+        from target t cross join lateral (
+          select delivered_up_to_seq from conversation_members cm
+          where cm.conversation_id = t.conversation_id and cm.user_id = t.user_id
+          limit 1) cm
+      ),
+      updated as (
+        update conversation_members cm
+        set read_up_to_seq = greatest(cm.read_up_to_seq, least(t.read, c.last_seq)),
+            delivered_up_to_seq = greatest(cm.delivered_up_to_seq, least(t.delivered, c.last_seq))
+        from target t join conversations c on c.id = t.conversation_id
+        where cm.conversation_id = t.conversation_id and cm.user_id = t.user_id
+        returning cm.conversation_id, cm.user_id, cm.read_up_to_seq, cm.delivered_up_to_seq
+      )
+      select
+        (select coalesce(json_agg(before), '[]') from before) as before,
+        (select coalesce(json_agg(json_build_object(
+            'c', u.conversation_id, 'u', u.user_id, 'd', u.delivered_up_to_seq,
+            'r', u.read_up_to_seq, 'old', o.delivered_up_to_seq)), '[]')
+          from updated u
+          join old o on o.conversation_id = u.conversation_id and o.user_id = u.user_id) as updated`),
+  );
+  if (!moved || moved.updated.length === 0) return moves.map(() => null);
+  // After the commit, in a new snapshot: what every member holds now.
+  const before = moved.before.filter((row) => moved.updated.some((item) => item.c === row.c));
+  const after = new Map(
+    rowsOf<{ c: string; d: number; r: number; members: string[] | null }>(
+      await db.execute(sql`
+        with before as (
+          select * from jsonb_to_recordset(${JSON.stringify(before)}::jsonb) as x(c uuid, d int, r int)
+        )
+        select b.c, agg.d, agg.r,
+          case when agg.d <> b.d or agg.r <> b.r then agg.members end as members
+        from before b cross join lateral (
+          select min(delivered_up_to_seq) as d, min(read_up_to_seq) as r, json_agg(user_id) as members
+          from conversation_members cm where cm.conversation_id = b.c) agg`),
+    ).map((row) => [row.c, row]),
+  );
+  const updated = new Map(moved.updated.map((row) => [`${row.c}/${row.u}`, row]));
+  const counted = new Set<string>();
+  return moves.map((move) => {
+    const key = `${move.conversationId}/${move.userId}`;
+    const row = updated.get(key);
+    const wide = after.get(move.conversationId);
+    if (!row || !wide) return null;
+    // Several moves of one member in a batch: the first one counts what the batch delivered.
+    const newlyDelivered = counted.has(key) ? 0 : Math.max(0, row.d - row.old);
+    counted.add(key);
+    return {
+      deliveredSeq: row.d,
+      readSeq: row.r,
+      deliveredToAllSeq: Number(wide.d),
+      readByAllSeq: Number(wide.r),
+      newlyDelivered,
+      isConversationWideChanged: wide.members !== null,
+      memberIds: wide.members ?? [],
+    };
+  });
 }

@@ -40,18 +40,24 @@ export async function deletePushSubscription(
   return rows.length > 0;
 }
 
+export interface PushLookup {
+  targets: PushTarget[];
+  kind: 'direct' | 'group';
+  title: string | null;
+}
+
 /**
- * The subscribed browsers of the given members who have not muted the conversation, with what
- * a notification needs to name the conversation.
+ * For each request: the subscribed browsers of the given members who have not muted the
+ * conversation, with what a notification needs to name the conversation. One query for all.
  */
 export async function findPushTargets(
   db: Executor,
-  conversationId: string,
-  userIds: string[],
-): Promise<{ targets: PushTarget[]; kind: 'direct' | 'group'; title: string | null }> {
-  if (userIds.length === 0) return { targets: [], kind: 'direct', title: null };
+  requests: { conversationId: string; userIds: string[] }[],
+): Promise<PushLookup[]> {
+  const conversationIds = [...new Set(requests.map((request) => request.conversationId))];
   const rows = await db
     .select({
+      conversationId: conversationMembers.conversationId,
       userId: pushSubscriptions.userId,
       endpoint: pushSubscriptions.endpoint,
       p256dh: pushSubscriptions.p256dh,
@@ -64,17 +70,27 @@ export async function findPushTargets(
       conversationMembers,
       and(
         eq(conversationMembers.userId, pushSubscriptions.userId),
-        eq(conversationMembers.conversationId, conversationId),
+        inArray(conversationMembers.conversationId, conversationIds),
         eq(conversationMembers.isMuted, false),
       ),
     )
-    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
-    .where(inArray(pushSubscriptions.userId, userIds));
-  return {
-    targets: rows.map(({ userId, endpoint, p256dh, auth }) => ({ userId, endpoint, p256dh, auth })),
-    kind: rows[0]?.kind ?? 'direct',
-    title: rows[0]?.title ?? null,
-  };
+    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId));
+  return requests.map(({ conversationId, userIds }) => {
+    const wanted = new Set(userIds);
+    const found = rows.filter(
+      (row) => row.conversationId === conversationId && wanted.has(row.userId),
+    );
+    return {
+      targets: found.map(({ userId, endpoint, p256dh, auth }) => ({
+        userId,
+        endpoint,
+        p256dh,
+        auth,
+      })),
+      kind: found[0]?.kind ?? 'direct',
+      title: found[0]?.title ?? null,
+    };
+  });
 }
 
 /** Mutes or unmutes a conversation for a member; null when they are not in it. */

@@ -1,8 +1,9 @@
-// Bulk data for benchmarks and planner tests: many messages inserted by the database itself.
+// Bulk data for benchmarks and planner tests, written by the database in large statements,
+// and what a benchmark reads back to check that nothing was lost or doubled.
 
-import { eq, sql } from 'drizzle-orm';
+import { eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
-import { conversations, messages } from '../schema';
+import { conversationMembers, conversations, messages, sessions, users } from '../schema';
 
 /**
  * Appends `count` generated messages to a conversation in one statement and moves its last_seq,
@@ -30,4 +31,161 @@ export async function appendGeneratedMessages(
     .set({ lastSeq: to, lastMessageAt: sql`now()` })
     .where(eq(conversations.id, conversationId));
   await db.execute(sql`analyze ${messages}`);
+}
+
+/**
+ * Users, written directly (benchmarks need thousands; signing up would hash each password).
+ * All share `passwordHash`. Returns them in order.
+ */
+export async function seedUsers(
+  db: Executor,
+  prefix: string,
+  count: number,
+  passwordHash: string,
+): Promise<{ id: string; username: string }[]> {
+  const created: { id: string; username: string }[] = [];
+  for (let start = 0; start < count; start += 1_000) {
+    const rows = Array.from({ length: Math.min(1_000, count - start) }, (_, index) => ({
+      username: `${prefix}${start + index}`,
+      passwordHash,
+    }));
+    created.push(
+      ...(await db
+        .insert(users)
+        .values(rows)
+        .returning({ id: users.id, username: users.username })),
+    );
+  }
+  return created;
+}
+
+/** A session per user with the given token hashes (in the same order), valid for a day. */
+export async function seedSessions(
+  db: Executor,
+  userIds: string[],
+  tokenHashes: string[],
+): Promise<void> {
+  const expiresAt = new Date(Date.now() + 24 * 60 * 60 * 1000);
+  for (let start = 0; start < userIds.length; start += 1_000) {
+    await db.insert(sessions).values(
+      userIds.slice(start, start + 1_000).map((userId, index) => ({
+        userId,
+        tokenHash: tokenHashes[start + index]!,
+        expiresAt,
+      })),
+    );
+  }
+}
+
+/** A direct conversation per pair of users. Returns their ids, in order. */
+export async function seedDirectConversations(
+  db: Executor,
+  pairs: [string, string][],
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 0; start < pairs.length; start += 1_000) {
+    const chunk = pairs.slice(start, start + 1_000);
+    const rows = await db
+      .insert(conversations)
+      .values(
+        chunk.map(([a, b]) => ({
+          kind: 'direct' as const,
+          directKey: [a, b].sort().join(':'),
+          createdBy: a,
+        })),
+      )
+      .returning({ id: conversations.id });
+    await db.insert(conversationMembers).values(
+      rows.flatMap((row, index) => [
+        { conversationId: row.id, userId: chunk[index]![0] },
+        { conversationId: row.id, userId: chunk[index]![1] },
+      ]),
+    );
+    ids.push(...rows.map((row) => row.id));
+  }
+  return ids;
+}
+
+/** A group with the first member as admin. Returns its id. */
+export async function seedGroup(db: Executor, title: string, memberIds: string[]): Promise<string> {
+  const [group] = await db
+    .insert(conversations)
+    .values({ kind: 'group', title, createdBy: memberIds[0] })
+    .returning({ id: conversations.id });
+  for (let start = 0; start < memberIds.length; start += 1_000) {
+    await db.insert(conversationMembers).values(
+      memberIds.slice(start, start + 1_000).map((userId, index) => ({
+        conversationId: group!.id,
+        userId,
+        role: start + index === 0 ? ('admin' as const) : ('member' as const),
+      })),
+    );
+  }
+  return group!.id;
+}
+
+/** The newest message id (0 when there is none): what a benchmark step stores comes after it. */
+export async function maxMessageId(db: Executor): Promise<number> {
+  const [row] = await db
+    .select({ id: sql<number>`coalesce(max(${messages.id}), 0)`.mapWith(Number) })
+    .from(messages);
+  return row?.id ?? 0;
+}
+
+/** Every message stored after `afterId`, for a benchmark to check against what clients got. */
+export async function listMessagesStoredAfter(
+  db: Executor,
+  afterId: number,
+): Promise<{ conversationId: string; seq: number; body: string }[]> {
+  return db
+    .select({ conversationId: messages.conversationId, seq: messages.seq, body: messages.body })
+    .from(messages)
+    .where(gt(messages.id, afterId));
+}
+
+/** Each conversation's newest seq. */
+export async function readLastSeqs(
+  db: Executor,
+  conversationIds: string[],
+): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (let start = 0; start < conversationIds.length; start += 1_000) {
+    const rows = await db
+      .select({ id: conversations.id, lastSeq: conversations.lastSeq })
+      .from(conversations)
+      .where(inArray(conversations.id, conversationIds.slice(start, start + 1_000)));
+    for (const row of rows) found.set(row.id, row.lastSeq);
+  }
+  return found;
+}
+
+/** Vacuums and analyzes everything, so that a measurement starts from a settled database. */
+export async function vacuumAnalyze(db: Executor): Promise<void> {
+  await db.execute(sql`vacuum analyze`);
+}
+
+/** A session's times, found by its token hash (whether it is still live or not). */
+export async function readSessionTimes(
+  db: Executor,
+  tokenHash: string,
+): Promise<{ expiresAt: Date; lastUsedAt: Date } | null> {
+  const [row] = await db
+    .select({ expiresAt: sessions.expiresAt, lastUsedAt: sessions.lastUsedAt })
+    .from(sessions)
+    .where(eq(sessions.tokenHash, tokenHash));
+  return row ?? null;
+}
+
+/** Ages a session directly, so that the expiry tests need not wait for days. */
+export async function setSessionTimes(
+  db: Executor,
+  tokenHash: string,
+  times: { expiresAt?: Date; lastUsedAt?: Date },
+): Promise<void> {
+  const rows = await db
+    .update(sessions)
+    .set(times)
+    .where(eq(sessions.tokenHash, tokenHash))
+    .returning({ id: sessions.id });
+  if (rows.length !== 1) throw new Error('no session with this token hash');
 }

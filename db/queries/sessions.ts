@@ -1,6 +1,16 @@
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, lte, or } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { sessions, users, type SessionRow, type UserRow } from '../schema';
+
+/** When a session counts as live: not past its absolute expiry, and used recently enough. */
+export interface LiveAt {
+  now: Date;
+  /** Sessions last used at or before this instant are idle-expired. */
+  idleSince: Date;
+}
+
+const isLive = ({ now, idleSince }: LiveAt) =>
+  and(gt(sessions.expiresAt, now), gt(sessions.lastUsedAt, idleSince));
 
 export async function insertSession(
   db: Executor,
@@ -11,23 +21,51 @@ export async function insertSession(
   return row;
 }
 
-/** The unexpired session with this token hash, and its user. */
+/** The live session (unexpired, not idle) with this token hash, and its user. */
 export async function findLiveSession(
   db: Executor,
   tokenHash: string,
-  now: Date,
+  at: LiveAt,
 ): Promise<{ session: SessionRow; user: UserRow } | null> {
   const [row] = await db
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
+    .where(and(eq(sessions.tokenHash, tokenHash), isLive(at)))
     .limit(1);
   return row ?? null;
 }
 
+/** Which of these sessions are still live. */
+export async function findLiveSessionIds(
+  db: Executor,
+  sessionIds: string[],
+  at: LiveAt,
+): Promise<Set<string>> {
+  if (sessionIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(inArray(sessions.id, sessionIds), isLive(at)));
+  return new Set(rows.map((row) => row.id));
+}
+
 export async function touchSession(db: Executor, sessionId: string, now: Date): Promise<void> {
   await db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, sessionId));
+}
+
+/** Marks these sessions used at `now`, skipping those already used since `touchedSince`. */
+export async function touchSessions(
+  db: Executor,
+  sessionIds: string[],
+  now: Date,
+  touchedSince: Date,
+): Promise<void> {
+  if (sessionIds.length === 0) return;
+  await db
+    .update(sessions)
+    .set({ lastUsedAt: now })
+    .where(and(inArray(sessions.id, sessionIds), lt(sessions.lastUsedAt, touchedSince)));
 }
 
 /** Deletes the session with this token hash; returns its id, or null if there was none. */
@@ -42,10 +80,20 @@ export async function deleteSessionByTokenHash(
   return row?.id ?? null;
 }
 
-export async function deleteExpiredSessions(db: Executor, now: Date): Promise<number> {
+/** Deletes every session of a user ("sign out everywhere"); returns their ids. */
+export async function deleteSessionsOfUser(db: Executor, userId: string): Promise<string[]> {
   const rows = await db
     .delete(sessions)
-    .where(lt(sessions.expiresAt, now))
+    .where(eq(sessions.userId, userId))
+    .returning({ id: sessions.id });
+  return rows.map((row) => row.id);
+}
+
+/** Deletes the sessions past their absolute expiry or idle too long; returns how many. */
+export async function deleteExpiredSessions(db: Executor, at: LiveAt): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(or(lte(sessions.expiresAt, at.now), lte(sessions.lastUsedAt, at.idleSince)))
     .returning({ id: sessions.id });
   return rows.length;
 }

@@ -1,24 +1,53 @@
 // Sessions: a random token in an httpOnly cookie; the database keeps only its SHA-256.
+// A session ends at its absolute expiry (SESSION_TTL_DAYS after sign-in), when it has not been
+// used for SESSION_IDLE_DAYS, or when it is revoked (sign-out, sign-out everywhere, a new
+// sign-in from the same browser).
 
 import { createHash, randomBytes } from 'node:crypto';
-import { deleteSessionByTokenHash, findLiveSession, insertSession, touchSession } from '../../db';
+import {
+  deleteExpiredSessions,
+  deleteSessionByTokenHash,
+  deleteSessionsOfUser,
+  findLiveSession,
+  findLiveSessionIds,
+  insertSession,
+  touchSession,
+  touchSessions,
+  type LiveAt,
+} from '../../db';
 import type { UserSummary } from '../../protocol';
 import type { Deps } from '../deps';
+import { safeError } from '../logger';
 
-/** Writing last_used_at on every request would turn reads into writes; once a minute is enough. */
+/**
+ * Writing last_used_at on every request would turn reads into writes; once a minute is enough.
+ * Idle expiry is therefore exact to about a minute, which is nothing next to whole days.
+ */
 const TOUCH_INTERVAL_MS = 60_000;
+
+/** A connected socket keeps its session in use; marking that once an hour is plenty. */
+const CONNECTED_TOUCH_INTERVAL_MS = 60 * 60_000;
+
+/** Tokens are 43 base64url characters (32 random bytes). */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export interface AuthenticatedSession {
   sessionId: string;
   user: UserSummary & { role: 'user' | 'admin' };
 }
 
+type SessionDeps = Pick<Deps, 'db' | 'config'>;
+
 export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+function liveAt(config: Deps['config'], now = new Date()): LiveAt {
+  return { now, idleSince: new Date(now.getTime() - config.sessionIdleMs) };
+}
+
 export async function createSession(
-  deps: Pick<Deps, 'db' | 'config'>,
+  deps: SessionDeps,
   userId: string,
 ): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
@@ -31,18 +60,18 @@ export async function createSession(
   return { token, sessionId: session.id, expiresAt };
 }
 
-/** The signed-in user for a cookie token, or null when it is unknown, revoked or expired. */
+/** The signed-in user for a cookie token, or null when it is unknown, revoked, expired or idle. */
 export async function authenticateToken(
-  deps: Pick<Deps, 'db'>,
+  deps: SessionDeps,
   token: string | undefined,
 ): Promise<AuthenticatedSession | null> {
-  // Tokens are 43 base64url characters; anything else cannot match and skips the query.
-  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-  const now = new Date();
-  const found = await findLiveSession(deps.db, hashSessionToken(token), now);
+  // Anything that is not shaped like a token cannot match and skips the query.
+  if (!token || !TOKEN_PATTERN.test(token)) return null;
+  const at = liveAt(deps.config);
+  const found = await findLiveSession(deps.db, hashSessionToken(token), at);
   if (!found) return null;
-  if (now.getTime() - found.session.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
-    await touchSession(deps.db, found.session.id, now);
+  if (at.now.getTime() - found.session.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+    await touchSession(deps.db, found.session.id, at.now);
   }
   return {
     sessionId: found.session.id,
@@ -51,6 +80,64 @@ export async function authenticateToken(
 }
 
 /** Ends the session; returns its id (to disconnect its sockets), or null if it was not live. */
-export function revokeSession(deps: Pick<Deps, 'db'>, token: string): Promise<string | null> {
+export async function revokeSession(
+  deps: Pick<Deps, 'db'>,
+  token: string | undefined,
+): Promise<string | null> {
+  if (!token || !TOKEN_PATTERN.test(token)) return null;
   return deleteSessionByTokenHash(deps.db, hashSessionToken(token));
+}
+
+/** Ends every session of a user; returns how many there were. */
+export async function revokeAllSessions(deps: Pick<Deps, 'db'>, userId: string): Promise<number> {
+  return (await deleteSessionsOfUser(deps.db, userId)).length;
+}
+
+/**
+ * Which of these sessions (of connected sockets) are still live. The live ones are marked used:
+ * a connected device is in use, so its session does not go idle under it.
+ */
+export async function checkConnectedSessions(
+  deps: SessionDeps,
+  sessionIds: string[],
+): Promise<Set<string>> {
+  const at = liveAt(deps.config);
+  const live = await findLiveSessionIds(deps.db, sessionIds, at);
+  await touchSessions(
+    deps.db,
+    [...live],
+    at.now,
+    new Date(at.now.getTime() - CONNECTED_TOUCH_INTERVAL_MS),
+  );
+  return live;
+}
+
+/** Deletes the rows of sessions that have ended by expiry; returns how many. */
+export function deleteEndedSessions(deps: SessionDeps): Promise<number> {
+  return deleteExpiredSessions(deps.db, liveAt(deps.config));
+}
+
+/** How often a node deletes the rows of expired sessions (they are refused long before). */
+const CLEANUP_INTERVAL_MS = 60 * 60_000;
+
+/** Deletes expired sessions every hour, on an unref'd timer: it never keeps the process up. */
+export function scheduleSessionCleanup(deps: Pick<Deps, 'db' | 'config' | 'logger'>): {
+  stop(): void;
+} {
+  const timer = setInterval(() => {
+    deleteEndedSessions(deps)
+      .then((count) => {
+        if (count > 0) {
+          deps.logger.info({ event: 'sessions.cleaned', count }, 'deleted expired sessions');
+        }
+      })
+      .catch((error: unknown) =>
+        deps.logger.error(
+          { event: 'sessions.cleanup-failed', err: safeError(error) },
+          'deleting expired sessions failed',
+        ),
+      );
+  }, CLEANUP_INTERVAL_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

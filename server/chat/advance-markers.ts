@@ -1,7 +1,8 @@
-import { advanceMarkers, listMemberIds } from '../../db';
+import { advanceMarkers, type Database, type MarkerAdvance, type MarkerMove } from '../../db';
 import type { ReceiptUpdate } from '../../protocol';
 import type { Deps } from '../deps';
 import { conversationNotFound } from '../errors';
+import { Batcher } from '../lib/batcher';
 
 export interface MarkerResult {
   receipt: ReceiptUpdate;
@@ -40,14 +41,17 @@ async function advance(
   target: { deliveredSeq?: number; readSeq?: number },
   alwaysNotify: string[],
 ): Promise<MarkerResult> {
-  const moved = await advanceMarkers(deps.db, conversationId, userId, target);
+  const moved = await deps.markerWriter.add({ conversationId, userId, ...target });
   if (!moved) throw conversationNotFound();
-  const { isConversationWideChanged, newlyDelivered, ...markers } = moved;
+  const { isConversationWideChanged, newlyDelivered, memberIds, ...markers } = moved;
   return {
     receipt: { conversationId, userId, ...markers },
     newlyDelivered,
-    notifyUserIds: isConversationWideChanged
-      ? await listMemberIds(deps.db, conversationId)
-      : alwaysNotify,
+    notifyUserIds: isConversationWideChanged ? memberIds : alwaysNotify,
   };
+}
+
+/** One per node: delivered and read reports that arrive together are written together. */
+export function createMarkerWriter(db: Database): Batcher<MarkerMove, MarkerAdvance | null> {
+  return new Batcher((moves) => advanceMarkers(db, moves), { maxBatch: 256, concurrency: 2 });
 }

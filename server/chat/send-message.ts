@@ -1,6 +1,7 @@
-import { insertMessage } from '../../db';
+import { insertTextMessages, type Database } from '../../db';
 import { checkMessageText, ErrorCode, type Message, type UserSummary } from '../../protocol';
 import type { Deps } from '../deps';
+import { Batcher } from '../lib/batcher';
 import { AppError, conversationNotFound } from '../errors';
 import { toMessage } from './to-wire';
 
@@ -25,11 +26,10 @@ export async function sendMessage(
   const problem = checkMessageText(input.body, deps.settings.current.maxMessageLength);
   if (problem) throw new AppError(problem.code, problem.message);
 
-  const result = await insertMessage(deps.db, {
+  const result = await deps.messageWriter.add({
     conversationId: input.conversationId,
     senderId,
     clientMsgId: input.clientMsgId,
-    kind: 'text',
     body: input.body,
   });
   if (result.status === 'not-member') throw conversationNotFound();
@@ -48,4 +48,9 @@ export async function sendMessage(
     created: true,
     memberIds: result.memberIds,
   };
+}
+
+/** One per node: sends that arrive together are stored in one transaction. */
+export function createMessageWriter(db: Database): Deps['messageWriter'] {
+  return new Batcher((items) => insertTextMessages(db, items), { maxBatch: 256, concurrency: 2 });
 }

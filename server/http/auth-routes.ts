@@ -1,12 +1,14 @@
 // The REST endpoints for accounts and sessions. Next's route handlers in app/api delegate here
 // (through server/app-context.ts) so that they share this process's single database.
 
-import { SignInRequest, SignUpRequest, type UserSummary } from '../../protocol';
-import { revokeSession } from '../auth/sessions';
+import { ErrorCode, SignInRequest, SignUpRequest, type UserSummary } from '../../protocol';
+import { revokeAllSessions, revokeSession } from '../auth/sessions';
 import { signIn } from '../auth/sign-in';
 import { signUp } from '../auth/sign-up';
 import type { Deps } from '../deps';
+import { AppError } from '../errors';
 import type { Realtime } from '../realtime/server';
+import { requestAddress } from './client-address';
 import {
   assertSameOrigin,
   jsonResponse,
@@ -26,6 +28,7 @@ export interface AuthRoutes {
   signUp: RouteHandler;
   signIn: RouteHandler;
   signOut: RouteHandler;
+  signOutEverywhere: RouteHandler;
   session: RouteHandler;
 }
 
@@ -45,29 +48,84 @@ function signedInResponse(
 
 export function createAuthRoutes(
   deps: Deps,
-  realtime: Pick<Realtime, 'disconnectSession'>,
+  realtime: Pick<Realtime, 'disconnectSession' | 'disconnectUser'>,
 ): AuthRoutes {
+  /**
+   * Signs the browser into its new session. The session its cookie named before (if any) ends,
+   * sockets included: a token is never carried over a sign-in, so it cannot be fixed in advance.
+   */
+  async function rotateSession(
+    request: Request,
+    result: { user: UserSummary; token: string; sessionId: string; expiresAt: Date },
+    status: number,
+  ): Promise<Response> {
+    const previousId = await revokeSession(deps, readSessionToken(request.headers.get('cookie')));
+    if (previousId && previousId !== result.sessionId) {
+      realtime.disconnectSession(previousId);
+      deps.logger.info(
+        { event: 'auth.session-replaced', sessionId: previousId, userId: result.user.id },
+        'the previous session of this browser ended',
+      );
+    }
+    return signedInResponse(request, deps.config, result, status);
+  }
+
+  /**
+   * Sign-in behind its limits: refused (429, before any password is checked) while the address
+   * or this account from it must wait; every failure counts, a success clears the account's.
+   * Unknown users and wrong passwords are counted and answered alike.
+   */
+  async function limitedSignIn(input: { username: string; password: string }, address: string) {
+    await deps.rateLimits.checkSignIn(input.username, address);
+    try {
+      const result = await signIn(deps, input);
+      await deps.rateLimits.signInSucceeded(input.username, address);
+      return result;
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.InvalidCredentials) {
+        await deps.rateLimits.signInFailed(input.username, address);
+      }
+      throw error;
+    }
+  }
+
   return {
     signUp: route(deps, 'sign-up', async (request) => {
       assertSameOrigin(request, deps.config);
       const input = await readJsonBody(request, SignUpRequest);
-      return signedInResponse(request, deps.config, await signUp(deps, input), 201);
+      await deps.rateLimits.consumeSignUp(requestAddress(request));
+      return rotateSession(request, await signUp(deps, input), 201);
     }),
 
     signIn: route(deps, 'sign-in', async (request) => {
       assertSameOrigin(request, deps.config);
       const input = await readJsonBody(request, SignInRequest);
-      return signedInResponse(request, deps.config, await signIn(deps, input), 200);
+      return rotateSession(request, await limitedSignIn(input, requestAddress(request)), 200);
     }),
 
     signOut: route(deps, 'sign-out', async (request) => {
       assertSameOrigin(request, deps.config);
-      const token = readSessionToken(request.headers.get('cookie'));
-      const sessionId = token ? await revokeSession(deps, token) : null;
+      const sessionId = await revokeSession(deps, readSessionToken(request.headers.get('cookie')));
       if (sessionId) {
         realtime.disconnectSession(sessionId);
         deps.logger.info({ event: 'auth.sign-out', sessionId }, 'session ended');
       }
+      return jsonResponse(
+        { ok: true },
+        { headers: { 'set-cookie': clearedSessionCookie(isSecureRequest(request, deps.config)) } },
+      );
+    }),
+
+    signOutEverywhere: route(deps, 'sign-out-everywhere', async (request) => {
+      assertSameOrigin(request, deps.config);
+      const session = await requireSession(deps, request);
+      const ended = await revokeAllSessions(deps, session.user.id);
+      // Every socket of the user, on every node: their sessions are gone, so they stay out.
+      realtime.disconnectUser(session.user.id);
+      deps.logger.info(
+        { event: 'auth.sign-out-everywhere', userId: session.user.id, sessions: ended },
+        'every session of the user ended',
+      );
       return jsonResponse(
         { ok: true },
         { headers: { 'set-cookie': clearedSessionCookie(isSecureRequest(request, deps.config)) } },

@@ -6,16 +6,22 @@ import type { Config } from '../config';
 import { authenticateToken, type AuthenticatedSession } from '../auth/sessions';
 import type { Deps } from '../deps';
 import { AppError, toAckError } from '../errors';
+import { throwIfHttpFailpoint } from '../failpoints';
 import { safeError, type Logger } from '../logger';
-import { isOriginAllowed } from './origin';
+import { isFromApp } from './origin';
 import { readSessionToken } from './session-cookie';
 
 export type RouteHandler = (request: Request) => Promise<Response>;
 
 /** A route whose every failure becomes a JSON error (never a stack or SQL). */
-export function route(deps: Pick<Deps, 'logger'>, name: string, run: RouteHandler): RouteHandler {
+export function route(
+  deps: Pick<Deps, 'logger' | 'config'>,
+  name: string,
+  run: RouteHandler,
+): RouteHandler {
   return async (request) => {
     try {
+      throwIfHttpFailpoint(deps.config, request);
       return await run(request);
     } catch (error) {
       return errorResponse(error, deps.logger, name);
@@ -25,7 +31,7 @@ export function route(deps: Pick<Deps, 'logger'>, name: string, run: RouteHandle
 
 /** The signed-in user of the request's cookie, or UNAUTHENTICATED. */
 export async function requireSession(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Deps, 'db' | 'config'>,
   request: Request,
 ): Promise<AuthenticatedSession> {
   const session = await authenticateToken(deps, readSessionToken(request.headers.get('cookie')));
@@ -47,15 +53,25 @@ export function errorResponse(error: unknown, logger: Logger, route: string): Re
     logger.error({ event: 'http.handler-failed', route, err: safeError(error) }, 'request failed');
   }
   const body = toAckError(error);
-  return jsonResponse(body, { status: HTTP_STATUS[body.code] });
+  // 429s say when to come back, in whole seconds (rounded up), as well as in the body.
+  const headers =
+    body.retryAfterMs === undefined
+      ? undefined
+      : { 'retry-after': String(Math.max(1, Math.ceil(body.retryAfterMs / 1000))) };
+  return jsonResponse(body, { status: HTTP_STATUS[body.code], ...(headers ? { headers } : {}) });
 }
 
 /** Refuses cross-site state changes: a foreign Origin, or a browser that says cross-site. */
 export function assertSameOrigin(request: Request, config: Pick<Config, 'allowedOrigins'>): void {
-  const origin = request.headers.get('origin') ?? undefined;
-  const host = request.headers.get('host') ?? undefined;
-  const fetchSite = request.headers.get('sec-fetch-site');
-  if (!isOriginAllowed(origin, host, config) || fetchSite === 'cross-site') {
+  const fromApp = isFromApp(
+    {
+      origin: request.headers.get('origin') ?? undefined,
+      host: request.headers.get('host') ?? undefined,
+      fetchSite: request.headers.get('sec-fetch-site') ?? undefined,
+    },
+    config,
+  );
+  if (!fromApp) {
     throw new AppError(ErrorCode.Forbidden, 'This request must come from the Parley app itself.');
   }
 }

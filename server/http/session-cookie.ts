@@ -11,9 +11,26 @@ export function readSessionToken(cookieHeader: string | null | undefined): strin
 }
 
 export function isSecureRequest(request: Request, config: Pick<Config, 'cookieSecure'>): boolean {
+  return isSecureConnection(
+    request.headers.get('x-forwarded-proto'),
+    new URL(request.url).protocol === 'https:',
+    config,
+  );
+}
+
+/**
+ * Whether the client reached Parley over HTTPS. COOKIE_SECURE=auto trusts the proxy's
+ * X-Forwarded-Proto (its first value), else the connection itself; true or false decide alone.
+ * Used for the cookie's Secure flag and for HSTS (server/http/security-headers.ts).
+ */
+export function isSecureConnection(
+  forwardedProto: string | null | undefined,
+  isTls: boolean,
+  config: Pick<Config, 'cookieSecure'>,
+): boolean {
   if (config.cookieSecure !== 'auto') return config.cookieSecure;
-  const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
-  return (forwarded ?? new URL(request.url).protocol.replace(':', '')) === 'https';
+  const forwarded = forwardedProto?.split(',')[0]?.trim();
+  return forwarded === undefined ? isTls : forwarded === 'https';
 }
 
 export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {

@@ -4,9 +4,15 @@
 // reports gone are deleted. Payloads are encrypted to the browser (web-push does aes128gcm).
 
 import webpush from 'web-push';
-import { deletePushSubscription, findPushTargets, type PushTarget } from '../../db';
+import {
+  deletePushSubscription,
+  findPushTargets,
+  type PushLookup,
+  type PushTarget,
+} from '../../db';
 import { truncateCodePoints, type Message, type PushPayload } from '../../protocol';
 import type { Deps } from '../deps';
+import { Batcher } from '../lib/batcher';
 import { safeError } from '../logger';
 import type { VapidKeys } from './vapid';
 
@@ -15,12 +21,20 @@ const PREVIEW = 100;
 const TTL_SECONDS = 24 * 60 * 60;
 
 export class PushNotifier {
+  /** Lookups for messages stored together are made together. */
+  private readonly lookups: Batcher<{ conversationId: string; userIds: string[] }, PushLookup>;
+
   constructor(
     private readonly deps: Deps,
     private readonly vapid: VapidKeys,
     /** Which of these users have a device connected right now (on any node). */
     private readonly connectedAmong: (userIds: string[]) => Promise<Set<string>>,
-  ) {}
+  ) {
+    this.lookups = new Batcher((requests) => findPushTargets(deps.db, requests), {
+      maxBatch: 256,
+      concurrency: 1,
+    });
+  }
 
   get publicKey(): string {
     return this.vapid.publicKey;
@@ -31,11 +45,11 @@ export class PushNotifier {
     if (message.kind !== 'text') return;
     try {
       const recipients = memberIds.filter((id) => id !== message.senderId);
-      const { targets, kind, title } = await findPushTargets(
-        this.deps.db,
-        message.conversationId,
-        recipients,
-      );
+      if (recipients.length === 0) return;
+      const { targets, kind, title } = await this.lookups.add({
+        conversationId: message.conversationId,
+        userIds: recipients,
+      });
       if (targets.length === 0) return;
       const connected = await this.connectedAmong([
         ...new Set(targets.map((target) => target.userId)),

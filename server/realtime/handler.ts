@@ -3,6 +3,7 @@
 // Socket.IO catches nothing for us; this does, so no handler can crash the process.
 
 import {
+  ClientEvent,
   clientEventSchemas,
   describeZodError,
   ErrorCode,
@@ -15,6 +16,11 @@ import type { Deps } from '../deps';
 import { AppError, toAckError } from '../errors';
 import { safeError } from '../logger';
 import type { PushNotifier } from '../push/push-notifier';
+import {
+  ABUSE_REJECTIONS,
+  ABUSE_WINDOW_SECONDS,
+  type EventLimiterName,
+} from '../rate-limit/rate-limits';
 import type { InFlightWork } from './in-flight';
 import type { PresenceTracker } from './presence';
 import type { ParleyIo, ParleySocket, SocketData } from './types';
@@ -40,6 +46,15 @@ export type HandlerMap = { [E in ClientEventName]: EventHandler<E> };
 type AckFn = (response: unknown) => void;
 
 const KNOWN_EVENTS = new Set<string>(Object.keys(clientEventSchemas));
+
+/** The events that count against a per-user rate limit (one point each); others are free. */
+const EVENT_LIMITERS: Partial<Record<ClientEventName, EventLimiterName>> = {
+  [ClientEvent.MessageSend]: 'message',
+  [ClientEvent.TypingStart]: 'typing',
+  [ClientEvent.TypingStop]: 'typing',
+  [ClientEvent.ConversationStart]: 'conversation',
+  [ClientEvent.GroupCreate]: 'group',
+};
 
 export interface HandlerEnv {
   io: ParleyIo;
@@ -127,6 +142,17 @@ async function handle<E extends ClientEventName>(
     });
     return;
   }
+  const limiter = EVENT_LIMITERS[event];
+  if (limiter) {
+    // Before parsing: a flood is refused whatever it carries.
+    try {
+      await deps.rateLimits.consumeEvent(limiter, socket.data.user.id);
+    } catch (error) {
+      answer(toAckError(error));
+      await disconnectIfAbusive(deps, socket, limiter);
+      return;
+    }
+  }
   const parsed = clientEventSchemas[event].safeParse(args[0]);
   if (!parsed.success) {
     deps.logger.info(
@@ -176,6 +202,24 @@ async function handle<E extends ClientEventName>(
       );
     }
   }
+}
+
+/**
+ * A client that keeps sending while it is told to wait is not one of ours (they wait for
+ * retryAfterMs): after ABUSE_REJECTIONS refusals within ABUSE_WINDOW_SECONDS, it is cut off.
+ */
+async function disconnectIfAbusive(
+  deps: Deps,
+  socket: ParleySocket,
+  limiter: EventLimiterName,
+): Promise<void> {
+  if (!socket.connected || !(await deps.rateLimits.isAbusive(socket.id))) return;
+  deps.metrics.rateLimitDisconnects.inc();
+  deps.logger.warn(
+    { event: 'rate-limit.abuse-disconnect', limiter, userId: socket.data.user.id },
+    `socket disconnected: ${ABUSE_REJECTIONS} rate-limited requests within ${ABUSE_WINDOW_SECONDS} s`,
+  );
+  socket.disconnect(true);
 }
 
 function reply(ack: AckFn, response: ({ ok: true } & object) | AckError): void {

@@ -12,13 +12,15 @@ import { PushNotifier } from '../push/push-notifier';
 import type { VapidKeys } from '../push/vapid';
 import type { Deps } from '../deps';
 import { readSessionToken } from '../http/session-cookie';
-import { isOriginAllowed } from '../http/origin';
+import { isFromApp } from '../http/origin';
 import { safeError } from '../logger';
+import { limitConnections } from './connection-limits';
 import { registerHandlers } from './handler';
 import { handlers } from './handlers';
 import { InFlightWork } from './in-flight';
 import { PresenceTracker } from './presence';
 import { sessionRoom, userRoom } from './rooms';
+import { startSessionChecks } from './session-check';
 import type { ParleyIo } from './types';
 import { stopTypingOnDisconnect } from './typing';
 
@@ -27,6 +29,8 @@ export interface Realtime {
   push: PushNotifier;
   /** Disconnects every socket of a session, on every node (sign-out). */
   disconnectSession(sessionId: string): void;
+  /** Disconnects every socket of a user, on every node (sign-out everywhere). */
+  disconnectUser(userId: string): void;
   /** The settings changed on this node: tell the other nodes and every client. */
   settingsChanged(): void;
   connectionCount(): number;
@@ -55,7 +59,15 @@ export function createRealtime(
         callback('This node is shutting down', false);
         return;
       }
-      const allowed = isOriginAllowed(request.headers.origin, request.headers.host, deps.config);
+      const fetchSite = request.headers['sec-fetch-site'];
+      const allowed = isFromApp(
+        {
+          origin: request.headers.origin,
+          host: request.headers.host,
+          fetchSite: Array.isArray(fetchSite) ? fetchSite[0] : fetchSite,
+        },
+        deps.config,
+      );
       if (!allowed) {
         deps.logger.info(
           { event: 'socket.origin-refused' },
@@ -100,10 +112,12 @@ export function createRealtime(
         );
       });
   });
+  io.use(limitConnections(deps));
 
   const presence = new PresenceTracker(io, deps, deps.config.presenceGraceMs);
   const push = new PushNotifier(deps, options.vapid, (userIds) => presence.connectedAmong(userIds));
   const inFlight = new InFlightWork();
+  const sessionChecks = startSessionChecks(io, deps);
   const logFailure = (event: string) => (error: unknown) =>
     deps.logger.error({ event, err: safeError(error) }, 'connection bookkeeping failed');
 
@@ -145,6 +159,9 @@ export function createRealtime(
     disconnectSession: (sessionId) => {
       io.in(sessionRoom(sessionId)).disconnectSockets(true);
     },
+    disconnectUser: (userId) => {
+      io.in(userRoom(userId)).disconnectSockets(true);
+    },
     settingsChanged: () => {
       if (options.redis) io.serverSideEmit('settings:changed');
       io.local.emit(ServerEvent.SettingsUpdated, { limits: clientLimits(deps) });
@@ -164,6 +181,7 @@ export function createRealtime(
     },
     close: () => {
       presence.stop();
+      sessionChecks.stop();
       return new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });

@@ -5,7 +5,17 @@ import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../protocol';
-import { call, connect, nextEvent, signUp, type Account, type TestSocket } from '../helpers/client';
+import {
+  call,
+  connect,
+  cookieFrom,
+  nextEvent,
+  PASSWORD,
+  postJson,
+  signUp,
+  type Account,
+  type TestSocket,
+} from '../helpers/client';
 import { startCluster, type TestCluster } from '../helpers/cluster';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startRedis, type TestRedis } from '../helpers/redis-server';
@@ -23,7 +33,8 @@ beforeAll(async () => {
     nodes: 3,
     databaseUrl: database.serverOptions.databaseUrl!,
     redisUrl: redis.url,
-    env: { PRESENCE_GRACE_MS: '300' },
+    // Sessions are re-checked only hourly: disconnects on sign-out must not come from there.
+    env: { PRESENCE_GRACE_MS: '300', SESSION_CHECK_INTERVAL_MS: '3600000' },
   });
 }, 120_000);
 
@@ -40,6 +51,38 @@ async function on(index: number, base: string) {
   const { socket } = await connect(cluster.nodes[index]!.url, account);
   sockets.push(socket);
   return { ...account, socket };
+}
+
+/** Another socket of the same session, connected directly to node `index`. */
+async function tab(index: number, account: Account): Promise<TestSocket> {
+  const { socket } = await connect(cluster.nodes[index]!.url, account);
+  sockets.push(socket);
+  return socket;
+}
+
+function disconnectOf(socket: TestSocket): Promise<string> {
+  return new Promise((resolve) => socket.once('disconnect', resolve));
+}
+
+/** What `promise` gives within `ms`, or 'timed out'. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timed out'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<'timed out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed out'), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function expectRefusedEverywhere(cookie: string): Promise<void> {
+  for (const node of cluster.nodes) {
+    await expect(connect(node.url, { cookie })).rejects.toMatchObject({
+      data: { code: 'UNAUTHENTICATED' },
+    });
+  }
 }
 
 async function direct(from: Account & { socket: TestSocket }, to: Account) {
@@ -110,15 +153,51 @@ describe('across nodes', () => {
     expect((await offline).lastSeenAt).not.toBeNull();
   });
 
-  it('sign-out on one node disconnects the session’s sockets on another', async () => {
+  it('sign-out on one node disconnects the session’s sockets on the others within a second', async () => {
     const bob = await on(1, 'bob');
-    const gone = new Promise<string>((resolve) => bob.socket.once('disconnect', resolve));
+    const gone = [bob.socket, await tab(0, bob)].map(disconnectOf);
     const response = await fetch(`${cluster.nodes[2]!.url}/api/auth/sign-out`, {
       method: 'POST',
       headers: { cookie: bob.cookie },
     });
     expect(response.status).toBe(200);
-    expect(await gone).toBe('io server disconnect');
+    expect(await within(Promise.all(gone), 1_000)).toEqual([
+      'io server disconnect',
+      'io server disconnect',
+    ]);
+    await expectRefusedEverywhere(bob.cookie);
+  });
+
+  it('sign-out everywhere, and signing in again, end sessions on every node', async () => {
+    const alice = await on(0, 'alice');
+    const second = await postJson(cluster.url, '/api/auth/sign-in', {
+      username: alice.user.username,
+      password: PASSWORD,
+    });
+    const phone = { user: alice.user, cookie: cookieFrom(second.setCookie) };
+    const carol = await on(1, 'carol');
+    const gone = [alice.socket, await tab(1, alice), await tab(2, phone)].map(disconnectOf);
+    const response = await fetch(`${cluster.nodes[2]!.url}/api/auth/sign-out-everywhere`, {
+      method: 'POST',
+      headers: { cookie: phone.cookie },
+    });
+    expect(response.status).toBe(200);
+    expect(await within(Promise.all(gone), 1_000)).toEqual(Array(3).fill('io server disconnect'));
+    await expectRefusedEverywhere(alice.cookie);
+    await expectRefusedEverywhere(phone.cookie);
+    expect(carol.socket.connected).toBe(true);
+
+    // A sign-in that carries the cookie of a session ends it, wherever its sockets are.
+    const rotated = Promise.all([carol.socket, await tab(2, carol)].map(disconnectOf));
+    const again = await postJson(
+      cluster.nodes[0]!.url,
+      '/api/auth/sign-in',
+      { username: carol.user.username, password: PASSWORD },
+      { cookie: carol.cookie },
+    );
+    expect(again.status).toBe(200);
+    expect(await within(rotated, 1_000)).toEqual(['io server disconnect', 'io server disconnect']);
+    await expectRefusedEverywhere(carol.cookie);
   });
 
   it('an admin setting changed on one node applies on the others at once', async () => {

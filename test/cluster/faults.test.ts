@@ -5,6 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import { DeliveryRun } from '../faults/harness';
 import { connectionsOn, startCluster, type TestCluster } from '../helpers/cluster';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { GENEROUS_LIMITS } from '../helpers/rate-limits';
 import { startRedis, type TestRedis } from '../helpers/redis-server';
 
 let database: TestDatabase | undefined;
@@ -23,6 +24,8 @@ async function setUpCluster(): Promise<{
     nodes: 3,
     databaseUrl: database.serverOptions.databaseUrl!,
     redisUrl: redis.url,
+    // Each person sends 20 messages a second from two devices: far beyond the defaults.
+    settings: GENEROUS_LIMITS,
   });
   return { cluster, redis, databaseUrl: database.serverOptions.databaseUrl! };
 }

@@ -5,8 +5,11 @@
 // once, in order, by every device it belongs on, and stored once.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { writeSettings } from '../../db';
+import { withDatabase } from '../helpers/database';
 import { freePort } from '../helpers/ports';
 import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster';
+import { GENEROUS_LIMITS } from '../helpers/rate-limits';
 import { makeTempDir, startServer, type TestServer } from '../helpers/server';
 import { DeliveryRun } from './harness';
 
@@ -27,6 +30,10 @@ afterAll(async () => {
 it('keeps every acked message exactly once, in order, on every device, through crashes and drops', async () => {
   const port = await freePort();
   const dataDir = makeTempDir();
+  // Each person sends 20 messages a second from two devices: far beyond the default limits.
+  await withDatabase({ databaseUrl: cluster.url, dataDir }, (db) =>
+    writeSettings(db, GENEROUS_LIMITS),
+  );
   server = await startServer({ databaseUrl: cluster.url, port, dataDir });
   run = new DeliveryRun({
     serverUrl: server.url,

@@ -1,8 +1,12 @@
 // N Parley nodes on one PostgreSQL database and one Redis, behind nginx (Debian's package)
 // configured with the production proxy rules. Each node keeps its port across restarts.
 
+import { writeSettings } from '../../db';
+import type { Settings } from '../../protocol';
 import { startNginx, type RunningNginx } from '../../scripts/nginx';
+import { withDatabase } from './database';
 import { freePort } from './ports';
+import { SUITE_BASELINE } from './rate-limits';
 import { makeTempDir, startServer, type TestServer } from './server';
 
 export interface TestCluster {
@@ -21,14 +25,26 @@ export async function startCluster(options: {
   databaseUrl: string;
   redisUrl: string;
   env?: Record<string, string>;
+  /** Stored before the nodes start, over SUITE_BASELINE, as an admin would have set them. */
+  settings?: Partial<Settings>;
 }): Promise<TestCluster> {
+  const settings = { ...SUITE_BASELINE, ...options.settings };
+  await withDatabase({ databaseUrl: options.databaseUrl, dataDir: makeTempDir() }, (db) =>
+    writeSettings(db, settings),
+  );
   const ports = await Promise.all(Array.from({ length: options.nodes }, () => freePort()));
   const start = (index: number) =>
     startServer({
       databaseUrl: options.databaseUrl,
       dataDir: makeTempDir(),
       port: ports[index]!,
-      env: { REDIS_URL: options.redisUrl, NODE_ID: `node-${index + 1}`, ...options.env },
+      env: {
+        REDIS_URL: options.redisUrl,
+        NODE_ID: `node-${index + 1}`,
+        // nginx is in front: the client's address is the one it appends to X-Forwarded-For.
+        TRUST_PROXY: '1',
+        ...options.env,
+      },
     });
   const nodes: TestServer[] = [];
   for (let index = 0; index < options.nodes; index++) nodes.push(await start(index));

@@ -32,6 +32,8 @@ export interface ServerOptions {
   dataDir?: string;
   port?: number;
   env?: Record<string, string>;
+  /** Extra flags for node itself, e.g. --cpu-prof. */
+  nodeArgs?: string[];
 }
 
 export function makeTempDir(prefix = 'parley-test-'): string {
@@ -50,11 +52,15 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     DATABASE_URL: options.databaseUrl ?? '',
     ...options.env,
   } as NodeJS.ProcessEnv;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: PROJECT_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'],
+    {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const logs: Record<string, unknown>[] = [];
   const logWatchers = new Set<(entry: Record<string, unknown>) => void>();
   let stderr = '';

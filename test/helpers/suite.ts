@@ -6,6 +6,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { call, connect, signUp, type Account, type Connected } from './client';
 import { writeSettings } from '../../db';
 import { createTestDatabase, withDatabase, type TestDatabase } from './database';
+import { SUITE_BASELINE } from './rate-limits';
 import { startServer, type TestServer } from './server';
 
 export interface Suite {
@@ -16,7 +17,8 @@ export interface Suite {
 
 /**
  * Registers beforeAll/afterAll hooks; the returned object is filled in before tests run.
- * `settings` are stored before the server starts, as an admin would have set them.
+ * `settings` are stored before the server starts, as an admin would have set them, over
+ * SUITE_BASELINE (people sign up from one address).
  */
 export function setupSuite(
   options: { settings?: Record<string, unknown>; env?: Record<string, string> } = {},
@@ -24,10 +26,8 @@ export function setupSuite(
   const suite = { sockets: [] } as unknown as Suite;
   beforeAll(async () => {
     suite.database = await createTestDatabase();
-    if (options.settings) {
-      const settings = options.settings;
-      await withDatabase(suite.database.serverOptions, (db) => writeSettings(db, settings));
-    }
+    const settings = { ...SUITE_BASELINE, ...options.settings };
+    await withDatabase(suite.database.serverOptions, (db) => writeSettings(db, settings));
     suite.server = await startServer({
       ...suite.database.serverOptions,
       ...(options.env ? { env: options.env } : {}),

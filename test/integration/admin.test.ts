@@ -1,8 +1,10 @@
 // The admin role (granted with `npm run admin -- grant`), the settings API and /admin.
 
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../protocol';
 import { call, connect, signUp, type Account } from '../helpers/client';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
 import { PROJECT_ROOT, startServer, type TestServer } from '../helpers/server';
@@ -12,16 +14,25 @@ let server: TestServer;
 let admin: Account;
 let user: Account;
 
-/** The documented way to make an admin. PGlite allows one process per folder: stop first. */
-function runAdminCli(args: string[]): string {
-  return execFileSync(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: database.serverOptions.databaseUrl ?? '',
-      DATA_DIR: database.serverOptions.dataDir,
+/**
+ * The documented way to make an admin. PGlite allows one process per folder: stop first.
+ * Asynchronous, so that the test's HTTP client notices the server closing idle keep-alive
+ * connections meanwhile (a blocked event loop would reuse a closed one).
+ */
+async function runAdminCli(args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/admin.ts', ...args],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: database.serverOptions.databaseUrl ?? '',
+        DATA_DIR: database.serverOptions.dataDir,
+      },
     },
-  }).toString();
+  );
+  return stdout;
 }
 
 beforeAll(async () => {
@@ -30,8 +41,10 @@ beforeAll(async () => {
   admin = await signUp(server.url, 'root');
   user = await signUp(server.url, 'plain');
   if (TEST_DB === 'pglite') await server.stop();
-  expect(runAdminCli(['grant', admin.user.username.toUpperCase()])).toMatch(/is now an admin/);
-  expect(runAdminCli(['list'])).toContain(admin.user.username);
+  expect(await runAdminCli(['grant', admin.user.username.toUpperCase()])).toMatch(
+    /is now an admin/,
+  );
+  expect(await runAdminCli(['list'])).toContain(admin.user.username);
   if (TEST_DB === 'pglite') server = await startServer(database.serverOptions);
 });
 
@@ -84,15 +97,15 @@ describe('the admin role', () => {
     const settings = await request('GET', '/api/admin/settings', admin);
     expect(settings.json()).toEqual({
       ok: true,
-      settings: { maxMessageLength: 100_000, maxGroupSize: 256 },
+      settings: DEFAULT_SETTINGS,
     });
   });
 
   it('can be revoked, and counts at once', async () => {
     const other = await signUp(server.url, 'temp');
     if (TEST_DB === 'pglite') await server.stop();
-    runAdminCli(['grant', other.user.username]);
-    expect(runAdminCli(['revoke', other.user.username])).toMatch(/no longer an admin/);
+    await runAdminCli(['grant', other.user.username]);
+    expect(await runAdminCli(['revoke', other.user.username])).toMatch(/no longer an admin/);
     if (TEST_DB === 'pglite') server = await startServer(database.serverOptions);
     expect((await request('GET', '/api/admin/settings', other)).status).toBe(403);
   });
@@ -149,7 +162,10 @@ describe('settings', () => {
       maxMessageLength: 20,
       maxGroupSize: 2,
     });
-    expect(saved.json()).toEqual({ ok: true, settings: { maxMessageLength: 20, maxGroupSize: 2 } });
+    expect(saved.json()).toEqual({
+      ok: true,
+      settings: { ...DEFAULT_SETTINGS, maxMessageLength: 20, maxGroupSize: 2 },
+    });
     expect(await told).toEqual({ limits: { maxMessageLength: 20 } });
 
     const { socket: adminSocket } = await connect(server.url, admin);
@@ -180,7 +196,10 @@ describe('settings', () => {
     await server.stop();
     server = await startServer(database.serverOptions);
     const after = await request('GET', '/api/admin/settings', admin);
-    expect(after.json()).toEqual({ ok: true, settings: { maxMessageLength: 20, maxGroupSize: 2 } });
+    expect(after.json()).toEqual({
+      ok: true,
+      settings: { ...DEFAULT_SETTINGS, maxMessageLength: 20, maxGroupSize: 2 },
+    });
     await request('PUT', '/api/admin/settings', admin, {
       maxMessageLength: 100_000,
       maxGroupSize: 256,

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { call, connect } from '../helpers/client';
 import { makeTempDir, startServer } from '../helpers/server';
+import { GENEROUS_LIMITS } from '../helpers/rate-limits';
 import { pair, person, send, setupSuite } from '../helpers/suite';
 
-const suite = setupSuite();
+// The suite writes 120 messages as fast as it can, far beyond what a person may send.
+const suite = setupSuite({ settings: { messagesPerSecond: GENEROUS_LIMITS.messagesPerSecond } });
 
 describe('history', () => {
   it('pages backwards by seq, oldest first within a page, until the beginning', async () => {

@@ -1,0 +1,120 @@
+// `npm run bench`: starts what it needs, runs the scenarios and writes the results.
+//   npm run bench                       every scenario, full size (about half an hour)
+//   npm run bench -- --quick            a smoke run of seconds per scenario (part of npm test)
+//   npm run bench -- --only max-rate    some scenarios (ids: fixed-rates, max-rate, fan-out,
+//                                       idle, storm, history), comma-separated
+//   npm run bench -- --name mine        results in bench/results/mine.json and .md
+
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { toMarkdown, writeResults, type BenchResults } from './report';
+import type { BenchContext, ScenarioResult } from './scenario';
+import { fanOut } from './scenarios/fan-out';
+import { fixedRates } from './scenarios/fixed-rates';
+import { historyPages } from './scenarios/history';
+import { idleConnections } from './scenarios/idle';
+import { maxRate } from './scenarios/max-rate';
+import { reconnectStorm } from './scenarios/storm';
+import { describeMachine } from './system';
+import { createBenchDatabase } from './targets';
+import { PROJECT_ROOT } from '../test/helpers/server';
+
+const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> = {
+  'fixed-rates': fixedRates,
+  'max-rate': maxRate,
+  'fan-out': fanOut,
+  idle: idleConnections,
+  storm: reconnectStorm,
+  history: historyPages,
+};
+
+function gitCommit(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    }).trim();
+    return dirty ? `${commit} (with uncommitted changes)` : commit;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      name: { type: 'string' },
+    },
+  });
+  const quick = values.quick ?? false;
+  const only = values.only?.split(',').map((id) => id.trim()) ?? Object.keys(SCENARIOS);
+  const unknown = only.filter((id) => !SCENARIOS[id]);
+  if (unknown.length) {
+    console.error(
+      `Unknown scenario ${unknown.join(', ')}. Known: ${Object.keys(SCENARIOS).join(', ')}.`,
+    );
+    return 2;
+  }
+  const name = values.name ?? (quick ? 'quick' : new Date().toISOString().slice(0, 10));
+  const basePath = join(PROJECT_ROOT, 'bench', 'results', ...(quick ? ['quick'] : []), name);
+
+  const startedAt = new Date();
+  const database = await createBenchDatabase();
+  const log = (message: string) => console.log(message);
+  const results: BenchResults = {
+    name,
+    quick,
+    startedAt: startedAt.toISOString(),
+    durationSeconds: 0,
+    commit: gitCommit(),
+    machine: describeMachine(database.version),
+    scenarios: [],
+    errors: [],
+  };
+  try {
+    for (const id of only) {
+      log(`${id}${quick ? ' (quick)' : ''}`);
+      try {
+        results.scenarios.push(await SCENARIOS[id]!({ quick, database, log }));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log(`  ${id} could not run: ${message}`);
+        results.errors.push({ scenario: id, error: message });
+      }
+    }
+  } finally {
+    await database.drop();
+  }
+  results.durationSeconds = Math.round((Date.now() - startedAt.getTime()) / 1000);
+  const written = writeResults(results, basePath);
+  if (!quick) console.log(`\n${toMarkdown(results)}`);
+  const failed = results.scenarios.filter((scenario) => !scenario.ok);
+  const missed = results.scenarios.flatMap((scenario) =>
+    scenario.targets.filter((target) => !target.met),
+  );
+  console.log(`\nResults: ${written.markdown} and ${written.json}`);
+  if (!quick && missed.length)
+    console.log(`Targets missed: ${missed.map((target) => target.name).join('; ')}`);
+  if (failed.length || results.errors.length) {
+    console.error(
+      `Benchmark failed: ${[...failed.map((scenario) => `${scenario.id} lost or doubled messages, or requests failed`), ...results.errors.map((error) => `${error.scenario}: ${error.error}`)].join('; ')}`,
+    );
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

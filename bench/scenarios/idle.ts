@@ -1,0 +1,147 @@
+// Scenario 4: idle, authenticated connections: as many as each server process may open files
+// for, on every node; memory per connection from the growth of RSS and of the V8 heap.
+
+import { relayPairs, seedLoners, type Population } from '../population';
+import { nowMicros } from '../histogram';
+import { WorkerPool } from '../pool';
+import { RELAY_CLIENT, workersFor, type BenchContext, type ScenarioResult } from '../scenario';
+import { round } from '../steps';
+import { heapUsedBytes, openFilesLimit, rssBytes } from '../system';
+import { startParley, startRelay, type Target } from '../targets';
+
+/** File descriptors a node keeps for itself: database, Redis, logs, listening socket. */
+const RESERVED_FILES = 1_000;
+
+interface Memory {
+  rss: number;
+  heap: number;
+}
+
+interface Measured {
+  target: string;
+  perNode: number;
+  nodes: number;
+  connectPerSecond: number;
+  before: Memory[];
+  after: Memory[];
+  rssPerConnection: number;
+  heapPerConnection: number;
+}
+
+/** The process's memory once it has been quiet a while: the heap's lowest reading over 5 s. */
+async function settledMemory(pid: number, url: string | null): Promise<Memory> {
+  let heap = Infinity;
+  for (let sample = 0; sample < 5; sample++) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    if (url) heap = Math.min(heap, await heapUsedBytes(url));
+  }
+  return { rss: rssBytes(pid), heap: url ? heap : 0 };
+}
+
+async function measure(
+  ctx: BenchContext,
+  target: Target,
+  perNode: number,
+  populate: () => Promise<Population>,
+  heapUrls: (string | null)[],
+): Promise<Measured> {
+  const pids = target.pids();
+  const before = await Promise.all(pids.map((pid, index) => settledMemory(pid, heapUrls[index]!)));
+  const { clients } = await populate();
+  const pool = WorkerPool.start(workersFor(clients.length));
+  try {
+    const startedAt = nowMicros();
+    await pool.connect(target.kind, clients, { ...RELAY_CLIENT, sync: false }, 400);
+    const seconds = (nowMicros() - startedAt) / 1e6;
+    ctx.log(`  ${target.name}: ${clients.length} idle connections in ${round(seconds, 1)} s`);
+    const after = await Promise.all(pids.map((pid, index) => settledMemory(pid, heapUrls[index]!)));
+    const total = clients.length;
+    const grow = (pick: (memory: Memory) => number) =>
+      after.reduce((sum, memory, index) => sum + pick(memory) - pick(before[index]!), 0) / total;
+    return {
+      target: target.name,
+      perNode,
+      nodes: pids.length,
+      connectPerSecond: Math.round(total / seconds),
+      before,
+      after,
+      rssPerConnection: Math.round(grow((memory) => memory.rss)),
+      heapPerConnection: Math.round(grow((memory) => memory.heap)),
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+export async function idleConnections(ctx: BenchContext): Promise<ScenarioResult> {
+  const perNode = ctx.quick ? 100 : openFilesLimit() - RESERVED_FILES;
+  const nodes = ctx.quick ? 1 : 2;
+  const results: Measured[] = [];
+
+  const parley = await startParley(ctx.database, nodes);
+  try {
+    results.push(
+      await measure(
+        ctx,
+        parley,
+        perNode,
+        () => seedLoners(ctx.database.handle.db, perNode * nodes, parley.urls),
+        parley.urls,
+      ),
+    );
+  } finally {
+    await parley.stop();
+  }
+  const relay = await startRelay();
+  try {
+    results.push(
+      await measure(ctx, relay, perNode, async () => relayPairs(perNode / 2, relay.urls[0]!), [
+        null,
+      ]),
+    );
+  } finally {
+    await relay.stop();
+  }
+
+  const kb = (bytes: number) => round(bytes / 1024, 1);
+  const parleyResult = results[0]!;
+  return {
+    id: 'idle',
+    title: '4. Idle authenticated connections',
+    ok: true,
+    tables: [
+      {
+        title: 'Memory per connection (growth after connecting, divided by connections)',
+        columns: [
+          'Target',
+          'Connections',
+          'Per node',
+          'Connected /s',
+          'RSS per connection (KB)',
+          'Heap per connection (KB)',
+        ],
+        rows: results.map((result) => [
+          result.target,
+          result.perNode * result.nodes,
+          result.perNode,
+          result.connectPerSecond,
+          kb(result.rssPerConnection),
+          result.target.startsWith('Bare') ? '–' : kb(result.heapPerConnection),
+        ]),
+      },
+    ],
+    targets: [
+      {
+        name: 'Memory per idle authenticated socket',
+        target: '≤ 20 KB',
+        measured: `${kb(parleyResult.rssPerConnection)} KB RSS, ${kb(parleyResult.heapPerConnection)} KB heap`,
+        met: parleyResult.rssPerConnection <= 20 * 1024,
+      },
+    ],
+    notes: [
+      `A process here may open ${openFilesLimit()} files, so a node holds at most about ${perNode} sockets; with ${nodes} nodes the machine holds ${perNode * nodes}.`,
+      'Clients connect over WebSocket only (no long-polling first).',
+    ],
+    data: results,
+  };
+}

@@ -1,0 +1,668 @@
+// A load-generator process: holds thousands of socket.io-client connections, sends on a fixed
+// schedule, and keeps what each client received. Commands come from the orchestrator over IPC
+// (bench/pool.ts); several may run at once (a drop during traffic), so each has its own id.
+
+import { randomUUID } from 'node:crypto';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { ClientEvent, ServerEvent, type Message } from '../protocol';
+import { encodeHistogram, newHistogram, nowMicros, type Histogram } from './histogram';
+import {
+  KEYS_PER_WORKER,
+  makeBody,
+  parseBody,
+  RELAY_MESSAGE,
+  RELAY_SEND,
+  type RelayMessage,
+  type ClientSpec,
+  type Command,
+  type ConnectOptions,
+  type HeldSummary,
+  type Reply,
+  type SenderSpec,
+  type TargetKind,
+  type TrafficResult,
+  type WorkerReport,
+} from './protocol';
+
+const ACK_TIMEOUT_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 60_000;
+const SYNC_PAGE = 100;
+const DELIVERY_REPORT_DELAY_MS = 100;
+
+interface Thread {
+  id: string;
+  to: string[];
+  fromSeq: number;
+  cursor: number;
+  /** Parley: pushes beyond cursor + 1, applied once the gap is filled. */
+  waiting: Map<number, Message>;
+  /** Relay: keys received (there is no seq to order or dedupe by). */
+  seen: Set<number>;
+  count: number;
+  keySum: number;
+  sync?: { again: boolean; done: Promise<void> };
+  reportTimer?: NodeJS.Timeout;
+  reportedSeq: number;
+}
+
+interface Client {
+  spec: ClientSpec;
+  socket: Socket;
+  threads: Thread[];
+  byId: Map<string, Thread>;
+  hasCursors: boolean;
+  droppedAt: number;
+  connectedAt: number;
+  syncedAt: number;
+}
+
+const workerIndex = Number(process.env.BENCH_WORKER_INDEX ?? 0);
+let nextKey = workerIndex * KEYS_PER_WORKER + 1;
+
+let kind: TargetKind = 'parley';
+let options: ConnectOptions = { sync: true, deliveryReports: true, trackLastDelivery: false };
+const clients: Client[] = [];
+let stats = freshStats();
+const syncWaiters = new Set<() => void>();
+
+function freshStats() {
+  return {
+    ack: newHistogram(),
+    delivery: newHistogram(),
+    extra: new Map<string, Histogram>(),
+    acked: new Map<string, number[]>(),
+    lastDelivery: new Map<number, number>(),
+    duplicatePushes: 0,
+    outOfOrderPushes: 0,
+    errors: [] as string[],
+    cpu: process.cpuUsage(),
+  };
+}
+
+function extraHistogram(label: string): Histogram {
+  let histogram = stats.extra.get(label);
+  if (!histogram) {
+    histogram = newHistogram();
+    stats.extra.set(label, histogram);
+  }
+  return histogram;
+}
+
+function noteError(message: string): void {
+  if (process.env.BENCH_DEBUG) console.error(`worker ${workerIndex}: ${message}`);
+  if (stats.errors.length < 20) stats.errors.push(message);
+}
+
+function record(histogram: Histogram, micros: number): void {
+  histogram.recordValue(Math.max(1, Math.round(micros)));
+}
+
+// ---- receiving ---------------------------------------------------------------------------
+
+function applyMessage(client: Client, thread: Thread, message: Message): void {
+  thread.cursor = message.seq;
+  // The server moved the sender's own markers when it stored the message: no report needed.
+  if (message.senderId === client.spec.id)
+    thread.reportedSeq = Math.max(thread.reportedSeq, message.seq);
+  const parsed = parseBody(message.body);
+  if (parsed) countReceived(client, thread, parsed.key, parsed.dueMicros, message.senderId);
+  scheduleDeliveryReport(client, thread);
+}
+
+function countReceived(
+  client: Client,
+  thread: Thread,
+  key: number,
+  dueMicros: number,
+  senderId: string,
+): void {
+  thread.count += 1;
+  thread.keySum += key;
+  if (senderId === client.spec.id) return;
+  const latency = nowMicros() - dueMicros;
+  record(stats.delivery, latency);
+  if (options.trackLastDelivery) {
+    stats.lastDelivery.set(key, Math.max(stats.lastDelivery.get(key) ?? 0, latency));
+  }
+}
+
+function receiveParley(client: Client, message: Message): void {
+  const thread = client.byId.get(message.conversationId);
+  if (!thread || !client.hasCursors) return;
+  if (message.seq <= thread.cursor || thread.waiting.has(message.seq)) {
+    stats.duplicatePushes += 1;
+    return;
+  }
+  if (message.seq !== thread.cursor + 1) {
+    // Something lies between: hold this one and fetch the gap, as the app does.
+    stats.outOfOrderPushes += 1;
+    thread.waiting.set(message.seq, message);
+    void syncThread(client, thread);
+    return;
+  }
+  applyMessage(client, thread, message);
+  drainWaiting(client, thread);
+}
+
+function drainWaiting(client: Client, thread: Thread): void {
+  for (const seq of [...thread.waiting.keys()])
+    if (seq <= thread.cursor) thread.waiting.delete(seq);
+  for (
+    let next = thread.waiting.get(thread.cursor + 1);
+    next;
+    next = thread.waiting.get(thread.cursor + 1)
+  ) {
+    thread.waiting.delete(next.seq);
+    applyMessage(client, thread, next);
+  }
+}
+
+function receiveRelay(client: Client, message: RelayMessage): void {
+  const thread = client.byId.get(message.conversationId);
+  const parsed = parseBody(message.body);
+  if (!thread || !parsed) return;
+  if (thread.seen.has(parsed.key)) {
+    stats.duplicatePushes += 1;
+    return;
+  }
+  thread.seen.add(parsed.key);
+  countReceived(client, thread, parsed.key, parsed.dueMicros, message.from);
+}
+
+function scheduleDeliveryReport(client: Client, thread: Thread): void {
+  if (!options.deliveryReports || thread.reportTimer) return;
+  thread.reportTimer = setTimeout(() => {
+    thread.reportTimer = undefined;
+    if (thread.cursor <= thread.reportedSeq || !client.socket.connected) return;
+    const seq = thread.cursor;
+    client.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emit(
+        ClientEvent.ConversationMarkDelivered,
+        { conversationId: thread.id, seq },
+        (error: Error | null, response?: { ok: boolean; message?: string }) => {
+          if (error || !response?.ok) {
+            noteError(`mark-delivered: ${error?.message ?? response?.message}`);
+            return;
+          }
+          thread.reportedSeq = Math.max(thread.reportedSeq, seq);
+        },
+      );
+  }, DELIVERY_REPORT_DELAY_MS);
+}
+
+// ---- syncing (Parley) --------------------------------------------------------------------
+
+function request<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emit(event, payload, (error: Error | null, response?: { ok: boolean; message?: string }) => {
+        if (error) reject(error);
+        else if (!response?.ok) reject(new Error(`${event}: ${response?.message}`));
+        else resolve(response as T);
+      });
+  });
+}
+
+/** Brings a thread up to date from its cursor; a call during a run makes it run once more. */
+function syncThread(client: Client, thread: Thread): Promise<void> {
+  if (thread.sync) {
+    thread.sync.again = true;
+    return thread.sync.done;
+  }
+  const run = { again: false, done: Promise.resolve() };
+  run.done = (async () => {
+    try {
+      do {
+        run.again = false;
+        for (;;) {
+          const page = await request<{ messages: Message[]; hasMore: boolean }>(
+            client.socket,
+            ClientEvent.MessageHistory,
+            { conversationId: thread.id, afterSeq: thread.cursor, limit: SYNC_PAGE },
+          );
+          for (const message of page.messages) {
+            if (message.seq === thread.cursor + 1) applyMessage(client, thread, message);
+          }
+          drainWaiting(client, thread);
+          if (!page.hasMore || page.messages.length === 0) break;
+        }
+      } while (run.again && client.socket.connected);
+    } finally {
+      thread.sync = undefined;
+    }
+  })();
+  thread.sync = run;
+  return run.done;
+}
+
+/** After every connect: the list tells each conversation's newest seq; fetch what is new. */
+async function catchUp(client: Client): Promise<void> {
+  const { conversations } = await request<{
+    conversations: { id: string; lastSeq: number }[];
+  }>(client.socket, ClientEvent.ConversationList, {});
+  const lastSeqs = new Map(conversations.map((item) => [item.id, item.lastSeq]));
+  if (!client.hasCursors) {
+    // A new device that starts holding from now on. The list leaves out conversations that
+    // someone else started and nobody has written in yet: those start at 0.
+    for (const thread of client.threads) {
+      thread.fromSeq = thread.cursor = thread.reportedSeq = lastSeqs.get(thread.id) ?? 0;
+    }
+    client.hasCursors = true;
+    return;
+  }
+  await Promise.all(
+    client.threads
+      .filter((thread) => (lastSeqs.get(thread.id) ?? 0) > thread.cursor)
+      .map((thread) => syncThread(client, thread)),
+  );
+}
+
+function onConnected(client: Client): void {
+  const connectedAt = nowMicros();
+  client.connectedAt = connectedAt;
+  if (client.droppedAt) record(extraHistogram('reconnect'), connectedAt - client.droppedAt);
+  const finish = () => {
+    client.syncedAt = nowMicros();
+    if (client.droppedAt) record(extraHistogram('resync'), client.syncedAt - client.droppedAt);
+    for (const wake of syncWaiters) wake();
+  };
+  if (kind === 'relay' || !options.sync) {
+    finish();
+    return;
+  }
+  catchUp(client).then(finish, (error: Error) => noteError(`sync: ${error.message}`));
+}
+
+// ---- connecting --------------------------------------------------------------------------
+
+function createClient(spec: ClientSpec, localAddress: string): Client {
+  // The WebSocket transport passes localAddress on to the ws library (not in the types).
+  const socketOptions: Partial<ManagerOptions & SocketOptions> & { localAddress: string } = {
+    transports: ['websocket'],
+    autoConnect: false,
+    // Like the app: reconnect with exponential backoff and jitter.
+    reconnectionDelay: 1_000,
+    reconnectionDelayMax: 30_000,
+    randomizationFactor: 0.5,
+    localAddress,
+    ...(kind === 'parley'
+      ? { extraHeaders: { cookie: spec.cookie ?? '' } }
+      : { auth: { room: spec.id, rooms: spec.rooms ?? [] } }),
+  };
+  const socket = io(spec.url, socketOptions);
+  const threads = spec.conversations.map<Thread>((conversation) => ({
+    id: conversation.id,
+    to: conversation.to ?? [],
+    fromSeq: 0,
+    cursor: 0,
+    waiting: new Map(),
+    seen: new Set(),
+    count: 0,
+    keySum: 0,
+    reportedSeq: 0,
+  }));
+  const client: Client = {
+    spec,
+    socket,
+    threads,
+    byId: new Map(threads.map((thread) => [thread.id, thread])),
+    hasCursors: kind === 'relay',
+    droppedAt: 0,
+    connectedAt: 0,
+    syncedAt: 0,
+  };
+  if (kind === 'parley') {
+    socket.on(ServerEvent.SessionReady, () => onConnected(client));
+    socket.on(ServerEvent.MessageCreated, (message: Message) => receiveParley(client, message));
+    socket.on(ServerEvent.SyncRequired, () => onConnected(client));
+  } else {
+    socket.on('connect', () => onConnected(client));
+    socket.on(RELAY_MESSAGE, (message: RelayMessage) => receiveRelay(client, message));
+  }
+  return client;
+}
+
+async function connectAll(
+  command: Extract<Command, { type: 'connect' }>,
+): Promise<Extract<Reply, { type: 'connected' }>> {
+  kind = command.kind;
+  options = command.options;
+  const created = command.clients.map((spec) => createClient(spec, command.localAddress));
+  clients.push(...created);
+  let failed = 0;
+  let firstError: string | undefined;
+  const queue = [...created];
+  const connectOne = (client: Client) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => done('timed out'), CONNECT_TIMEOUT_MS);
+      const wake = () => {
+        if (client.syncedAt) done();
+      };
+      const onError = (error: Error) => {
+        // The manager retries by itself; a refused session will not change, so give up.
+        const code = (error as Error & { data?: { code?: string } }).data?.code;
+        if (code) done(`${code}: ${error.message}`);
+      };
+      function done(problem?: string) {
+        clearTimeout(timer);
+        syncWaiters.delete(wake);
+        client.socket.off('connect_error', onError);
+        if (problem) {
+          failed += 1;
+          firstError ??= problem;
+          client.socket.disconnect();
+        }
+        resolve();
+      }
+      syncWaiters.add(wake);
+      client.socket.on('connect_error', onError);
+      client.socket.connect();
+    });
+  await Promise.all(
+    Array.from({ length: Math.max(1, command.concurrency) }, async () => {
+      for (let client = queue.shift(); client; client = queue.shift()) await connectOne(client);
+    }),
+  );
+  return {
+    type: 'connected',
+    connected: created.length - failed,
+    failed,
+    ...(firstError ? { firstError } : {}),
+  };
+}
+
+// ---- the open-loop schedule ---------------------------------------------------------------
+
+/**
+ * Calls `fire(index, dueMicros)` for `total` events evenly spaced from `startAtMicros`, never
+ * waiting for earlier ones to finish. Returns the worst lag behind the schedule (ms).
+ */
+function runSchedule(
+  ratePerSecond: number,
+  durationMs: number,
+  startAtMicros: number,
+  fire: (index: number, dueMicros: number) => void,
+): Promise<number> {
+  const total = Math.floor((ratePerSecond * durationMs) / 1000);
+  const intervalMicros = 1e6 / ratePerSecond;
+  let index = 0;
+  let maxLagMicros = 0;
+  return new Promise((resolve) => {
+    const tick = () => {
+      const now = nowMicros();
+      if (index < total && startAtMicros + index * intervalMicros <= now) {
+        maxLagMicros = Math.max(maxLagMicros, now - (startAtMicros + index * intervalMicros));
+      }
+      while (index < total && startAtMicros + index * intervalMicros <= now) {
+        fire(index, Math.round(startAtMicros + index * intervalMicros));
+        index += 1;
+      }
+      if (index < total) setTimeout(tick, 1);
+      else resolve(maxLagMicros / 1000);
+    };
+    if (total === 0) resolve(0);
+    else setTimeout(tick, Math.max(0, (startAtMicros - nowMicros()) / 1000));
+  });
+}
+
+async function runTraffic(command: Extract<Command, { type: 'traffic' }>): Promise<TrafficResult> {
+  const result: TrafficResult = {
+    sent: 0,
+    acked: 0,
+    failed: 0,
+    skipped: 0,
+    maxLagMs: 0,
+    ackedPerConversation: {},
+  };
+  const outstanding = new Set<Promise<void>>();
+  const fail = (message: string) => {
+    result.failed += 1;
+    result.firstError ??= message;
+  };
+  result.maxLagMs = await runSchedule(
+    command.ratePerSecond,
+    command.durationMs,
+    command.startAtMicros,
+    (index, dueMicros) => {
+      const sender: SenderSpec = command.senders[index % command.senders.length]!;
+      const client = clients[sender.client]!;
+      const thread = client.threads[sender.conversation]!;
+      if (!client.socket.connected) {
+        result.skipped += 1;
+        return;
+      }
+      const key = nextKey++;
+      const body = makeBody(key, dueMicros, command.bodyBytes);
+      result.sent += 1;
+      const acked = new Promise<void>((resolve) => {
+        const onAck = (
+          error: Error | null,
+          response?: { ok: boolean; message?: string | Message },
+        ) => {
+          record(stats.ack, nowMicros() - dueMicros);
+          if (error) fail(error.message);
+          else if (!response?.ok) fail(String(response?.message));
+          else {
+            result.acked += 1;
+            result.ackedPerConversation[thread.id] =
+              (result.ackedPerConversation[thread.id] ?? 0) + 1;
+            const seq = kind === 'parley' ? (response.message as Message).seq : 0;
+            let list = stats.acked.get(thread.id);
+            if (!list) stats.acked.set(thread.id, (list = []));
+            list.push(key, seq);
+          }
+          resolve();
+        };
+        if (kind === 'parley') {
+          client.socket
+            .timeout(ACK_TIMEOUT_MS)
+            .emit(
+              ClientEvent.MessageSend,
+              { conversationId: thread.id, clientMsgId: randomUUID(), body },
+              onAck,
+            );
+        } else {
+          client.socket
+            .timeout(ACK_TIMEOUT_MS)
+            .emit(RELAY_SEND, { conversationId: thread.id, to: thread.to, body }, onAck);
+        }
+      });
+      outstanding.add(acked);
+      void acked.then(() => outstanding.delete(acked));
+    },
+  );
+  await Promise.all(outstanding);
+  return result;
+}
+
+async function runHistory(
+  command: Extract<Command, { type: 'history' }>,
+): Promise<Extract<Reply, { type: 'history-done' }>> {
+  let sent = 0;
+  let failed = 0;
+  let firstError: string | undefined;
+  const outstanding: Promise<void>[] = [];
+  const maxLagMs = await runSchedule(
+    command.ratePerSecond,
+    command.durationMs,
+    command.startAtMicros,
+    (index, dueMicros) => {
+      const item = command.requests[index % command.requests.length]!;
+      const client = clients[item.client]!;
+      sent += 1;
+      outstanding.push(
+        request<{ messages: Message[] }>(client.socket, ClientEvent.MessageHistory, {
+          conversationId: item.conversationId,
+          limit: 50,
+          ...(item.beforeSeq === undefined ? {} : { beforeSeq: item.beforeSeq }),
+        }).then(
+          (page) => {
+            record(extraHistogram(item.label), nowMicros() - dueMicros);
+            if (page.messages.length !== 50) {
+              failed += 1;
+              firstError ??= `${item.label}: a page of ${page.messages.length} messages`;
+            }
+          },
+          (error: Error) => {
+            failed += 1;
+            firstError ??= error.message;
+          },
+        ),
+      );
+    },
+  );
+  await Promise.all(outstanding);
+  return { type: 'history-done', sent, failed, maxLagMs, ...(firstError ? { firstError } : {}) };
+}
+
+// ---- drops, waits and reports ------------------------------------------------------------
+
+function dropAll(): Extract<Reply, { type: 'dropped' }> {
+  const at = nowMicros();
+  let count = 0;
+  for (const client of clients) {
+    if (!client.socket.connected) continue;
+    client.droppedAt = at;
+    client.syncedAt = 0;
+    // The connection breaks without a goodbye; the manager reconnects with its backoff.
+    client.socket.io.engine.close();
+    count += 1;
+  }
+  return { type: 'dropped', at, count };
+}
+
+function waitSynced(
+  command: Extract<Command, { type: 'wait-synced' }>,
+): Promise<Extract<Reply, { type: 'synced' }>> {
+  const summary = (): Extract<Reply, { type: 'synced' }> => {
+    let pending = 0;
+    let lastConnectedAt = 0;
+    let lastSyncedAt = 0;
+    for (const client of clients) {
+      if (client.syncedAt < command.sinceMicros) pending += 1;
+      lastConnectedAt = Math.max(lastConnectedAt, client.connectedAt);
+      lastSyncedAt = Math.max(lastSyncedAt, client.syncedAt);
+    }
+    return { type: 'synced', lastConnectedAt, lastSyncedAt, pending };
+  };
+  return new Promise((resolve) => {
+    const check = () => {
+      const current = summary();
+      if (current.pending > 0) return;
+      finish(current);
+    };
+    const timer = setTimeout(() => finish(summary()), command.timeoutMs);
+    function finish(reply: Extract<Reply, { type: 'synced' }>) {
+      clearTimeout(timer);
+      syncWaiters.delete(check);
+      resolve(reply);
+    }
+    syncWaiters.add(check);
+    check();
+  });
+}
+
+/**
+ * Waits until every client holds its conversations up to the target (Parley: that seq;
+ * relay: that many messages) with no sync, gap or delivery report under way, or the time is
+ * up. Returns how many client conversations fell short.
+ */
+async function settle(command: Extract<Command, { type: 'settle' }>): Promise<number> {
+  const deadline = Date.now() + command.timeoutMs;
+  const isShort = (thread: Thread) => {
+    const target = command.targets[thread.id] ?? 0;
+    const reached = kind === 'parley' ? thread.cursor : thread.count;
+    return reached < target || thread.sync || thread.waiting.size > 0 || thread.reportTimer;
+  };
+  for (;;) {
+    const short = clients.reduce(
+      (total, client) => total + client.threads.filter(isShort).length,
+      0,
+    );
+    if (short === 0 || Date.now() > deadline) return short;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function report(reset: boolean): WorkerReport {
+  const cpu = process.cpuUsage(stats.cpu);
+  const held: HeldSummary[] = clients.flatMap((client) =>
+    client.threads.map((thread) => ({
+      conversationId: thread.id,
+      fromSeq: thread.fromSeq,
+      cursor: thread.cursor,
+      count: thread.count,
+      keySum: thread.keySum,
+    })),
+  );
+  const result: WorkerReport = {
+    ack: encodeHistogram(stats.ack),
+    delivery: encodeHistogram(stats.delivery),
+    extra: Object.fromEntries(
+      [...stats.extra].map(([label, histogram]) => [label, encodeHistogram(histogram)]),
+    ),
+    acked: Object.fromEntries(stats.acked),
+    held,
+    duplicatePushes: stats.duplicatePushes,
+    outOfOrderPushes: stats.outOfOrderPushes,
+    lastDelivery: Object.fromEntries(stats.lastDelivery),
+    connected: clients.filter((client) => client.socket.connected).length,
+    cpuMicros: cpu.user + cpu.system,
+    errors: stats.errors,
+  };
+  if (reset) {
+    stats = freshStats();
+    for (const client of clients) {
+      for (const thread of client.threads) {
+        thread.fromSeq = thread.cursor;
+        thread.count = 0;
+        thread.keySum = 0;
+        thread.seen.clear();
+      }
+    }
+  }
+  return result;
+}
+
+async function closeAll(): Promise<void> {
+  for (const client of clients) {
+    for (const thread of client.threads) clearTimeout(thread.reportTimer);
+    client.socket.disconnect();
+  }
+}
+
+async function handle(command: Command): Promise<Reply> {
+  switch (command.type) {
+    case 'connect':
+      return connectAll(command);
+    case 'traffic':
+      return { type: 'traffic-done', result: await runTraffic(command) };
+    case 'drop':
+      return dropAll();
+    case 'wait-synced':
+      return waitSynced(command);
+    case 'settle':
+      return { type: 'settled', pending: await settle(command) };
+    case 'history':
+      return runHistory(command);
+    case 'report':
+      return { type: 'report', report: report(command.reset) };
+    case 'close':
+      await closeAll();
+      return { type: 'closed' };
+  }
+}
+
+process.on('message', (envelope: { id: number; command: Command }) => {
+  handle(envelope.command).then(
+    (reply) => process.send?.({ id: envelope.id, reply }),
+    (error: Error) =>
+      process.send?.({
+        id: envelope.id,
+        reply: { type: 'error', message: error.stack ?? error.message },
+      }),
+  );
+});
+process.on('disconnect', () => process.exit(0));

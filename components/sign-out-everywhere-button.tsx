@@ -1,0 +1,86 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useRef, useState } from 'react';
+import { forgetCachedUser } from '../hooks/session-cache';
+import { useChatClient } from '../hooks/use-chat';
+
+/** Ends every session of the account, on every device, after asking once. */
+export function SignOutEverywhereButton() {
+  const router = useRouter();
+  const client = useChatClient();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  function ask() {
+    setError(null);
+    dialog.current?.showModal();
+  }
+
+  async function signOutEverywhere() {
+    setIsBusy(true);
+    setError(null);
+    let response: Response;
+    try {
+      response = await fetch('/api/auth/sign-out-everywhere', { method: 'POST' });
+    } catch {
+      setError('Could not reach Parley. Nothing was signed out; try again when you are online.');
+      setIsBusy(false);
+      return;
+    }
+    // 401: this session had already ended; either way, nothing of the account stays here.
+    if (!response.ok && response.status !== 401) {
+      setError('Signing out everywhere failed. Try again.');
+      setIsBusy(false);
+      return;
+    }
+    dialog.current?.close();
+    forgetCachedUser();
+    await client.forgetDevice();
+    router.replace('/sign-in');
+  }
+
+  return (
+    <>
+      <button className="button button--quiet" type="button" onClick={ask}>
+        Sign out everywhere
+      </button>
+      <dialog
+        ref={dialog}
+        className="confirm-dialog"
+        aria-labelledby="sign-out-everywhere-title"
+        aria-describedby="sign-out-everywhere-text"
+      >
+        <h2 id="sign-out-everywhere-title">Sign out everywhere?</h2>
+        <p id="sign-out-everywhere-text">
+          This signs you out of Parley on all your devices and browsers, this one included. Messages
+          that have not been sent yet are lost.
+        </p>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="confirm-dialog__actions">
+          <button
+            className="button button--quiet"
+            type="button"
+            onClick={() => dialog.current?.close()}
+            disabled={isBusy}
+          >
+            Cancel
+          </button>
+          <button
+            className="button button--danger"
+            type="button"
+            onClick={signOutEverywhere}
+            disabled={isBusy}
+          >
+            Sign out all devices
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+// Rate limits in the browser: a person sending faster than allowed sees why their messages
+// wait, and they go out by themselves, in order; a sign-up over the limit shows the server's
+// message. A server of this spec's own, with low limits set as an admin would.
+
+import { writeSettings } from '../db';
+import { withDatabase } from '../test/helpers/database';
+import { GENEROUS_LIMITS } from '../test/helpers/rate-limits';
+import { makeTempDir, startServer, type TestServer } from '../test/helpers/server';
+import { uniqueName, PASSWORD } from '../test/helpers/client';
+import { bodies, createActor, expect, messages, sendMessage, startChat, test } from './fixtures';
+
+let server: TestServer;
+
+test.beforeAll(async () => {
+  const dataDir = makeTempDir();
+  await withDatabase({ dataDir }, (db) =>
+    writeSettings(db, {
+      ...GENEROUS_LIMITS,
+      // One message a second, no burst; and two sign-ups from this address.
+      messagesPerSecond: 1,
+      messageBurst: 0,
+      signUpsPerIpPerHour: 2,
+    }),
+  );
+  server = await startServer({ dataDir });
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+test('sending too fast shows the wait, and every message goes out by itself, in order; a refused sign-up says why', async ({
+  browser,
+}) => {
+  const alice = await createActor(browser, server.url, 'alice');
+  const bob = await createActor(browser, server.url, 'bob');
+  try {
+    await startChat(alice.page, bob.username);
+    const texts = ['one', 'two', 'three', 'four'];
+    for (const text of texts) await sendMessage(alice.page, text);
+    await expect(alice.page.getByTestId('composer-rate-limited')).toContainText(
+      /You’re sending too fast; waiting \d+ s/,
+    );
+    // Nothing is dropped: all four are sent, in the order written, and the notice goes.
+    await expect(bodies(alice.page)).toHaveText(texts);
+    for (let index = 0; index < texts.length; index++) {
+      await expect(messages(alice.page).nth(index).getByTestId('message-status')).toHaveAttribute(
+        'aria-label',
+        /^(Sent|Delivered|Read)$/,
+      );
+    }
+    await expect(alice.page.getByTestId('composer-rate-limited')).toHaveCount(0);
+    await startChat(bob.page, alice.username);
+    await expect(bodies(bob.page)).toHaveText(texts);
+
+    // A third sign-up from this address is over the limit: the form shows the server's reason.
+    const context = await browser.newContext({ baseURL: server.url });
+    const page = await context.newPage();
+    await page.goto('/sign-up');
+    await page.getByLabel('Username').fill(uniqueName('carol'));
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: /\S/ })).toHaveText(
+      'Too many sign-ups from your network. Try again in 60 minutes.',
+    );
+    await context.close();
+  } finally {
+    await alice.context.close();
+    await bob.context.close();
+  }
+});

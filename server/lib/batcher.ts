@@ -1,0 +1,68 @@
+// Group commit: calls that arrive while earlier ones are being written wait, and go together
+// in the next write. Under light load a call is written at once, alone; under heavy load one
+// round trip and one commit serve many calls.
+
+interface Waiting<I, O> {
+  item: I;
+  resolve(result: O): void;
+  reject(error: unknown): void;
+}
+
+export interface BatcherOptions {
+  /** The most calls in one write. */
+  maxBatch: number;
+  /** Writes under way at once. */
+  concurrency: number;
+}
+
+export class Batcher<I, O> {
+  private queue: Waiting<I, O>[] = [];
+  private running = 0;
+  private isScheduled = false;
+
+  /** `write` answers each item, in order; if it throws, every call of that batch fails. */
+  constructor(
+    private readonly write: (items: I[]) => Promise<O[]>,
+    private readonly options: BatcherOptions,
+  ) {}
+
+  add(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      // Calls that came in the same turn of the event loop (one network read) go together.
+      if (!this.isScheduled) {
+        this.isScheduled = true;
+        setImmediate(() => {
+          this.isScheduled = false;
+          this.pump();
+        });
+      }
+    });
+  }
+
+  /** Calls waiting for a write. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  private pump(): void {
+    while (this.running < this.options.concurrency && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      this.running += 1;
+      // A write that throws instead of rejecting fails its batch the same way.
+      new Promise<O[]>((resolve) => resolve(this.write(batch.map((waiting) => waiting.item))))
+        .then(
+          (results) => {
+            batch.forEach((waiting, index) => waiting.resolve(results[index] as O));
+          },
+          (error: unknown) => {
+            for (const waiting of batch) waiting.reject(error);
+          },
+        )
+        .finally(() => {
+          this.running -= 1;
+          this.pump();
+        });
+    }
+  }
+}

@@ -1,0 +1,144 @@
+// The benchmark's quick run (`npm run bench -- --quick`) as part of `npm test`: every scenario
+// must be carried out, reconcile cleanly and have measured something. Its numbers mean nothing.
+
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import type { BenchResults } from '../../bench/report';
+import type { StepResult } from '../../bench/steps';
+import { PROJECT_ROOT } from '../helpers/server';
+
+const SCENARIO_IDS = ['fixed-rates', 'max-rate', 'fan-out', 'idle', 'storm', 'history'];
+const TIMEOUT_MS = 5 * 60_000;
+
+const name = `vitest-${process.pid}-${Date.now().toString(36)}`;
+const basePath = join(PROJECT_ROOT, 'bench', 'results', 'quick', name);
+
+afterAll(() => {
+  for (const file of [`${basePath}.json`, `${basePath}.md`]) rmSync(file, { force: true });
+});
+
+/** Runs the quick benchmark; resolves with its exit code and the tail of what it printed. */
+function runQuickBench(): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'bench/main.ts', '--quick', '--name', name], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const timer = setTimeout(() => child.kill('SIGTERM'), TIMEOUT_MS - 10_000);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/** Every step that sent traffic measured acks and deliveries, and reconciled. */
+function expectMeasuredSteps(steps: StepResult[]): void {
+  expect(steps.length).toBeGreaterThan(0);
+  for (const step of steps) {
+    expect(step.acked).toBeGreaterThan(0);
+    expect(step.ack.count).toBeGreaterThan(0);
+    expect(step.delivery.count).toBeGreaterThan(0);
+    expect(step.deliveriesPerSecond).toBeGreaterThan(0);
+    expect(step.reconciliation.ok, step.reconciliation.problems.join('\n')).toBe(true);
+    expect(step.reconciliation.delivered).toBeGreaterThan(0);
+  }
+}
+
+it(
+  'runs every scenario of the quick benchmark cleanly',
+  async () => {
+    const { code, output } = await runQuickBench();
+    expect(code, output).toBe(0);
+
+    const jsonPath = `${basePath}.json`;
+    expect(existsSync(jsonPath), output).toBe(true);
+    const results = JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchResults;
+    expect(results.quick).toBe(true);
+    expect(results.name).toBe(name);
+    expect(results.errors).toEqual([]);
+    expect(results.scenarios.map((scenario) => scenario.id).sort()).toEqual(
+      [...SCENARIO_IDS].sort(),
+    );
+    for (const scenario of results.scenarios) {
+      expect(scenario.ok, `${scenario.id} is not ok`).toBe(true);
+      expect(scenario.tables.length, scenario.id).toBeGreaterThan(0);
+    }
+    const data = (id: string) => results.scenarios.find((scenario) => scenario.id === id)!.data;
+
+    const fixedRates = data('fixed-rates') as { variant: string; steps: StepResult[] }[];
+    expect(fixedRates.length).toBeGreaterThan(0);
+    for (const run of fixedRates) {
+      expectMeasuredSteps(run.steps);
+      for (const step of run.steps) expect(step.reconciliation.stored).toBeGreaterThan(0);
+    }
+
+    // Not maxSustained: whether a rate passes depends on latency, which on a busy machine
+    // may miss its limit; the quick run's numbers are not judged.
+    const maxRate = data('max-rate') as { target: string; steps: StepResult[] }[];
+    expect(maxRate.map((search) => search.target)).toEqual([
+      'Bare Socket.IO relay',
+      'Parley, 1 node',
+    ]);
+    for (const search of maxRate) expectMeasuredSteps(search.steps);
+
+    const fanOut = data('fan-out') as { target: string; steps: StepResult[] }[];
+    expect(fanOut.length).toBe(2);
+    for (const run of fanOut) {
+      expectMeasuredSteps(run.steps);
+      for (const step of run.steps) expect(step.lastMember?.count, run.target).toBeGreaterThan(0);
+    }
+
+    const idle = data('idle') as {
+      target: string;
+      perNode: number;
+      nodes: number;
+      connectPerSecond: number;
+    }[];
+    expect(idle.length).toBe(2);
+    for (const result of idle) {
+      expect(result.perNode * result.nodes, result.target).toBeGreaterThan(0);
+      expect(result.connectPerSecond, result.target).toBeGreaterThan(0);
+    }
+
+    const storm = data('storm') as {
+      clients: number;
+      dropped: number;
+      allSyncedMs: number;
+      pending: number;
+      step: StepResult;
+    };
+    expect(storm.dropped).toBeGreaterThan(0);
+    expect(storm.pending).toBe(0);
+    expect(storm.allSyncedMs).toBeGreaterThan(0);
+    expectMeasuredSteps([storm.step]);
+    expect(storm.step.extra.resync?.count).toBeGreaterThan(0);
+
+    const history = data('history') as {
+      sent: number;
+      failed: number;
+      latencies: Record<string, { count: number }>;
+      lastSeq: number;
+    };
+    expect(history.sent).toBeGreaterThan(0);
+    expect(history.failed).toBe(0);
+    expect(history.lastSeq).toBeGreaterThan(0);
+    expect(Object.keys(history.latencies).sort()).toEqual(['10 pages back', 'Newest page']);
+    for (const [label, summary] of Object.entries(history.latencies)) {
+      expect(summary.count, label).toBeGreaterThan(0);
+    }
+  },
+  TIMEOUT_MS,
+);

@@ -1,0 +1,621 @@
+// Group commit against the real database: many sends stored by one insertTextMessages call, and
+// many delivered/read reports applied by one advanceMarkers call. Every case checks the answer
+// and what the database holds afterwards.
+
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  advanceMarkers,
+  appendGeneratedMessages,
+  findMembership,
+  findMessageByClientMsgId,
+  insertMessage,
+  insertTextMessages,
+  listMemberMarkers,
+  listMessagesAfter,
+  openDatabase,
+  readLastSeqs,
+  seedDirectConversations,
+  seedGroup,
+  seedUsers,
+  type Database,
+  type DatabaseHandle,
+  type InsertMessageResult,
+  type MarkerAdvance,
+  type NewTextMessage,
+} from '../../db';
+import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
+
+let database: TestDatabase;
+let handle: DatabaseHandle;
+let db: Database;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  handle = await openDatabase(database.serverOptions);
+  db = handle.db;
+});
+
+afterAll(async () => {
+  await handle?.close();
+  await database?.drop();
+});
+
+let prefixes = 0;
+
+/** Fresh users for one test: nothing another test did can show up in its conversations. */
+async function people(count: number): Promise<string[]> {
+  prefixes += 1;
+  const created = await seedUsers(db, `batch${prefixes}_`, count, 'x');
+  return created.map((user) => user.id);
+}
+
+async function direct(a: string, b: string): Promise<string> {
+  const [id] = await seedDirectConversations(db, [[a, b]]);
+  return id!;
+}
+
+/** What the conversation holds, oldest first. */
+async function stored(conversationId: string) {
+  const { messages } = await listMessagesAfter(db, conversationId, { afterSeq: 0, limit: 1_000 });
+  return messages.map(({ seq, senderId, clientMsgId, kind, body }) => ({
+    seq,
+    senderId,
+    clientMsgId,
+    kind,
+    body,
+  }));
+}
+
+async function lastSeq(conversationId: string): Promise<number | undefined> {
+  return (await readLastSeqs(db, [conversationId])).get(conversationId);
+}
+
+/** Each member's markers, by user id. */
+async function markers(conversationId: string) {
+  const rows = await listMemberMarkers(db, conversationId);
+  return Object.fromEntries(
+    rows.map((row) => [row.id, { delivered: row.deliveredSeq, read: row.readSeq }]),
+  );
+}
+
+function created(result: InsertMessageResult | undefined) {
+  if (result?.status !== 'created') throw new Error(`expected created, got ${result?.status}`);
+  return result;
+}
+
+function advanced(result: MarkerAdvance | null | undefined): MarkerAdvance {
+  if (!result) throw new Error('expected a marker advance, got null');
+  return result;
+}
+
+const sorted = (ids: string[]) => [...ids].sort();
+
+/** A valid UUID whose text sorts by `n`: to give inputs an order unlike the sorted one. */
+const orderedUuid = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+
+function send(conversationId: string, senderId: string, body: string): NewTextMessage {
+  return { conversationId, senderId, clientMsgId: randomUUID(), body };
+}
+
+describe(`insertTextMessages on ${TEST_DB}`, () => {
+  it('stores messages to two conversations with consecutive seqs in input order', async () => {
+    const [a, b, c] = (await people(3)) as [string, string, string];
+    const dm = await direct(a, b);
+    const group = await seedGroup(db, 'Trip', [a, b, c]);
+    // The group already holds two messages: the batch continues at seq 3.
+    await insertMessage(db, { ...send(group, a, 'before 1'), kind: 'text' });
+    await insertMessage(db, { ...send(group, c, 'before 2'), kind: 'text' });
+
+    const inputs = [
+      send(dm, a, 'dm one'),
+      send(group, b, 'group three'),
+      send(group, a, 'group four'),
+      send(dm, b, 'dm two'),
+      send(group, c, 'group five'),
+    ];
+    const results = await insertTextMessages(db, inputs);
+
+    expect(results).toHaveLength(inputs.length);
+    const expectedSeqs = [1, 3, 4, 2, 5];
+    results.forEach((result, index) => {
+      const { message, memberIds } = created(result);
+      const input = inputs[index]!;
+      expect(message).toMatchObject({
+        conversationId: input.conversationId,
+        senderId: input.senderId,
+        clientMsgId: input.clientMsgId,
+        body: input.body,
+        kind: 'text',
+        seq: expectedSeqs[index],
+      });
+      expect(message.createdAt).toBeInstanceOf(Date);
+      expect(sorted(memberIds)).toEqual(sorted(input.conversationId === dm ? [a, b] : [a, b, c]));
+    });
+
+    expect(await stored(dm)).toEqual([
+      { seq: 1, senderId: a, clientMsgId: inputs[0]!.clientMsgId, kind: 'text', body: 'dm one' },
+      { seq: 2, senderId: b, clientMsgId: inputs[3]!.clientMsgId, kind: 'text', body: 'dm two' },
+    ]);
+    expect(
+      (await stored(group)).map(({ seq, senderId, body }) => ({ seq, senderId, body })),
+    ).toEqual([
+      { seq: 1, senderId: a, body: 'before 1' },
+      { seq: 2, senderId: c, body: 'before 2' },
+      { seq: 3, senderId: b, body: 'group three' },
+      { seq: 4, senderId: a, body: 'group four' },
+      { seq: 5, senderId: c, body: 'group five' },
+    ]);
+    expect(await lastSeq(dm)).toBe(2);
+    expect(await lastSeq(group)).toBe(5);
+
+    // What each result answered is the row the database holds.
+    for (const result of results) {
+      const { message } = created(result);
+      expect(await findMessageByClientMsgId(db, message.senderId, message.clientMsgId)).toEqual(
+        message,
+      );
+    }
+
+    // Each sender has read (and so received) their own newest message.
+    expect(await markers(dm)).toEqual({
+      [a]: { delivered: 1, read: 1 },
+      [b]: { delivered: 2, read: 2 },
+    });
+    expect(await markers(group)).toEqual({
+      [a]: { delivered: 4, read: 4 },
+      [b]: { delivered: 3, read: 3 },
+      [c]: { delivered: 5, read: 5 },
+    });
+  });
+
+  it('answers a clientMsgId stored before with the original message and stores nothing for it', async () => {
+    const [a, b] = (await people(2)) as [string, string];
+    const dm = await direct(a, b);
+    const original = await insertMessage(db, { ...send(dm, a, 'original'), kind: 'text' });
+    const originalMessage = created(original).message;
+
+    const retry: NewTextMessage = {
+      conversationId: dm,
+      senderId: a,
+      clientMsgId: originalMessage.clientMsgId,
+      body: 'retry with other text',
+    };
+    const fresh = send(dm, b, 'fresh');
+    const results = await insertTextMessages(db, [retry, fresh]);
+
+    expect(results).toHaveLength(2);
+    expect(results[0]).toEqual({ status: 'duplicate', message: originalMessage });
+    // The duplicate took no seq: the next message follows the original directly.
+    expect(created(results[1]).message).toMatchObject({ seq: 2, body: 'fresh', senderId: b });
+
+    expect(await stored(dm)).toEqual([
+      {
+        seq: 1,
+        senderId: a,
+        clientMsgId: originalMessage.clientMsgId,
+        kind: 'text',
+        body: 'original',
+      },
+      { seq: 2, senderId: b, clientMsgId: fresh.clientMsgId, kind: 'text', body: 'fresh' },
+    ]);
+    expect(await lastSeq(dm)).toBe(2);
+    // The retry moved none of the sender's markers.
+    expect(await markers(dm)).toEqual({
+      [a]: { delivered: 1, read: 1 },
+      [b]: { delivered: 2, read: 2 },
+    });
+  });
+
+  it('stores a clientMsgId sent twice in one batch once, and answers the second as its duplicate', async () => {
+    const [a, b] = (await people(2)) as [string, string];
+    const dm = await direct(a, b);
+    const clientMsgId = randomUUID();
+    const first: NewTextMessage = { conversationId: dm, senderId: a, clientMsgId, body: 'first' };
+    const other = send(dm, b, 'other');
+    const second: NewTextMessage = { conversationId: dm, senderId: a, clientMsgId, body: 'second' };
+
+    const results = await insertTextMessages(db, [first, other, second]);
+
+    const firstMessage = created(results[0]).message;
+    expect(firstMessage).toMatchObject({ seq: 1, body: 'first', clientMsgId, senderId: a });
+    expect(created(results[1]).message).toMatchObject({ seq: 2, body: 'other', senderId: b });
+    expect(results[2]).toEqual({ status: 'duplicate', message: firstMessage });
+
+    expect(await stored(dm)).toEqual([
+      { seq: 1, senderId: a, clientMsgId, kind: 'text', body: 'first' },
+      { seq: 2, senderId: b, clientMsgId: other.clientMsgId, kind: 'text', body: 'other' },
+    ]);
+    expect(await lastSeq(dm)).toBe(2);
+    expect(await findMessageByClientMsgId(db, a, clientMsgId)).toEqual(firstMessage);
+  });
+
+  it('refuses senders who are not members and stores the rest of the batch', async () => {
+    const [a, b, outsider] = (await people(3)) as [string, string, string];
+    const dm = await direct(a, b);
+    const intruder = send(dm, outsider, 'let me in');
+    const nowhere = send(randomUUID(), a, 'to a conversation that does not exist');
+    const inputs = [send(dm, a, 'one'), intruder, nowhere, send(dm, b, 'two')];
+
+    const results = await insertTextMessages(db, inputs);
+
+    expect(results[1]).toEqual({ status: 'not-member' });
+    expect(results[2]).toEqual({ status: 'not-member' });
+    expect(created(results[0]).message).toMatchObject({ seq: 1, body: 'one' });
+    // No seq was spent on the refused sends.
+    expect(created(results[3]).message).toMatchObject({ seq: 2, body: 'two' });
+    expect(sorted(created(results[3]).memberIds)).toEqual(sorted([a, b]));
+
+    expect((await stored(dm)).map(({ seq, body }) => ({ seq, body }))).toEqual([
+      { seq: 1, body: 'one' },
+      { seq: 2, body: 'two' },
+    ]);
+    expect(await lastSeq(dm)).toBe(2);
+    expect(await findMessageByClientMsgId(db, outsider, intruder.clientMsgId)).toBeNull();
+    expect(await findMessageByClientMsgId(db, a, nowhere.clientMsgId)).toBeNull();
+    expect(await findMembership(db, dm, outsider)).toBeNull();
+  });
+
+  it('refuses a non-member send even when the same clientMsgId is stored later in the batch', async () => {
+    const [a, b, c, d] = (await people(4)) as [string, string, string, string];
+    const theirs = await direct(c, d);
+    const ours = await direct(a, b);
+    const clientMsgId = randomUUID();
+    const intrusion = { ...send(theirs, a, 'same id'), clientMsgId };
+    const legit = { ...send(ours, a, 'same id'), clientMsgId };
+
+    const results = await insertTextMessages(db, [intrusion, legit]);
+
+    // As if sent one after the other: the first is refused, the second stored.
+    expect(results[0]).toEqual({ status: 'not-member' });
+    expect(created(results[1]).message).toMatchObject({ conversationId: ours, seq: 1 });
+    expect(sorted(created(results[1]).memberIds)).toEqual(sorted([a, b]));
+    expect(await stored(theirs)).toEqual([]);
+  });
+  it('answers in input order, whatever order the database works in', async () => {
+    const [a, b, c] = (await people(3)) as [string, string, string];
+    const withB = await direct(a, b);
+    const withC = await direct(a, c);
+    // Inputs run against every order the statement uses: the larger conversation id comes
+    // first, and the clientMsgIds fall.
+    const [high, low] = withB > withC ? [withB, withC] : [withC, withB];
+    const other = (conversationId: string) => (conversationId === withB ? b : c);
+    const inputs: NewTextMessage[] = [
+      { conversationId: high, senderId: a, clientMsgId: orderedUuid(9), body: 'h1' },
+      { conversationId: low, senderId: a, clientMsgId: orderedUuid(8), body: 'l1' },
+      { conversationId: low, senderId: other(low), clientMsgId: orderedUuid(7), body: 'l2' },
+      { conversationId: high, senderId: other(high), clientMsgId: orderedUuid(6), body: 'h2' },
+      { conversationId: high, senderId: a, clientMsgId: orderedUuid(5), body: 'h3' },
+      { conversationId: low, senderId: a, clientMsgId: orderedUuid(4), body: 'l3' },
+    ];
+
+    const results = await insertTextMessages(db, inputs);
+
+    expect(results).toHaveLength(inputs.length);
+    results.forEach((result, index) => {
+      const input = inputs[index]!;
+      expect(created(result).message).toMatchObject({
+        conversationId: input.conversationId,
+        senderId: input.senderId,
+        clientMsgId: input.clientMsgId,
+        body: input.body,
+      });
+    });
+    expect(results.map((result) => created(result).message.seq)).toEqual([1, 1, 2, 2, 3, 3]);
+    expect((await stored(high)).map(({ seq, body }) => `${seq}:${body}`)).toEqual([
+      '1:h1',
+      '2:h2',
+      '3:h3',
+    ]);
+    expect((await stored(low)).map(({ seq, body }) => `${seq}:${body}`)).toEqual([
+      '1:l1',
+      '2:l2',
+      '3:l3',
+    ]);
+    expect(await lastSeq(high)).toBe(3);
+    expect(await lastSeq(low)).toBe(3);
+  });
+
+  it('answers a mixed batch in input order', async () => {
+    const [a, b, outsider] = (await people(3)) as [string, string, string];
+    const dm = await direct(a, b);
+    const before = created(await insertMessage(db, { ...send(dm, a, 'before'), kind: 'text' }));
+    const repeated = randomUUID();
+    const inputs: NewTextMessage[] = [
+      { conversationId: dm, senderId: b, clientMsgId: repeated, body: 'first' },
+      send(dm, outsider, 'refused'),
+      { conversationId: dm, senderId: a, clientMsgId: before.message.clientMsgId, body: 'again' },
+      { conversationId: dm, senderId: b, clientMsgId: repeated, body: 'repeat' },
+      send(dm, a, 'last'),
+    ];
+
+    const results = await insertTextMessages(db, inputs);
+
+    expect(results.map((result) => result.status)).toEqual([
+      'created',
+      'not-member',
+      'duplicate',
+      'duplicate',
+      'created',
+    ]);
+    const firstMessage = created(results[0]).message;
+    expect(firstMessage).toMatchObject({ seq: 2, body: 'first' });
+    expect(results[2]).toEqual({ status: 'duplicate', message: before.message });
+    expect(results[3]).toEqual({ status: 'duplicate', message: firstMessage });
+    expect(created(results[4]).message).toMatchObject({ seq: 3, body: 'last' });
+    expect((await stored(dm)).map(({ seq, body }) => ({ seq, body }))).toEqual([
+      { seq: 1, body: 'before' },
+      { seq: 2, body: 'first' },
+      { seq: 3, body: 'last' },
+    ]);
+    expect(await lastSeq(dm)).toBe(3);
+  });
+
+  it('stores a batch of one like a single send', async () => {
+    const [a, b] = (await people(2)) as [string, string];
+    const dm = await direct(a, b);
+    const input = send(dm, a, 'alone');
+    const [result] = await insertTextMessages(db, [input]);
+    const { message, memberIds } = created(result);
+    expect(message).toMatchObject({ seq: 1, body: 'alone', kind: 'text' });
+    expect(sorted(memberIds)).toEqual(sorted([a, b]));
+    expect(await lastSeq(dm)).toBe(1);
+    expect(await findMessageByClientMsgId(db, a, input.clientMsgId)).toEqual(message);
+  });
+});
+
+describe(`advanceMarkers on ${TEST_DB}`, () => {
+  /** A group of three and a direct conversation, with messages and every marker at 0. */
+  async function setup(groupMessages: number, directMessages: number) {
+    const [a, b, c, d] = (await people(4)) as [string, string, string, string];
+    const group = await seedGroup(db, 'Markers', [a, b, c]);
+    const dm = await direct(a, d);
+    await appendGeneratedMessages(db, group, a, groupMessages);
+    await appendGeneratedMessages(db, dm, a, directMessages);
+    return { a, b, c, d, group, dm };
+  }
+
+  it('moves several members of two conversations in one batch', async () => {
+    const { a, b, c, d, group, dm } = await setup(10, 5);
+    // a has everything in the direct conversation: d's report moves its minimum.
+    await advanceMarkers(db, [{ conversationId: dm, userId: a, readSeq: 5 }]);
+
+    const results = await advanceMarkers(db, [
+      { conversationId: group, userId: b, deliveredSeq: 4 },
+      { conversationId: group, userId: c, readSeq: 3 },
+      { conversationId: dm, userId: d, deliveredSeq: 5, readSeq: 2 },
+    ]);
+
+    // In the group, a is still at 0: the conversation-wide markers stay.
+    expect(results[0]).toEqual({
+      deliveredSeq: 4,
+      readSeq: 0,
+      deliveredToAllSeq: 0,
+      readByAllSeq: 0,
+      newlyDelivered: 4,
+      isConversationWideChanged: false,
+      memberIds: [],
+    });
+    // Reading implies delivery.
+    expect(results[1]).toEqual({
+      deliveredSeq: 3,
+      readSeq: 3,
+      deliveredToAllSeq: 0,
+      readByAllSeq: 0,
+      newlyDelivered: 3,
+      isConversationWideChanged: false,
+      memberIds: [],
+    });
+    const moved = advanced(results[2]);
+    expect({ ...moved, memberIds: sorted(moved.memberIds) }).toEqual({
+      deliveredSeq: 5,
+      readSeq: 2,
+      deliveredToAllSeq: 5,
+      readByAllSeq: 2,
+      newlyDelivered: 5,
+      isConversationWideChanged: true,
+      memberIds: sorted([a, d]),
+    });
+
+    expect(await markers(group)).toEqual({
+      [a]: { delivered: 0, read: 0 },
+      [b]: { delivered: 4, read: 0 },
+      [c]: { delivered: 3, read: 3 },
+    });
+    expect(await markers(dm)).toEqual({
+      [a]: { delivered: 5, read: 5 },
+      [d]: { delivered: 5, read: 2 },
+    });
+  });
+
+  it('never moves a marker back, and never past the newest message', async () => {
+    const { a, d, dm } = await setup(1, 5);
+    await advanceMarkers(db, [{ conversationId: dm, userId: a, deliveredSeq: 4, readSeq: 3 }]);
+
+    const results = await advanceMarkers(db, [
+      { conversationId: dm, userId: a, deliveredSeq: 2, readSeq: 1 },
+      { conversationId: dm, userId: d, readSeq: 99 },
+    ]);
+
+    expect(advanced(results[0])).toMatchObject({
+      deliveredSeq: 4,
+      readSeq: 3,
+      newlyDelivered: 0,
+    });
+    expect(advanced(results[1])).toMatchObject({
+      deliveredSeq: 5,
+      readSeq: 5,
+      newlyDelivered: 5,
+      deliveredToAllSeq: 4,
+      readByAllSeq: 3,
+      isConversationWideChanged: true,
+    });
+    expect(await markers(dm)).toEqual({
+      [a]: { delivered: 4, read: 3 },
+      [d]: { delivered: 5, read: 5 },
+    });
+
+    // Once more, only lower seqs: nothing moves, nothing is newly delivered or changed.
+    const again = await advanceMarkers(db, [
+      { conversationId: dm, userId: a, readSeq: 0 },
+      { conversationId: dm, userId: d, deliveredSeq: 3 },
+    ]);
+    expect(again).toEqual([
+      {
+        deliveredSeq: 4,
+        readSeq: 3,
+        deliveredToAllSeq: 4,
+        readByAllSeq: 3,
+        newlyDelivered: 0,
+        isConversationWideChanged: false,
+        memberIds: [],
+      },
+      {
+        deliveredSeq: 5,
+        readSeq: 5,
+        deliveredToAllSeq: 4,
+        readByAllSeq: 3,
+        newlyDelivered: 0,
+        isConversationWideChanged: false,
+        memberIds: [],
+      },
+    ]);
+    expect(await markers(dm)).toEqual({
+      [a]: { delivered: 4, read: 3 },
+      [d]: { delivered: 5, read: 5 },
+    });
+  });
+
+  it('answers null for a move of a non-member, and still applies the others', async () => {
+    const { a, b, c, d, group } = await setup(6, 1);
+    const results = await advanceMarkers(db, [
+      { conversationId: group, userId: d, deliveredSeq: 3 },
+      { conversationId: group, userId: b, deliveredSeq: 2 },
+      { conversationId: randomUUID(), userId: a, readSeq: 1 },
+    ]);
+    expect(results).toHaveLength(3);
+    expect(results[0]).toBeNull();
+    expect(advanced(results[1])).toMatchObject({ deliveredSeq: 2, newlyDelivered: 2 });
+    expect(results[2]).toBeNull();
+
+    expect(await findMembership(db, group, d)).toBeNull();
+    expect(await markers(group)).toEqual({
+      [a]: { delivered: 0, read: 0 },
+      [b]: { delivered: 2, read: 0 },
+      [c]: { delivered: 0, read: 0 },
+    });
+
+    // A batch of nothing but non-members.
+    expect(
+      await advanceMarkers(db, [
+        { conversationId: group, userId: d, readSeq: 6 },
+        { conversationId: randomUUID(), userId: d, deliveredSeq: 1 },
+      ]),
+    ).toEqual([null, null]);
+    expect(await markers(group)).toEqual({
+      [a]: { delivered: 0, read: 0 },
+      [b]: { delivered: 2, read: 0 },
+      [c]: { delivered: 0, read: 0 },
+    });
+  });
+
+  it('reports a change of the conversation-wide markers to every member, and only then', async () => {
+    const { a, b, c, d, group, dm } = await setup(8, 3);
+    await advanceMarkers(db, [
+      { conversationId: group, userId: a, readSeq: 8 },
+      { conversationId: group, userId: b, deliveredSeq: 8, readSeq: 2 },
+    ]);
+
+    // c is the last one behind in the group: with b's read, the batch moves both minimums.
+    // It also carries a direct-conversation move that changes no minimum.
+    const results = await advanceMarkers(db, [
+      { conversationId: group, userId: c, deliveredSeq: 8, readSeq: 5 },
+      { conversationId: dm, userId: d, deliveredSeq: 2 },
+      { conversationId: group, userId: b, readSeq: 4 },
+    ]);
+
+    const forC = advanced(results[0]);
+    const forB = advanced(results[2]);
+    for (const result of [forC, forB]) {
+      expect(result).toMatchObject({
+        deliveredToAllSeq: 8,
+        readByAllSeq: 4,
+        isConversationWideChanged: true,
+      });
+      expect(sorted(result.memberIds)).toEqual(sorted([a, b, c]));
+    }
+    expect(forC).toMatchObject({ deliveredSeq: 8, readSeq: 5, newlyDelivered: 8 });
+    expect(forB).toMatchObject({ deliveredSeq: 8, readSeq: 4, newlyDelivered: 0 });
+    expect(results[1]).toEqual({
+      deliveredSeq: 2,
+      readSeq: 0,
+      deliveredToAllSeq: 0,
+      readByAllSeq: 0,
+      newlyDelivered: 2,
+      isConversationWideChanged: false,
+      memberIds: [],
+    });
+    expect(await markers(group)).toEqual({
+      [a]: { delivered: 8, read: 8 },
+      [b]: { delivered: 8, read: 4 },
+      [c]: { delivered: 8, read: 5 },
+    });
+    expect(await markers(dm)).toEqual({
+      [a]: { delivered: 0, read: 0 },
+      [d]: { delivered: 2, read: 0 },
+    });
+
+    // Only the read minimum moves (delivery to all was already complete): still a change.
+    const [readOnly] = await advanceMarkers(db, [{ conversationId: group, userId: b, readSeq: 6 }]);
+    expect(advanced(readOnly)).toMatchObject({
+      deliveredSeq: 8,
+      readSeq: 6,
+      deliveredToAllSeq: 8,
+      readByAllSeq: 5,
+      newlyDelivered: 0,
+      isConversationWideChanged: true,
+    });
+    expect(sorted(advanced(readOnly).memberIds)).toEqual(sorted([a, b, c]));
+  });
+
+  it('applies two moves of one member in one batch, counting new deliveries once', async () => {
+    const { a, b, c, group } = await setup(10, 1);
+    await advanceMarkers(db, [{ conversationId: group, userId: b, deliveredSeq: 2 }]);
+
+    const results = await advanceMarkers(db, [
+      { conversationId: group, userId: b, deliveredSeq: 3 },
+      { conversationId: group, userId: c, deliveredSeq: 1 },
+      { conversationId: group, userId: b, readSeq: 6 },
+      { conversationId: group, userId: b, deliveredSeq: 4 },
+    ]);
+
+    // Every move of b answers b's markers after the whole batch; the first counts 2 → 6.
+    const expectedB = {
+      deliveredSeq: 6,
+      readSeq: 6,
+      deliveredToAllSeq: 0,
+      readByAllSeq: 0,
+      isConversationWideChanged: false,
+      memberIds: [],
+    };
+    expect(results[0]).toEqual({ ...expectedB, newlyDelivered: 4 });
+    expect(results[2]).toEqual({ ...expectedB, newlyDelivered: 0 });
+    expect(results[3]).toEqual({ ...expectedB, newlyDelivered: 0 });
+    expect(advanced(results[1])).toMatchObject({ deliveredSeq: 1, readSeq: 0, newlyDelivered: 1 });
+    expect(await markers(group)).toEqual({
+      [a]: { delivered: 0, read: 0 },
+      [b]: { delivered: 6, read: 6 },
+      [c]: { delivered: 1, read: 0 },
+    });
+
+    // The higher of two moves wins, whichever comes first.
+    const again = await advanceMarkers(db, [
+      { conversationId: group, userId: c, readSeq: 5 },
+      { conversationId: group, userId: c, deliveredSeq: 2 },
+    ]);
+    expect(again.map((result) => advanced(result).deliveredSeq)).toEqual([5, 5]);
+    expect(again.map((result) => advanced(result).readSeq)).toEqual([5, 5]);
+    expect(again.map((result) => advanced(result).newlyDelivered)).toEqual([4, 0]);
+    expect((await markers(group))[c]).toEqual({ delivered: 5, read: 5 });
+  });
+});
