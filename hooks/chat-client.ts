@@ -143,6 +143,11 @@ export class ChatClient {
     this.socket = io(options.url ?? '', {
       autoConnect: false,
       withCredentials: true,
+      // WebSocket straight away, long-polling only when it cannot open. The default order
+      // (polling, then an upgrade) can leave a connection that died mid-upgrade looking open
+      // until the heartbeat gives up (45 s), and costs extra requests on every connect.
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
       reconnectionDelay: 1_000,
       reconnectionDelayMax: 30_000,
       randomizationFactor: 0.5,
