@@ -15,75 +15,83 @@ import {
   test,
 } from './fixtures';
 
+/** Runs axe on the page as it is, in light and in dark mode. */
 async function expectAccessible(page: Page, what: string) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${what}: ${violation.id} (${violation.impact}) ${violation.help}: ${violation.nodes
-          .slice(0, 3)
-          .map((node) => node.target.join(' '))
-          .join(' | ')}`,
+  const serious: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
+    serious.push(
+      ...results.violations
+        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+        .map(
+          (violation) =>
+            `${what} (${colorScheme}): ${violation.id} (${violation.impact}) ${violation.help}: ${violation.nodes
+              .slice(0, 3)
+              .map((node) => node.target.join(' '))
+              .join(' | ')}`,
+        ),
     );
+  }
   expect(serious).toEqual([]);
 }
 
-for (const colorScheme of ['light', 'dark'] as const) {
-  test(`pages have no serious accessibility problems (${colorScheme})`, async ({ browser }) => {
-    test.setTimeout(120_000);
-    const dataDir = makeTempDir();
-    const adminName = uniqueName('root');
-    await seedAdmin({ dataDir }, adminName, PASSWORD);
-    const server = await startServer({ dataDir });
-    const anonymous = await browser.newContext({ baseURL: server.url, colorScheme });
-    try {
-      const page = await anonymous.newPage();
-      await page.goto('/sign-in');
-      await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
-      await expectAccessible(page, 'sign-in');
-      await page.goto('/sign-up');
-      await expectAccessible(page, 'sign-up');
+test('pages have no serious accessibility problems, in light and dark mode', async ({
+  browser,
+}) => {
+  // A server of its own (with an admin seeded before it starts), and axe twice per page.
+  test.setTimeout(180_000);
+  const dataDir = makeTempDir();
+  const adminName = uniqueName('root');
+  await seedAdmin({ dataDir }, adminName, PASSWORD);
+  const server = await startServer({ dataDir });
+  const anonymous = await browser.newContext({ baseURL: server.url });
+  try {
+    const page = await anonymous.newPage();
+    await page.goto('/sign-in');
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await expectAccessible(page, 'sign-in');
+    await page.goto('/sign-up');
+    await expectAccessible(page, 'sign-up');
 
-      const alice = await createActor(browser, server.url, 'alice');
-      const bob = await createActor(browser, server.url, 'bob');
-      await alice.context.close();
-      await bob.context.close();
-      const root = await signInOnNewDevice(browser, server.url, adminName);
-      await root.context.close();
+    const alice = await createActor(browser, server.url, 'alice');
+    const bob = await createActor(browser, server.url, 'bob');
+    await alice.context.close();
+    await bob.context.close();
+    const root = await signInOnNewDevice(browser, server.url, adminName);
+    await root.context.close();
 
-      const context = await browser.newContext({ baseURL: server.url, colorScheme });
-      const signedIn = await context.newPage();
-      await signedIn.goto('/sign-in');
-      await signedIn.getByLabel('Username').fill(adminName);
-      await signedIn.getByLabel('Password').fill(PASSWORD);
-      await signedIn.getByRole('button', { name: 'Sign in' }).click();
-      await expect(signedIn.getByTestId('me')).toHaveText(adminName);
-      await expectAccessible(signedIn, 'empty list');
+    const context = await browser.newContext({ baseURL: server.url });
+    const signedIn = await context.newPage();
+    await signedIn.goto('/sign-in');
+    await signedIn.getByLabel('Username').fill(adminName);
+    await signedIn.getByLabel('Password').fill(PASSWORD);
+    await signedIn.getByRole('button', { name: 'Sign in' }).click();
+    await expect(signedIn.getByTestId('me')).toHaveText(adminName);
+    await expectAccessible(signedIn, 'empty list');
 
-      await startChat(signedIn, alice.username);
-      await sendMessage(signedIn, 'Hello! <b>Accessible?</b>');
-      await expect(signedIn.getByTestId('message')).toHaveCount(1);
-      await expectAccessible(signedIn, 'conversation');
+    await startChat(signedIn, alice.username);
+    await sendMessage(signedIn, 'Hello! <b>Accessible?</b>');
+    await expect(signedIn.getByTestId('message')).toHaveCount(1);
+    await expectAccessible(signedIn, 'conversation');
 
-      await createGroup(signedIn, 'Access', [alice.username, bob.username]);
-      await sendMessage(signedIn, 'Group hello');
-      await signedIn.getByRole('button', { name: 'Group info' }).click();
-      await expect(signedIn.getByTestId('member')).toHaveCount(3);
-      await expectAccessible(signedIn, 'group info');
+    await createGroup(signedIn, 'Access', [alice.username, bob.username]);
+    await sendMessage(signedIn, 'Group hello');
+    await signedIn.getByRole('button', { name: 'Group info' }).click();
+    await expect(signedIn.getByTestId('member')).toHaveCount(3);
+    await expectAccessible(signedIn, 'group info');
 
-      await signedIn.goto('/admin');
-      await expect(signedIn.getByLabel('Maximum group size')).toHaveValue('256');
-      await expectAccessible(signedIn, 'admin');
-      await context.close();
-    } finally {
-      await anonymous.close();
-      await server.stop();
-    }
-  });
-}
+    await signedIn.goto('/admin');
+    await expect(signedIn.getByLabel('Maximum group size')).toHaveValue('256');
+    await expectAccessible(signedIn, 'admin');
+    await context.close();
+  } finally {
+    await anonymous.close();
+    await server.stop();
+  }
+});
 
 test('works with the keyboard alone', async ({ actor }) => {
   const alice = await actor('alice');
