@@ -16,33 +16,29 @@ import {
   type Account,
   type TestSocket,
 } from '../helpers/client';
-import { startCluster, type TestCluster } from '../helpers/cluster';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
+import {
+  startClusterEnvironment,
+  type ClusterEnvironment,
+  type TestCluster,
+} from '../helpers/cluster';
 import { PROJECT_ROOT } from '../helpers/server';
 
-let database: TestDatabase;
-let redis: TestRedis;
+let environment: ClusterEnvironment | undefined;
 let cluster: TestCluster;
 const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  redis = await startRedis();
-  cluster = await startCluster({
+  environment = await startClusterEnvironment({
     nodes: 3,
-    databaseUrl: database.serverOptions.databaseUrl!,
-    redisUrl: redis.url,
     // Sessions are re-checked only hourly: disconnects on sign-out must not come from there.
     env: { PRESENCE_GRACE_MS: '300', SESSION_CHECK_INTERVAL_MS: '3600000' },
   });
+  cluster = environment.cluster;
 }, 120_000);
 
 afterAll(async () => {
   for (const socket of sockets) socket.close();
-  await cluster?.stop();
-  await redis?.stop();
-  await database?.drop();
+  await environment?.stop();
 });
 
 /** A person signed up through the load balancer, connected directly to node `index`. */
@@ -207,7 +203,7 @@ describe('across nodes', () => {
       ['--import', 'tsx', 'scripts/admin.ts', 'grant', admin.user.username],
       {
         cwd: PROJECT_ROOT,
-        env: { ...process.env, DATABASE_URL: database.serverOptions.databaseUrl! },
+        env: { ...process.env, DATABASE_URL: environment!.databaseUrl },
       },
     );
     const alice = await on(1, 'alice');

@@ -3,39 +3,29 @@
 
 import { afterEach, expect, it } from 'vitest';
 import { DeliveryRun } from '../faults/harness';
-import { connectionsOn, startCluster, type TestCluster } from '../helpers/cluster';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import {
+  connectionsOn,
+  startClusterEnvironment,
+  type ClusterEnvironment,
+} from '../helpers/cluster';
 import { GENEROUS_LIMITS } from '../helpers/rate-limits';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
 
-let database: TestDatabase | undefined;
-let redis: TestRedis | undefined;
-let cluster: TestCluster | undefined;
+let environment: ClusterEnvironment | undefined;
 let run: DeliveryRun | undefined;
 
-async function setUpCluster(): Promise<{
-  cluster: TestCluster;
-  redis: TestRedis;
-  databaseUrl: string;
-}> {
-  database = await createTestDatabase();
-  redis = await startRedis();
-  cluster = await startCluster({
+async function setUpCluster(): Promise<ClusterEnvironment> {
+  environment = await startClusterEnvironment({
     nodes: 3,
-    databaseUrl: database.serverOptions.databaseUrl!,
-    redisUrl: redis.url,
     // Each person sends 20 messages a second from two devices: far beyond the defaults.
     settings: GENEROUS_LIMITS,
   });
-  return { cluster, redis, databaseUrl: database.serverOptions.databaseUrl! };
+  return environment;
 }
 
 afterEach(async () => {
   run?.stop();
-  await cluster?.stop();
-  await redis?.stop();
-  await database?.drop();
-  run = cluster = redis = database = undefined;
+  await environment?.stop();
+  run = environment = undefined;
 });
 
 it('loses nothing when a node is killed with SIGKILL during traffic', async () => {

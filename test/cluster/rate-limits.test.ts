@@ -5,12 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, connect, PASSWORD, postJson, signUp, type TestSocket } from '../helpers/client';
-import { startCluster, type TestCluster } from '../helpers/cluster';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import {
+  startClusterEnvironment,
+  type ClusterEnvironment,
+  type TestCluster,
+} from '../helpers/cluster';
 import { GENEROUS_LIMITS } from '../helpers/rate-limits';
-import { startRedis, type TestRedis } from '../helpers/redis-server';
+import type { TestRedis } from '../helpers/redis-server';
 
-let database: TestDatabase;
+let environment: ClusterEnvironment | undefined;
 let redis: TestRedis;
 let cluster: TestCluster;
 const sockets: TestSocket[] = [];
@@ -19,21 +22,16 @@ const sockets: TestSocket[] = [];
 const LIMITS = { ...GENEROUS_LIMITS, messagesPerSecond: 3, messageBurst: 3 };
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  redis = await startRedis();
-  cluster = await startCluster({
+  environment = await startClusterEnvironment({
     nodes: 2,
-    databaseUrl: database.serverOptions.databaseUrl!,
-    redisUrl: redis.url,
     settings: { ...LIMITS, signInFailuresBeforeDelay: 1 },
   });
+  ({ cluster, redis } = environment);
 }, 120_000);
 
 afterAll(async () => {
   for (const socket of sockets) socket.close();
-  await cluster?.stop();
-  await redis?.stop();
-  await database?.drop();
+  await environment?.stop();
 });
 
 /** Someone with a socket on each node, in a conversation with a peer. */

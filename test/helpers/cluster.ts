@@ -4,9 +4,10 @@
 import { writeSettings } from '../../db';
 import type { Settings } from '../../protocol';
 import { startNginx, type RunningNginx } from '../../scripts/nginx';
-import { withDatabase } from './database';
+import { createTestDatabase, withDatabase, type TestDatabase } from './database';
 import { freePort } from './ports';
 import { SUITE_BASELINE } from './rate-limits';
+import { startRedis, type TestRedis } from './redis-server';
 import { makeTempDir, startServer, type TestServer } from './server';
 
 export interface TestCluster {
@@ -20,14 +21,16 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(options: {
+export interface ClusterOptions {
   nodes: number;
   databaseUrl: string;
   redisUrl: string;
   env?: Record<string, string>;
   /** Stored before the nodes start, over SUITE_BASELINE, as an admin would have set them. */
   settings?: Partial<Settings>;
-}): Promise<TestCluster> {
+}
+
+export async function startCluster(options: ClusterOptions): Promise<TestCluster> {
   const settings = { ...SUITE_BASELINE, ...options.settings };
   await withDatabase({ databaseUrl: options.databaseUrl, dataDir: makeTempDir() }, (db) =>
     writeSettings(db, settings),
@@ -67,6 +70,43 @@ export async function startCluster(options: {
       await Promise.all(nodes.map((node) => node.stop()));
     },
   };
+}
+
+/** A cluster with what it stands on: a fresh test database and a Redis of its own. */
+export interface ClusterEnvironment {
+  cluster: TestCluster;
+  /** Stopped and started again by the tests of Redis outages. */
+  redis: TestRedis;
+  databaseUrl: string;
+  /** Stops the nodes and nginx, then Redis, and drops the database. */
+  stop(): Promise<void>;
+}
+
+export async function startClusterEnvironment(
+  options: Omit<ClusterOptions, 'databaseUrl' | 'redisUrl'>,
+): Promise<ClusterEnvironment> {
+  const database: TestDatabase = await createTestDatabase();
+  const databaseUrl = database.serverOptions.databaseUrl!;
+  let redis: TestRedis | undefined;
+  try {
+    redis = await startRedis();
+    const cluster = await startCluster({ ...options, databaseUrl, redisUrl: redis.url });
+    const started = redis;
+    return {
+      cluster,
+      redis: started,
+      databaseUrl,
+      stop: async () => {
+        await cluster.stop();
+        await started.stop();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await redis?.stop();
+    await database.drop();
+    throw error;
+  }
 }
 
 /** parley_connections of one node, read from its /metrics. */
