@@ -7,6 +7,7 @@ import {
   sendMessage,
   signInOnNewDevice,
   startChat,
+  startChatWith,
   test,
 } from './fixtures';
 
@@ -111,9 +112,7 @@ test('history is there after a reload and after a server restart', async ({ brow
   const alice = await createActor(browser, server.url, 'alice');
   const bob = await createActor(browser, server.url, 'bob');
   try {
-    await startChat(alice.page, bob.username);
-    await sendMessage(alice.page, 'remember me');
-    await startChat(bob.page, alice.username);
+    await startChatWith(alice, bob, 'remember me');
     await sendMessage(bob.page, 'I will');
     await expect(messages(alice.page)).toHaveCount(2);
 

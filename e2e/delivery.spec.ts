@@ -6,6 +6,7 @@ import {
   sendMessage,
   signInOnNewDevice,
   startChat,
+  startChatWith,
   test,
 } from './fixtures';
 
@@ -17,9 +18,7 @@ test('bob sees all 20 messages sent while he was offline, once each and in order
 }) => {
   const alice = await actor('alice');
   const bob = await actor('bob');
-  await startChat(alice.page, bob.username);
-  await sendMessage(alice.page, 'hello');
-  await startChat(bob.page, alice.username);
+  await startChatWith(alice, bob, 'hello');
   await expect(bodies(bob.page)).toHaveText(['hello']);
 
   await bob.context.setOffline(true);
@@ -71,9 +70,7 @@ test('messages composed offline survive a reload and arrive once, in order, when
 }) => {
   const alice = await actor('alice');
   const bob = await actor('bob');
-  await startChat(alice.page, bob.username);
-  await sendMessage(alice.page, 'before the network went');
-  await startChat(bob.page, alice.username);
+  await startChatWith(alice, bob, 'before the network went');
   await expect(messages(bob.page)).toHaveCount(1);
   // The service worker must control the page before the network goes, to open it offline.
   await alice.page.waitForFunction(() => navigator.serviceWorker.controller !== null);

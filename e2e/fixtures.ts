@@ -94,6 +94,13 @@ export async function startChat(page: Page, username: string): Promise<void> {
   await expect(page.getByTestId('conversation-title')).toHaveText(username);
 }
 
+/** `from` starts the chat with `to` and says `text`; `to` opens the same chat. */
+export async function startChatWith(from: Actor, to: Actor, text: string): Promise<void> {
+  await startChat(from.page, to.username);
+  await sendMessage(from.page, text);
+  await startChat(to.page, from.username);
+}
+
 export async function sendMessage(page: Page, text: string): Promise<void> {
   await page.getByLabel('Message', { exact: true }).fill(text);
   await page.getByLabel('Message', { exact: true }).press('Enter');

@@ -1,12 +1,10 @@
-import { expect, startChat, test, sendMessage } from './fixtures';
+import { expect, startChatWith, test } from './fixtures';
 
 test('bob’s dot goes offline for alice when bob closes his last tab', async ({ actor }) => {
   const alice = await actor('alice');
   const bob = await actor('bob');
   const bobSecondTab = await bob.openTab();
-  await startChat(alice.page, bob.username);
-  await sendMessage(alice.page, 'are you around?');
-  await startChat(bob.page, alice.username);
+  await startChatWith(alice, bob, 'are you around?');
 
   const dot = alice.page
     .getByTestId('conversation-item')
@@ -27,9 +25,7 @@ test('bob’s dot goes offline for alice when bob closes his last tab', async ({
 test('“typing…” shows while bob types and clears when he sends or stops', async ({ actor }) => {
   const alice = await actor('alice');
   const bob = await actor('bob');
-  await startChat(alice.page, bob.username);
-  await sendMessage(alice.page, 'hi');
-  await startChat(bob.page, alice.username);
+  await startChatWith(alice, bob, 'hi');
   const subtitle = alice.page.getByTestId('conversation-subtitle');
   await expect(subtitle).toHaveText('online');
 
