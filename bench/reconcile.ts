@@ -33,7 +33,18 @@ export interface StoredTruth {
   /** Each conversation's newest seq after the run. */
   lastSeqs: Map<string, number>;
   /** Everything stored during the run. */
-  rows: { conversationId: string; seq: number; body: string }[];
+  rows: StoredRow[];
+  /**
+   * Messages stored before the run above the seq some member started it from (it was still
+   * behind): they count for that member's deliveries, never as acked or stored.
+   */
+  earlier: StoredRow[];
+}
+
+interface StoredRow {
+  conversationId: string;
+  seq: number;
+  body: string;
 }
 
 const MAX_PROBLEMS = 10;
@@ -52,6 +63,13 @@ export function reconcileStored(run: RunRecord, truth: StoredTruth): Reconciliat
     if (!conversation) bySeq.set(row.conversationId, (conversation = new Map()));
     conversation.set(row.seq, key);
     timesStored.set(key, (timesStored.get(key) ?? 0) + 1);
+  }
+  // What members were to receive: the run's messages, and older ones a member was behind on.
+  const toReceive = new Map([...bySeq].map(([id, seqs]) => [id, new Map(seqs)]));
+  for (const row of truth.earlier) {
+    let conversation = toReceive.get(row.conversationId);
+    if (!conversation) toReceive.set(row.conversationId, (conversation = new Map()));
+    conversation.set(row.seq, parseBody(row.body)?.key ?? 0);
   }
   let doubled = 0;
   for (const [key, times] of timesStored) {
@@ -87,7 +105,7 @@ export function reconcileStored(run: RunRecord, truth: StoredTruth): Reconciliat
   let expectedDeliveries = 0;
   for (const held of run.held) {
     const lastSeq = truth.lastSeqs.get(held.conversationId) ?? 0;
-    const stored = bySeq.get(held.conversationId) ?? new Map<number, number>();
+    const stored = toReceive.get(held.conversationId) ?? new Map<number, number>();
     let expectedSum = 0;
     let expectedCount = 0;
     for (let seq = held.fromSeq + 1; seq <= lastSeq; seq++) {

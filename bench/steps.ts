@@ -1,11 +1,16 @@
 // One stretch of traffic at a fixed rate, measured and reconciled: the building block of the
 // scenarios.
 
-import { listMessagesStoredAfter, maxMessageId, readLastSeqs } from '../db';
+import {
+  listEarlierMessagesAfterSeqs,
+  listMessagesStoredAfter,
+  maxMessageId,
+  readLastSeqs,
+} from '../db';
 import { nowMicros, summarize, type Histogram, type LatencySummary } from './histogram';
 import type { MergedReport, Placement, WorkerPool } from './pool';
 import type { Population } from './population';
-import type { SenderSpec } from './protocol';
+import type { HeldSummary, SenderSpec } from './protocol';
 import { reconcileRelayed, reconcileStored, type Reconciliation } from './reconcile';
 import { CpuMeter } from './system';
 import type { BenchDatabase, Target } from './targets';
@@ -119,7 +124,11 @@ export async function runStep(setup: Setup, options: StepOptions): Promise<StepR
   const merged = await pool.report(true);
   const run = { acked: merged.acked, held: merged.held, failedSends };
   const reconciliation = db
-    ? reconcileStored(run, { lastSeqs, rows: await listMessagesStoredAfter(db, startId) })
+    ? reconcileStored(run, {
+        lastSeqs,
+        rows: await listMessagesStoredAfter(db, startId),
+        earlier: await listEarlierMessagesAfterSeqs(db, startId, lowestStartSeqs(merged.held)),
+      })
     : reconcileRelayed(run);
 
   const seconds = options.durationMs / 1000;
@@ -153,6 +162,18 @@ export async function runStep(setup: Setup, options: StepOptions): Promise<StepR
     ...(firstError ? { firstError } : {}),
     workerErrors: merged.errors.slice(0, 5),
   };
+}
+
+/** Per conversation, the lowest seq a member started the step from. */
+function lowestStartSeqs(held: HeldSummary[]): Map<string, number> {
+  const lowest = new Map<string, number>();
+  for (const item of held) {
+    lowest.set(
+      item.conversationId,
+      Math.min(lowest.get(item.conversationId) ?? Infinity, item.fromSeq),
+    );
+  }
+  return lowest;
 }
 
 function summarizeLastMember(merged: MergedReport): LatencySummary {

@@ -1,7 +1,7 @@
 // Bulk data for benchmarks and planner tests, written by the database in large statements,
 // and what a benchmark reads back to check that nothing was lost or doubled.
 
-import { eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { conversationMembers, conversations, messages, sessions, users } from '../schema';
 
@@ -141,6 +141,37 @@ export async function listMessagesStoredAfter(
     .select({ conversationId: messages.conversationId, seq: messages.seq, body: messages.body })
     .from(messages)
     .where(gt(messages.id, afterId));
+}
+
+/**
+ * Messages stored up to `upToId` in each conversation after the given seq: what devices that
+ * started a benchmark step behind were still to receive from before it.
+ */
+export async function listEarlierMessagesAfterSeqs(
+  db: Executor,
+  upToId: number,
+  afterSeqs: Map<string, number>,
+): Promise<{ conversationId: string; seq: number; body: string }[]> {
+  const entries = [...afterSeqs];
+  const found: { conversationId: string; seq: number; body: string }[] = [];
+  for (let start = 0; start < entries.length; start += 500) {
+    const windows = entries
+      .slice(start, start + 500)
+      .map(([conversationId, seq]) =>
+        and(eq(messages.conversationId, conversationId), gt(messages.seq, seq)),
+      );
+    found.push(
+      ...(await db
+        .select({
+          conversationId: messages.conversationId,
+          seq: messages.seq,
+          body: messages.body,
+        })
+        .from(messages)
+        .where(and(lte(messages.id, upToId), or(...windows)))),
+    );
+  }
+  return found;
 }
 
 /** Each conversation's newest seq. */

@@ -69,6 +69,7 @@ function cleanStored(): { run: RunRecord; truth: StoredTruth } {
         row('b', 1, B1),
         row('b', 2, B2),
       ],
+      earlier: [],
     },
   };
 }
@@ -140,6 +141,27 @@ describe('reconcileStored (Parley)', () => {
     expect(result.stored).toBe(6);
     expect(result.storedWithoutAck).toBe(0);
     expect(result.problems).toEqual([`message ${A2} is stored 2 times`]);
+  });
+
+  it('counts a message from before the run that a member was behind on as delivered', () => {
+    const { run, truth } = cleanStored();
+    // The second member of a started the run at seq 9: seq 10 came in during the run.
+    const OLD = key(3, 1);
+    run.held[1] = holding('a', 9, 13, [OLD, A1, A2, A3]);
+    truth.earlier = [row('a', 10, OLD)];
+    expect(reconcileStored(run, truth)).toMatchObject({
+      ok: true,
+      acked: 5,
+      stored: 5,
+      delivered: 11,
+      expectedDeliveries: 11,
+      doubled: 0,
+      storedWithoutAck: 0,
+    });
+
+    // Without knowing of it, the same member would look as if it held a message twice.
+    truth.earlier = [];
+    expect(reconcileStored(run, truth)).toMatchObject({ ok: false, doubled: 1 });
   });
 
   it('counts a member whose cursor stops short as lost', () => {
