@@ -4,7 +4,16 @@
 
 import { defineConfig } from 'vitest/config';
 
+// Groups run one after the other. First the unit and integration files, two at a time: each
+// starts its own server and database, and mostly waits on them. Then the cluster and fault
+// suites (three nodes and nginx each), one file at a time. Last the quick benchmark, alone:
+// it loads the machine and measures CPU.
+const together = { maxWorkers: 2, sequence: { groupOrder: 0 } };
+const oneByOne = { maxWorkers: 1, sequence: { groupOrder: 1 } };
+const alone = { maxWorkers: 1, sequence: { groupOrder: 2 } };
+
 const integration = {
+  ...together,
   include: ['test/integration/**/*.test.ts'],
   globalSetup: ['test/global-setup.ts'],
   testTimeout: 60_000,
@@ -14,12 +23,13 @@ const integration = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'unit', ...together, include: ['test/unit/**/*.test.ts'] } },
       { test: { name: 'pglite', ...integration, env: { PARLEY_TEST_DB: 'pglite' } } },
       { test: { name: 'postgres', ...integration, env: { PARLEY_TEST_DB: 'postgres' } } },
       {
         // Several nodes on PostgreSQL and Redis behind nginx, and their faults.
         test: {
+          ...oneByOne,
           name: 'cluster',
           include: ['test/cluster/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
@@ -31,6 +41,7 @@ export default defineConfig({
       {
         // Delivery under faults: its own PostgreSQL cluster, server crashes, dropped sockets.
         test: {
+          ...oneByOne,
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
@@ -39,15 +50,14 @@ export default defineConfig({
         },
       },
       {
-        // `bench/main.ts --quick` (about 80 s) on the PostgreSQL at 127.0.0.1:5432. It runs last,
-        // alone, once every other project is done: it loads the machine and measures CPU.
+        // `bench/main.ts --quick` (about 80 s) on the PostgreSQL at 127.0.0.1:5432.
         test: {
+          ...alone,
           name: 'bench',
           include: ['test/bench/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 60_000,
-          sequence: { groupOrder: 1 },
         },
       },
     ],
