@@ -29,7 +29,7 @@ export interface SenderSpec {
 export interface ConnectOptions {
   /** Parley: after connecting, sync like the app (conversation:list, then history). */
   sync: boolean;
-  /** Parley: report delivery like the app does, per conversation, 100 ms after receiving. */
+  /** Parley: report delivery like the app does, per conversation, after deliveryReportDelayMs. */
   deliveryReports: boolean;
   /** Keep the time the last member got each message (fan-out). */
   trackLastDelivery: boolean;

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { ClientEvent, ServerEvent, type Message } from '../protocol';
+import { ClientEvent, deliveryReportDelayMs, ServerEvent, type Message } from '../protocol';
 import { encodeHistogram, newHistogram, nowMicros, type Histogram } from './histogram';
 import {
   KEYS_PER_WORKER,
@@ -27,7 +27,6 @@ import {
 const ACK_TIMEOUT_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 60_000;
 const SYNC_PAGE = 100;
-const DELIVERY_REPORT_DELAY_MS = 100;
 
 interface Thread {
   id: string;
@@ -43,6 +42,8 @@ interface Thread {
   sync?: { again: boolean; done: Promise<void> };
   reportTimer?: NodeJS.Timeout;
   reportedSeq: number;
+  /** From the conversation list, for the delivery report's delay (as the app does). */
+  memberCount: number;
 }
 
 interface Client {
@@ -188,7 +189,7 @@ function scheduleDeliveryReport(client: Client, thread: Thread): void {
           thread.reportedSeq = Math.max(thread.reportedSeq, seq);
         },
       );
-  }, DELIVERY_REPORT_DELAY_MS);
+  }, deliveryReportDelayMs(thread.memberCount));
 }
 
 // ---- syncing (Parley) --------------------------------------------------------------------
@@ -240,9 +241,13 @@ function syncThread(client: Client, thread: Thread): Promise<void> {
 /** After every connect: the list tells each conversation's newest seq; fetch what is new. */
 async function catchUp(client: Client): Promise<void> {
   const { conversations } = await request<{
-    conversations: { id: string; lastSeq: number }[];
+    conversations: { id: string; lastSeq: number; memberCount: number }[];
   }>(client.socket, ClientEvent.ConversationList, {});
   const lastSeqs = new Map(conversations.map((item) => [item.id, item.lastSeq]));
+  for (const item of conversations) {
+    const thread = client.byId.get(item.id);
+    if (thread) thread.memberCount = item.memberCount;
+  }
   if (!client.hasCursors) {
     // A new device that starts holding from now on. The list leaves out conversations that
     // someone else started and nobody has written in yet: those start at 0.
@@ -302,6 +307,7 @@ function createClient(spec: ClientSpec, localAddress: string): Client {
     count: 0,
     keySum: 0,
     reportedSeq: 0,
+    memberCount: 2,
   }));
   const client: Client = {
     spec,

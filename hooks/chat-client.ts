@@ -7,6 +7,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import {
   checkMessageText,
   ClientEvent,
+  deliveryReportDelayMs,
   ErrorCode,
   HISTORY_PAGE_MAX,
   MESSAGE_MAX_CODE_POINTS,
@@ -75,7 +76,10 @@ export interface ChatClientOptions {
   store?: DeviceStore;
   /** Extra socket.io-client options (a non-browser client passes its cookie here). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
-  /** How long to wait before reporting delivery, so that a burst is reported once. */
+  /**
+   * How long to wait before reporting delivery, so that a burst is reported once; by default
+   * it grows with the conversation's size (deliveryReportDelayMs in protocol/limits.ts).
+   */
   deliveryReportDelayMs?: number;
   /** Whether the person is looking at this tab: only then are messages marked read. */
   isVisible?: () => boolean;
@@ -88,7 +92,7 @@ export class ChatClient {
   private readonly listeners = new Set<() => void>();
   private readonly socket: ClientSocket;
   private readonly store: DeviceStore;
-  private readonly deliveryReportDelayMs: number;
+  private readonly deliveryReportDelayMs: number | undefined;
   private readonly isVisible: () => boolean;
   private readonly onAcknowledged: ((message: Message) => void) | undefined;
   /** The send in flight per conversation: one at a time, so messages are stored in order. */
@@ -127,7 +131,7 @@ export class ChatClient {
       sendingPausedUntil: null,
     };
     this.store = options.store ?? new MemoryDeviceStore();
-    this.deliveryReportDelayMs = options.deliveryReportDelayMs ?? 100;
+    this.deliveryReportDelayMs = options.deliveryReportDelayMs;
     this.onAcknowledged = options.onAcknowledged;
     this.typingNotifier = new TypingNotifier((conversationId, isTyping) => {
       if (!this.socket.connected) return;
@@ -710,10 +714,14 @@ export class ChatClient {
     if (this.deliveryTimers.has(conversationId)) return;
     this.deliveryTimers.set(
       conversationId,
-      setTimeout(() => {
-        this.deliveryTimers.delete(conversationId);
-        void this.reportDelivery(conversationId);
-      }, this.deliveryReportDelayMs),
+      setTimeout(
+        () => {
+          this.deliveryTimers.delete(conversationId);
+          void this.reportDelivery(conversationId);
+        },
+        this.deliveryReportDelayMs ??
+          deliveryReportDelayMs(this.summary(conversationId)?.memberCount ?? 2),
+      ),
     );
   }
 

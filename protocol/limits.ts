@@ -41,3 +41,14 @@ export const PRESENCE_QUERY_MAX = 500;
 export const TYPING_EXPIRES_MS = 6_000;
 /** The composer repeats "typing" at most this often while the person keeps typing. */
 export const TYPING_THROTTLE_MS = 3_000;
+
+/**
+ * How long a device waits after receiving messages before it reports them delivered (two
+ * ticks), collecting everything that arrives meanwhile into one report. A 1:1 chat or a small
+ * group reports after 100 ms; a big group waits 100 ms per hundred members, up to 2 s, so that
+ * a message to 1,000 members brings the server at most 1,000 reports a second, not one per
+ * member per message.
+ */
+export function deliveryReportDelayMs(memberCount: number): number {
+  return Math.min(2_000, 100 * Math.max(1, Math.ceil(memberCount / 100)));
+}

@@ -11,6 +11,8 @@ export interface MarkerResult {
    * change); otherwise only the member's own devices, and for delivery not even those.
    */
   notifyUserIds: string[];
+  /** The member's own devices must hear of it at once (a read clears their unread count). */
+  isOwnDevicesNotified: boolean;
   /** Messages that reached a device of this member for the first time. */
   newlyDelivered: number;
 }
@@ -48,6 +50,7 @@ async function advance(
     receipt: { conversationId, userId, ...markers },
     newlyDelivered,
     notifyUserIds: isConversationWideChanged ? memberIds : alwaysNotify,
+    isOwnDevicesNotified: alwaysNotify.includes(userId),
   };
 }
 

@@ -23,6 +23,7 @@ import {
 } from '../rate-limit/rate-limits';
 import type { InFlightWork } from './in-flight';
 import type { PresenceTracker } from './presence';
+import type { ReceiptBroadcaster } from './receipts';
 import type { ParleyIo, ParleySocket, SocketData } from './types';
 
 export interface HandlerContext {
@@ -30,6 +31,7 @@ export interface HandlerContext {
   io: ParleyIo;
   presence: PresenceTracker;
   push: PushNotifier;
+  receipts: ReceiptBroadcaster;
   socket: ParleySocket;
   session: SocketData;
   /** Runs after a successful ack: broadcasts go here, so they always follow the commit. */
@@ -60,6 +62,7 @@ export interface HandlerEnv {
   io: ParleyIo;
   presence: PresenceTracker;
   push: PushNotifier;
+  receipts: ReceiptBroadcaster;
   deps: Deps;
   inFlight: InFlightWork;
 }
@@ -170,6 +173,7 @@ async function handle<E extends ClientEventName>(
         io: env.io,
         presence: env.presence,
         push: env.push,
+        receipts: env.receipts,
         socket,
         session: socket.data,
         afterAck: (effect) => effects.push(effect),

@@ -19,6 +19,7 @@ import { registerHandlers } from './handler';
 import { handlers } from './handlers';
 import { InFlightWork } from './in-flight';
 import { PresenceTracker } from './presence';
+import { ReceiptBroadcaster } from './receipts';
 import { sessionRoom, userRoom } from './rooms';
 import { startSessionChecks } from './session-check';
 import type { ParleyIo } from './types';
@@ -117,6 +118,7 @@ export function createRealtime(
   const presence = new PresenceTracker(io, deps, deps.config.presenceGraceMs);
   const push = new PushNotifier(deps, options.vapid, (userIds) => presence.connectedAmong(userIds));
   const inFlight = new InFlightWork();
+  const receipts = new ReceiptBroadcaster(io);
   const sessionChecks = startSessionChecks(io, deps);
   const logFailure = (event: string) => (error: unknown) =>
     deps.logger.error({ event, err: safeError(error) }, 'connection bookkeeping failed');
@@ -124,7 +126,7 @@ export function createRealtime(
   io.on('connection', (socket) => {
     const { user, sessionId } = socket.data;
     void socket.join([userRoom(user.id), sessionRoom(sessionId)]);
-    registerHandlers({ io, presence, push, deps, inFlight }, socket, handlers);
+    registerHandlers({ io, presence, push, receipts, deps, inFlight }, socket, handlers);
     socket.emit(ServerEvent.SessionReady, {
       user: { id: user.id, username: user.username },
       isAdmin: user.role === 'admin',
@@ -177,9 +179,12 @@ export function createRealtime(
           'closing sockets with events still in flight',
         );
       }
+      // Ticks that wait to be sent in a big group go out before the sockets close.
+      receipts.flushAll();
       io.local.disconnectSockets(true);
     },
     close: () => {
+      receipts.flushAll();
       presence.stop();
       sessionChecks.stop();
       return new Promise<void>((resolve) => {

@@ -1,10 +1,9 @@
-import { ClientEvent, ServerEvent } from '../../../protocol';
-import { markDelivered, markRead, type MarkerResult } from '../../chat/advance-markers';
+import { ClientEvent } from '../../../protocol';
+import { markDelivered, markRead } from '../../chat/advance-markers';
 import { getConversation, listConversations } from '../../chat/list-conversations';
 import { muteConversation } from '../../chat/mute-conversation';
 import { startDirectConversation } from '../../chat/start-direct-conversation';
-import type { HandlerContext, HandlerMap } from '../handler';
-import { userRoom } from '../rooms';
+import type { HandlerMap } from '../handler';
 
 export const conversationHandlers: Pick<
   HandlerMap,
@@ -27,17 +26,17 @@ export const conversationHandlers: Pick<
     conversation: await startDirectConversation(deps, session.user.id, input.username),
   }),
 
-  [ClientEvent.ConversationMarkRead]: async ({ deps, io, session, afterAck }, input) => {
+  [ClientEvent.ConversationMarkRead]: async ({ deps, receipts, session, afterAck }, input) => {
     const result = await markRead(deps, session.user.id, input);
     deps.metrics.messagesDelivered.inc(result.newlyDelivered);
-    afterAck(() => broadcastReceipt(io, result));
+    afterAck(() => receipts.send(result));
     return { readSeq: result.receipt.readSeq };
   },
 
-  [ClientEvent.ConversationMarkDelivered]: async ({ deps, io, session, afterAck }, input) => {
+  [ClientEvent.ConversationMarkDelivered]: async ({ deps, receipts, session, afterAck }, input) => {
     const result = await markDelivered(deps, session.user.id, input);
     deps.metrics.messagesDelivered.inc(result.newlyDelivered);
-    afterAck(() => broadcastReceipt(io, result));
+    afterAck(() => receipts.send(result));
     return { deliveredSeq: result.receipt.deliveredSeq };
   },
 
@@ -45,8 +44,3 @@ export const conversationHandlers: Pick<
     isMuted: await muteConversation(deps, session.user.id, input),
   }),
 };
-
-function broadcastReceipt(io: HandlerContext['io'], result: MarkerResult): void {
-  if (result.notifyUserIds.length === 0) return;
-  io.to(result.notifyUserIds.map(userRoom)).emit(ServerEvent.ReceiptUpdated, result.receipt);
-}

@@ -1,0 +1,74 @@
+// Receipts (ticks) to the members of a conversation.
+//
+// In a 1:1 chat or a small group every marker move that changes the conversation-wide ticks
+// goes to every member at once. In a big group such moves come many times a second (each
+// member's report can move the minimum), and each would be one write to every member's
+// socket: there, the moves of a short while go out as one broadcast of the newest values.
+// Receipts only ever move forward and clients merge them by maximum, so the newest values
+// say everything the ones they replace said.
+
+import { deliveryReportDelayMs, ServerEvent, type ReceiptUpdate } from '../../protocol';
+import type { MarkerResult } from '../chat/advance-markers';
+import { userRoom } from './rooms';
+import type { ParleyIo } from './types';
+
+/** Up to this many members, receipts go out at once. */
+export const IMMEDIATE_RECEIPTS_MAX_MEMBERS = 100;
+
+interface Pending {
+  receipt: ReceiptUpdate;
+  memberIds: string[];
+  timer: NodeJS.Timeout;
+}
+
+export class ReceiptBroadcaster {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly io: ParleyIo,
+    /** How long a big group's ticks may wait, by member count. */
+    private readonly windowMs: (memberCount: number) => number = deliveryReportDelayMs,
+  ) {}
+
+  send(result: MarkerResult): void {
+    const { receipt, notifyUserIds } = result;
+    if (notifyUserIds.length <= IMMEDIATE_RECEIPTS_MAX_MEMBERS) {
+      if (notifyUserIds.length > 0) this.emit(notifyUserIds, receipt);
+      return;
+    }
+    // The reader's other devices clear their unread count now; the group's ticks may wait.
+    if (result.isOwnDevicesNotified) this.emit([receipt.userId], receipt);
+    const waiting = this.pending.get(receipt.conversationId);
+    if (waiting) {
+      waiting.receipt = {
+        ...receipt,
+        deliveredToAllSeq: Math.max(waiting.receipt.deliveredToAllSeq, receipt.deliveredToAllSeq),
+        readByAllSeq: Math.max(waiting.receipt.readByAllSeq, receipt.readByAllSeq),
+      };
+      waiting.memberIds = notifyUserIds;
+      return;
+    }
+    const timer = setTimeout(
+      () => this.flush(receipt.conversationId),
+      this.windowMs(notifyUserIds.length),
+    );
+    this.pending.set(receipt.conversationId, { receipt, memberIds: notifyUserIds, timer });
+  }
+
+  /** Sends everything that waits (before the node closes its sockets). */
+  flushAll(): void {
+    for (const conversationId of [...this.pending.keys()]) this.flush(conversationId);
+  }
+
+  private flush(conversationId: string): void {
+    const waiting = this.pending.get(conversationId);
+    if (!waiting) return;
+    this.pending.delete(conversationId);
+    clearTimeout(waiting.timer);
+    this.emit(waiting.memberIds, waiting.receipt);
+  }
+
+  private emit(userIds: string[], receipt: ReceiptUpdate): void {
+    this.io.to(userIds.map(userRoom)).emit(ServerEvent.ReceiptUpdated, receipt);
+  }
+}
