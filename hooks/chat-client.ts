@@ -76,11 +76,6 @@ export interface ChatClientOptions {
   store?: DeviceStore;
   /** Extra socket.io-client options (a non-browser client passes its cookie here). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
-  /**
-   * How long to wait before reporting delivery, so that a burst is reported once; by default
-   * it grows with the conversation's size (deliveryReportDelayMs in protocol/limits.ts).
-   */
-  deliveryReportDelayMs?: number;
   /** Whether the person is looking at this tab: only then are messages marked read. */
   isVisible?: () => boolean;
   /** Called for every ack of one of this client's sends (a retry may be acked again). */
@@ -92,7 +87,6 @@ export class ChatClient {
   private readonly listeners = new Set<() => void>();
   private readonly socket: ClientSocket;
   private readonly store: DeviceStore;
-  private readonly deliveryReportDelayMs: number | undefined;
   private readonly isVisible: () => boolean;
   private readonly onAcknowledged: ((message: Message) => void) | undefined;
   /** The send in flight per conversation: one at a time, so messages are stored in order. */
@@ -131,7 +125,6 @@ export class ChatClient {
       sendingPausedUntil: null,
     };
     this.store = options.store ?? new MemoryDeviceStore();
-    this.deliveryReportDelayMs = options.deliveryReportDelayMs;
     this.onAcknowledged = options.onAcknowledged;
     this.typingNotifier = new TypingNotifier((conversationId, isTyping) => {
       if (!this.socket.connected) return;
@@ -719,8 +712,8 @@ export class ChatClient {
           this.deliveryTimers.delete(conversationId);
           void this.reportDelivery(conversationId);
         },
-        this.deliveryReportDelayMs ??
-          deliveryReportDelayMs(this.summary(conversationId)?.memberCount ?? 2),
+        // A burst is reported once; big groups wait longer (protocol/limits.ts).
+        deliveryReportDelayMs(this.summary(conversationId)?.memberCount ?? 2),
       ),
     );
   }
