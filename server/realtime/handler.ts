@@ -26,12 +26,8 @@ import type { PresenceTracker } from './presence';
 import type { ReceiptBroadcaster } from './receipts';
 import type { ParleyIo, ParleySocket, SocketData } from './types';
 
-export interface HandlerContext {
-  deps: Deps;
-  io: ParleyIo;
-  presence: PresenceTracker;
-  push: PushNotifier;
-  receipts: ReceiptBroadcaster;
+/** What a handler gets: the node's services, and the socket and session it serves. */
+export interface HandlerContext extends Omit<HandlerEnv, 'inFlight'> {
   socket: ParleySocket;
   session: SocketData;
   /** Runs after a successful ack: broadcasts go here, so they always follow the commit. */
@@ -166,15 +162,11 @@ async function handle<E extends ClientEventName>(
     return;
   }
   const effects: (() => void)[] = [];
+  const { handler, inFlight: _inFlight, ...services } = env;
   try {
-    const result = await env.handler(
+    const result = await handler(
       {
-        deps,
-        io: env.io,
-        presence: env.presence,
-        push: env.push,
-        receipts: env.receipts,
-        socket,
+        ...services,
         session: socket.data,
         afterAck: (effect) => effects.push(effect),
       },
