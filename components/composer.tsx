@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { COMPOSER_COUNTER_THRESHOLD, countCodePoints } from '../protocol';
+import { COMPOSER_COUNTER_THRESHOLD, countCodePoints, hasVisibleText } from '../protocol';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 
 const numberFormat = new Intl.NumberFormat();
@@ -33,7 +33,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
   function send(event?: FormEvent) {
     event?.preventDefault();
     if (isTooLong) return;
-    if (!text.trim()) return;
+    if (!hasVisibleText(text)) return;
     const result = client.sendMessage(conversationId, text);
     if (!result.ok) {
       setError(result.message);
@@ -83,7 +83,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
       <button
         className="button button--primary composer__send"
         type="submit"
-        disabled={isTooLong || !text.trim()}
+        disabled={isTooLong || !hasVisibleText(text)}
       >
         Send
       </button>

@@ -11,6 +11,7 @@ import {
   USERNAME_MAX_LENGTH,
   USERNAME_MIN_LENGTH,
 } from './limits';
+import { hasVisibleText } from './text';
 
 const USERNAME_PATTERN = new RegExp(
   `^[a-z][a-z0-9_]{${USERNAME_MIN_LENGTH - 1},${USERNAME_MAX_LENGTH - 1}}$`,
@@ -121,6 +122,7 @@ export const GroupTitle = z
   .refine((title) => !CONTROL_CHARACTER.test(title), {
     error: 'Group names cannot contain control characters.',
   })
+  .refine(hasVisibleText, { error: 'Give the group a name.' })
   .refine((title) => title.isWellFormed(), {
     error: 'Group names cannot contain broken characters (an unpaired UTF-16 surrogate).',
   });

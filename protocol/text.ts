@@ -32,6 +32,19 @@ export function truncateCodePoints(text: string, max: number): string {
   return text.slice(0, units);
 }
 
+/**
+ * Characters that show nothing on their own: white space, format characters (zero-width space,
+ * joiners, direction controls, soft hyphen, BOM…), combining marks and variation selectors with
+ * nothing to attach to, and the letters and symbols that render blank (the Hangul fillers, the
+ * blank braille pattern).
+ */
+const VISIBLE = /[^\s\p{Cf}\p{M}\u115f\u1160\u3164\uffa0\u2800]/u;
+
+/** Whether `text` shows anything: text of invisible characters alone counts as empty. */
+export function hasVisibleText(text: string): boolean {
+  return VISIBLE.test(text);
+}
+
 export interface TextProblem {
   code:
     | typeof ErrorCode.MessageEmpty
@@ -56,7 +69,7 @@ export function checkMessageText(text: string, maxCodePoints: number): TextProbl
       message: 'The message contains a NUL character, which is not allowed.',
     };
   }
-  if (text.trim().length === 0) {
+  if (!hasVisibleText(text)) {
     return { code: ErrorCode.MessageEmpty, message: 'The message is empty.' };
   }
   const length = countCodePoints(text);
