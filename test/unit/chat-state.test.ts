@@ -16,7 +16,7 @@ import {
   threadFromNewestPage,
   threadFromStored,
 } from '../../hooks/chat-state';
-import { mergeCursors } from '../../hooks/device-store';
+import { mergeCursors, MemoryDeviceStore } from '../../hooks/device-store';
 import type { ConversationSummary, Message } from '../../protocol';
 
 const message = (seq: number, senderId = 'bob', id = seq * 10): Message => ({
@@ -186,6 +186,23 @@ describe('thread cursors', () => {
     expect(addOlder(restored, stored!)).toMatchObject({ oldestSeq: 46, syncedSeq: 50 });
     expect(olderPageFromStored(49, [message(46), message(47)])).toBeNull();
     expect(olderPageFromStored(3, [message(1), message(2)])).toMatchObject({ hasMore: false });
+  });
+
+  it('are restored from the device’s newest page, and older pages come from its range', async () => {
+    const device = new MemoryDeviceStore();
+    const all = Array.from({ length: 120 }, (_, index) => message(index + 1));
+    await device.saveThread({ conversationId: 'c1', oldestSeq: 1, syncedSeq: 120 }, all);
+    const snapshot = await device.load(50);
+    expect(snapshot.threads[0]!.messages.map((item) => item.seq)).toEqual(
+      all.slice(70).map((item) => item.seq),
+    );
+    const older = await device.loadOlder('c1', 71, 50);
+    expect(older.map((item) => item.seq)).toEqual(all.slice(20, 70).map((item) => item.seq));
+    expect((await device.loadOlder('c1', 21, 50)).map((item) => item.seq)).toEqual(
+      all.slice(0, 20).map((item) => item.seq),
+    );
+    expect(await device.loadOlder('c1', 1, 50)).toEqual([]);
+    expect(await device.loadOlder('elsewhere', 10, 50)).toEqual([]);
   });
 
   it('join when two tabs store ranges that touch, and never claim what nobody fetched', () => {
