@@ -225,6 +225,17 @@ function receiveParley(client: Client, message: Message): void {
   client.sync.receive(message);
 }
 
+/** The sender holds its own message from the ack (once held: before, pushes are ignored too). */
+function receiveOwn(client: Client, message: Message): void {
+  if (client.byId.get(message.conversationId)?.held) client.sync?.receive(message);
+}
+
+function receiveOwnRelayed(client: Client, thread: Thread, key: number, dueMicros: number): void {
+  if (thread.seen.has(key)) return;
+  thread.seen.add(key);
+  countReceived(client, thread, key, dueMicros, client.spec.id);
+}
+
 function receiveRelay(client: Client, message: RelayMessage): void {
   const thread = client.byId.get(message.conversationId);
   const parsed = parseBody(message.body);
@@ -444,6 +455,9 @@ async function runTraffic(command: Extract<Command, { type: 'traffic' }>): Promi
             result.ackedPerConversation[thread.id] =
               (result.ackedPerConversation[thread.id] ?? 0) + 1;
             const seq = kind === 'parley' ? (response.message as Message).seq : 0;
+            // Neither server echoes a send to the socket it came from: the ack stands for it.
+            if (kind === 'parley') receiveOwn(client, response.message as Message);
+            else receiveOwnRelayed(client, thread, key, dueMicros);
             let list = stats.acked.get(thread.id);
             if (!list) stats.acked.set(thread.id, (list = []));
             list.push(key, seq);
