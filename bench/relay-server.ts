@@ -36,7 +36,10 @@ io.on('connection', (socket) => {
       from: room,
       body: payload.body,
     };
-    io.to([room, ...payload.to]).emit(RELAY_MESSAGE, message);
+    // Like Parley: every socket of the members but the sending one, which has the ack.
+    io.to([room, ...payload.to])
+      .except(socket.id)
+      .emit(RELAY_MESSAGE, message);
     ack({ ok: true });
   });
 });

@@ -4,7 +4,10 @@
 
 import { randomUUID } from 'node:crypto';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { ClientEvent, deliveryReportDelayMs, ServerEvent, type Message } from '../protocol';
+import { addForward, isHeld, type Thread as HeldRange } from '../hooks/chat-state';
+import { ConversationSync, type HistoryPage, type SyncSink } from '../hooks/client/sync';
+import { requestOver, type Request } from '../hooks/client/transport';
+import { ClientEvent, ServerEvent, type ConversationSummary, type Message } from '../protocol';
 import { encodeHistogram, newHistogram, nowMicros, type Histogram } from './histogram';
 import {
   KEYS_PER_WORKER,
@@ -26,21 +29,21 @@ import {
 
 const ACK_TIMEOUT_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 60_000;
-const SYNC_PAGE = 100;
 
 interface Thread {
   id: string;
   to: string[];
   fromSeq: number;
-  cursor: number;
-  /** Parley: pushes beyond cursor + 1, applied once the gap is filled. */
-  waiting: Map<number, Message>;
+  /**
+   * Parley: the app's range (hooks/chat-state.ts) without the messages the cursor has passed:
+   * only those received beyond a gap are kept, until sync fills it. Undefined until held.
+   */
+  held?: HeldRange;
   /** Relay: keys received (there is no seq to order or dedupe by). */
   seen: Set<number>;
   count: number;
   keySum: number;
-  sync?: { again: boolean; done: Promise<void> };
-  reportTimer?: NodeJS.Timeout;
+  /** Delivery is recorded up to here (reported, or the server moved it for our own sends). */
   reportedSeq: number;
   /** From the conversation list, for the delivery report's delay (as the app does). */
   memberCount: number;
@@ -51,7 +54,10 @@ interface Client {
   socket: Socket;
   threads: Thread[];
   byId: Map<string, Thread>;
-  hasCursors: boolean;
+  /** Typed requests over the socket, answered by the ack or TIMEOUT. */
+  request: Request;
+  /** Parley: the app's cursor sync, over this client's socket, into a sink that counts. */
+  sync?: ConversationSync;
   droppedAt: number;
   connectedAt: number;
   syncedAt: number;
@@ -100,14 +106,93 @@ function record(histogram: Histogram, micros: number): void {
 
 // ---- receiving ---------------------------------------------------------------------------
 
-function applyMessage(client: Client, thread: Thread, message: Message): void {
-  thread.cursor = message.seq;
+function cursorOf(thread: Thread): number {
+  return thread.held?.syncedSeq ?? 0;
+}
+
+/** The sink sync fills: it keeps no messages, it counts them once each, in seq order. */
+function countingSink(client: Client): SyncSink {
+  const thread = (conversationId: string) => client.byId.get(conversationId);
+  return {
+    cursorOf: (conversationId) => thread(conversationId)?.held?.syncedSeq,
+    // Unknown: sync pages until the server has no more, as it did before the list said.
+    lastSeqOf: () => undefined,
+    deliveredSeqOf: (conversationId) => thread(conversationId)?.reportedSeq,
+    memberCountOf: (conversationId) => thread(conversationId)?.memberCount ?? 2,
+    acceptList: (conversations) => acceptList(client, conversations),
+    holdNewest: (conversationId, page) => holdNewest(thread(conversationId), page),
+    addForward: (conversationId, messages) => {
+      const found = thread(conversationId);
+      if (found) addMessages(client, found, messages);
+    },
+    whenStored: () => Promise.resolve(),
+    markDelivered: (conversationId, seq) => {
+      const found = thread(conversationId);
+      if (found) found.reportedSeq = Math.max(found.reportedSeq, seq);
+    },
+  };
+}
+
+/**
+ * After every connect. A conversation not held yet (a new device) is held from its newest
+ * seq on; the list leaves out conversations someone else started that nobody has written in
+ * yet: those start at 0. Held ones with news are synced.
+ */
+function acceptList(client: Client, conversations: ConversationSummary[]): string[] {
+  const listed = new Map(conversations.map((item) => [item.id, item]));
+  const toSync: string[] = [];
+  for (const thread of client.threads) {
+    const item = listed.get(thread.id);
+    if (item) thread.memberCount = item.memberCount;
+    const lastSeq = item?.lastSeq ?? 0;
+    if (!thread.held) {
+      thread.fromSeq = thread.reportedSeq = lastSeq;
+      thread.held = {
+        messages: [],
+        oldestSeq: lastSeq + 1,
+        syncedSeq: lastSeq,
+        isLoadingOlder: false,
+      };
+    } else if (lastSeq > cursorOf(thread)) {
+      toSync.push(thread.id);
+    }
+  }
+  return toSync;
+}
+
+/** Holding starts at the page's newest message: what came before it is not counted. */
+function holdNewest(thread: Thread | undefined, page: HistoryPage): void {
+  if (!thread || thread.held) return;
+  const lastSeq = page.messages.at(-1)?.seq ?? 0;
+  thread.fromSeq = thread.reportedSeq = lastSeq;
+  thread.held = { messages: [], oldestSeq: lastSeq + 1, syncedSeq: lastSeq, isLoadingOlder: false };
+}
+
+/** The app's rule (addForward) moves the cursor; each message it passes is counted once. */
+function addMessages(client: Client, thread: Thread, incoming: Message[]): void {
+  const before = thread.held;
+  if (!before) return;
+  const after = addForward(
+    before,
+    incoming.filter((message) => message.seq > before.syncedSeq),
+  );
+  if (after === before) return;
+  for (const message of after.messages) {
+    if (message.seq > after.syncedSeq) break;
+    countMessage(client, thread, message);
+  }
+  thread.held =
+    after.syncedSeq === before.syncedSeq
+      ? after
+      : { ...after, messages: after.messages.filter((message) => message.seq > after.syncedSeq) };
+}
+
+function countMessage(client: Client, thread: Thread, message: Message): void {
   // The server moved the sender's own markers when it stored the message: no report needed.
   if (message.senderId === client.spec.id)
     thread.reportedSeq = Math.max(thread.reportedSeq, message.seq);
   const parsed = parseBody(message.body);
   if (parsed) countReceived(client, thread, parsed.key, parsed.dueMicros, message.senderId);
-  scheduleDeliveryReport(client, thread);
 }
 
 function countReceived(
@@ -127,35 +212,28 @@ function countReceived(
   }
 }
 
+/** A push. Gaps and duplicates are counted here; sync does what the app does with them. */
 function receiveParley(client: Client, message: Message): void {
   const thread = client.byId.get(message.conversationId);
-  if (!thread || !client.hasCursors) return;
-  if (message.seq <= thread.cursor || thread.waiting.has(message.seq)) {
+  if (!thread?.held || !client.sync) return;
+  if (message.seq <= thread.held.syncedSeq || isHeld(thread.held.messages, message)) {
     stats.duplicatePushes += 1;
     return;
   }
-  if (message.seq !== thread.cursor + 1) {
-    // Something lies between: hold this one and fetch the gap, as the app does.
-    stats.outOfOrderPushes += 1;
-    thread.waiting.set(message.seq, message);
-    void syncThread(client, thread);
-    return;
-  }
-  applyMessage(client, thread, message);
-  drainWaiting(client, thread);
+  // Something lies between: sync holds this one and fetches the gap, as the app does.
+  if (message.seq !== thread.held.syncedSeq + 1) stats.outOfOrderPushes += 1;
+  client.sync.receive(message);
 }
 
-function drainWaiting(client: Client, thread: Thread): void {
-  for (const seq of [...thread.waiting.keys()])
-    if (seq <= thread.cursor) thread.waiting.delete(seq);
-  for (
-    let next = thread.waiting.get(thread.cursor + 1);
-    next;
-    next = thread.waiting.get(thread.cursor + 1)
-  ) {
-    thread.waiting.delete(next.seq);
-    applyMessage(client, thread, next);
-  }
+/** The sender holds its own message from the ack (once held: before, pushes are ignored too). */
+function receiveOwn(client: Client, message: Message): void {
+  if (client.byId.get(message.conversationId)?.held) client.sync?.receive(message);
+}
+
+function receiveOwnRelayed(client: Client, thread: Thread, key: number, dueMicros: number): void {
+  if (thread.seen.has(key)) return;
+  thread.seen.add(key);
+  countReceived(client, thread, key, dueMicros, client.spec.id);
 }
 
 function receiveRelay(client: Client, message: RelayMessage): void {
@@ -170,98 +248,13 @@ function receiveRelay(client: Client, message: RelayMessage): void {
   countReceived(client, thread, parsed.key, parsed.dueMicros, message.from);
 }
 
-function scheduleDeliveryReport(client: Client, thread: Thread): void {
-  if (!options.deliveryReports || thread.reportTimer) return;
-  thread.reportTimer = setTimeout(() => {
-    thread.reportTimer = undefined;
-    if (thread.cursor <= thread.reportedSeq || !client.socket.connected) return;
-    const seq = thread.cursor;
-    client.socket
-      .timeout(ACK_TIMEOUT_MS)
-      .emit(
-        ClientEvent.ConversationMarkDelivered,
-        { conversationId: thread.id, seq },
-        (error: Error | null, response?: { ok: boolean; message?: string }) => {
-          if (error || !response?.ok) {
-            noteError(`mark-delivered: ${error?.message ?? response?.message}`);
-            return;
-          }
-          thread.reportedSeq = Math.max(thread.reportedSeq, seq);
-        },
-      );
-  }, deliveryReportDelayMs(thread.memberCount));
-}
-
-// ---- syncing (Parley) --------------------------------------------------------------------
-
-function request<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    socket
-      .timeout(ACK_TIMEOUT_MS)
-      .emit(event, payload, (error: Error | null, response?: { ok: boolean; message?: string }) => {
-        if (error) reject(error);
-        else if (!response?.ok) reject(new Error(`${event}: ${response?.message}`));
-        else resolve(response as T);
-      });
-  });
-}
-
-/** Brings a thread up to date from its cursor; a call during a run makes it run once more. */
-function syncThread(client: Client, thread: Thread): Promise<void> {
-  if (thread.sync) {
-    thread.sync.again = true;
-    return thread.sync.done;
-  }
-  const run = { again: false, done: Promise.resolve() };
-  run.done = (async () => {
-    try {
-      do {
-        run.again = false;
-        for (;;) {
-          const page = await request<{ messages: Message[]; hasMore: boolean }>(
-            client.socket,
-            ClientEvent.MessageHistory,
-            { conversationId: thread.id, afterSeq: thread.cursor, limit: SYNC_PAGE },
-          );
-          for (const message of page.messages) {
-            if (message.seq === thread.cursor + 1) applyMessage(client, thread, message);
-          }
-          drainWaiting(client, thread);
-          if (!page.hasMore || page.messages.length === 0) break;
-        }
-      } while (run.again && client.socket.connected);
-    } finally {
-      thread.sync = undefined;
-    }
-  })();
-  thread.sync = run;
-  return run.done;
-}
-
-/** After every connect: the list tells each conversation's newest seq; fetch what is new. */
-async function catchUp(client: Client): Promise<void> {
-  const { conversations } = await request<{
-    conversations: { id: string; lastSeq: number; memberCount: number }[];
-  }>(client.socket, ClientEvent.ConversationList, {});
-  const lastSeqs = new Map(conversations.map((item) => [item.id, item.lastSeq]));
-  for (const item of conversations) {
-    const thread = client.byId.get(item.id);
-    if (thread) thread.memberCount = item.memberCount;
-  }
-  if (!client.hasCursors) {
-    // A new device that starts holding from now on. The list leaves out conversations that
-    // someone else started and nobody has written in yet: those start at 0.
-    for (const thread of client.threads) {
-      thread.fromSeq = thread.cursor = thread.reportedSeq = lastSeqs.get(thread.id) ?? 0;
-    }
-    client.hasCursors = true;
-    return;
-  }
-  await Promise.all(
-    client.threads
-      .filter((thread) => (lastSeqs.get(thread.id) ?? 0) > thread.cursor)
-      .map((thread) => syncThread(client, thread)),
-  );
+/** The same requests; every refusal or timeout is noted as an error. */
+function noting(request: Request): Request {
+  return async (event, payload) => {
+    const response = await request(event, payload);
+    if (!response.ok) noteError(`${event}: ${response.message}`);
+    return response;
+  };
 }
 
 function onConnected(client: Client): void {
@@ -273,11 +266,14 @@ function onConnected(client: Client): void {
     if (client.droppedAt) record(extraHistogram('resync'), client.syncedAt - client.droppedAt);
     for (const wake of syncWaiters) wake();
   };
-  if (kind === 'relay' || !options.sync) {
+  if (!client.sync || !options.sync) {
     finish();
     return;
   }
-  catchUp(client).then(finish, (error: Error) => noteError(`sync: ${error.message}`));
+  // Only a complete sync counts; a failed request was noted, and the next connect retries.
+  void client.sync.syncAll().then((isComplete) => {
+    if (isComplete) finish();
+  });
 }
 
 // ---- connecting --------------------------------------------------------------------------
@@ -301,8 +297,6 @@ function createClient(spec: ClientSpec, localAddress: string): Client {
     id: conversation.id,
     to: conversation.to ?? [],
     fromSeq: 0,
-    cursor: 0,
-    waiting: new Map(),
     seen: new Set(),
     count: 0,
     keySum: 0,
@@ -314,12 +308,18 @@ function createClient(spec: ClientSpec, localAddress: string): Client {
     socket,
     threads,
     byId: new Map(threads.map((thread) => [thread.id, thread])),
-    hasCursors: kind === 'relay',
+    request: requestOver(socket, ACK_TIMEOUT_MS),
     droppedAt: 0,
     connectedAt: 0,
     syncedAt: 0,
   };
   if (kind === 'parley') {
+    client.sync = new ConversationSync({
+      request: noting(client.request),
+      isConnected: () => socket.connected,
+      sink: countingSink(client),
+      reportsDelivery: options.deliveryReports,
+    });
     socket.on(ServerEvent.SessionReady, () => onConnected(client));
     socket.on(ServerEvent.MessageCreated, (message: Message) => receiveParley(client, message));
     socket.on(ServerEvent.SyncRequired, () => onConnected(client));
@@ -455,6 +455,9 @@ async function runTraffic(command: Extract<Command, { type: 'traffic' }>): Promi
             result.ackedPerConversation[thread.id] =
               (result.ackedPerConversation[thread.id] ?? 0) + 1;
             const seq = kind === 'parley' ? (response.message as Message).seq : 0;
+            // Neither server echoes a send to the socket it came from: the ack stands for it.
+            if (kind === 'parley') receiveOwn(client, response.message as Message);
+            else receiveOwnRelayed(client, thread, key, dueMicros);
             let list = stats.acked.get(thread.id);
             if (!list) stats.acked.set(thread.id, (list = []));
             list.push(key, seq);
@@ -499,23 +502,24 @@ async function runHistory(
       const client = clients[item.client]!;
       sent += 1;
       outstanding.push(
-        request<{ messages: Message[] }>(client.socket, ClientEvent.MessageHistory, {
-          conversationId: item.conversationId,
-          limit: 50,
-          ...(item.beforeSeq === undefined ? {} : { beforeSeq: item.beforeSeq }),
-        }).then(
-          (page) => {
+        client
+          .request(ClientEvent.MessageHistory, {
+            conversationId: item.conversationId,
+            limit: 50,
+            ...(item.beforeSeq === undefined ? {} : { beforeSeq: item.beforeSeq }),
+          })
+          .then((page) => {
+            if (!page.ok) {
+              failed += 1;
+              firstError ??= `${ClientEvent.MessageHistory}: ${page.message}`;
+              return;
+            }
             record(extraHistogram(item.label), nowMicros() - dueMicros);
             if (page.messages.length !== 50) {
               failed += 1;
               firstError ??= `${item.label}: a page of ${page.messages.length} messages`;
             }
-          },
-          (error: Error) => {
-            failed += 1;
-            firstError ??= error.message;
-          },
-        ),
+          }),
       );
     },
   );
@@ -577,14 +581,18 @@ function waitSynced(
  */
 async function settle(command: Extract<Command, { type: 'settle' }>): Promise<number> {
   const deadline = Date.now() + command.timeoutMs;
-  const isShort = (thread: Thread) => {
+  const isShort = (client: Client, thread: Thread) => {
     const target = command.targets[thread.id] ?? 0;
-    const reached = kind === 'parley' ? thread.cursor : thread.count;
-    return reached < target || thread.sync || thread.waiting.size > 0 || thread.reportTimer;
+    const reached = kind === 'parley' ? cursorOf(thread) : thread.count;
+    return (
+      reached < target ||
+      (thread.held?.messages.length ?? 0) > 0 ||
+      (client.sync?.isBusy(thread.id) ?? false)
+    );
   };
   for (;;) {
     const short = clients.reduce(
-      (total, client) => total + client.threads.filter(isShort).length,
+      (total, client) => total + client.threads.filter((thread) => isShort(client, thread)).length,
       0,
     );
     if (short === 0 || Date.now() > deadline) return short;
@@ -598,7 +606,7 @@ function report(reset: boolean): WorkerReport {
     client.threads.map((thread) => ({
       conversationId: thread.id,
       fromSeq: thread.fromSeq,
-      cursor: thread.cursor,
+      cursor: cursorOf(thread),
       count: thread.count,
       keySum: thread.keySum,
     })),
@@ -622,7 +630,7 @@ function report(reset: boolean): WorkerReport {
     stats = freshStats();
     for (const client of clients) {
       for (const thread of client.threads) {
-        thread.fromSeq = thread.cursor;
+        thread.fromSeq = cursorOf(thread);
         thread.count = 0;
         thread.keySum = 0;
         thread.seen.clear();
@@ -634,7 +642,7 @@ function report(reset: boolean): WorkerReport {
 
 async function closeAll(): Promise<void> {
   for (const client of clients) {
-    for (const thread of client.threads) clearTimeout(thread.reportTimer);
+    client.sync?.stop();
     client.socket.disconnect();
   }
 }

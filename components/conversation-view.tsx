@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { describeTyping } from '../hooks/chat-state';
-import { useChatClient, useChatState } from '../hooks/use-chat';
+import { useChatClient, useChatState, useConversation } from '../hooks/use-chat';
 import { Composer } from './composer';
 import { GroupInfo } from './group-info';
 import { MessageList } from './message-list';
@@ -11,9 +11,7 @@ import { PresenceDot, usePresenceText } from './presence';
 
 export function ConversationView({ conversationId }: { conversationId: string }) {
   const client = useChatClient();
-  const summary = useChatState((state) =>
-    state.conversations.find((item) => item.id === conversationId),
-  );
+  const summary = useConversation(conversationId);
   const isListLoaded = useChatState((state) => state.isListLoaded);
   const typing = useChatState((state) => state.typing[conversationId]);
   const presenceText = usePresenceText(summary?.peer?.id);

@@ -1,8 +1,8 @@
 'use client';
 
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { hasMoreBefore, statusOf } from '../hooks/chat-state';
-import { useChatClient, useChatState } from '../hooks/use-chat';
+import { useChatClient, useChatState, useConversation, usePending } from '../hooks/use-chat';
 import { MessageBubble } from './message-bubble';
 import { MessageInfo } from './message-info';
 
@@ -14,15 +14,9 @@ const LOAD_OLDER_PX = 300;
 export function MessageList({ conversationId }: { conversationId: string }) {
   const client = useChatClient();
   const thread = useChatState((state) => state.threads[conversationId]);
-  const summary = useChatState((state) =>
-    state.conversations.find((item) => item.id === conversationId),
-  );
-  const allPending = useChatState((state) => state.pending);
+  const summary = useConversation(conversationId);
+  const pending = usePending(conversationId);
   const meId = useChatState((state) => state.me.id);
-  const pending = useMemo(
-    () => allPending.filter((item) => item.conversationId === conversationId),
-    [allPending, conversationId],
-  );
   const messages = thread?.messages;
   const isGroup = summary?.kind === 'group';
   const [infoSeq, setInfoSeq] = useState<number | null>(null);

@@ -81,7 +81,11 @@ test('a too-long message gets a visible error and is not sent', async ({ actor }
   await expect(messages(alice.page)).toHaveCount(0);
 });
 
-test('older messages load when scrolling up', async ({ actor, browser, server }) => {
+test('older messages load when scrolling up, from the server, then from the device even offline', async ({
+  actor,
+  browser,
+  server,
+}) => {
   const alice = await actor('alice');
   const bob = await actor('bob');
   await bob.context.close(); // bob is away; he comes back on a new device
@@ -93,6 +97,18 @@ test('older messages load when scrolling up', async ({ actor, browser, server })
   const device = await signInOnNewDevice(browser, server.url, bob.username);
   try {
     await startChat(device.page, alice.username);
+    await expect(messages(device.page)).toHaveCount(50);
+    await expect(messages(device.page).first()).toContainText('message 21');
+    await device.page.getByTestId('message-scroller').evaluate((element) => element.scrollTo(0, 0));
+    await expect(messages(device.page)).toHaveCount(70);
+    await expect(messages(device.page).first()).toContainText('message 1');
+    await expect(device.page.getByText('This is the beginning of the conversation.')).toBeVisible();
+
+    // A start reads only the newest page from the device; the older ones are there too.
+    await device.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await device.context.setOffline(true);
+    await device.page.reload();
+    await expect(device.page.getByTestId('connection')).toHaveAttribute('data-state', 'offline');
     await expect(messages(device.page)).toHaveCount(50);
     await expect(messages(device.page).first()).toContainText('message 21');
     await device.page.getByTestId('message-scroller').evaluate((element) => element.scrollTo(0, 0));

@@ -83,18 +83,50 @@ export function hasMoreBefore(thread: Thread): boolean {
   return thread.oldestSeq > 1;
 }
 
-/** Merges messages into a sorted list: de-duplicated by id, ordered by seq, never by clock. */
+/**
+ * Merges messages into a sorted list: de-duplicated by id, ordered by seq, never by clock.
+ * Returns `existing` itself when every incoming message is already held as it is, so that a
+ * message received twice (a push after a sync page) changes no state and is stored once.
+ */
 export function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
-  if (incoming.length === 0) return existing;
+  const fresh = incoming.filter((message) => !isHeld(existing, message));
+  if (fresh.length === 0) return existing;
   const last = existing.at(-1);
   // The common case, one new message after the newest: append without re-sorting.
-  if (incoming.length === 1 && (!last || incoming[0]!.seq > last.seq)) {
-    return [...existing, incoming[0]!];
+  if (fresh.length === 1 && (!last || fresh[0]!.seq > last.seq)) {
+    return [...existing, fresh[0]!];
   }
   const byId = new Map<number, Message>();
   for (const message of existing) byId.set(message.id, message);
-  for (const message of incoming) byId.set(message.id, message);
+  for (const message of fresh) byId.set(message.id, message);
   return [...byId.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** Whether `messages` (sorted by seq) holds this very message, with the same content. */
+export function isHeld(messages: Message[], message: Message): boolean {
+  const held = findBySeq(messages, message.seq);
+  return held !== undefined && isSameMessage(held, message);
+}
+
+/** Binary search: threads are sorted by seq, and a live message usually lands at the end. */
+function findBySeq(messages: Message[], seq: number): Message | undefined {
+  let low = 0;
+  let high = messages.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const candidate = messages[middle]!;
+    if (candidate.seq === seq) return candidate;
+    if (candidate.seq < seq) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
+}
+
+/** Field by field: a copy that crossed the wire again is the same message. */
+function isSameMessage(a: Message, b: Message): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a) as (keyof Message)[];
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 /** The thread after messages that continue it forward: sync pages and live messages. */
@@ -134,6 +166,58 @@ export function addOlder(thread: Thread, page: { messages: Message[]; hasMore: b
   };
 }
 
+/**
+ * The thread a device restores at start from what it stored: its cursor and the newest page
+ * of its range. Only the run that reaches the cursor without a gap is kept, so the range stays
+ * contiguous; null when nothing usable is stored (the conversation is fetched afresh).
+ */
+export function threadFromStored(
+  cursor: { oldestSeq: number; syncedSeq: number },
+  newest: Message[],
+): Thread | null {
+  if (cursor.oldestSeq > cursor.syncedSeq) {
+    // A conversation followed from its beginning that had no messages yet.
+    return {
+      messages: [],
+      oldestSeq: cursor.oldestSeq,
+      syncedSeq: cursor.syncedSeq,
+      isLoadingOlder: false,
+    };
+  }
+  const run = contiguousRunEndingAt(newest, cursor.syncedSeq);
+  if (run.length === 0) return null;
+  return {
+    messages: run,
+    oldestSeq: run[0]!.seq,
+    syncedSeq: cursor.syncedSeq,
+    isLoadingOlder: false,
+  };
+}
+
+/**
+ * Older messages the device stored below `beforeSeq`, as a page for addOlder: only the run
+ * that ends just below `beforeSeq` without a gap. null when the device has none of them.
+ */
+export function olderPageFromStored(
+  beforeSeq: number,
+  stored: Message[],
+): { messages: Message[]; hasMore: boolean } | null {
+  const run = contiguousRunEndingAt(stored, beforeSeq - 1);
+  if (run.length === 0) return null;
+  return { messages: run, hasMore: run[0]!.seq > 1 };
+}
+
+/** The messages (sorted by seq) that form an unbroken run of seqs ending at `lastSeq`. */
+function contiguousRunEndingAt(messages: Message[], lastSeq: number): Message[] {
+  let start = messages.length;
+  let expected = lastSeq;
+  while (start > 0 && messages[start - 1]!.seq === expected) {
+    start -= 1;
+    expected -= 1;
+  }
+  return start === 0 ? messages : messages.slice(start);
+}
+
 /** Most recent activity first. Returns `list` itself when it is already in order. */
 export function sortConversations(list: ConversationSummary[]): ConversationSummary[] {
   const sorted = [...list].sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt));
@@ -167,6 +251,27 @@ export function applyMessageToSummary(
       createdAt: message.createdAt,
     },
   };
+}
+
+/**
+ * The list after messages arrived: each summary moved by applyMessageToSummary, re-sorted.
+ * Returns `list` itself when no summary changed (a message already counted).
+ */
+export function applyMessagesToList(
+  list: ConversationSummary[],
+  messages: Message[],
+  meId: string,
+): ConversationSummary[] {
+  let next = list;
+  for (const message of messages) {
+    const index = next.findIndex((item) => item.id === message.conversationId);
+    if (index === -1) continue;
+    const moved = applyMessageToSummary(next[index]!, message, meId);
+    if (moved === next[index]) continue;
+    if (next === list) next = [...list];
+    next[index] = moved;
+  }
+  return next === list ? list : sortConversations(next);
 }
 
 /** The summary after the viewer's read marker moved to `readSeq` (on any of their devices). */

@@ -13,6 +13,7 @@ export interface ThreadCursor {
 }
 
 export interface StoredThread extends ThreadCursor {
+  /** The newest page of the range (at most the page size asked for), oldest first. */
   messages: Message[];
 }
 
@@ -24,7 +25,16 @@ export interface DeviceSnapshot {
 }
 
 export interface DeviceStore {
-  load(): Promise<DeviceSnapshot>;
+  /**
+   * What a start needs: the list, every cursor with the newest `pageSize` messages of its
+   * range, and the outbox. Older messages stay stored until loadOlder asks for them.
+   */
+  load(pageSize: number): Promise<DeviceSnapshot>;
+  /**
+   * Up to `limit` stored messages of the conversation just below `beforeSeq`, oldest first,
+   * from within the stored range only (empty when the device does not hold them).
+   */
+  loadOlder(conversationId: string, beforeSeq: number, limit: number): Promise<Message[]>;
   saveConversations(conversations: ConversationSummary[]): Promise<void>;
   /** Adds messages (by id) and records the cursor, in one step. */
   saveThread(cursor: ThreadCursor, messages: Message[]): Promise<void>;
@@ -46,15 +56,21 @@ export class MemoryDeviceStore implements DeviceStore {
   >();
   private readonly outbox = new Map<string, PendingMessage>();
 
-  async load(): Promise<DeviceSnapshot> {
+  async load(pageSize: number): Promise<DeviceSnapshot> {
     return {
       conversations: [...this.conversations],
       threads: [...this.threads.values()].map(({ cursor, messages }) => ({
         ...cursor,
-        messages: [...messages.values()].sort((a, b) => a.seq - b.seq),
+        messages: inRange(messages.values(), newestPageRange(cursor, pageSize)),
       })),
       outbox: [...this.outbox.values()].sort(compareOutbox),
     };
+  }
+
+  async loadOlder(conversationId: string, beforeSeq: number, limit: number): Promise<Message[]> {
+    const thread = this.threads.get(conversationId);
+    const range = thread && olderPageRange(thread.cursor, beforeSeq, limit);
+    return range ? inRange(thread.messages.values(), range) : [];
   }
 
   async saveConversations(conversations: ConversationSummary[]): Promise<void> {
@@ -106,6 +122,39 @@ export function mergeCursors(stored: ThreadCursor | undefined, next: ThreadCurso
     oldestSeq: Math.min(stored.oldestSeq, next.oldestSeq),
     syncedSeq: Math.max(stored.syncedSeq, next.syncedSeq),
   };
+}
+
+/** Seqs from `from` to `to`, both included. */
+export interface SeqRange {
+  from: number;
+  to: number;
+}
+
+/** The newest `pageSize` seqs of a stored range; null when the range is empty. */
+export function newestPageRange(cursor: ThreadCursor, pageSize: number): SeqRange | null {
+  if (isEmptyRange(cursor)) return null;
+  return {
+    from: Math.max(cursor.oldestSeq, cursor.syncedSeq - pageSize + 1),
+    to: cursor.syncedSeq,
+  };
+}
+
+/** The `limit` seqs just below `beforeSeq` that the stored range holds; null when none. */
+export function olderPageRange(
+  cursor: ThreadCursor,
+  beforeSeq: number,
+  limit: number,
+): SeqRange | null {
+  const to = Math.min(beforeSeq - 1, cursor.syncedSeq);
+  const from = Math.max(cursor.oldestSeq, beforeSeq - limit);
+  return from <= to ? { from, to } : null;
+}
+
+function inRange(messages: Iterable<Message>, range: SeqRange | null): Message[] {
+  if (!range) return [];
+  return [...messages]
+    .filter((message) => message.seq >= range.from && message.seq <= range.to)
+    .sort((a, b) => a.seq - b.seq);
 }
 
 function isEmptyRange(cursor: ThreadCursor): boolean {

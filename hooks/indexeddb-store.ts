@@ -1,13 +1,16 @@
 // The device store in the browser: IndexedDB, one database per account, shared by the tabs.
 
-import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPIndex } from 'idb';
 import type { ConversationSummary, Message } from '../protocol';
 import type { PendingMessage } from './chat-state';
 import {
   compareOutbox,
   mergeCursors,
+  newestPageRange,
+  olderPageRange,
   type DeviceSnapshot,
   type DeviceStore,
+  type SeqRange,
   type ThreadCursor,
 } from './device-store';
 
@@ -49,29 +52,36 @@ export class IndexedDbDeviceStore implements DeviceStore {
     return this.database;
   }
 
-  async load(): Promise<DeviceSnapshot> {
+  async load(pageSize: number): Promise<DeviceSnapshot> {
     const db = await this.db();
     const tx = db.transaction(['conversations', 'threads', 'messages', 'outbox']);
-    const [conversations, cursors, messages, outbox] = await Promise.all([
+    const [conversations, cursors, outbox] = await Promise.all([
       tx.objectStore('conversations').getAll(),
       tx.objectStore('threads').getAll(),
-      tx.objectStore('messages').index('byConversation').getAll(),
       tx.objectStore('outbox').getAll(),
     ]);
-    const byConversation = new Map<string, Message[]>();
-    for (const message of messages) {
-      const list = byConversation.get(message.conversationId) ?? [];
-      list.push(message);
-      byConversation.set(message.conversationId, list);
-    }
+    // Only the newest page of each conversation: a device that holds years of history starts
+    // as fast as a new one. Requests are issued at once, in the same transaction.
+    const byConversation = tx.objectStore('messages').index('byConversation');
+    const pages = await Promise.all(
+      cursors.map((cursor) =>
+        readRange(byConversation, cursor.conversationId, newestPageRange(cursor, pageSize)),
+      ),
+    );
     return {
       conversations,
-      threads: cursors.map((cursor) => ({
-        ...cursor,
-        messages: byConversation.get(cursor.conversationId) ?? [],
-      })),
+      threads: cursors.map((cursor, index) => ({ ...cursor, messages: pages[index]! })),
       outbox: outbox.sort(compareOutbox),
     };
+  }
+
+  async loadOlder(conversationId: string, beforeSeq: number, limit: number): Promise<Message[]> {
+    const db = await this.db();
+    const tx = db.transaction(['threads', 'messages']);
+    const cursor = await tx.objectStore('threads').get(conversationId);
+    if (!cursor) return [];
+    const index = tx.objectStore('messages').index('byConversation');
+    return readRange(index, conversationId, olderPageRange(cursor, beforeSeq, limit));
   }
 
   async saveConversations(conversations: ConversationSummary[]): Promise<void> {
@@ -124,4 +134,21 @@ export class IndexedDbDeviceStore implements DeviceStore {
     if (open) (await open).close();
     await deleteDB(this.name);
   }
+}
+
+type MessagesByConversation = IDBPIndex<
+  ParleyDb,
+  ('conversations' | 'threads' | 'messages' | 'outbox')[] | ('threads' | 'messages')[],
+  'messages',
+  'byConversation'
+>;
+
+/** One conversation's messages with seqs in the range, oldest first (the index's order). */
+function readRange(
+  index: MessagesByConversation,
+  conversationId: string,
+  range: SeqRange | null,
+): Promise<Message[]> {
+  if (!range) return Promise.resolve([]);
+  return index.getAll(IDBKeyRange.bound([conversationId, range.from], [conversationId, range.to]));
 }

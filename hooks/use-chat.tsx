@@ -1,17 +1,12 @@
 'use client';
 // React access to the ChatClient: one client per signed-in page tree, read with selectors.
 
-import {
-  createContext,
-  useContext,
-  useEffect,
-  useState,
-  useSyncExternalStore,
-  type ReactNode,
-} from 'react';
-import type { UserSummary } from '../protocol';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
+import type { ConversationSummary, UserSummary } from '../protocol';
 import { ChatClient } from './chat-client';
-import type { ChatState } from './chat-state';
+import type { ChatState, PendingMessage } from './chat-state';
 import { MemoryDeviceStore } from './device-store';
 import { IndexedDbDeviceStore } from './indexeddb-store';
 
@@ -48,12 +43,21 @@ export function useChatClient(): ChatClient {
   return client;
 }
 
-/** A slice of the chat state; re-renders only when the selected value changes (by identity). */
+/**
+ * A slice of the chat state; re-renders only when the selected value changes (by identity),
+ * so a selector must return something the state holds, not a new object or array.
+ */
 export function useChatState<T>(select: (state: ChatState) => T): T {
-  const client = useChatClient();
-  return useSyncExternalStore(
-    client.subscribe,
-    () => select(client.getState()),
-    () => select(client.getState()),
+  return useStore(useChatClient().store, select);
+}
+
+export function useConversation(conversationId: string): ConversationSummary | undefined {
+  return useChatState((state) => state.conversations.find((item) => item.id === conversationId));
+}
+
+/** The outbox of one conversation; re-renders only when that part of the outbox changes. */
+export function usePending(conversationId: string): PendingMessage[] {
+  return useChatState(
+    useShallow((state) => state.pending.filter((item) => item.conversationId === conversationId)),
   );
 }

@@ -82,6 +82,27 @@ describe('sending', () => {
     }
   });
 
+  it('does not echo a send to the socket it came from, while the sender’s other tab and the recipient get it', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    const aliceTab2 = await openTab(suite, alice);
+    const seenBySender: Message[] = [];
+    const onSender = (message: Message) => seenBySender.push(message);
+    alice.socket.on('message:created', onSender);
+    const received = Promise.all(
+      [bob.socket, aliceTab2.socket].map((socket) =>
+        nextEvent(socket, 'message:created', (message) => message.body === 'no echo'),
+      ),
+    );
+    const sent = await send(alice, conversationId, 'no echo');
+    expect(await received).toEqual([sent, sent]);
+    // A socket receives in order: an echo of Alice's send would arrive before Bob's reply.
+    const reply = nextEvent(alice.socket, 'message:created', (message) => message.body === 'reply');
+    await send(bob, conversationId, 'reply');
+    await reply;
+    alice.socket.off('message:created', onSender);
+    expect(seenBySender.map((message) => message.body)).toEqual(['reply']);
+  });
+
   it('gives consecutive seqs to concurrent sends from both sides', async () => {
     const { alice, bob, conversationId } = await pair(suite);
     const sends = Array.from({ length: 20 }, (_, index) =>

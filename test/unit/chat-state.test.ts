@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addForward,
   addOlder,
+  applyMessagesToList,
   applyMessageToSummary,
   applyReadToSummary,
   applyReceiptToSummary,
@@ -10,10 +11,12 @@ import {
   mergeMessages,
   mergeSummary,
   sortConversations,
+  olderPageFromStored,
   statusOf,
   threadFromNewestPage,
+  threadFromStored,
 } from '../../hooks/chat-state';
-import { mergeCursors } from '../../hooks/device-store';
+import { mergeCursors, MemoryDeviceStore } from '../../hooks/device-store';
 import type { ConversationSummary, Message } from '../../protocol';
 
 const message = (seq: number, senderId = 'bob', id = seq * 10): Message => ({
@@ -64,6 +67,32 @@ describe('mergeMessages', () => {
   it('returns the same array when there is nothing new', () => {
     const existing = [message(1)];
     expect(mergeMessages(existing, [])).toBe(existing);
+  });
+
+  it('returns the same array for a message it already holds, even as a fresh copy', () => {
+    const existing = [message(1), message(2), message(3)];
+    expect(mergeMessages(existing, [{ ...message(2) }])).toBe(existing);
+    expect(mergeMessages(existing, [message(3), { ...message(1) }])).toBe(existing);
+  });
+
+  it('takes a message again when its content differs from the copy held', () => {
+    const existing = [message(1), message(2)];
+    const changed = { ...message(2), body: 'changed' };
+    const merged = mergeMessages(existing, [changed]);
+    expect(merged).not.toBe(existing);
+    expect(merged.map((item) => item.body)).toEqual(['message 1', 'changed']);
+  });
+});
+
+describe('receiving a message twice', () => {
+  it('leaves the thread and the conversation list exactly as they were', () => {
+    const thread = addForward(EMPTY_THREAD, [message(1), message(2)]);
+    expect(addForward(thread, [{ ...message(2) }])).toBe(thread);
+    const list = [applyMessageToSummary(summary(), message(2), 'alice')];
+    expect(applyMessagesToList(list, [{ ...message(2) }], 'alice')).toBe(list);
+    const moved = applyMessagesToList(list, [message(3)], 'alice');
+    expect(moved).not.toBe(list);
+    expect(moved[0]).toMatchObject({ lastSeq: 3, unreadCount: 3 });
   });
 });
 
@@ -134,6 +163,46 @@ describe('thread cursors', () => {
     const empty = threadFromNewestPage({ messages: [], hasMore: false });
     expect(empty).toMatchObject({ oldestSeq: 1, syncedSeq: 0 });
     expect(addForward(empty, [message(1)])).toMatchObject({ oldestSeq: 1, syncedSeq: 1 });
+  });
+
+  it('restore from the newest stored page, keeping only the run that reaches the cursor', () => {
+    const page = [message(48), message(49), message(50)];
+    expect(threadFromStored({ oldestSeq: 1, syncedSeq: 50 }, page)).toMatchObject({
+      oldestSeq: 48,
+      syncedSeq: 50,
+      messages: page,
+    });
+    // A hole in what was stored: the part below it is not claimed.
+    const holed = threadFromStored({ oldestSeq: 1, syncedSeq: 50 }, [message(47), message(50)]);
+    expect(holed).toMatchObject({ oldestSeq: 50, syncedSeq: 50 });
+    expect(threadFromStored({ oldestSeq: 1, syncedSeq: 50 }, [message(49)])).toBeNull();
+    expect(threadFromStored({ oldestSeq: 1, syncedSeq: 0 }, [])).toEqual(EMPTY_THREAD);
+  });
+
+  it('page back from the device only over a run that ends where the thread begins', () => {
+    const restored = threadFromStored({ oldestSeq: 1, syncedSeq: 50 }, [message(49), message(50)])!;
+    const stored = olderPageFromStored(49, [message(46), message(47), message(48)]);
+    expect(stored).toEqual({ messages: [message(46), message(47), message(48)], hasMore: true });
+    expect(addOlder(restored, stored!)).toMatchObject({ oldestSeq: 46, syncedSeq: 50 });
+    expect(olderPageFromStored(49, [message(46), message(47)])).toBeNull();
+    expect(olderPageFromStored(3, [message(1), message(2)])).toMatchObject({ hasMore: false });
+  });
+
+  it('are restored from the device’s newest page, and older pages come from its range', async () => {
+    const device = new MemoryDeviceStore();
+    const all = Array.from({ length: 120 }, (_, index) => message(index + 1));
+    await device.saveThread({ conversationId: 'c1', oldestSeq: 1, syncedSeq: 120 }, all);
+    const snapshot = await device.load(50);
+    expect(snapshot.threads[0]!.messages.map((item) => item.seq)).toEqual(
+      all.slice(70).map((item) => item.seq),
+    );
+    const older = await device.loadOlder('c1', 71, 50);
+    expect(older.map((item) => item.seq)).toEqual(all.slice(20, 70).map((item) => item.seq));
+    expect((await device.loadOlder('c1', 21, 50)).map((item) => item.seq)).toEqual(
+      all.slice(0, 20).map((item) => item.seq),
+    );
+    expect(await device.loadOlder('c1', 1, 50)).toEqual([]);
+    expect(await device.loadOlder('elsewhere', 10, 50)).toEqual([]);
   });
 
   it('join when two tabs store ranges that touch, and never claim what nobody fetched', () => {

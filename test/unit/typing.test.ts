@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyTyping, describeTyping } from '../../hooks/chat-state';
-import { TYPING_IDLE_MS, TypingNotifier } from '../../hooks/typing-notifier';
+import { TYPING_IDLE_MS, TypingNotifier } from '../../hooks/client/typing-notifier';
 import { TYPING_THROTTLE_MS } from '../../protocol';
 
 describe('the typing notifier', () => {

@@ -12,13 +12,17 @@ export const messageHandlers: Pick<
   | typeof ClientEvent.MessageHistory
   | typeof ClientEvent.MessageReceipts
 > = {
-  [ClientEvent.MessageSend]: async ({ deps, io, push, session, afterAck }, input) => {
+  [ClientEvent.MessageSend]: async ({ deps, io, push, socket, session, afterAck }, input) => {
     const result = await sendMessage(deps, session.user, input);
     if (result.created) crashIfFailpoint(deps.config, 'crash-after-commit');
     if (result.created) {
       deps.metrics.messagesSent.inc();
       afterAck(() => {
-        io.to(result.memberIds.map(userRoom)).emit(ServerEvent.MessageCreated, result.message);
+        // Every device of every member, the sender's other tabs included, but not the socket
+        // that sent it: the ack already carries the message there.
+        io.to(result.memberIds.map(userRoom))
+          .except(socket.id)
+          .emit(ServerEvent.MessageCreated, result.message);
         void push.notify(result.message, result.memberIds);
       });
     }

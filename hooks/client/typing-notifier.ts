@@ -1,7 +1,7 @@
 // When to tell the server "I am typing" and "I stopped": at most once per throttle interval
 // while keys keep coming, and "stopped" after a pause, on send, or when the draft is cleared.
 
-import { TYPING_THROTTLE_MS } from '../protocol';
+import { TYPING_THROTTLE_MS } from '../../protocol';
 
 /** A pause this long ends "typing". */
 export const TYPING_IDLE_MS = 4_000;

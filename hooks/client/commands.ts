@@ -1,0 +1,157 @@
+// What a person asks of the server besides sending: starting conversations, groups and their
+// members, muting, read receipts and who is online. Each is one request whose answer goes
+// into the store; a refusal comes back as the sentence to show.
+
+import {
+  ClientEvent,
+  PRESENCE_QUERY_MAX,
+  type ClientEventPayload,
+  type ConversationSummary,
+  type MemberRole,
+  type MessageReceipts,
+} from '../../protocol';
+import { applyReadToSummary } from '../chat-state';
+import { summaryOf, update, updateSummary, upsertSummary, type ChatStore } from './store';
+import type { Request, RequestResult } from './transport';
+
+/** The outcome of an action a person took, with the sentence to show when it failed. */
+export type ActionResult<T = object> = ({ ok: true } & T) | { ok: false; message: string };
+
+type GroupChange =
+  | typeof ClientEvent.GroupCreate
+  | typeof ClientEvent.GroupAddMembers
+  | typeof ClientEvent.GroupRemoveMember
+  | typeof ClientEvent.GroupSetRole;
+
+export interface CommandsOptions {
+  request: Request;
+  isConnected: () => boolean;
+  store: ChatStore;
+  /** Whether the person is looking at this tab: only then are messages marked read. */
+  isVisible: () => boolean;
+  /** The user left: nothing of the conversation stays on the device. */
+  forgetConversation: (conversationId: string) => void;
+}
+
+export class ChatCommands {
+  private readonly request: Request;
+  private readonly store: ChatStore;
+
+  constructor(private readonly options: CommandsOptions) {
+    this.request = options.request;
+    this.store = options.store;
+  }
+
+  async startConversation(
+    username: string,
+  ): Promise<ActionResult<{ conversation: ConversationSummary }>> {
+    const response = await this.request(ClientEvent.ConversationStart, { username });
+    if (!response.ok) return { ok: false, message: response.message };
+    this.acceptSummary(response.conversation);
+    return { ok: true, conversation: response.conversation };
+  }
+
+  createGroup(title: string, usernames: string[]) {
+    return this.changeGroup(ClientEvent.GroupCreate, { title, usernames });
+  }
+
+  addMembers(conversationId: string, usernames: string[]) {
+    return this.changeGroup(ClientEvent.GroupAddMembers, { conversationId, usernames });
+  }
+
+  removeMember(conversationId: string, userId: string) {
+    return this.changeGroup(ClientEvent.GroupRemoveMember, { conversationId, userId });
+  }
+
+  setRole(conversationId: string, userId: string, role: MemberRole) {
+    return this.changeGroup(ClientEvent.GroupSetRole, { conversationId, userId, role });
+  }
+
+  async leaveGroup(conversationId: string): Promise<ActionResult> {
+    const response = await this.request(ClientEvent.GroupLeave, { conversationId });
+    if (!response.ok) return { ok: false, message: response.message };
+    this.options.forgetConversation(conversationId);
+    return { ok: true };
+  }
+
+  /** No push notifications for this conversation (messages still arrive). */
+  async setMuted(conversationId: string, isMuted: boolean): Promise<ActionResult> {
+    const response = await this.request(ClientEvent.ConversationMute, { conversationId, isMuted });
+    if (!response.ok) return { ok: false, message: response.message };
+    updateSummary(this.store, conversationId, (item) =>
+      item.isMuted === response.isMuted ? item : { ...item, isMuted: response.isMuted },
+    );
+    return { ok: true };
+  }
+
+  /** Loads a group's members (and their presence) into the state. */
+  async loadMembers(conversationId: string): Promise<void> {
+    const response = await this.request(ClientEvent.GroupMembers, { conversationId });
+    if (!response.ok) return;
+    update(this.store, (state) => ({
+      ...state,
+      members: { ...state.members, [conversationId]: response.members },
+    }));
+    void this.refreshPresence(response.members.map((member) => member.id));
+  }
+
+  async getReceipts(
+    conversationId: string,
+    seq: number,
+  ): Promise<ActionResult<{ receipts: MessageReceipts }>> {
+    const response = await this.request(ClientEvent.MessageReceipts, { conversationId, seq });
+    return response.ok ? response : { ok: false, message: response.message };
+  }
+
+  /** Asks who of these people is online (only people the user shares a conversation with). */
+  async refreshPresence(userIds: string[]): Promise<void> {
+    const meId = this.store.getState().me.id;
+    const ids = [...new Set(userIds)].filter((id) => id !== meId);
+    if (ids.length === 0 || !this.options.isConnected()) return;
+    const response = await this.request(ClientEvent.PresenceQuery, {
+      userIds: ids.slice(0, PRESENCE_QUERY_MAX),
+    });
+    if (!response.ok) return;
+    update(this.store, (state) => ({
+      ...state,
+      presence: {
+        ...state.presence,
+        ...Object.fromEntries(response.presence.map((item) => [item.userId, item])),
+      },
+    }));
+  }
+
+  /** Tells the server the open conversation has been seen, when the tab is visible. */
+  markActiveRead(): void {
+    const state = this.store.getState();
+    const conversationId = state.activeConversationId;
+    if (!conversationId || !this.options.isConnected() || !this.options.isVisible()) return;
+    const summary = summaryOf(state, conversationId);
+    const seq = state.threads[conversationId]?.syncedSeq ?? 0;
+    if (!summary || seq <= summary.readSeq) return;
+    updateSummary(this.store, conversationId, (item) => applyReadToSummary(item, seq));
+    void this.request(ClientEvent.ConversationMarkRead, { conversationId, seq });
+  }
+
+  /** A summary from the server; a new person to chat with comes with whether they are online. */
+  acceptSummary(summary: ConversationSummary): void {
+    if (summary.peer && !this.store.getState().presence[summary.peer.id])
+      void this.refreshPresence([summary.peer.id]);
+    upsertSummary(this.store, summary);
+  }
+
+  private async changeGroup<E extends GroupChange>(
+    event: E,
+    payload: ClientEventPayload<E>,
+  ): Promise<ActionResult<{ conversation: ConversationSummary }>> {
+    // Every group change answers with the conversation as it is after the change.
+    const response = (await this.request(event, payload)) as RequestResult<
+      typeof ClientEvent.GroupCreate
+    >;
+    if (!response.ok) return { ok: false, message: response.message };
+    this.acceptSummary(response.conversation);
+    if (this.store.getState().members[response.conversation.id])
+      void this.loadMembers(response.conversation.id);
+    return { ok: true, conversation: response.conversation };
+  }
+}

@@ -1,0 +1,206 @@
+// The messages a device holds, per conversation: in the store for the screen and in the
+// device store between page loads. This is the app's sink for sync (hooks/client/sync.ts);
+// it also restores the threads at start and fetches older pages when the reader scrolls up.
+
+import { ClientEvent, type ConversationSummary, type Message } from '../../protocol';
+import {
+  addForward,
+  addOlder,
+  applyMessagesToList,
+  hasMoreBefore,
+  isHeld,
+  mergeSummary,
+  olderPageFromStored,
+  sortConversations,
+  threadFromNewestPage,
+  threadFromStored,
+  type Thread,
+} from '../chat-state';
+import type { DeviceSnapshot, DeviceStore } from '../device-store';
+import { patchThread, summaryOf, update, updateSummary, type ChatStore } from './store';
+import { NEWEST_PAGE, type HistoryPage, type SyncSink } from './sync';
+import type { Request } from './transport';
+
+export class HeldThreads implements SyncSink {
+  /** Pending writes per conversation: delivery is reported only for what is stored. */
+  private readonly writes = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: ChatStore,
+    private readonly device: DeviceStore,
+  ) {}
+
+  // ---- what sync asks ------------------------------------------------------------------
+
+  cursorOf(conversationId: string): number | undefined {
+    return this.store.getState().threads[conversationId]?.syncedSeq;
+  }
+
+  lastSeqOf(conversationId: string): number | undefined {
+    return summaryOf(this.store.getState(), conversationId)?.lastSeq;
+  }
+
+  deliveredSeqOf(conversationId: string): number | undefined {
+    return summaryOf(this.store.getState(), conversationId)?.deliveredSeq;
+  }
+
+  memberCountOf(conversationId: string): number {
+    return summaryOf(this.store.getState(), conversationId)?.memberCount ?? 2;
+  }
+
+  /**
+   * Conversations this device holds are brought up to date; others only when they have
+   * messages that no device of ours has received yet (to report them delivered).
+   */
+  acceptList(conversations: ConversationSummary[]): string[] {
+    update(this.store, (state) => ({
+      ...state,
+      isListLoaded: true,
+      conversations: sortConversations(
+        conversations.map((fresh) => mergeSummary(fresh, summaryOf(state, fresh.id))),
+      ),
+    }));
+    const { threads, conversations: list } = this.store.getState();
+    return list
+      .filter((item) => threads[item.id] || item.lastSeq > item.deliveredSeq)
+      .map((item) => item.id);
+  }
+
+  holdNewest(conversationId: string, page: HistoryPage): void {
+    const held = this.store.getState().threads[conversationId];
+    // Held meanwhile (a live message or another sync got there first): the page continues it.
+    if (held) {
+      this.addForward(conversationId, page.messages);
+      return;
+    }
+    this.applyToSummaries(page.messages);
+    update(this.store, (state) => ({
+      ...state,
+      threads: { ...state.threads, [conversationId]: threadFromNewestPage(page) },
+    }));
+    this.persist(conversationId, page.messages);
+  }
+
+  addForward(conversationId: string, messages: Message[]): void {
+    const before = this.store.getState().threads[conversationId];
+    if (!before) return;
+    this.applyToSummaries(messages);
+    const after = addForward(before, messages);
+    if (after === before) return;
+    patchThread(this.store, conversationId, () => after);
+    this.persist(
+      conversationId,
+      messages.filter((message) => !isHeld(before.messages, message)),
+    );
+  }
+
+  whenStored(conversationId: string): Promise<void> {
+    return this.writes.get(conversationId) ?? Promise.resolve();
+  }
+
+  markDelivered(conversationId: string, seq: number): void {
+    updateSummary(this.store, conversationId, (item) =>
+      seq > item.deliveredSeq ? { ...item, deliveredSeq: seq } : item,
+    );
+  }
+
+  // ---- the app's own -------------------------------------------------------------------
+
+  /** What the device stored: the list, and each conversation's newest page with its cursor. */
+  restore(snapshot: DeviceSnapshot): void {
+    update(this.store, (state) => {
+      const threads = { ...state.threads };
+      for (const stored of snapshot.threads) {
+        const loaded = threadFromStored(stored, stored.messages);
+        if (!loaded) continue;
+        const held = threads[stored.conversationId];
+        threads[stored.conversationId] = held ? addForward(loaded, held.messages) : loaded;
+      }
+      return {
+        ...state,
+        conversations: sortConversations(
+          snapshot.conversations.map((cached) => summaryOf(state, cached.id) ?? cached),
+        ),
+        threads,
+      };
+    });
+  }
+
+  /** The page before the oldest held: from the device when it has it, else from the server. */
+  async loadOlder(conversationId: string, request: Request): Promise<void> {
+    const thread = this.store.getState().threads[conversationId];
+    if (!thread || thread.isLoadingOlder || !hasMoreBefore(thread)) return;
+    const beforeSeq = thread.oldestSeq;
+    this.setLoadingOlder(conversationId, true);
+    const stored = await this.device
+      .loadOlder(conversationId, beforeSeq, NEWEST_PAGE)
+      .catch(() => []);
+    const local = olderPageFromStored(beforeSeq, stored);
+    if (local) {
+      this.addOlderPage(conversationId, beforeSeq, local);
+      return;
+    }
+    const response = await request(ClientEvent.MessageHistory, {
+      conversationId,
+      beforeSeq,
+      limit: NEWEST_PAGE,
+    });
+    if (!response.ok) {
+      this.setLoadingOlder(conversationId, false);
+      return;
+    }
+    this.addOlderPage(conversationId, beforeSeq, response);
+    this.persist(conversationId, response.messages);
+  }
+
+  /** The user is no longer in this conversation: nothing of it stays on the device. */
+  forget(conversationId: string): void {
+    // After any write under way, which would otherwise bring the thread back.
+    const previous = this.writes.get(conversationId) ?? Promise.resolve();
+    this.writes.delete(conversationId);
+    void previous.then(() => this.device.deleteThread(conversationId)).catch(() => undefined);
+  }
+
+  /** Previews, unread counts and order of the list after these messages. */
+  applyToSummaries(messages: Message[]): void {
+    update(this.store, (state) => {
+      const conversations = applyMessagesToList(state.conversations, messages, state.me.id);
+      return conversations === state.conversations ? state : { ...state, conversations };
+    });
+  }
+
+  /** Resolves once every write under way has ended. */
+  async flush(): Promise<void> {
+    await Promise.allSettled(this.writes.values());
+  }
+
+  private addOlderPage(conversationId: string, beforeSeq: number, page: HistoryPage): void {
+    patchThread(this.store, conversationId, (current) =>
+      // Only a page that ends where the thread begins keeps the range contiguous.
+      current.oldestSeq === beforeSeq
+        ? addOlder(current, page)
+        : { ...current, isLoadingOlder: false },
+    );
+  }
+
+  private setLoadingOlder(conversationId: string, isLoadingOlder: boolean): void {
+    patchThread(this.store, conversationId, (current) =>
+      current.isLoadingOlder === isLoadingOlder ? current : { ...current, isLoadingOlder },
+    );
+  }
+
+  /** Stores new messages with the thread's cursor, in order per conversation. */
+  private persist(conversationId: string, messages: Message[]): void {
+    const thread: Thread | undefined = this.store.getState().threads[conversationId];
+    if (!thread) return;
+    const cursor = { conversationId, oldestSeq: thread.oldestSeq, syncedSeq: thread.syncedSeq };
+    const previous = this.writes.get(conversationId) ?? Promise.resolve();
+    const write = previous
+      .then(() => this.device.saveThread(cursor, messages))
+      .catch(() => undefined);
+    this.writes.set(conversationId, write);
+    void write.then(() => {
+      if (this.writes.get(conversationId) === write) this.writes.delete(conversationId);
+    });
+  }
+}

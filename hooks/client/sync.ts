@@ -1,0 +1,210 @@
+// Cursor sync, the delivery guarantee of docs/api.md: per conversation, page forward from the
+// device's cursor on every connect and on any seq gap, start a conversation first seen from
+// its newest page, and report delivery once a burst has settled. It knows only a request
+// function and a sink that holds the messages, so the app (a zustand store and IndexedDB) and
+// the benchmark's simulated clients (a counter each, thousands per process) run this same code.
+
+import {
+  ClientEvent,
+  deliveryReportDelayMs,
+  HISTORY_PAGE_MAX,
+  type ConversationSummary,
+  type Message,
+} from '../../protocol';
+import type { Request } from './transport';
+
+export interface HistoryPage {
+  messages: Message[];
+  hasMore: boolean;
+}
+
+/** Whoever holds the messages: what sync asks of it and hands to it. */
+export interface SyncSink {
+  /** The cursor (every seq up to it is held) of a held conversation; undefined if not held. */
+  cursorOf(conversationId: string): number | undefined;
+  /** The newest seq the device has heard of; undefined to page until the server has no more. */
+  lastSeqOf(conversationId: string): number | undefined;
+  /** Delivery is recorded up to here already; undefined when nothing is to be reported. */
+  deliveredSeqOf(conversationId: string): number | undefined;
+  /** For the delivery report's delay: big groups wait longer (protocol/limits.ts). */
+  memberCountOf(conversationId: string): number;
+  /** The conversation list arrived; returns the conversations to bring up to date now. */
+  acceptList(conversations: ConversationSummary[]): string[];
+  /** A conversation first seen now is held from here on, starting with its newest page. */
+  holdNewest(conversationId: string, page: HistoryPage): void;
+  /**
+   * Messages that continue a held conversation: a push, an ack or a forward page. The sink
+   * de-duplicates by id, moves the cursor over what it holds without a gap, and keeps (or
+   * drops) what lies beyond a gap; sync fetches the gap.
+   */
+  addForward(conversationId: string, messages: Message[]): void;
+  /** Resolves once everything added is stored: only stored messages are reported delivered. */
+  whenStored(conversationId: string): Promise<void>;
+  /** The server recorded delivery up to `seq`. */
+  markDelivered(conversationId: string, seq: number): void;
+}
+
+export interface SyncOptions {
+  request: Request;
+  isConnected: () => boolean;
+  sink: SyncSink;
+  /** Report delivery (two ticks); the benchmark can measure without. */
+  reportsDelivery?: boolean;
+}
+
+/** The newest page of a conversation first seen; also the page size of scrolling back. */
+export const NEWEST_PAGE = 50;
+const FORWARD_PAGE = HISTORY_PAGE_MAX;
+/** Conversations synced at the same time after a reconnect. */
+const SYNC_CONCURRENCY = 4;
+
+export class ConversationSync {
+  private readonly request: Request;
+  private readonly isConnected: () => boolean;
+  private readonly sink: SyncSink;
+  private readonly reportsDelivery: boolean;
+  private readonly runs = new Map<string, { again: boolean; done: Promise<boolean> }>();
+  private readonly reportTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(options: SyncOptions) {
+    this.request = options.request;
+    this.isConnected = options.isConnected;
+    this.sink = options.sink;
+    this.reportsDelivery = options.reportsDelivery ?? true;
+  }
+
+  /** A message from a push or an ack. A seq beyond the cursor means some were missed. */
+  receive(message: Message): void {
+    const { conversationId } = message;
+    if (this.sink.cursorOf(conversationId) === undefined) {
+      // The first message this device sees of the conversation: hold it from now on.
+      void this.sync(conversationId, { startHolding: true });
+      return;
+    }
+    this.sink.addForward(conversationId, [message]);
+    if ((this.sink.cursorOf(conversationId) ?? 0) < message.seq) void this.sync(conversationId);
+    else this.scheduleDeliveryReport(conversationId);
+  }
+
+  /**
+   * After every connect: the list, then each conversation it names for syncing, a few at a
+   * time. False when something could not be fetched (the next connect or gap tries again).
+   */
+  async syncAll(): Promise<boolean> {
+    const response = await this.request(ClientEvent.ConversationList, {});
+    if (!response.ok) return false;
+    const queue = this.sink.acceptList(response.conversations);
+    let isComplete = true;
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        if (!(await this.sync(id, { startHolding: true }))) isComplete = false;
+      }
+    };
+    await Promise.all(Array.from({ length: SYNC_CONCURRENCY }, worker));
+    return isComplete;
+  }
+
+  /**
+   * Brings one conversation up to date; a call during a run makes it run once more. One the
+   * device does not hold is left alone, unless `startHolding`: then it starts from its
+   * newest page. Resolves false when a page could not be fetched.
+   */
+  sync(conversationId: string, { startHolding = false } = {}): Promise<boolean> {
+    if (!startHolding && this.sink.cursorOf(conversationId) === undefined) {
+      return Promise.resolve(true);
+    }
+    const running = this.runs.get(conversationId);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const run = { again: false, done: Promise.resolve(true) };
+    run.done = (async () => {
+      try {
+        let isUpToDate: boolean;
+        do {
+          run.again = false;
+          isUpToDate = await this.syncOnce(conversationId);
+        } while (run.again && this.isConnected());
+        return isUpToDate;
+      } finally {
+        this.runs.delete(conversationId);
+      }
+    })();
+    this.runs.set(conversationId, run);
+    return run.done;
+  }
+
+  /** Whether a sync or a delivery report of the conversation is still to come. */
+  isBusy(conversationId: string): boolean {
+    return this.runs.has(conversationId) || this.reportTimers.has(conversationId);
+  }
+
+  /** The user is no longer in the conversation: nothing more is reported for it. */
+  forget(conversationId: string): void {
+    clearTimeout(this.reportTimers.get(conversationId));
+    this.reportTimers.delete(conversationId);
+  }
+
+  stop(): void {
+    for (const timer of this.reportTimers.values()) clearTimeout(timer);
+    this.reportTimers.clear();
+  }
+
+  private async syncOnce(conversationId: string): Promise<boolean> {
+    if (this.sink.cursorOf(conversationId) === undefined) {
+      const page = await this.request(ClientEvent.MessageHistory, {
+        conversationId,
+        limit: NEWEST_PAGE,
+      });
+      if (!page.ok) return false;
+      this.sink.holdNewest(conversationId, page);
+    }
+    for (;;) {
+      const cursor = this.sink.cursorOf(conversationId);
+      if (cursor === undefined || cursor >= (this.sink.lastSeqOf(conversationId) ?? Infinity)) {
+        break;
+      }
+      const page = await this.request(ClientEvent.MessageHistory, {
+        conversationId,
+        afterSeq: cursor,
+        limit: FORWARD_PAGE,
+      });
+      if (!page.ok) return false;
+      this.sink.addForward(conversationId, page.messages);
+      if (!page.hasMore || page.messages.length === 0) break;
+      // A page that did not move the cursor would be asked for again, forever.
+      if ((this.sink.cursorOf(conversationId) ?? 0) <= cursor) break;
+    }
+    this.scheduleDeliveryReport(conversationId);
+    return true;
+  }
+
+  /** A burst is reported once, after a delay that grows with the group (protocol/limits.ts). */
+  private scheduleDeliveryReport(conversationId: string): void {
+    if (!this.reportsDelivery || this.reportTimers.has(conversationId)) return;
+    this.reportTimers.set(
+      conversationId,
+      setTimeout(
+        () => {
+          this.reportTimers.delete(conversationId);
+          void this.reportDelivery(conversationId);
+        },
+        deliveryReportDelayMs(this.sink.memberCountOf(conversationId)),
+      ),
+    );
+  }
+
+  /** Two ticks mean a device has the message: report only what this device has stored. */
+  private async reportDelivery(conversationId: string): Promise<void> {
+    await this.sink.whenStored(conversationId);
+    const seq = this.sink.cursorOf(conversationId) ?? 0;
+    const delivered = this.sink.deliveredSeqOf(conversationId);
+    if (delivered === undefined || seq <= delivered || !this.isConnected()) return;
+    const response = await this.request(ClientEvent.ConversationMarkDelivered, {
+      conversationId,
+      seq,
+    });
+    if (response.ok) this.sink.markDelivered(conversationId, response.deliveredSeq);
+  }
+}

@@ -1,0 +1,212 @@
+// The chat client's connection to the server: owns the socket.io-client socket, sends typed
+// requests that always resolve (with the ack, or TIMEOUT), passes server events on, and
+// reports connection changes. It knows nothing of conversations or messages.
+
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import {
+  ErrorCode,
+  type ClientEventAck,
+  type ClientEventName,
+  type ClientEventPayload,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '../../protocol';
+import type { ConnectionState } from '../chat-state';
+
+/** A request that never got an answer: the connection dropped or the server was too slow. */
+export interface TransportFailure {
+  ok: false;
+  code: 'TIMEOUT';
+  message: string;
+}
+
+export type RequestResult<E extends ClientEventName> = ClientEventAck<E> | TransportFailure;
+
+/** Sends one client event and resolves with its ack; never rejects. */
+export type Request = <E extends ClientEventName>(
+  event: E,
+  payload: ClientEventPayload<E>,
+) => Promise<RequestResult<E>>;
+
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** A refused handshake without a named wait is tried again after about this long. */
+const REFUSED_RETRY_MS = 15_000;
+
+/**
+ * The request function over any socket.io-client socket (the benchmark's bare ones too): the
+ * ack, or TIMEOUT when none comes within `timeoutMs` (or the connection drops meanwhile).
+ */
+export function requestOver(
+  socket: { timeout(ms: number): unknown },
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Request {
+  return (event, payload) => {
+    // socket.io-client's types cannot express "the ack of event E" through timeout().
+    const timed = socket.timeout(timeoutMs) as {
+      emit(
+        name: string,
+        data: unknown,
+        ack: (error: Error | null, response: unknown) => void,
+      ): void;
+    };
+    return new Promise((resolve) => {
+      timed.emit(event, payload, (error, response) => {
+        resolve(
+          error
+            ? { ok: false, code: 'TIMEOUT', message: 'The server did not answer in time.' }
+            : (response as ClientEventAck<typeof event>),
+        );
+      });
+    });
+  };
+}
+
+export interface ConnectionStatus {
+  connection: ConnectionState;
+  /** The server ended this session (signed out elsewhere, expired, another account). */
+  isSessionEnded: boolean;
+}
+
+export interface TransportOptions {
+  /** Server URL; the page's own origin when omitted. */
+  url?: string;
+  /** Extra socket.io-client options (a non-browser client passes its cookie here). */
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  requestTimeoutMs?: number;
+}
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type ServerEventName = keyof ServerToClientEvents;
+
+export class Transport {
+  readonly request: Request;
+  private readonly socket: ClientSocket;
+  private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
+  /** A connection refused for too many open ones is tried again after this. */
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private isOpen = false;
+  private isSessionEnded = false;
+
+  constructor(options: TransportOptions = {}) {
+    // Exponential backoff with jitter (randomizationFactor), capped, so that a restarted
+    // server is not hit by every client in the same second.
+    this.socket = io(options.url ?? '', {
+      autoConnect: false,
+      withCredentials: true,
+      // WebSocket straight away, long-polling only when it cannot open. The default order
+      // (polling, then an upgrade) can leave a connection that died mid-upgrade looking open
+      // until the heartbeat gives up (45 s), and costs extra requests on every connect.
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+      reconnectionDelay: 1_000,
+      reconnectionDelayMax: 30_000,
+      randomizationFactor: 0.5,
+      ...options.socketOptions,
+    });
+    this.request = requestOver(this.socket, options.requestTimeoutMs);
+    this.wireConnection();
+  }
+
+  get isConnected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** Passes one server event on; the listener gets its payload as the contract types it. */
+  on<E extends ServerEventName>(event: E, listener: ServerToClientEvents[E]): void {
+    // The typed socket cannot relate a generic event name to its listener.
+    const untyped = this.socket as unknown as {
+      on(event: string, listener: ServerToClientEvents[E]): void;
+    };
+    untyped.on(event, listener);
+  }
+
+  onStatus(listener: (status: ConnectionStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** Connects now, or when the network returns; follows the browser's online and offline. */
+  open(): void {
+    this.isOpen = true;
+    if (typeof window !== 'undefined') {
+      window.addEventListener('online', this.onOnline);
+      window.addEventListener('offline', this.onOffline);
+    }
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+      this.report('offline');
+      return;
+    }
+    this.socket.connect();
+  }
+
+  close(): void {
+    this.isOpen = false;
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('online', this.onOnline);
+      window.removeEventListener('offline', this.onOffline);
+    }
+    clearTimeout(this.reconnectTimer);
+    this.socket.disconnect();
+  }
+
+  /** The session is over: nothing more may be sent or received as this user. */
+  endSession(): void {
+    this.isSessionEnded = true;
+    this.socket.disconnect();
+    this.report('offline');
+  }
+
+  /** Closes the connection as a network failure would; it reconnects by itself. */
+  drop(): void {
+    this.socket.io.engine?.close();
+  }
+
+  private wireConnection(): void {
+    const socket = this.socket;
+    socket.on('connect', () => this.report('online'));
+    socket.on('disconnect', (reason) => {
+      this.report(socket.active ? 'connecting' : 'offline');
+      // The server closed this socket on purpose (e.g. sign-out in another tab). Connecting
+      // once tells whether the session still stands; if not, connect_error ends it.
+      if (reason === 'io server disconnect' && this.isOpen) socket.connect();
+    });
+    socket.on('connect_error', (error) => {
+      const data = (error as Error & { data?: { code?: string; retryAfterMs?: number } }).data;
+      if (data?.code === ErrorCode.Unauthenticated) {
+        this.endSession();
+        return;
+      }
+      if (data?.code === ErrorCode.RateLimited) {
+        // Too many connections open (tabs, devices): the server does not take this one now.
+        // socket.io does not retry a refused handshake by itself; try again after the wait
+        // the server named, plus up to half of it, so that refused tabs do not come back together.
+        const delay = (data.retryAfterMs ?? REFUSED_RETRY_MS) * (1 + Math.random() / 2);
+        clearTimeout(this.reconnectTimer);
+        this.reconnectTimer = setTimeout(() => {
+          this.reconnectTimer = undefined;
+          if (this.isOpen && !this.isSessionEnded && !socket.connected) socket.connect();
+        }, delay);
+        this.report('connecting');
+        return;
+      }
+      this.report(socket.active ? 'connecting' : 'offline');
+    });
+  }
+
+  private readonly onOnline = () => {
+    if (this.isOpen && !this.isSessionEnded && !this.socket.connected) {
+      this.report('connecting');
+      this.socket.connect();
+    }
+  };
+
+  private readonly onOffline = () => {
+    this.socket.disconnect();
+    this.report('offline');
+  };
+
+  private report(connection: ConnectionState): void {
+    const status = { connection, isSessionEnded: this.isSessionEnded };
+    for (const listener of this.statusListeners) listener(status);
+  }
+}

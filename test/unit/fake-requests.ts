@@ -1,0 +1,83 @@
+// A request function that answers like the server would from a list of stored messages, for
+// unit tests of the client's sync and outbox logic. The real server is tested elsewhere.
+
+import type { Request } from '../../hooks/client/transport';
+import {
+  ClientEvent,
+  type ClientEventName,
+  type ClientEventPayload,
+  type ConversationSummary,
+  type Message,
+} from '../../protocol';
+
+export interface Call {
+  event: ClientEventName;
+  payload: Record<string, unknown>;
+}
+
+export const message = (seq: number, senderId = 'bob', conversationId = 'c1'): Message => ({
+  id: seq * 10,
+  conversationId,
+  seq,
+  senderId,
+  senderUsername: senderId,
+  clientMsgId: `m${seq}`,
+  kind: 'text',
+  body: `message ${seq}`,
+  createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
+});
+
+export const summary = (patch: Partial<ConversationSummary> = {}): ConversationSummary => ({
+  id: 'c1',
+  kind: 'direct',
+  title: 'bob',
+  peer: { id: 'bob', username: 'bob' },
+  lastSeq: 0,
+  readSeq: 0,
+  deliveredSeq: 0,
+  unreadCount: 0,
+  deliveredToAllSeq: 0,
+  readByAllSeq: 0,
+  memberCount: 2,
+  myRole: 'member',
+  isMuted: false,
+  lastMessage: null,
+  lastActivityAt: '2026-01-01T00:00:00.000Z',
+  ...patch,
+});
+
+/** Serves message:history, conversation:list and conversation:mark-delivered; records calls. */
+export function fakeServer(stored: Message[], conversations: ConversationSummary[] = []) {
+  const calls: Call[] = [];
+  const request = async <E extends ClientEventName>(event: E, payload: ClientEventPayload<E>) => {
+    calls.push({ event, payload: payload as Record<string, unknown> });
+    return answer(event, payload as Record<string, unknown>);
+  };
+  function answer(event: ClientEventName, payload: Record<string, unknown>): unknown {
+    if (event === ClientEvent.ConversationList) return { ok: true, conversations };
+    if (event === ClientEvent.ConversationMarkDelivered)
+      return { ok: true, deliveredSeq: payload.seq };
+    if (event !== ClientEvent.MessageHistory)
+      return { ok: false, code: 'BAD_REQUEST', message: 'Not served here.' };
+    const {
+      conversationId,
+      afterSeq,
+      beforeSeq,
+      limit = 50,
+    } = payload as {
+      conversationId: string;
+      afterSeq?: number;
+      beforeSeq?: number;
+      limit?: number;
+    };
+    const all = stored.filter((item) => item.conversationId === conversationId);
+    if (afterSeq !== undefined) {
+      const after = all.filter((item) => item.seq > afterSeq);
+      return { ok: true, messages: after.slice(0, limit), hasMore: after.length > limit };
+    }
+    const before = all.filter((item) => beforeSeq === undefined || item.seq < beforeSeq);
+    return { ok: true, messages: before.slice(-limit), hasMore: before.length > limit };
+  }
+  // Answers are built by event name at run time; TypeScript cannot narrow E from them.
+  return { request: request as Request, calls };
+}
