@@ -1,4 +1,5 @@
-// The data layer: the only place that imports drizzle.
+// The data layer: the only place that imports drizzle. Seeding and test helpers are in db/seed.ts,
+// which only bench/ and test/ import.
 export { openDatabase, describePostgresUrl } from './client';
 export type { Database, DatabaseHandle, DatabaseOptions, Executor } from './client';
 export { DataDirLockedError } from './data-dir-lock';
@@ -10,5 +11,4 @@ export * from './queries/sessions';
 export * from './queries/settings';
 export * from './queries/users';
 export type { ConversationRow, MessageRow, SessionRow, UserRow } from './schema';
-export * from './queries/seed';
 export * from './queries/push';

@@ -1,7 +1,8 @@
 // Scenario 6: reading history from a conversation with a million messages, in a table of three
 // million, at a steady request rate: the newest page and the page ten pages back.
 
-import { appendGeneratedMessages, explainMessagesBefore, readLastSeqs } from '../../db';
+import { explainMessagesBefore } from '../../db';
+import { appendGeneratedMessages, readLastSeqs } from '../../db/seed';
 import { nowMicros } from '../histogram';
 import { seedPairs } from '../population';
 import {

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   advanceMarkers,
-  appendGeneratedMessages,
   findMembership,
   findMessageByClientMsgId,
   insertMessage,
@@ -14,16 +13,19 @@ import {
   listMemberMarkers,
   listMessagesAfter,
   openDatabase,
-  readLastSeqs,
-  seedDirectConversations,
-  seedGroup,
-  seedUsers,
   type Database,
   type DatabaseHandle,
   type InsertMessageResult,
   type MarkerAdvance,
   type NewTextMessage,
 } from '../../db';
+import {
+  appendGeneratedMessages,
+  readLastSeqs,
+  seedDirectConversations,
+  seedGroup,
+  seedUsers,
+} from '../../db/seed';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;

@@ -3,7 +3,6 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  appendGeneratedMessages,
   explainMessagesBefore,
   findOrCreateDirectConversation,
   insertUser,
@@ -11,6 +10,7 @@ import {
   openDatabase,
   type DatabaseHandle,
 } from '../../db';
+import { appendGeneratedMessages } from '../../db/seed';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;

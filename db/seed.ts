@@ -1,9 +1,11 @@
-// Bulk data for benchmarks and planner tests, written by the database in large statements,
-// and what a benchmark reads back to check that nothing was lost or doubled.
+// For benchmarks and tests only (production code never imports it): bulk data written by the
+// database in large statements, what a benchmark reads back to check that nothing was lost or
+// doubled, and session times set by hand. It lives in db/ because it talks to drizzle;
+// db/index.ts does not export it.
 
 import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
-import type { Executor } from '../client';
-import { conversationMembers, conversations, messages, sessions, users } from '../schema';
+import type { Executor } from './client';
+import { conversationMembers, conversations, messages, sessions, users } from './schema';
 
 /**
  * Appends `count` generated messages to a conversation in one statement and moves its last_seq,
