@@ -6,6 +6,8 @@ export { DataDirLockedError } from './data-dir-lock';
 export { describeDatabaseError, isUniqueViolation } from './errors';
 export * from './queries/conversations';
 export * from './queries/groups';
+export { listHistoryPage } from './queries/history';
+export type { HistoryMessage, HistoryPage, HistoryPageRequest } from './queries/history';
 export { inTransaction, lockConversations } from './queries/locks';
 export type { ConversationLock } from './queries/locks';
 export * from './queries/messages';

@@ -3,7 +3,8 @@
 // set by hand. It lives in db/ because it talks to drizzle; db/index.ts does not export it.
 
 import { and, asc, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
-import type { Database, Executor } from './client';
+import { rowsOf, type Database, type Executor } from './client';
+import { historyPageQuery, type HistoryPageRequest } from './queries/history';
 import { inTransaction, lockConversations } from './queries/locks';
 import { appendMessages } from './queries/messages';
 import {
@@ -47,6 +48,17 @@ export async function listStoredMessages(
     .from(messages)
     .where(eq(messages.conversationId, conversationId))
     .orderBy(asc(messages.seq));
+}
+
+/** The plan PostgreSQL picks for a history page (listHistoryPage). */
+export async function explainHistoryPage(
+  db: Executor,
+  request: HistoryPageRequest,
+): Promise<string> {
+  const result = await db.execute(sql`explain ${historyPageQuery(request)}`);
+  return rowsOf<Record<string, string>>(result)
+    .map((row) => row['QUERY PLAN'])
+    .join('\n');
 }
 
 /**

@@ -1,7 +1,7 @@
 // Appending messages: the one place that gives a message its seq.
 
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf, type Database, type Executor, type Transaction } from '../client';
 import { isUniqueViolation } from '../errors';
 import { messages, type MessageRow } from '../schema';
@@ -325,77 +325,4 @@ export async function findMessageBySeq(
     .where(and(eq(messages.conversationId, conversationId), eq(messages.seq, seq)))
     .limit(1);
   return row ?? null;
-}
-
-/**
- * A page of history, oldest first: the `limit` messages just below `beforeSeq` (or the newest).
- * Keyset pagination on (conversation_id, seq), served by messages_conversation_seq_key.
- */
-export async function listMessagesBefore(
-  db: Executor,
-  conversationId: string,
-  options: { beforeSeq?: number; limit: number; fromSeq?: number },
-): Promise<{ messages: MessageRow[]; hasMore: boolean }> {
-  const rows = await messagesBeforeQuery(db, conversationId, {
-    ...options,
-    limit: options.limit + 1,
-  });
-  const hasMore = rows.length > options.limit;
-  const page = hasMore ? rows.slice(0, options.limit) : rows;
-  return { messages: page.reverse(), hasMore };
-}
-
-/** A page of sync: the `limit` messages just above `afterSeq`, oldest first. */
-export async function listMessagesAfter(
-  db: Executor,
-  conversationId: string,
-  options: { afterSeq: number; limit: number; fromSeq?: number },
-): Promise<{ messages: MessageRow[]; hasMore: boolean }> {
-  const rows = await db
-    .select()
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        gt(messages.seq, Math.max(options.afterSeq, (options.fromSeq ?? 0) - 1)),
-      ),
-    )
-    .orderBy(asc(messages.seq))
-    .limit(options.limit + 1);
-  const hasMore = rows.length > options.limit;
-  return { messages: hasMore ? rows.slice(0, options.limit) : rows, hasMore };
-}
-
-/** `fromSeq`: a member added later sees messages from the one that recorded their arrival. */
-function messagesBeforeQuery(
-  db: Executor,
-  conversationId: string,
-  options: { beforeSeq?: number; limit: number; fromSeq?: number },
-) {
-  return db
-    .select()
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        options.beforeSeq === undefined ? undefined : lt(messages.seq, options.beforeSeq),
-        options.fromSeq ? gte(messages.seq, options.fromSeq) : undefined,
-      ),
-    )
-    .orderBy(desc(messages.seq))
-    .limit(options.limit);
-}
-
-/** The plan PostgreSQL picks for a history page: for tests and the benchmark report. */
-export async function explainMessagesBefore(
-  db: Executor,
-  conversationId: string,
-  options: { beforeSeq?: number; limit: number },
-): Promise<string> {
-  const result = await db.execute(
-    sql`explain ${messagesBeforeQuery(db, conversationId, options).getSQL()}`,
-  );
-  return rowsOf<Record<string, string>>(result)
-    .map((row) => row['QUERY PLAN'])
-    .join('\n');
 }
