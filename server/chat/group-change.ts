@@ -16,7 +16,7 @@ import { ErrorCode, type ConversationSummary, type Message } from '../../protoco
 import type { Deps } from '../deps';
 import { AppError, conversationNotFound } from '../errors';
 import { describeGroupEvent, type GroupEvent, type NamedUser } from './describe-group-event';
-import { getConversation } from './list-conversations';
+import { getConversation } from './get-conversation';
 import { toMessage } from './to-wire';
 
 export interface GroupChangeResult {
