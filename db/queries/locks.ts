@@ -42,6 +42,7 @@ export async function lockConversations(
 
 /** For the row lock a query of db/ has just taken (or a row this transaction inserted). */
 export function heldLock(tx: Transaction, conversationIds: string[]): ConversationLock {
+  // The brand exists only in the type: this cast is the one place a lock is made.
   return {
     tx,
     conversationIds: new Set(conversationIds.map((id) => id.toLowerCase())),
