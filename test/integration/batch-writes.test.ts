@@ -4,6 +4,7 @@
 // afterwards.
 
 import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   advanceMarkers,
@@ -70,6 +71,22 @@ async function stored(conversationId: string) {
     kind,
     body,
   }));
+}
+
+/** Resolves once a statement on the PostgreSQL database under test waits for another's lock. */
+async function waitForLockWait(): Promise<void> {
+  const observer = postgres(database.serverOptions.databaseUrl!, { max: 1, onnotice: () => {} });
+  try {
+    for (;;) {
+      const waiting = await observer`
+        select 1 from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`;
+      if (waiting.length > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    await observer.end();
+  }
 }
 
 async function lastSeq(conversationId: string): Promise<number | undefined> {
@@ -404,6 +421,43 @@ describe(`storeMessages on ${TEST_DB}`, () => {
     expect(await lastSeq(dm)).toBe(1);
     expect(await findMessageByClientMsgId(db, a, input.clientMsgId)).toEqual(message);
   });
+
+  // PGlite runs one transaction at a time: only PostgreSQL can interleave two.
+  it.runIf(TEST_DB === 'postgres')(
+    'retries a batch alone when another transaction stores the same clientMsgId first',
+    async () => {
+      const [a, b, c] = (await people(3)) as [string, string, string];
+      const withB = await direct(a, b);
+      const withC = await direct(a, c);
+      const clientMsgId = randomUUID();
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+
+      // The first transaction stores the id and stays open; the batch then waits on the unique
+      // index for it, and fails with a unique violation once it commits.
+      const first = inTransaction(db, async (tx) => {
+        const lock = await lockConversations(tx, [withB]);
+        const [result] = await appendMessages(tx, lock, [
+          { ...send(withB, a, 'first'), clientMsgId },
+        ]);
+        await gate;
+        return result;
+      });
+      const batch = storeMessages(db, [
+        { ...send(withC, a, 'second'), clientMsgId },
+        send(withC, c, 'other'),
+      ]);
+      await waitForLockWait();
+      release();
+
+      const won = created(await first);
+      const results = await batch;
+      expect(results[0]).toEqual({ status: 'duplicate', message: won.message });
+      expect(created(results[1]).message).toMatchObject({ seq: 1, body: 'other', senderId: c });
+      expect((await stored(withC)).map(({ seq, body }) => `${seq}:${body}`)).toEqual(['1:other']);
+      expect(await lastSeq(withC)).toBe(1);
+    },
+  );
 });
 
 describe(`appendMessages on ${TEST_DB}`, () => {
