@@ -111,6 +111,12 @@ export async function appendMessages<I extends AppendItem>(
     lock,
     items.map((item) => item.conversationId),
   );
+  for (const item of items) {
+    // A count below one would move last_seq back.
+    if (item.kind === 'generated' && !(Number.isInteger(item.count) && item.count >= 1)) {
+      throw new Error(`cannot generate ${item.count} messages`);
+    }
+  }
   const input = items.map((item, index) => ({
     i: index,
     kind: item.kind,
