@@ -36,6 +36,21 @@ const config = [
     },
   },
   {
+    // Seeding and test helpers are for bench/ and test/ only.
+    files: ['app/**', 'components/**', 'hooks/**', 'protocol/**', 'server/**', 'scripts/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['drizzle-orm', 'drizzle-orm/*'], message: 'Only db/ imports drizzle.' },
+            { group: ['**/db/seed'], message: 'db/seed is for benchmarks and tests only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Playwright fixtures take a callback named `use`; it is not React's.
     files: ['e2e/**', 'test/**', 'scripts/**'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },

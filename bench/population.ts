@@ -2,14 +2,8 @@
 // into the database (signing up thousands would only measure argon2), or their relay doubles.
 
 import { randomBytes } from 'node:crypto';
-import {
-  seedDirectConversations,
-  seedGroup,
-  seedSessions,
-  seedUsers,
-  writeSettings,
-  type Database,
-} from '../db';
+import { writeSettings, type Database } from '../db';
+import { seedDirectConversations, seedGroup, seedSessions, seedUsers } from '../db/seed';
 import { hashPassword } from '../server/auth/passwords';
 import { hashSessionToken } from '../server/auth/sessions';
 import { SESSION_COOKIE } from '../server/http/session-cookie';

@@ -1,7 +1,7 @@
 // What every scenario gets and gives back, and the setup most of them share: a target, its
 // people, and workers with every client connected.
 
-import { vacuumAnalyze } from '../db';
+import { vacuumAnalyze } from '../db/seed';
 import { WorkerPool } from './pool';
 import type { Population } from './population';
 import type { ConnectOptions } from './protocol';

@@ -6,7 +6,7 @@ import {
   listMessagesStoredAfter,
   maxMessageId,
   readLastSeqs,
-} from '../db';
+} from '../db/seed';
 import { nowMicros, summarize, type Histogram, type LatencySummary } from './histogram';
 import type { MergedReport, Placement, WorkerPool } from './pool';
 import type { Population } from './population';

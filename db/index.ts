@@ -1,14 +1,18 @@
-// The data layer: the only place that imports drizzle.
+// The data layer: the only place that imports drizzle. Seeding and test helpers are in db/seed.ts,
+// which only bench/ and test/ import.
 export { openDatabase, describePostgresUrl } from './client';
-export type { Database, DatabaseHandle, DatabaseOptions, Executor } from './client';
+export type { Database, DatabaseHandle, DatabaseOptions, Executor, Transaction } from './client';
 export { DataDirLockedError } from './data-dir-lock';
 export { describeDatabaseError, isUniqueViolation } from './errors';
 export * from './queries/conversations';
 export * from './queries/groups';
+export { listHistoryPage } from './queries/history';
+export type { HistoryMessage, HistoryPage, HistoryPageRequest } from './queries/history';
+export { inTransaction, lockConversations } from './queries/locks';
+export type { ConversationLock } from './queries/locks';
 export * from './queries/messages';
 export * from './queries/sessions';
 export * from './queries/settings';
 export * from './queries/users';
 export type { ConversationRow, MessageRow, SessionRow, UserRow } from './schema';
-export * from './queries/seed';
 export * from './queries/push';

@@ -1,12 +1,6 @@
 // What domain functions need, passed in explicitly so tests and entry points can build it.
 
-import type {
-  Database,
-  InsertMessageResult,
-  MarkerAdvance,
-  MarkerMove,
-  NewTextMessage,
-} from '../db';
+import type { Database, MarkerAdvance, MarkerMove, SendResult, TextItem } from '../db';
 import type { SettingsStore } from './chat/settings';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -22,8 +16,8 @@ export interface Deps {
   metrics: Metrics;
   /** Per-user and per-address limits (rate-limit/rate-limits.ts). */
   rateLimits: RateLimits;
-  /** Stores text messages with group commit (see insertTextMessages). */
-  messageWriter: Batcher<NewTextMessage, InsertMessageResult>;
+  /** Stores text messages with group commit (see storeMessages). */
+  messageWriter: Batcher<TextItem, SendResult>;
   /** Moves delivered and read markers with group commit (see advanceMarkers). */
   markerWriter: Batcher<MarkerMove, MarkerAdvance | null>;
 }

@@ -1,7 +1,7 @@
 // Scenario 6: reading history from a conversation with a million messages, in a table of three
 // million, at a steady request rate: the newest page and the page ten pages back.
 
-import { appendGeneratedMessages, explainMessagesBefore, readLastSeqs } from '../../db';
+import { appendGeneratedMessages, explainHistoryPage, readLastSeqs } from '../../db/seed';
 import { nowMicros } from '../histogram';
 import { seedPairs } from '../population';
 import {
@@ -56,6 +56,7 @@ export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
     },
     async (setup) => {
       const conversationId = setup.population.conversationIds[0]!;
+      const readerId = setup.population.clients[0]!.id;
       const lastSeq = (await readLastSeqs(db, [conversationId])).get(conversationId) ?? 0;
       const tenPagesBack = lastSeq + 1 - 10 * PAGE;
       const requests = setup.placements.flatMap((placement) => [
@@ -89,10 +90,12 @@ export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
       const failed = replies.reduce((sum, reply) => sum + reply.failed, 0);
       const sent = replies.reduce((sum, reply) => sum + reply.sent, 0);
       const plans = {
-        'Newest page': await explainMessagesBefore(db, conversationId, { limit: PAGE + 1 }),
-        '10 pages back': await explainMessagesBefore(db, conversationId, {
+        'Newest page': await explainHistoryPage(db, { conversationId, readerId, limit: PAGE }),
+        '10 pages back': await explainHistoryPage(db, {
+          conversationId,
+          readerId,
           beforeSeq: tenPagesBack,
-          limit: PAGE + 1,
+          limit: PAGE,
         }),
       };
       const worst = Math.max(...Object.values(latencies).map((summary) => summary.p99Ms));

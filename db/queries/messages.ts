@@ -1,76 +1,64 @@
-import { and, asc, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
-import { rowsOf, type Database, type Executor } from '../client';
-import { isUniqueViolation } from '../errors';
-import { conversationMembers, conversations, messages, type MessageRow } from '../schema';
-import { listMemberIds } from './conversations';
+// Appending messages: the one place that gives a message its seq.
 
-export interface NewMessage {
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { rowsOf, type Database, type Executor, type Transaction } from '../client';
+import { isUniqueViolation } from '../errors';
+import { messages, type MessageRow } from '../schema';
+import { assertLockHeld, inTransaction, lockConversations, type ConversationLock } from './locks';
+
+/** A person's message: stored once per (sender, clientMsgId), and only while they are a member. */
+export interface TextItem {
+  kind: 'text';
   conversationId: string;
   senderId: string;
   clientMsgId: string;
-  kind: 'text' | 'system';
   body: string;
 }
 
-export type InsertMessageResult =
+/**
+ * A record of a change the caller has decided under the lock ("alice added bob"), in the
+ * actor's name, whether or not they are still a member (someone who left records it too).
+ */
+export interface SystemItem {
+  kind: 'system';
+  conversationId: string;
+  senderId: string;
+  body: string;
+}
+
+/**
+ * `count` text messages "generated message <seq>" from a member, for benchmarks and planner
+ * tests: thousands in one statement. They move nobody's read or delivered markers.
+ */
+export interface GeneratedItem {
+  kind: 'generated';
+  conversationId: string;
+  senderId: string;
+  count: number;
+}
+
+export type AppendItem = TextItem | SystemItem | GeneratedItem;
+
+export type SendResult =
   | { status: 'created'; message: MessageRow; memberIds: string[] }
   | { status: 'duplicate'; message: MessageRow }
   | { status: 'not-member' };
 
-/** Thrown inside the transaction to roll it back when the sender is not a member. */
-class NotMemberRollback extends Error {}
-
-/**
- * Stores a message at the conversation's next seq, in one transaction:
- *  1. increment conversations.last_seq: the row lock serialises concurrent senders, so seqs
- *     have no gaps and no repeats. Every membership change takes this lock too;
- *  2. read the members after the lock is held, so the sender's membership is checked against
- *     any removal that committed first (READ COMMITTED takes a new snapshot per statement);
- *  3. insert the message; UNIQUE(sender_id, client_msg_id) turns a racing retry into 'duplicate';
- *  4. move the sender's own read and delivered markers to the new seq.
- * A retry with a known clientMsgId returns the stored message without writing anything.
- */
-export async function insertMessage(db: Database, input: NewMessage): Promise<InsertMessageResult> {
-  const stored = await findMessageByClientMsgId(db, input.senderId, input.clientMsgId);
-  if (stored) return { status: 'duplicate', message: stored };
-  try {
-    return await db.transaction(async (tx) => {
-      const [conversation] = await tx
-        .update(conversations)
-        .set({ lastSeq: sql`${conversations.lastSeq} + 1`, lastMessageAt: sql`now()` })
-        .where(eq(conversations.id, input.conversationId))
-        .returning({ lastSeq: conversations.lastSeq });
-      if (!conversation) throw new NotMemberRollback();
-
-      const memberIds = await listMemberIds(tx, input.conversationId);
-      if (!memberIds.includes(input.senderId)) throw new NotMemberRollback();
-
-      const [message] = await tx
-        .insert(messages)
-        .values({ ...input, seq: conversation.lastSeq })
-        .returning();
-      if (!message) throw new Error('insert into messages returned no row');
-
-      await tx
-        .update(conversationMembers)
-        .set({ readUpToSeq: message.seq, deliveredUpToSeq: message.seq })
-        .where(
-          and(
-            eq(conversationMembers.conversationId, input.conversationId),
-            eq(conversationMembers.userId, input.senderId),
-          ),
-        );
-      return { status: 'created', message, memberIds } as const;
-    });
-  } catch (error) {
-    if (error instanceof NotMemberRollback) return { status: 'not-member' };
-    // The same clientMsgId raced in from another tab or a retry: that one was stored first.
-    if (!isUniqueViolation(error, 'messages_sender_client_msg_key')) throw error;
-    const winner = await findMessageByClientMsgId(db, input.senderId, input.clientMsgId);
-    if (!winner) throw error;
-    return { status: 'duplicate', message: winner };
-  }
+export interface RecordedResult {
+  status: 'recorded';
+  message: MessageRow;
 }
+
+export type GeneratedResult =
+  { status: 'generated'; fromSeq: number; toSeq: number } | { status: 'not-member' };
+
+/** What appendMessages answers for each kind of item. */
+export type AppendResult<I extends AppendItem> = I extends TextItem
+  ? SendResult
+  : I extends SystemItem
+    ? RecordedResult
+    : GeneratedResult;
 
 /** A message row as json_agg renders it. */
 interface MessageJson {
@@ -82,6 +70,198 @@ interface MessageJson {
   kind: 'text' | 'system';
   body: string;
   created_at: string;
+}
+
+interface AppendRows {
+  inserted: { i: number; message: MessageJson }[];
+  stored: (MessageJson & { i: number })[];
+  generated: { i: number; from: number; to: number }[];
+  members: { c: string; u: string }[];
+}
+
+const NOT_MEMBER = { status: 'not-member' } as const;
+
+/**
+ * Appends messages to conversations whose rows `lock` holds, in one statement, at each
+ * conversation's next seqs. The rules:
+ *  1. the lock (lockConversations, in id order) was taken by an earlier statement, so this one
+ *     sees every membership change that committed before it (READ COMMITTED takes a new
+ *     snapshot per statement): text and generated items of senders who are not members store
+ *     nothing and spend no seq;
+ *  2. each conversation's messages get the next seqs, gap-free, in the order they are given;
+ *  3. a clientMsgId the sender used before (or earlier in `items`) is answered with the stored
+ *     message, and nothing is written for it; the first member send of a clientMsgId is the
+ *     one stored, so an earlier send of it to a conversation the sender is not in is refused;
+ *  4. last_seq and last_message_at move, and so do the read and delivered markers of the
+ *     senders of text and system items (your own messages are never unread);
+ *  5. the members of each conversation that got a text message are read after the lock: they
+ *     are whom to tell.
+ * Every lookup goes row by row through an index. Answers come in the order of `items`. A retry
+ * of a clientMsgId that races in from another transaction fails the statement with a unique
+ * violation of messages_sender_client_msg_key (storeMessages handles it).
+ */
+export async function appendMessages<I extends AppendItem>(
+  tx: Transaction,
+  lock: ConversationLock,
+  items: I[],
+): Promise<AppendResult<I>[]> {
+  if (items.length === 0) return [];
+  assertLockHeld(
+    tx,
+    lock,
+    items.map((item) => item.conversationId),
+  );
+  for (const item of items) {
+    // A count below one would move last_seq back.
+    if (item.kind === 'generated' && !(Number.isInteger(item.count) && item.count >= 1)) {
+      throw new Error(`cannot generate ${item.count} messages`);
+    }
+  }
+  const input = items.map((item, index) => ({
+    i: index,
+    kind: item.kind,
+    conversation_id: item.conversationId,
+    sender_id: item.senderId,
+    // Only a person's message has an id of its own; the others are each new.
+    client_msg_id: item.kind === 'text' ? item.clientMsgId : randomUUID(),
+    body: item.kind === 'generated' ? null : item.body,
+    n: item.kind === 'generated' ? item.count : 1,
+  }));
+  const [rows] = rowsOf<AppendRows>(
+    await tx.execute(sql`
+      with input as (
+        select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+          as x(i int, kind text, conversation_id uuid, sender_id uuid, client_msg_id uuid, body text, n int)
+      ),
+      -- Lookups go row by row through the indexes (lateral, fenced by limit): the planner
+      -- cannot know how many rows the JSON holds and would otherwise scan whole tables.
+      stored as (
+        select input.i, m.* from input cross join lateral (
+          select * from messages m
+          where m.sender_id = input.sender_id and m.client_msg_id = input.client_msg_id
+          limit 1) m
+        where input.kind = 'text'
+      ),
+      accepted as (
+        select distinct on (input.sender_id, input.client_msg_id) input.*
+        from input left join lateral (
+          select true as is_member from conversation_members cm
+          where cm.conversation_id = input.conversation_id and cm.user_id = input.sender_id
+          limit 1) member on true
+        where (input.kind = 'system' or member.is_member)
+          and not exists (
+            select 1 from stored
+            where stored.sender_id = input.sender_id and stored.client_msg_id = input.client_msg_id)
+        order by input.sender_id, input.client_msg_id, input.i
+      ),
+      -- Each item takes n seqs (1 but for generated ones), ending at to_seq.
+      numbered as (
+        select accepted.*,
+          c.last_seq + sum(accepted.n) over (partition by accepted.conversation_id order by accepted.i) as to_seq
+        from accepted join conversations c on c.id = accepted.conversation_id
+      ),
+      inserted as (
+        insert into messages (conversation_id, seq, sender_id, client_msg_id, kind, body)
+        select conversation_id, to_seq, sender_id, client_msg_id, kind, body from numbered
+        where kind <> 'generated'
+        order by conversation_id, to_seq
+        returning *
+      ),
+      generated as (
+        insert into messages (conversation_id, seq, sender_id, client_msg_id, kind, body)
+        select g.conversation_id, seq, g.sender_id, gen_random_uuid(), 'text', 'generated message ' || seq
+        from (select * from numbered where kind = 'generated' order by conversation_id, i) g
+        cross join lateral generate_series(g.to_seq - g.n + 1, g.to_seq) as seq
+      ),
+      moved as (
+        update conversations c set last_seq = n.seq, last_message_at = now()
+        from (select conversation_id, max(to_seq) as seq from numbered group by conversation_id) n
+        where c.id = n.conversation_id
+      ),
+      marked as (
+        update conversation_members cm
+        set read_up_to_seq = greatest(cm.read_up_to_seq, n.seq),
+            delivered_up_to_seq = greatest(cm.delivered_up_to_seq, n.seq)
+        from (
+          select conversation_id, sender_id, max(to_seq) as seq from numbered
+          where kind <> 'generated'
+          group by conversation_id, sender_id
+        ) n
+        where cm.conversation_id = n.conversation_id and cm.user_id = n.sender_id
+      )
+      select
+        (select coalesce(json_agg(json_build_object('i', numbered.i, 'message', inserted)), '[]')
+           from inserted join numbered
+             on numbered.conversation_id = inserted.conversation_id and numbered.to_seq = inserted.seq
+        ) as inserted,
+        (select coalesce(json_agg(stored), '[]') from stored) as stored,
+        (select coalesce(json_agg(json_build_object('i', i, 'from', to_seq - n + 1, 'to', to_seq)), '[]')
+           from numbered where kind = 'generated') as generated,
+        (select coalesce(json_agg(json_build_object('c', c.conversation_id, 'u', m.user_id)), '[]')
+           from (select distinct conversation_id from numbered where kind = 'text') c
+           cross join lateral (
+             select user_id from conversation_members cm
+             where cm.conversation_id = c.conversation_id offset 0) m) as members`),
+  );
+  if (!rows) throw new Error('appending messages returned no row');
+  return answer(items, rows) as AppendResult<I>[];
+}
+
+/** Each item's answer, from what the statement stored and found. */
+function answer(
+  items: AppendItem[],
+  rows: AppendRows,
+): (SendResult | RecordedResult | GeneratedResult)[] {
+  const inserted = new Map(rows.inserted.map((row) => [row.i, fromJson(row.message)]));
+  const stored = new Map(rows.stored.map((row) => [row.i, fromJson(row)]));
+  const generated = new Map(rows.generated.map((row) => [row.i, row]));
+  const members = new Map<string, string[]>();
+  for (const { c, u } of rows.members) {
+    const list = members.get(c);
+    if (list) list.push(u);
+    else members.set(c, [u]);
+  }
+  // Which item stored each (sender, clientMsgId) of this call.
+  const storedBy = new Map<string, number>();
+  for (const [index, message] of inserted) {
+    storedBy.set(keyOf(message.senderId, message.clientMsgId), index);
+  }
+  return items.map((item, index) => {
+    switch (item.kind) {
+      case 'system': {
+        const message = inserted.get(index);
+        if (!message) throw new Error(`no conversation ${item.conversationId}`);
+        return { status: 'recorded', message };
+      }
+      case 'generated': {
+        const range = generated.get(index);
+        return range ? { status: 'generated', fromSeq: range.from, toSeq: range.to } : NOT_MEMBER;
+      }
+      case 'text': {
+        const before = stored.get(index);
+        if (before) return { status: 'duplicate', message: before };
+        const message = inserted.get(index);
+        if (message) {
+          return {
+            status: 'created',
+            message,
+            memberIds: members.get(message.conversationId) ?? [],
+          };
+        }
+        // The first of two sends with one clientMsgId in this call was stored: this one is its
+        // duplicate. A later one stored means this earlier send was refused (not a member).
+        const first = storedBy.get(keyOf(item.senderId, item.clientMsgId));
+        if (first !== undefined && first < index) {
+          return { status: 'duplicate', message: inserted.get(first)! };
+        }
+        return NOT_MEMBER;
+      }
+    }
+  });
+}
+
+function keyOf(senderId: string, clientMsgId: string): string {
+  return `${senderId}/${clientMsgId}`.toLowerCase();
 }
 
 function fromJson(row: MessageJson): MessageRow {
@@ -97,144 +277,34 @@ function fromJson(row: MessageJson): MessageRow {
   };
 }
 
-export type NewTextMessage = Omit<NewMessage, 'kind'>;
-
 /**
- * Stores many text messages in one transaction (group commit): what `insertMessage` does for
- * one, in two statements for all of them, so that the cost of a round trip and a commit is
- * shared. The same rules hold:
- *  1. the conversations' rows are locked first, in id order (no deadlock between batches);
- *  2. the second statement starts after the locks are held, so it sees every membership
- *     change that committed before; senders who are not members store nothing;
- *  3. each conversation's messages get the next seqs in the order they are given;
- *  4. a clientMsgId the sender used before (or twice in the batch) is answered with the
- *     stored message, and nothing is written for it.
- * Results come back in the order of `inputs`. When a retry of the same clientMsgId races in
- * from another batch and the unique index refuses it, the batch is rolled back and each
- * message goes through `insertMessage` alone.
+ * People's messages, in a transaction of their own: lock the conversations, append (group
+ * commit: one transaction and one statement for a whole batch). When a retry of the same
+ * clientMsgId races in from another transaction and the unique index refuses the batch, each
+ * message is tried again alone; alone and refused, it is answered with the winner.
  */
-export async function insertTextMessages(
-  db: Database,
-  inputs: NewTextMessage[],
-): Promise<InsertMessageResult[]> {
-  if (inputs.length === 1) return [await insertMessage(db, { ...inputs[0]!, kind: 'text' })];
-  const items = inputs.map((input, index) => ({
-    i: index,
-    conversation_id: input.conversationId,
-    sender_id: input.senderId,
-    client_msg_id: input.clientMsgId,
-    body: input.body,
-  }));
-  const conversationIds = [...new Set(inputs.map((input) => input.conversationId))];
-  let result: {
-    inserted: MessageJson[];
-    stored: MessageJson[];
-    members: { c: string; u: string }[];
-  };
+export async function storeMessages(db: Database, items: TextItem[]): Promise<SendResult[]> {
+  if (items.length === 0) return [];
   try {
-    result = await db.transaction(async (tx) => {
-      await tx.execute(sql`
-        select ${conversations.id} from ${conversations}
-        where ${conversations.id} in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(conversationIds)}::jsonb))
-        order by ${conversations.id}
-        for update`);
-      const rows = rowsOf<typeof result>(
-        await tx.execute(sql`
-        with input as (
-          select * from jsonb_to_recordset(${JSON.stringify(items)}::jsonb)
-            as x(i int, conversation_id uuid, sender_id uuid, client_msg_id uuid, body text)
-        ),
-        -- Lookups go row by row through the indexes (lateral, fenced by limit): the planner
-        -- cannot know how many rows the JSON holds and would otherwise scan whole tables.
-        stored as (
-          select m.* from input cross join lateral (
-            select * from messages m
-            where m.sender_id = input.sender_id and m.client_msg_id = input.client_msg_id
-            limit 1) m
-        ),
-        accepted as (
-          select distinct on (input.sender_id, input.client_msg_id) input.*
-          from input cross join lateral (
-            select 1 from conversation_members cm
-            where cm.conversation_id = input.conversation_id and cm.user_id = input.sender_id
-            limit 1) as member
-          where not exists (
-            select 1 from stored
-            where stored.sender_id = input.sender_id and stored.client_msg_id = input.client_msg_id)
-          order by input.sender_id, input.client_msg_id, input.i
-        ),
-        numbered as (
-          select accepted.*,
-            c.last_seq + row_number() over (partition by accepted.conversation_id order by accepted.i) as seq
-          from accepted join conversations c on c.id = accepted.conversation_id
-        ),
-        inserted as (
-          insert into messages (conversation_id, seq, sender_id, client_msg_id, kind, body)
-          select conversation_id, seq, sender_id, client_msg_id, 'text', body from numbered
-          order by conversation_id, seq
-          returning *
-        ),
-        moved as (
-          update conversations c set last_seq = n.seq, last_message_at = now()
-          from (select conversation_id, max(seq) as seq from numbered group by conversation_id) n
-          where c.id = n.conversation_id
-        ),
-        marked as (
-          update conversation_members cm
-          set read_up_to_seq = greatest(cm.read_up_to_seq, n.seq),
-              delivered_up_to_seq = greatest(cm.delivered_up_to_seq, n.seq)
-          from (
-            select conversation_id, sender_id, max(seq) as seq from numbered
-            group by conversation_id, sender_id
-          ) n
-          where cm.conversation_id = n.conversation_id and cm.user_id = n.sender_id
-        )
-        select
-          (select coalesce(json_agg(inserted), '[]') from inserted) as inserted,
-          (select coalesce(json_agg(stored), '[]') from stored) as stored,
-          (select coalesce(json_agg(json_build_object('c', c.conversation_id, 'u', m.user_id)), '[]')
-             from (select distinct conversation_id from input) c
-             cross join lateral (
-               select user_id from conversation_members cm
-               where cm.conversation_id = c.conversation_id offset 0) m) as members`),
+    return await inTransaction(db, async (tx) => {
+      const lock = await lockConversations(
+        tx,
+        items.map((item) => item.conversationId),
       );
-      return rows[0]!;
+      return appendMessages(tx, lock, items);
     });
   } catch (error) {
     if (!isUniqueViolation(error, 'messages_sender_client_msg_key')) throw error;
-    const results: InsertMessageResult[] = [];
-    for (const input of inputs) results.push(await insertMessage(db, { ...input, kind: 'text' }));
-    return results;
+    if (items.length > 1) {
+      const results: SendResult[] = [];
+      for (const item of items) results.push(...(await storeMessages(db, [item])));
+      return results;
+    }
+    const item = items[0]!;
+    const winner = await findMessageByClientMsgId(db, item.senderId, item.clientMsgId);
+    if (!winner) throw error;
+    return [{ status: 'duplicate', message: winner }];
   }
-
-  const key = (senderId: string, clientMsgId: string) => `${senderId}/${clientMsgId}`;
-  const stored = new Map(
-    result.stored.map((row) => [key(row.sender_id, row.client_msg_id), fromJson(row)]),
-  );
-  const inserted = new Map(
-    result.inserted.map((row) => [key(row.sender_id, row.client_msg_id), fromJson(row)]),
-  );
-  const members = new Map<string, string[]>();
-  for (const { c, u } of result.members) {
-    const list = members.get(c);
-    if (list) list.push(u);
-    else members.set(c, [u]);
-  }
-  const answered = new Set<string>();
-  return inputs.map((input) => {
-    const id = key(input.senderId, input.clientMsgId);
-    const before = stored.get(id);
-    if (before) return { status: 'duplicate', message: before };
-    const message = inserted.get(id);
-    if (!message) return { status: 'not-member' };
-    // The second of two sends with one clientMsgId in the same batch stored nothing.
-    if (answered.has(id)) return { status: 'duplicate', message };
-    // The id was stored by a later send to another conversation: this earlier one was refused
-    // (the first member send of a clientMsgId is the one stored).
-    if (message.conversationId !== input.conversationId) return { status: 'not-member' };
-    answered.add(id);
-    return { status: 'created', message, memberIds: members.get(input.conversationId) ?? [] };
-  });
 }
 
 export async function findMessageByClientMsgId(
@@ -261,77 +331,4 @@ export async function findMessageBySeq(
     .where(and(eq(messages.conversationId, conversationId), eq(messages.seq, seq)))
     .limit(1);
   return row ?? null;
-}
-
-/**
- * A page of history, oldest first: the `limit` messages just below `beforeSeq` (or the newest).
- * Keyset pagination on (conversation_id, seq), served by messages_conversation_seq_key.
- */
-export async function listMessagesBefore(
-  db: Executor,
-  conversationId: string,
-  options: { beforeSeq?: number; limit: number; fromSeq?: number },
-): Promise<{ messages: MessageRow[]; hasMore: boolean }> {
-  const rows = await messagesBeforeQuery(db, conversationId, {
-    ...options,
-    limit: options.limit + 1,
-  });
-  const hasMore = rows.length > options.limit;
-  const page = hasMore ? rows.slice(0, options.limit) : rows;
-  return { messages: page.reverse(), hasMore };
-}
-
-/** A page of sync: the `limit` messages just above `afterSeq`, oldest first. */
-export async function listMessagesAfter(
-  db: Executor,
-  conversationId: string,
-  options: { afterSeq: number; limit: number; fromSeq?: number },
-): Promise<{ messages: MessageRow[]; hasMore: boolean }> {
-  const rows = await db
-    .select()
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        gt(messages.seq, Math.max(options.afterSeq, (options.fromSeq ?? 0) - 1)),
-      ),
-    )
-    .orderBy(asc(messages.seq))
-    .limit(options.limit + 1);
-  const hasMore = rows.length > options.limit;
-  return { messages: hasMore ? rows.slice(0, options.limit) : rows, hasMore };
-}
-
-/** `fromSeq`: a member added later sees messages from the one that recorded their arrival. */
-function messagesBeforeQuery(
-  db: Executor,
-  conversationId: string,
-  options: { beforeSeq?: number; limit: number; fromSeq?: number },
-) {
-  return db
-    .select()
-    .from(messages)
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        options.beforeSeq === undefined ? undefined : lt(messages.seq, options.beforeSeq),
-        options.fromSeq ? gte(messages.seq, options.fromSeq) : undefined,
-      ),
-    )
-    .orderBy(desc(messages.seq))
-    .limit(options.limit);
-}
-
-/** The plan PostgreSQL picks for a history page: for tests and the benchmark report. */
-export async function explainMessagesBefore(
-  db: Executor,
-  conversationId: string,
-  options: { beforeSeq?: number; limit: number },
-): Promise<string> {
-  const result = await db.execute(
-    sql`explain ${messagesBeforeQuery(db, conversationId, options).getSQL()}`,
-  );
-  return rowsOf<Record<string, string>>(result)
-    .map((row) => row['QUERY PLAN'])
-    .join('\n');
 }

@@ -63,14 +63,3 @@ export async function findLastSeen(
     .where(inArray(users.id, userIds));
   return new Map(rows.map((row) => [row.id, row.lastSeenAt]));
 }
-
-/** Usernames by user id. */
-export async function findUsernames(db: Executor, userIds: string[]): Promise<Map<string, string>> {
-  const ids = [...new Set(userIds)];
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .select({ id: users.id, username: users.username })
-    .from(users)
-    .where(inArray(users.id, ids));
-  return new Map(rows.map((row) => [row.id, row.username]));
-}

@@ -1,6 +1,20 @@
 // The text of the system messages that record membership changes ("alice added bob").
 
-import type { GroupEvent } from '../../db';
+export interface NamedUser {
+  id: string;
+  username: string;
+}
+
+/** What happened, for the system message that records it. */
+export type GroupEvent =
+  | { type: 'created'; actor: NamedUser; title: string }
+  | { type: 'added'; actor: NamedUser; users: NamedUser[] }
+  | { type: 'removed'; actor: NamedUser; user: NamedUser }
+  | { type: 'left'; actor: NamedUser }
+  | { type: 'promoted'; actor: NamedUser; user: NamedUser }
+  | { type: 'demoted'; actor: NamedUser; user: NamedUser }
+  /** The last admin left, and the longest-standing member took over. */
+  | { type: 'succeeded'; actor: NamedUser; user: NamedUser };
 
 export function describeGroupEvent(event: GroupEvent): string {
   const actor = event.actor.username;

@@ -1,12 +1,23 @@
-// What every membership change shares: refusals become errors people can read, and the
-// result says what to broadcast once the transaction has committed.
+// What every change to a group shares: one transaction that locks the group's row (the lock
+// every message takes for its seq), reads the members under it, decides, writes, and records the
+// change with system messages at the next seqs ("alice added bob"). A refusal is an AppError
+// thrown inside the transaction: nothing is written. The result says what to broadcast once the
+// transaction has committed.
 
-import { GroupChangeRefused, type GroupChange } from '../../db';
+import {
+  appendMessages,
+  inTransaction,
+  lockGroup,
+  type ConversationLock,
+  type MemberRecord,
+  type Transaction,
+} from '../../db';
 import { ErrorCode, type ConversationSummary, type Message } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError, conversationNotFound } from '../errors';
-import { getConversation } from './list-conversations';
-import { toMessages } from './to-wire';
+import { describeGroupEvent, type GroupEvent, type NamedUser } from './describe-group-event';
+import { getConversation } from './get-conversation';
+import { toMessage } from './to-wire';
 
 export interface GroupChangeResult {
   conversationId: string;
@@ -19,46 +30,124 @@ export interface GroupChangeResult {
   removedIds: string[];
 }
 
-export async function runGroupChange(
+/** The group as a change finds it, under the lock. */
+export interface LockedGroup {
+  tx: Transaction;
+  conversationId: string;
+  /** The seq of the newest message: the first system message of the change takes the next. */
+  lastSeq: number;
+  /** Longest-standing first. */
+  members: MemberRecord[];
+  actor: MemberRecord;
+}
+
+/** What a change did: the events to record, and who joined or left. */
+export interface GroupChangeOutcome {
+  events: GroupEvent[];
+  addedIds?: string[];
+  removedIds?: string[];
+}
+
+/** Runs `change` on the locked group, for an actor who must be one of its members. */
+export async function changeGroup(
   deps: Deps,
   actorId: string,
-  change: () => Promise<GroupChange>,
+  conversationId: string,
+  change: (group: LockedGroup) => Promise<GroupChangeOutcome>,
 ): Promise<GroupChangeResult> {
-  let result: GroupChange;
-  try {
-    result = await change();
-  } catch (error) {
-    throw error instanceof GroupChangeRefused ? toAppError(error) : error;
-  }
-  const isStillMember = result.memberIds.includes(actorId);
+  const committed = await inTransaction(deps.db, async (tx) => {
+    const group = await lockGroup(tx, conversationId);
+    const actor = group?.members.find((member) => member.userId === actorId);
+    // Not being a member looks exactly like the group not existing.
+    if (!group || !actor) throw conversationNotFound();
+    const outcome = await change({
+      tx,
+      conversationId,
+      lastSeq: group.lastSeq,
+      members: group.members,
+      actor,
+    });
+    const removedIds = outcome.removedIds ?? [];
+    // The members after the change, from what the transaction read under the lock.
+    const memberIds = [
+      ...group.members
+        .map((member) => member.userId)
+        .filter((userId) => !removedIds.includes(userId)),
+      ...(outcome.addedIds ?? []),
+    ];
+    const systemMessages = await recordGroupEvents(
+      tx,
+      group.lock,
+      conversationId,
+      toNamedUser(actor),
+      outcome.events,
+    );
+    return { conversationId, memberIds, removedIds, systemMessages };
+  });
+  return withActorView(deps, actorId, committed);
+}
+
+/** Appends the system messages that record `events`, in the actor's name. */
+export async function recordGroupEvents(
+  tx: Transaction,
+  lock: ConversationLock,
+  conversationId: string,
+  actor: NamedUser,
+  events: GroupEvent[],
+): Promise<Message[]> {
+  const recorded = await appendMessages(
+    tx,
+    lock,
+    events.map((event) => ({
+      kind: 'system' as const,
+      conversationId,
+      senderId: actor.id,
+      body: describeGroupEvent(event),
+    })),
+  );
+  return recorded.map((result) => toMessage(result.message, actor.username));
+}
+
+/** After the commit: adds the group as the actor now sees it (null once they have left). */
+export async function withActorView(
+  deps: Deps,
+  actorId: string,
+  change: Omit<GroupChangeResult, 'conversation'>,
+): Promise<GroupChangeResult> {
+  const isStillMember = change.memberIds.includes(actorId);
   return {
-    conversationId: result.conversationId,
+    ...change,
     conversation: isStillMember
-      ? await getConversation(deps, actorId, result.conversationId)
+      ? await getConversation(deps, actorId, change.conversationId)
       : null,
-    systemMessages: await toMessages(deps.db, result.systemMessages),
-    memberIds: result.memberIds,
-    removedIds: result.removedIds,
   };
 }
 
-function toAppError(refusal: GroupChangeRefused): AppError {
-  switch (refusal.reason) {
-    case 'not-found':
-      return conversationNotFound();
-    case 'not-admin':
-      return new AppError(ErrorCode.Forbidden, 'Only group admins can do that.');
-    case 'full':
-      return new AppError(
-        ErrorCode.GroupFull,
-        `This group is full: a group can have at most ${refusal.limit} members.`,
-      );
-    case 'last-admin':
-      return new AppError(
-        ErrorCode.LastAdmin,
-        'A group needs at least one admin. Make someone else an admin first.',
-      );
-    case 'not-a-member':
-      return new AppError(ErrorCode.NotFound, 'That person is not a member of this group.');
+export function requireAdmin(member: MemberRecord): void {
+  if (member.role !== 'admin') {
+    throw new AppError(ErrorCode.Forbidden, 'Only group admins can do that.');
   }
+}
+
+/** The member a change is about; refused when they are not in the group. */
+export function findTarget(group: LockedGroup, userId: string): MemberRecord {
+  const target = group.members.find((member) => member.userId === userId);
+  if (!target) {
+    throw new AppError(ErrorCode.NotFound, 'That person is not a member of this group.');
+  }
+  return target;
+}
+
+/** The limit counts every member, the creator included. */
+export function requireRoomFor(memberCount: number, maxGroupSize: number): void {
+  if (memberCount > maxGroupSize) {
+    throw new AppError(
+      ErrorCode.GroupFull,
+      `This group is full: a group can have at most ${maxGroupSize} members.`,
+    );
+  }
+}
+
+export function toNamedUser(member: MemberRecord): NamedUser {
+  return { id: member.userId, username: member.username };
 }

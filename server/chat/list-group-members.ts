@@ -1,4 +1,4 @@
-import { findMembership, listMemberRecords } from '../../db';
+import { listMemberRecords } from '../../db';
 import type { GroupMember } from '../../protocol';
 import type { Deps } from '../deps';
 import { conversationNotFound } from '../errors';
@@ -9,8 +9,9 @@ export async function listGroupMembers(
   viewerId: string,
   conversationId: string,
 ): Promise<GroupMember[]> {
-  if (!(await findMembership(deps.db, conversationId, viewerId))) throw conversationNotFound();
   const members = await listMemberRecords(deps.db, conversationId);
+  // The viewer's own row is the membership check: no second query.
+  if (!members.some((member) => member.userId === viewerId)) throw conversationNotFound();
   return members.map((member) => ({
     id: member.userId,
     username: member.username,

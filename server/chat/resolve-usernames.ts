@@ -1,8 +1,8 @@
-import { findUsersByUsernames, type NamedUser } from '../../db';
+import { findUsersByUsernames } from '../../db';
 import { ErrorCode } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { listNames } from './describe-group-event';
+import { listNames, type NamedUser } from './describe-group-event';
 
 /** The users with these usernames, in the given order; a clear error names any that is unknown. */
 export async function resolveUsernames(deps: Deps, usernames: string[]): Promise<NamedUser[]> {

@@ -1,4 +1,4 @@
-import { insertTextMessages, type Database } from '../../db';
+import { storeMessages, type Database } from '../../db';
 import { checkMessageText, ErrorCode, type Message, type UserSummary } from '../../protocol';
 import type { Deps } from '../deps';
 import { Batcher } from '../lib/batcher';
@@ -27,6 +27,7 @@ export async function sendMessage(
   if (problem) throw new AppError(problem.code, problem.message);
 
   const result = await deps.messageWriter.add({
+    kind: 'text',
     conversationId: input.conversationId,
     senderId,
     clientMsgId: input.clientMsgId,
@@ -52,5 +53,5 @@ export async function sendMessage(
 
 /** One per node: sends that arrive together are stored in one transaction. */
 export function createMessageWriter(db: Database): Deps['messageWriter'] {
-  return new Batcher((items) => insertTextMessages(db, items), { maxBatch: 256, concurrency: 2 });
+  return new Batcher((items) => storeMessages(db, items), { maxBatch: 256, concurrency: 2 });
 }

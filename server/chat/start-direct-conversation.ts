@@ -2,7 +2,7 @@ import { findOrCreateDirectConversation, findUserByUsername } from '../../db';
 import { ErrorCode, type ConversationSummary } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { getConversation } from './list-conversations';
+import { getConversation } from './get-conversation';
 
 /** Opens the 1:1 conversation with `username`, creating it the first time. */
 export async function startDirectConversation(

@@ -1,6 +1,6 @@
 // Database rows to the shapes of protocol/types.ts.
 
-import { findUsernames, type ConversationListRow, type Executor, type MessageRow } from '../../db';
+import type { ConversationListRow, MessageRow } from '../../db';
 import { truncateCodePoints, type ConversationSummary, type Message } from '../../protocol';
 import { PREVIEW_MAX_CODE_POINTS } from '../../protocol';
 
@@ -45,13 +45,4 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
       : null,
     lastActivityAt: (row.lastMessageAt ?? row.createdAt).toISOString(),
   };
-}
-
-/** Messages of several senders, with their usernames looked up in one query. */
-export async function toMessages(db: Executor, rows: MessageRow[]): Promise<Message[]> {
-  const usernames = await findUsernames(
-    db,
-    rows.map((row) => row.senderId),
-  );
-  return rows.map((row) => toMessage(row, usernames.get(row.senderId) ?? 'unknown'));
 }

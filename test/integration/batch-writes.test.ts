@@ -1,29 +1,35 @@
-// Group commit against the real database: many sends stored by one insertTextMessages call, and
-// many delivered/read reports applied by one advanceMarkers call. Every case checks the answer
-// and what the database holds afterwards.
+// Group commit against the real database: many sends stored by one storeMessages call, system
+// and generated messages appended by the same appendMessages, and many delivered/read reports
+// applied by one advanceMarkers call. Every case checks the answer and what the database holds
+// afterwards.
 
 import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   advanceMarkers,
-  appendGeneratedMessages,
+  appendMessages,
   findMembership,
   findMessageByClientMsgId,
-  insertMessage,
-  insertTextMessages,
+  inTransaction,
   listMemberMarkers,
-  listMessagesAfter,
+  lockConversations,
   openDatabase,
+  storeMessages,
+  type Database,
+  type DatabaseHandle,
+  type MarkerAdvance,
+  type SendResult,
+  type TextItem,
+} from '../../db';
+import {
+  appendGeneratedMessages,
+  listStoredMessages,
   readLastSeqs,
   seedDirectConversations,
   seedGroup,
   seedUsers,
-  type Database,
-  type DatabaseHandle,
-  type InsertMessageResult,
-  type MarkerAdvance,
-  type NewTextMessage,
-} from '../../db';
+} from '../../db/seed';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;
@@ -57,7 +63,7 @@ async function direct(a: string, b: string): Promise<string> {
 
 /** What the conversation holds, oldest first. */
 async function stored(conversationId: string) {
-  const { messages } = await listMessagesAfter(db, conversationId, { afterSeq: 0, limit: 1_000 });
+  const messages = await listStoredMessages(db, conversationId);
   return messages.map(({ seq, senderId, clientMsgId, kind, body }) => ({
     seq,
     senderId,
@@ -65,6 +71,22 @@ async function stored(conversationId: string) {
     kind,
     body,
   }));
+}
+
+/** Resolves once a statement on the PostgreSQL database under test waits for another's lock. */
+async function waitForLockWait(): Promise<void> {
+  const observer = postgres(database.serverOptions.databaseUrl!, { max: 1, onnotice: () => {} });
+  try {
+    for (;;) {
+      const waiting = await observer`
+        select 1 from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`;
+      if (waiting.length > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    await observer.end();
+  }
 }
 
 async function lastSeq(conversationId: string): Promise<number | undefined> {
@@ -79,7 +101,7 @@ async function markers(conversationId: string) {
   );
 }
 
-function created(result: InsertMessageResult | undefined) {
+function created(result: SendResult | undefined) {
   if (result?.status !== 'created') throw new Error(`expected created, got ${result?.status}`);
   return result;
 }
@@ -94,18 +116,24 @@ const sorted = (ids: string[]) => [...ids].sort();
 /** A valid UUID whose text sorts by `n`: to give inputs an order unlike the sorted one. */
 const orderedUuid = (n: number) => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
 
-function send(conversationId: string, senderId: string, body: string): NewTextMessage {
-  return { conversationId, senderId, clientMsgId: randomUUID(), body };
+function send(conversationId: string, senderId: string, body: string): TextItem {
+  return { kind: 'text', conversationId, senderId, clientMsgId: randomUUID(), body };
 }
 
-describe(`insertTextMessages on ${TEST_DB}`, () => {
+/** One send alone: a batch of one. */
+async function storeOne(item: TextItem): Promise<SendResult | undefined> {
+  const [result] = await storeMessages(db, [item]);
+  return result;
+}
+
+describe(`storeMessages on ${TEST_DB}`, () => {
   it('stores messages to two conversations with consecutive seqs in input order', async () => {
     const [a, b, c] = (await people(3)) as [string, string, string];
     const dm = await direct(a, b);
     const group = await seedGroup(db, 'Trip', [a, b, c]);
     // The group already holds two messages: the batch continues at seq 3.
-    await insertMessage(db, { ...send(group, a, 'before 1'), kind: 'text' });
-    await insertMessage(db, { ...send(group, c, 'before 2'), kind: 'text' });
+    await storeOne(send(group, a, 'before 1'));
+    await storeOne(send(group, c, 'before 2'));
 
     const inputs = [
       send(dm, a, 'dm one'),
@@ -114,7 +142,7 @@ describe(`insertTextMessages on ${TEST_DB}`, () => {
       send(dm, b, 'dm two'),
       send(group, c, 'group five'),
     ];
-    const results = await insertTextMessages(db, inputs);
+    const results = await storeMessages(db, inputs);
 
     expect(results).toHaveLength(inputs.length);
     const expectedSeqs = [1, 3, 4, 2, 5];
@@ -172,17 +200,18 @@ describe(`insertTextMessages on ${TEST_DB}`, () => {
   it('answers a clientMsgId stored before with the original message and stores nothing for it', async () => {
     const [a, b] = (await people(2)) as [string, string];
     const dm = await direct(a, b);
-    const original = await insertMessage(db, { ...send(dm, a, 'original'), kind: 'text' });
+    const original = await storeOne(send(dm, a, 'original'));
     const originalMessage = created(original).message;
 
-    const retry: NewTextMessage = {
+    const retry: TextItem = {
+      kind: 'text',
       conversationId: dm,
       senderId: a,
       clientMsgId: originalMessage.clientMsgId,
       body: 'retry with other text',
     };
     const fresh = send(dm, b, 'fresh');
-    const results = await insertTextMessages(db, [retry, fresh]);
+    const results = await storeMessages(db, [retry, fresh]);
 
     expect(results).toHaveLength(2);
     expect(results[0]).toEqual({ status: 'duplicate', message: originalMessage });
@@ -211,11 +240,23 @@ describe(`insertTextMessages on ${TEST_DB}`, () => {
     const [a, b] = (await people(2)) as [string, string];
     const dm = await direct(a, b);
     const clientMsgId = randomUUID();
-    const first: NewTextMessage = { conversationId: dm, senderId: a, clientMsgId, body: 'first' };
+    const first: TextItem = {
+      kind: 'text',
+      conversationId: dm,
+      senderId: a,
+      clientMsgId,
+      body: 'first',
+    };
     const other = send(dm, b, 'other');
-    const second: NewTextMessage = { conversationId: dm, senderId: a, clientMsgId, body: 'second' };
+    const second: TextItem = {
+      kind: 'text',
+      conversationId: dm,
+      senderId: a,
+      clientMsgId,
+      body: 'second',
+    };
 
-    const results = await insertTextMessages(db, [first, other, second]);
+    const results = await storeMessages(db, [first, other, second]);
 
     const firstMessage = created(results[0]).message;
     expect(firstMessage).toMatchObject({ seq: 1, body: 'first', clientMsgId, senderId: a });
@@ -237,7 +278,7 @@ describe(`insertTextMessages on ${TEST_DB}`, () => {
     const nowhere = send(randomUUID(), a, 'to a conversation that does not exist');
     const inputs = [send(dm, a, 'one'), intruder, nowhere, send(dm, b, 'two')];
 
-    const results = await insertTextMessages(db, inputs);
+    const results = await storeMessages(db, inputs);
 
     expect(results[1]).toEqual({ status: 'not-member' });
     expect(results[2]).toEqual({ status: 'not-member' });
@@ -264,7 +305,7 @@ describe(`insertTextMessages on ${TEST_DB}`, () => {
     const intrusion = { ...send(theirs, a, 'same id'), clientMsgId };
     const legit = { ...send(ours, a, 'same id'), clientMsgId };
 
-    const results = await insertTextMessages(db, [intrusion, legit]);
+    const results = await storeMessages(db, [intrusion, legit]);
 
     // As if sent one after the other: the first is refused, the second stored.
     expect(results[0]).toEqual({ status: 'not-member' });
@@ -280,16 +321,28 @@ describe(`insertTextMessages on ${TEST_DB}`, () => {
     // first, and the clientMsgIds fall.
     const [high, low] = withB > withC ? [withB, withC] : [withC, withB];
     const other = (conversationId: string) => (conversationId === withB ? b : c);
-    const inputs: NewTextMessage[] = [
-      { conversationId: high, senderId: a, clientMsgId: orderedUuid(9), body: 'h1' },
-      { conversationId: low, senderId: a, clientMsgId: orderedUuid(8), body: 'l1' },
-      { conversationId: low, senderId: other(low), clientMsgId: orderedUuid(7), body: 'l2' },
-      { conversationId: high, senderId: other(high), clientMsgId: orderedUuid(6), body: 'h2' },
-      { conversationId: high, senderId: a, clientMsgId: orderedUuid(5), body: 'h3' },
-      { conversationId: low, senderId: a, clientMsgId: orderedUuid(4), body: 'l3' },
+    const inputs: TextItem[] = [
+      { kind: 'text', conversationId: high, senderId: a, clientMsgId: orderedUuid(9), body: 'h1' },
+      { kind: 'text', conversationId: low, senderId: a, clientMsgId: orderedUuid(8), body: 'l1' },
+      {
+        kind: 'text',
+        conversationId: low,
+        senderId: other(low),
+        clientMsgId: orderedUuid(7),
+        body: 'l2',
+      },
+      {
+        kind: 'text',
+        conversationId: high,
+        senderId: other(high),
+        clientMsgId: orderedUuid(6),
+        body: 'h2',
+      },
+      { kind: 'text', conversationId: high, senderId: a, clientMsgId: orderedUuid(5), body: 'h3' },
+      { kind: 'text', conversationId: low, senderId: a, clientMsgId: orderedUuid(4), body: 'l3' },
     ];
 
-    const results = await insertTextMessages(db, inputs);
+    const results = await storeMessages(db, inputs);
 
     expect(results).toHaveLength(inputs.length);
     results.forEach((result, index) => {
@@ -319,17 +372,23 @@ describe(`insertTextMessages on ${TEST_DB}`, () => {
   it('answers a mixed batch in input order', async () => {
     const [a, b, outsider] = (await people(3)) as [string, string, string];
     const dm = await direct(a, b);
-    const before = created(await insertMessage(db, { ...send(dm, a, 'before'), kind: 'text' }));
+    const before = created(await storeOne(send(dm, a, 'before')));
     const repeated = randomUUID();
-    const inputs: NewTextMessage[] = [
-      { conversationId: dm, senderId: b, clientMsgId: repeated, body: 'first' },
+    const inputs: TextItem[] = [
+      { kind: 'text', conversationId: dm, senderId: b, clientMsgId: repeated, body: 'first' },
       send(dm, outsider, 'refused'),
-      { conversationId: dm, senderId: a, clientMsgId: before.message.clientMsgId, body: 'again' },
-      { conversationId: dm, senderId: b, clientMsgId: repeated, body: 'repeat' },
+      {
+        kind: 'text',
+        conversationId: dm,
+        senderId: a,
+        clientMsgId: before.message.clientMsgId,
+        body: 'again',
+      },
+      { kind: 'text', conversationId: dm, senderId: b, clientMsgId: repeated, body: 'repeat' },
       send(dm, a, 'last'),
     ];
 
-    const results = await insertTextMessages(db, inputs);
+    const results = await storeMessages(db, inputs);
 
     expect(results.map((result) => result.status)).toEqual([
       'created',
@@ -355,12 +414,141 @@ describe(`insertTextMessages on ${TEST_DB}`, () => {
     const [a, b] = (await people(2)) as [string, string];
     const dm = await direct(a, b);
     const input = send(dm, a, 'alone');
-    const [result] = await insertTextMessages(db, [input]);
+    const [result] = await storeMessages(db, [input]);
     const { message, memberIds } = created(result);
     expect(message).toMatchObject({ seq: 1, body: 'alone', kind: 'text' });
     expect(sorted(memberIds)).toEqual(sorted([a, b]));
     expect(await lastSeq(dm)).toBe(1);
     expect(await findMessageByClientMsgId(db, a, input.clientMsgId)).toEqual(message);
+  });
+
+  // PGlite runs one transaction at a time: only PostgreSQL can interleave two.
+  it.runIf(TEST_DB === 'postgres')(
+    'retries a batch alone when another transaction stores the same clientMsgId first',
+    async () => {
+      const [a, b, c] = (await people(3)) as [string, string, string];
+      const withB = await direct(a, b);
+      const withC = await direct(a, c);
+      const clientMsgId = randomUUID();
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+
+      // The first transaction stores the id and stays open; the batch then waits on the unique
+      // index for it, and fails with a unique violation once it commits.
+      const first = inTransaction(db, async (tx) => {
+        const lock = await lockConversations(tx, [withB]);
+        const [result] = await appendMessages(tx, lock, [
+          { ...send(withB, a, 'first'), clientMsgId },
+        ]);
+        await gate;
+        return result;
+      });
+      const batch = storeMessages(db, [
+        { ...send(withC, a, 'second'), clientMsgId },
+        send(withC, c, 'other'),
+      ]);
+      await waitForLockWait();
+      release();
+
+      const won = created(await first);
+      const results = await batch;
+      expect(results[0]).toEqual({ status: 'duplicate', message: won.message });
+      expect(created(results[1]).message).toMatchObject({ seq: 1, body: 'other', senderId: c });
+      expect((await stored(withC)).map(({ seq, body }) => `${seq}:${body}`)).toEqual(['1:other']);
+      expect(await lastSeq(withC)).toBe(1);
+    },
+  );
+});
+
+describe(`appendMessages on ${TEST_DB}`, () => {
+  it("records system messages in the given order among text, in the actor's name even when not a member", async () => {
+    const [a, b, gone] = (await people(3)) as [string, string, string];
+    const group = await seedGroup(db, 'Log', [a, b]);
+    await storeOne(send(group, b, 'hello'));
+
+    const results = await inTransaction(db, async (tx) => {
+      const lock = await lockConversations(tx, [group]);
+      return appendMessages(tx, lock, [
+        { kind: 'system', conversationId: group, senderId: gone, body: 'gone left' },
+        send(group, a, 'after the record'),
+        { kind: 'system', conversationId: group, senderId: a, body: 'a did something' },
+      ]);
+    });
+
+    expect(results[0]).toMatchObject({
+      status: 'recorded',
+      message: { seq: 2, kind: 'system', senderId: gone, body: 'gone left' },
+    });
+    expect(created(results[1] as SendResult).message).toMatchObject({ seq: 3, kind: 'text' });
+    expect(results[2]).toMatchObject({ status: 'recorded', message: { seq: 4, senderId: a } });
+    expect((await stored(group)).map(({ seq, kind, body }) => `${seq} ${kind} ${body}`)).toEqual([
+      '1 text hello',
+      '2 system gone left',
+      '3 text after the record',
+      '4 system a did something',
+    ]);
+    expect(await lastSeq(group)).toBe(4);
+    // The actor has what they wrote delivered and read, like any sender.
+    expect(await markers(group)).toEqual({
+      [a]: { delivered: 4, read: 4 },
+      [b]: { delivered: 1, read: 1 },
+    });
+  });
+
+  it('appends generated messages after the others, moving no marker, and only from members', async () => {
+    const [a, b, outsider] = (await people(3)) as [string, string, string];
+    const dm = await direct(a, b);
+    await storeOne(send(dm, a, 'first'));
+
+    const results = await inTransaction(db, async (tx) => {
+      const lock = await lockConversations(tx, [dm]);
+      return appendMessages(tx, lock, [
+        { kind: 'generated', conversationId: dm, senderId: b, count: 3 },
+        { kind: 'generated', conversationId: dm, senderId: outsider, count: 2 },
+        { kind: 'generated', conversationId: dm, senderId: a, count: 2 },
+      ]);
+    });
+
+    expect(results).toEqual([
+      { status: 'generated', fromSeq: 2, toSeq: 4 },
+      { status: 'not-member' },
+      { status: 'generated', fromSeq: 5, toSeq: 6 },
+    ]);
+    expect((await stored(dm)).map(({ seq, senderId, body }) => [seq, senderId, body])).toEqual([
+      [1, a, 'first'],
+      [2, b, 'generated message 2'],
+      [3, b, 'generated message 3'],
+      [4, b, 'generated message 4'],
+      [5, a, 'generated message 5'],
+      [6, a, 'generated message 6'],
+    ]);
+    expect(await lastSeq(dm)).toBe(6);
+    expect(await markers(dm)).toEqual({
+      [a]: { delivered: 1, read: 1 },
+      [b]: { delivered: 0, read: 0 },
+    });
+  });
+
+  it('refuses to append to a conversation the transaction has not locked, storing nothing', async () => {
+    const [a, b, c] = (await people(3)) as [string, string, string];
+    const locked = await direct(a, b);
+    const unlocked = await direct(a, c);
+
+    await expect(
+      inTransaction(db, async (tx) => {
+        const lock = await lockConversations(tx, [locked]);
+        return appendMessages(tx, lock, [send(locked, a, 'fine'), send(unlocked, a, 'not fine')]);
+      }),
+    ).rejects.toThrow(/not locked/);
+    const finished = await inTransaction(db, (other) => lockConversations(other, [locked]));
+    await expect(
+      inTransaction(db, (tx) =>
+        appendMessages(tx, finished, [send(locked, a, 'with the lock of another transaction')]),
+      ),
+    ).rejects.toThrow(/another transaction/);
+
+    expect(await stored(locked)).toEqual([]);
+    expect(await stored(unlocked)).toEqual([]);
   });
 });
 

@@ -3,20 +3,20 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  appendGeneratedMessages,
-  explainMessagesBefore,
   findOrCreateDirectConversation,
   insertUser,
-  listMessagesBefore,
+  listHistoryPage,
   openDatabase,
   type DatabaseHandle,
 } from '../../db';
+import { appendGeneratedMessages, explainHistoryPage } from '../../db/seed';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;
 let handle: DatabaseHandle;
 let big: string;
 let small: string;
+let reader: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -24,6 +24,7 @@ beforeAll(async () => {
   const alice = await insertUser(handle.db, { username: 'alice', passwordHash: 'x' });
   const bob = await insertUser(handle.db, { username: 'bob', passwordHash: 'x' });
   const carol = await insertUser(handle.db, { username: 'carol', passwordHash: 'x' });
+  reader = bob.id;
   big = (await findOrCreateDirectConversation(handle.db, alice.id, bob.id)).id;
   small = (await findOrCreateDirectConversation(handle.db, alice.id, carol.id)).id;
   await appendGeneratedMessages(handle.db, small, alice.id, 1_000);
@@ -38,16 +39,30 @@ afterAll(async () => {
 describe(`history pages on ${TEST_DB}`, () => {
   it('use the index led by conversation_id for the newest page and for older pages', async () => {
     for (const beforeSeq of [undefined, 150_000, 50]) {
-      const plan = await explainMessagesBefore(handle.db, big, { beforeSeq, limit: 51 });
+      const plan = await explainHistoryPage(handle.db, {
+        conversationId: big,
+        readerId: reader,
+        beforeSeq,
+        limit: 50,
+      });
       expect(plan).toMatch(/Index Scan Backward using messages_conversation_seq_key on messages/);
       expect(plan).not.toMatch(/Seq Scan|Sort/);
     }
   });
 
   it('return the right rows from the big conversation', async () => {
-    const page = await listMessagesBefore(handle.db, big, { limit: 3 });
-    expect(page.messages.map((message) => message.seq)).toEqual([199_998, 199_999, 200_000]);
-    const older = await listMessagesBefore(handle.db, big, { beforeSeq: 2, limit: 3 });
+    const page = await listHistoryPage(handle.db, {
+      conversationId: big,
+      readerId: reader,
+      limit: 3,
+    });
+    expect(page?.messages.map((message) => message.seq)).toEqual([199_998, 199_999, 200_000]);
+    const older = await listHistoryPage(handle.db, {
+      conversationId: big,
+      readerId: reader,
+      beforeSeq: 2,
+      limit: 3,
+    });
     expect(older).toMatchObject({ hasMore: false, messages: [{ seq: 1 }] });
   });
 });

@@ -6,13 +6,8 @@
 // its own below.
 
 import { describe, expect, it, vi } from 'vitest';
-import {
-  deleteExpiredSessions,
-  deleteSessionByTokenHash,
-  readSessionTimes,
-  setSessionTimes,
-  type Database,
-} from '../../db';
+import { deleteExpiredSessions, deleteSessionByTokenHash, type Database } from '../../db';
+import { readSessionTimes, setSessionTimes } from '../../db/seed';
 import { hashSessionToken } from '../../server/auth/sessions';
 import {
   call,

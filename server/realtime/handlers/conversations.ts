@@ -1,6 +1,7 @@
 import { ClientEvent } from '../../../protocol';
 import { markDelivered, markRead } from '../../chat/advance-markers';
-import { getConversation, listConversations } from '../../chat/list-conversations';
+import { getConversation } from '../../chat/get-conversation';
+import { listConversations } from '../../chat/list-conversations';
 import { muteConversation } from '../../chat/mute-conversation';
 import { startDirectConversation } from '../../chat/start-direct-conversation';
 import type { HandlerMap } from '../handler';

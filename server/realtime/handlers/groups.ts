@@ -1,13 +1,11 @@
 import { ClientEvent, ServerEvent } from '../../../protocol';
+import { addMembers } from '../../chat/add-members';
+import { changeMemberRole } from '../../chat/change-member-role';
 import { createGroup } from '../../chat/create-group';
 import type { GroupChangeResult } from '../../chat/group-change';
+import { leaveGroup } from '../../chat/leave-group';
 import { listGroupMembers } from '../../chat/list-group-members';
-import {
-  addMembers,
-  leaveGroup,
-  removeMember,
-  setMemberRole,
-} from '../../chat/manage-group-members';
+import { removeMember } from '../../chat/remove-member';
 import type { HandlerContext, HandlerMap } from '../handler';
 import { userRoom } from '../rooms';
 
@@ -45,7 +43,7 @@ export const groupHandlers: Pick<
   },
 
   [ClientEvent.GroupSetRole]: async ({ deps, io, session, afterAck }, input) => {
-    const result = await setMemberRole(deps, session.user.id, input);
+    const result = await changeMemberRole(deps, session.user.id, input);
     afterAck(() => broadcastChange(io, result));
     return { conversation: requireConversation(result) };
   },

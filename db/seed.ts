@@ -1,36 +1,64 @@
-// Bulk data for benchmarks and planner tests, written by the database in large statements,
-// and what a benchmark reads back to check that nothing was lost or doubled.
+// For benchmarks and tests only (production code never imports it): bulk data written by the
+// database in large statements, direct reads of what is stored, query plans, and session times
+// set by hand. It lives in db/ because it talks to drizzle; db/index.ts does not export it.
 
-import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
-import type { Executor } from '../client';
-import { conversationMembers, conversations, messages, sessions, users } from '../schema';
+import { and, asc, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
+import { rowsOf, type Database, type Executor } from './client';
+import { historyPageQuery, type HistoryPageRequest } from './queries/history';
+import { inTransaction, lockConversations } from './queries/locks';
+import { appendMessages } from './queries/messages';
+import {
+  conversationMembers,
+  conversations,
+  messages,
+  sessions,
+  users,
+  type MessageRow,
+} from './schema';
 
 /**
- * Appends `count` generated messages to a conversation in one statement and moves its last_seq,
- * keeping seqs gap-free. Refreshes the planner's statistics afterwards.
+ * Appends `count` generated messages from a member to a conversation, through appendMessages
+ * (one statement, gap-free seqs), then refreshes the planner's statistics of messages.
  */
 export async function appendGeneratedMessages(
-  db: Executor,
+  db: Database,
   conversationId: string,
   senderId: string,
   count: number,
 ): Promise<void> {
-  const [conversation] = await db
-    .select({ lastSeq: conversations.lastSeq })
-    .from(conversations)
-    .where(eq(conversations.id, conversationId));
-  if (!conversation) throw new Error(`no conversation ${conversationId}`);
-  const from = conversation.lastSeq + 1;
-  const to = conversation.lastSeq + count;
-  await db.execute(sql`
-    insert into ${messages} (conversation_id, seq, sender_id, client_msg_id, kind, body)
-    select ${conversationId}, n, ${senderId}, gen_random_uuid(), 'text', 'generated message ' || n
-    from generate_series(${from}::int, ${to}::int) as n`);
-  await db
-    .update(conversations)
-    .set({ lastSeq: to, lastMessageAt: sql`now()` })
-    .where(eq(conversations.id, conversationId));
+  await inTransaction(db, async (tx) => {
+    const lock = await lockConversations(tx, [conversationId]);
+    const [result] = await appendMessages(tx, lock, [
+      { kind: 'generated', conversationId, senderId, count },
+    ]);
+    if (result?.status !== 'generated') {
+      throw new Error(`${senderId} is not a member of conversation ${conversationId}`);
+    }
+  });
   await db.execute(sql`analyze ${messages}`);
+}
+
+/** Everything a conversation holds, oldest first, whoever asks. */
+export async function listStoredMessages(
+  db: Executor,
+  conversationId: string,
+): Promise<MessageRow[]> {
+  return db
+    .select()
+    .from(messages)
+    .where(eq(messages.conversationId, conversationId))
+    .orderBy(asc(messages.seq));
+}
+
+/** The plan PostgreSQL picks for a history page (listHistoryPage). */
+export async function explainHistoryPage(
+  db: Executor,
+  request: HistoryPageRequest,
+): Promise<string> {
+  const result = await db.execute(sql`explain ${historyPageQuery(request)}`);
+  return rowsOf<Record<string, string>>(result)
+    .map((row) => row['QUERY PLAN'])
+    .join('\n');
 }
 
 /**
