@@ -43,13 +43,16 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
                 )}
               </span>
               <span className="conversation-item__main">
-                <span className="conversation-item__title">{conversation.title}</span>
+                <span className="conversation-item__title" data-testid="conversation-item-title">
+                  {conversation.title}
+                </span>
                 <span
                   className={
                     typingText
                       ? 'conversation-item__preview conversation-item__preview--typing'
                       : 'conversation-item__preview'
                   }
+                  data-testid="conversation-item-preview"
                 >
                   {previewText}
                 </span>

@@ -44,11 +44,18 @@ export function MessageBubble({
     <div
       className={isMine ? 'bubble bubble--mine' : 'bubble'}
       data-testid="message"
+      data-mine={isMine}
       data-seq={seq}
       data-status={status}
     >
-      {senderName && <p className="bubble__sender">{senderName}</p>}
-      <p className="bubble__body">{body}</p>
+      {senderName && (
+        <p className="bubble__sender" data-testid="message-sender">
+          {senderName}
+        </p>
+      )}
+      <p className="bubble__body" data-testid="message-body">
+        {body}
+      </p>
       <span className="bubble__meta">
         <time dateTime={createdAt} title={formatFull(createdAt)}>
           {formatTime(createdAt)}
