@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from 'next';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { ServiceWorker } from '../components/service-worker';
+import './tokens.css';
 import './globals.css';
 
 export const metadata: Metadata = {

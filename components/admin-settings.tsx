@@ -9,6 +9,9 @@ import {
   RATE_LIMIT_SETTINGS,
   type Settings,
 } from '../protocol';
+import styles from './admin-settings.module.css';
+import page from './card-page.module.css';
+import controls from './controls.module.css';
 
 type Status = { kind: 'idle' } | { kind: 'saved' } | { kind: 'error'; message: string };
 
@@ -109,15 +112,15 @@ export function AdminSettings() {
   }
 
   return (
-    <main className="auth">
-      <form className="auth__card admin" onSubmit={save} noValidate>
-        <h1 className="auth__title">Settings</h1>
-        <p className="auth__subtitle">Limits for everyone on this Parley. Changes apply at once.</p>
+    <main className={page.page}>
+      <form className={page.card} onSubmit={save} noValidate>
+        <h1 className={page.title}>Settings</h1>
+        <p className={page.subtitle}>Limits for everyone on this Parley. Changes apply at once.</p>
         {values && FIELDS.map((field) => renderField(field, values, setValues))}
         {values && (
           <>
-            <h2 className="admin__heading">Rate limits</h2>
-            <p className="auth__subtitle">
+            <h2 className={styles.heading}>Rate limits</h2>
+            <p className={page.subtitle}>
               Over a limit, people are asked to wait; messages wait in their outbox and go out by
               themselves.
             </p>
@@ -125,19 +128,19 @@ export function AdminSettings() {
           </>
         )}
         {status.kind === 'error' && (
-          <p className="form-error" role="alert">
+          <p className={controls.formError} role="alert">
             {status.message}
           </p>
         )}
         {status.kind === 'saved' && (
-          <p className="form-success" role="status">
+          <p className={controls.formSuccess} role="status">
             Saved. The new limits apply now.
           </p>
         )}
-        <button className="button button--primary" type="submit" disabled={isBusy || !values}>
+        <button className={controls.primaryButton} type="submit" disabled={isBusy || !values}>
           Save
         </button>
-        <p className="auth__switch">
+        <p className={page.switch}>
           <Link href="/chats">Back to chats</Link>
         </p>
       </form>
@@ -149,15 +152,15 @@ type Values = Record<keyof Settings, string>;
 
 function renderField(field: Field, values: Values, setValues: (values: Values) => void) {
   return (
-    <label key={field.key} className="field">
-      <span className="field__label">{field.label}</span>
+    <label key={field.key} className={controls.field}>
+      <span className={controls.fieldLabel}>{field.label}</span>
       <input
         name={field.key}
         inputMode="numeric"
         value={values[field.key]}
         onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
       />
-      <span className="field__hint">{field.hint}</span>
+      <span className={controls.fieldHint}>{field.hint}</span>
     </label>
   );
 }

@@ -5,6 +5,8 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { PASSWORD_MIN_LENGTH, USERNAME_RULE, type UserSummary } from '../protocol';
 import { cacheUser } from '../hooks/session-cache';
+import page from './card-page.module.css';
+import controls from './controls.module.css';
 
 export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const router = useRouter();
@@ -42,12 +44,12 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   }
 
   return (
-    <main className="auth">
-      <form className="auth__card" onSubmit={submit} noValidate>
-        <h1 className="auth__title">Parley</h1>
-        <p className="auth__subtitle">{isSignUp ? 'Create your account' : 'Sign in to chat'}</p>
-        <label className="field">
-          <span className="field__label">Username</span>
+    <main className={page.page}>
+      <form className={page.card} onSubmit={submit} noValidate>
+        <h1 className={page.title}>Parley</h1>
+        <p className={page.subtitle}>{isSignUp ? 'Create your account' : 'Sign in to chat'}</p>
+        <label className={controls.field}>
+          <span className={controls.fieldLabel}>Username</span>
           <input
             name="username"
             autoComplete="username"
@@ -58,12 +60,12 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
           />
         </label>
         {isSignUp && (
-          <p id="username-rule" className="field__hint">
+          <p id="username-rule" className={controls.fieldHint}>
             {USERNAME_RULE}
           </p>
         )}
-        <label className="field">
-          <span className="field__label">Password</span>
+        <label className={controls.field}>
+          <span className={controls.fieldLabel}>Password</span>
           <input
             name="password"
             type="password"
@@ -73,14 +75,14 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
           />
         </label>
         {error && (
-          <p className="form-error" role="alert">
+          <p className={controls.formError} role="alert">
             {error}
           </p>
         )}
-        <button className="button button--primary" type="submit" disabled={isBusy}>
+        <button className={controls.primaryButton} type="submit" disabled={isBusy}>
           {isSignUp ? 'Sign up' : 'Sign in'}
         </button>
-        <p className="auth__switch">
+        <p className={page.switch}>
           {isSignUp ? (
             <>
               Have an account? <Link href="/sign-in">Sign in</Link>

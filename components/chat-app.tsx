@@ -7,15 +7,16 @@ import { useSearchParams } from 'next/navigation';
 import { ChatProvider } from '../hooks/use-chat';
 import { useSignedInUser } from '../hooks/use-signed-in-user';
 import { ChatShell } from './chat-shell';
+import appStatus from './app-status.module.css';
 
 export function ChatApp() {
   const signedIn = useSignedInUser();
   const conversationId = useSearchParams().get('c');
 
-  if (signedIn.status === 'checking') return <p className="app-status">Opening Parley…</p>;
+  if (signedIn.status === 'checking') return <p className={appStatus.status}>Opening Parley…</p>;
   if (signedIn.status === 'unreachable') {
     return (
-      <main className="app-status">
+      <main className={appStatus.status}>
         <p>You are offline, and this device has not been signed in yet.</p>
         <Link href="/sign-in">Sign in when you are back online</Link>
       </main>

@@ -13,6 +13,8 @@ import { NewGroupForm } from './new-group-form';
 import { NotificationsToggle } from './notifications-toggle';
 import { SignOutButton } from './sign-out-button';
 import { SignOutEverywhereButton } from './sign-out-everywhere-button';
+import controls from './controls.module.css';
+import styles from './chat-shell.module.css';
 
 /** Two panes like WhatsApp Web; on a narrow screen, one at a time. */
 export function ChatShell({ conversationId }: { conversationId: string | null }) {
@@ -31,15 +33,15 @@ export function ChatShell({ conversationId }: { conversationId: string | null })
   }, [client, isSessionEnded, router]);
 
   return (
-    <div className={conversationId ? 'shell shell--conversation' : 'shell'}>
-      <aside className="sidebar" aria-label="Conversations">
-        <header className="sidebar__header">
-          <span className="sidebar__me" data-testid="me">
+    <div className={conversationId ? styles.withConversation : styles.shell}>
+      <aside className={styles.sidebar} aria-label="Conversations">
+        <header className={styles.header}>
+          <span className={styles.me} data-testid="me">
             {me.username}
           </span>
           <ConnectionStatus />
           {isAdmin && (
-            <Link className="button button--quiet sidebar__link" href="/admin">
+            <Link className={styles.adminLink} href="/admin">
               Admin
             </Link>
           )}
@@ -50,10 +52,10 @@ export function ChatShell({ conversationId }: { conversationId: string | null })
         {isCreatingGroup ? (
           <NewGroupForm onDone={() => setIsCreatingGroup(false)} />
         ) : (
-          <div className="sidebar__actions">
+          <div className={styles.actions}>
             <button
               type="button"
-              className="button button--quiet"
+              className={controls.quietButton}
               onClick={() => setIsCreatingGroup(true)}
             >
               New group
@@ -63,11 +65,11 @@ export function ChatShell({ conversationId }: { conversationId: string | null })
         )}
         <ConversationList activeId={conversationId} />
       </aside>
-      <div className="pane">
+      <div className={styles.pane}>
         {conversationId ? (
           <ConversationView key={conversationId} conversationId={conversationId} />
         ) : (
-          <section className="pane__empty">
+          <section className={styles.empty}>
             <h2>Parley</h2>
             <p>Pick a conversation, or start one with a username.</p>
           </section>

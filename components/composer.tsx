@@ -3,6 +3,8 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { COMPOSER_COUNTER_THRESHOLD, countCodePoints, hasVisibleText } from '../protocol';
 import { useChatClient, useChatState } from '../hooks/use-chat';
+import controls from './controls.module.css';
+import styles from './composer.module.css';
 
 const numberFormat = new Intl.NumberFormat();
 
@@ -52,14 +54,14 @@ export function Composer({ conversationId }: { conversationId: string }) {
   }
 
   return (
-    <form className="composer" onSubmit={send}>
+    <form className={styles.composer} onSubmit={send}>
       <label className="visually-hidden" htmlFor={`composer-${conversationId}`}>
         Message
       </label>
       <textarea
         ref={input}
         id={`composer-${conversationId}`}
-        className="composer__input"
+        className={styles.input}
         placeholder="Type a message"
         rows={1}
         value={text}
@@ -74,21 +76,21 @@ export function Composer({ conversationId }: { conversationId: string }) {
       />
       {showCounter && (
         <span
-          className={isTooLong ? 'composer__counter composer__counter--over' : 'composer__counter'}
+          className={isTooLong ? styles.counterOver : styles.counter}
           data-testid="composer-counter"
         >
           {numberFormat.format(length)} / {numberFormat.format(limit)}
         </span>
       )}
       <button
-        className="button button--primary composer__send"
+        className={controls.primaryButton}
         type="submit"
         disabled={isTooLong || !hasVisibleText(text)}
       >
         Send
       </button>
       {pausedSeconds > 0 && (
-        <p className="composer__notice" role="status" data-testid="composer-rate-limited">
+        <p className={styles.notice} role="status" data-testid="composer-rate-limited">
           You’re sending too fast; waiting {pausedSeconds} s. Your messages will go out by
           themselves.
         </p>
@@ -96,7 +98,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
       {shownError && (
         <p
           id={`composer-error-${conversationId}`}
-          className="form-error composer__error"
+          className={styles.error}
           role="alert"
           data-testid="composer-error"
         >

@@ -1,6 +1,7 @@
 'use client';
 
 import { useChatState } from '../hooks/use-chat';
+import styles from './connection-status.module.css';
 
 const LABELS = {
   online: 'Online',
@@ -12,7 +13,7 @@ export function ConnectionStatus() {
   const connection = useChatState((state) => state.connection);
   return (
     <span
-      className={`connection connection--${connection}`}
+      className={styles[connection]}
       role="status"
       data-testid="connection"
       data-state={connection}

@@ -5,6 +5,8 @@ import { describeTyping } from '../hooks/chat-state';
 import { useChatState } from '../hooks/use-chat';
 import { formatListTime } from './format-time';
 import { PresenceDot } from './presence';
+import avatar from './avatar.module.css';
+import styles from './conversation-list.module.css';
 
 export function ConversationList({ activeId }: { activeId: string | null }) {
   const conversations = useChatState((state) => state.conversations);
@@ -13,10 +15,10 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
   const typing = useChatState((state) => state.typing);
 
   if (isLoaded && conversations.length === 0) {
-    return <p className="sidebar__empty">No conversations yet. Start one above.</p>;
+    return <p className={styles.empty}>No conversations yet. Start one above.</p>;
   }
   return (
-    <ul className="conversation-list" data-testid="conversation-list">
+    <ul className={styles.list} data-testid="conversation-list">
       {conversations.map((conversation) => {
         const preview = conversation.lastMessage;
         const isActive = conversation.id === activeId;
@@ -30,37 +32,34 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
           <li key={conversation.id}>
             <Link
               href={`/chats?c=${conversation.id}`}
-              className={
-                isActive ? 'conversation-item conversation-item--active' : 'conversation-item'
-              }
+              className={isActive ? styles.activeItem : styles.item}
               aria-current={isActive ? 'page' : undefined}
               data-testid="conversation-item"
             >
-              <span className="avatar" aria-hidden="true">
+              <span className={avatar.avatar} aria-hidden="true">
                 {conversation.title.slice(0, 1).toUpperCase()}
                 {conversation.peer && (
                   <PresenceDot userId={conversation.peer.id} name={conversation.peer.username} />
                 )}
               </span>
-              <span className="conversation-item__main">
-                <span className="conversation-item__title">{conversation.title}</span>
+              <span className={styles.main}>
+                <span className={styles.title} data-testid="conversation-item-title">
+                  {conversation.title}
+                </span>
                 <span
-                  className={
-                    typingText
-                      ? 'conversation-item__preview conversation-item__preview--typing'
-                      : 'conversation-item__preview'
-                  }
+                  className={typingText ? styles.typingPreview : styles.preview}
+                  data-testid="conversation-item-preview"
                 >
                   {previewText}
                 </span>
               </span>
-              <span className="conversation-item__side">
+              <span className={styles.side}>
                 <time dateTime={conversation.lastActivityAt}>
                   {formatListTime(conversation.lastActivityAt)}
                 </time>
                 {conversation.unreadCount > 0 && (
                   <span
-                    className="badge"
+                    className={styles.badge}
                     data-testid="unread-count"
                     aria-label={`${conversation.unreadCount} unread`}
                   >

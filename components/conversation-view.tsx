@@ -8,6 +8,9 @@ import { Composer } from './composer';
 import { GroupInfo } from './group-info';
 import { MessageList } from './message-list';
 import { PresenceDot, usePresenceText } from './presence';
+import avatar from './avatar.module.css';
+import controls from './controls.module.css';
+import styles from './conversation-view.module.css';
 
 export function ConversationView({ conversationId }: { conversationId: string }) {
   const client = useChatClient();
@@ -24,7 +27,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
 
   if (!summary && isListLoaded) {
     return (
-      <section className="conversation conversation--missing">
+      <section className={styles.missing}>
         <p>This conversation does not exist, or you are not in it.</p>
         <Link href="/chats">Back to your chats</Link>
       </section>
@@ -34,35 +37,31 @@ export function ConversationView({ conversationId }: { conversationId: string })
   const subtitle =
     describeTyping(typing) ?? (isGroup ? `${summary.memberCount} members` : presenceText);
   return (
-    <div className="conversation-layout">
+    <div className={styles.layout}>
       <section
-        className="conversation"
+        className={styles.conversation}
         aria-label={summary ? `Chat with ${summary.title}` : 'Chat'}
       >
-        <header className="conversation__header">
-          <Link href="/chats" className="conversation__back" aria-label="Back to chats">
+        <header className={styles.header}>
+          <Link href="/chats" className={styles.back} aria-label="Back to chats">
             ‹
           </Link>
-          <span className="avatar" aria-hidden="true">
+          <span className={avatar.avatar} aria-hidden="true">
             {summary?.title.slice(0, 1).toUpperCase()}
             {summary?.peer && <PresenceDot userId={summary.peer.id} name={summary.peer.username} />}
           </span>
-          <div className="conversation__heading">
-            <h2 className="conversation__title" data-testid="conversation-title">
+          <div className={styles.heading}>
+            <h2 className={styles.title} data-testid="conversation-title">
               {summary?.title ?? ''}
             </h2>
-            <p
-              className="conversation__subtitle"
-              data-testid="conversation-subtitle"
-              aria-live="polite"
-            >
+            <p className={styles.subtitle} data-testid="conversation-subtitle" aria-live="polite">
               {subtitle ?? ''}
             </p>
           </div>
           {summary && (
             <button
               type="button"
-              className="button button--quiet"
+              className={controls.quietButton}
               aria-pressed={summary.isMuted}
               onClick={() => void client.setMuted(summary.id, !summary.isMuted)}
             >
@@ -72,7 +71,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
           {isGroup && (
             <button
               type="button"
-              className="button button--quiet"
+              className={controls.quietButton}
               aria-expanded={isInfoOpen}
               onClick={() => setIsInfoOpen(!isInfoOpen)}
             >

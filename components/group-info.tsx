@@ -6,6 +6,9 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { ConversationSummary, GroupMember } from '../protocol';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 import { PresenceDot } from './presence';
+import avatar from './avatar.module.css';
+import controls from './controls.module.css';
+import styles from './group-info.module.css';
 
 export function GroupInfo({
   conversation,
@@ -45,26 +48,26 @@ export function GroupInfo({
   }
 
   return (
-    <aside className="group-info" aria-label="Group info" data-testid="group-info">
-      <header className="group-info__header">
+    <aside className={styles.panel} aria-label="Group info" data-testid="group-info">
+      <header className={styles.header}>
         <h2>{conversation.title}</h2>
         <button
           type="button"
-          className="button button--quiet"
+          className={controls.quietButton}
           onClick={onClose}
           aria-label="Close group info"
         >
           ✕
         </button>
       </header>
-      <p className="group-info__count">{conversation.memberCount} members</p>
+      <p className={styles.count}>{conversation.memberCount} members</p>
       {error && (
-        <p className="form-error" role="alert" data-testid="group-error">
+        <p className={controls.formError} role="alert" data-testid="group-error">
           {error}
         </p>
       )}
       {isAdmin && (
-        <form className="group-info__add" onSubmit={add}>
+        <form className={styles.add} onSubmit={add}>
           <label className="visually-hidden" htmlFor={`add-${conversation.id}`}>
             Add members (usernames)
           </label>
@@ -76,12 +79,12 @@ export function GroupInfo({
             value={newMembers}
             onChange={(event) => setNewMembers(event.target.value)}
           />
-          <button type="submit" className="button button--primary" disabled={!newMembers.trim()}>
+          <button type="submit" className={controls.primaryButton} disabled={!newMembers.trim()}>
             Add
           </button>
         </form>
       )}
-      <ul className="group-info__members" aria-label="Members">
+      <ul className={styles.members} aria-label="Members">
         {(members ?? []).map((member) => (
           <MemberRow
             key={member.id}
@@ -93,7 +96,7 @@ export function GroupInfo({
           />
         ))}
       </ul>
-      <button type="button" className="button button--danger" onClick={leave}>
+      <button type="button" className={controls.dangerButton} onClick={leave}>
         Leave group
       </button>
     </aside>
@@ -114,25 +117,27 @@ function MemberRow({
   onRemove: () => void;
 }) {
   return (
-    <li className="member" data-testid="member">
-      <span className="avatar avatar--small" aria-hidden="true">
+    <li className={styles.member} data-testid="member">
+      <span className={avatar.smallAvatar} aria-hidden="true">
         {member.username.slice(0, 1).toUpperCase()}
         {!isMe && <PresenceDot userId={member.id} name={member.username} />}
       </span>
-      <span className="member__name">{isMe ? `${member.username} (you)` : member.username}</span>
-      {member.role === 'admin' && <span className="member__role">Admin</span>}
+      <span className={styles.memberName}>
+        {isMe ? `${member.username} (you)` : member.username}
+      </span>
+      {member.role === 'admin' && <span className={styles.role}>Admin</span>}
       {canManage && (
-        <span className="member__actions">
+        <span className={styles.memberActions}>
           <button
             type="button"
-            className="button button--quiet"
+            className={controls.quietButton}
             onClick={() => onRole(member.role === 'admin' ? 'member' : 'admin')}
           >
             {member.role === 'admin' ? 'Remove as admin' : 'Make admin'}
           </button>
           <button
             type="button"
-            className="button button--quiet"
+            className={controls.quietButton}
             onClick={onRemove}
             aria-label={`Remove ${member.username}`}
           >

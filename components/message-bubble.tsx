@@ -2,6 +2,7 @@
 
 import type { MessageStatus } from '../hooks/chat-state';
 import { formatFull, formatTime } from './format-time';
+import styles from './message-bubble.module.css';
 
 const STATUS_LABEL: Record<MessageStatus, string> = {
   sending: 'Not sent yet',
@@ -42,20 +43,27 @@ export function MessageBubble({
 }) {
   return (
     <div
-      className={isMine ? 'bubble bubble--mine' : 'bubble'}
+      className={isMine ? styles.mine : styles.bubble}
       data-testid="message"
+      data-mine={isMine}
       data-seq={seq}
       data-status={status}
     >
-      {senderName && <p className="bubble__sender">{senderName}</p>}
-      <p className="bubble__body">{body}</p>
-      <span className="bubble__meta">
+      {senderName && (
+        <p className={styles.sender} data-testid="message-sender">
+          {senderName}
+        </p>
+      )}
+      <p className={styles.body} data-testid="message-body">
+        {body}
+      </p>
+      <span className={styles.meta}>
         <time dateTime={createdAt} title={formatFull(createdAt)}>
           {formatTime(createdAt)}
         </time>
         {status && (
           <span
-            className={`tick tick--${status}`}
+            className={styles[status]}
             aria-label={STATUS_LABEL[status]}
             title={STATUS_LABEL[status]}
             data-testid="message-status"
@@ -64,7 +72,7 @@ export function MessageBubble({
           </span>
         )}
         {onInfo && (
-          <button type="button" className="bubble__info" onClick={onInfo} aria-label="Message info">
+          <button type="button" className={styles.info} onClick={onInfo} aria-label="Message info">
             info
           </button>
         )}

@@ -4,6 +4,8 @@
 import { useEffect, useState } from 'react';
 import type { MessageReceipts, UserSummary } from '../protocol';
 import { useChatClient } from '../hooks/use-chat';
+import controls from './controls.module.css';
+import styles from './message-info.module.css';
 
 export function MessageInfo({
   conversationId,
@@ -26,13 +28,8 @@ export function MessageInfo({
   }, [client, conversationId, seq]);
 
   return (
-    <div
-      className="message-info"
-      role="dialog"
-      aria-label="Message info"
-      data-testid="message-info"
-    >
-      {error && <p className="form-error">{error}</p>}
+    <div className={styles.info} role="dialog" aria-label="Message info" data-testid="message-info">
+      {error && <p className={controls.formError}>{error}</p>}
       {receipts && (
         <>
           <ReceiptGroup title="Read by" users={receipts.readBy} />
@@ -40,7 +37,7 @@ export function MessageInfo({
           <ReceiptGroup title="Not delivered yet" users={receipts.pending} />
         </>
       )}
-      <button type="button" className="button button--quiet" onClick={onClose}>
+      <button type="button" className={controls.quietButton} onClick={onClose}>
         Close
       </button>
     </div>
@@ -50,7 +47,7 @@ export function MessageInfo({
 function ReceiptGroup({ title, users }: { title: string; users: UserSummary[] }) {
   if (users.length === 0) return null;
   return (
-    <section className="message-info__group">
+    <section>
       <h3>{title}</h3>
       <ul>
         {users.map((user) => (

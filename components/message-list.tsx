@@ -5,6 +5,8 @@ import { hasMoreBefore, statusOf } from '../hooks/chat-state';
 import { useChatClient, useChatState, useConversation, usePending } from '../hooks/use-chat';
 import { MessageBubble } from './message-bubble';
 import { MessageInfo } from './message-info';
+import controls from './controls.module.css';
+import styles from './message-list.module.css';
 
 /** Within this many pixels of the bottom, new messages keep the view pinned to the bottom. */
 const STICK_TO_BOTTOM_PX = 120;
@@ -53,8 +55,13 @@ export function MessageList({ conversationId }: { conversationId: string }) {
   }
 
   return (
-    <div className="messages" ref={scroller} onScroll={onScroll} data-testid="message-scroller">
-      <p className="messages__edge">
+    <div
+      className={styles.messages}
+      ref={scroller}
+      onScroll={onScroll}
+      data-testid="message-scroller"
+    >
+      <p className={styles.edge}>
         {!thread
           ? 'Loading messages…'
           : thread.isLoadingOlder
@@ -65,18 +72,18 @@ export function MessageList({ conversationId }: { conversationId: string }) {
       </p>
       {/* A log region announces new messages politely; the list inside keeps list semantics. */}
       <div role="log" aria-live="polite" aria-label="Messages">
-        <ol className="messages__list">
+        <ol className={styles.list}>
           {messages?.map((message) => {
             if (message.kind === 'system') {
               return (
-                <li key={message.id} className="messages__system" data-testid="system-message">
+                <li key={message.id} className={styles.system} data-testid="system-message">
                   <span>{message.body}</span>
                 </li>
               );
             }
             const isMine = message.senderId === meId;
             return (
-              <li key={message.id} className="messages__item">
+              <li key={message.id} className={styles.item}>
                 <MessageBubble
                   body={message.body}
                   createdAt={message.createdAt}
@@ -97,7 +104,7 @@ export function MessageList({ conversationId }: { conversationId: string }) {
             );
           })}
           {pending.map((message) => (
-            <li key={message.clientMsgId} className="messages__item">
+            <li key={message.clientMsgId} className={styles.item}>
               <MessageBubble
                 body={message.body}
                 createdAt={message.createdAt}
@@ -105,18 +112,18 @@ export function MessageList({ conversationId }: { conversationId: string }) {
                 status={message.status}
               />
               {message.status === 'failed' && (
-                <div className="bubble-error" role="alert">
+                <div className={styles.sendError} role="alert">
                   <span>{message.error}</span>
                   <button
                     type="button"
-                    className="button button--quiet"
+                    className={controls.quietButton}
                     onClick={() => client.retryMessage(message.clientMsgId)}
                   >
                     Retry
                   </button>
                   <button
                     type="button"
-                    className="button button--quiet"
+                    className={controls.quietButton}
                     onClick={() => client.discardMessage(message.clientMsgId)}
                   >
                     Delete

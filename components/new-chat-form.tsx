@@ -3,6 +3,8 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { useChatClient } from '../hooks/use-chat';
+import controls from './controls.module.css';
+import styles from './new-chat-form.module.css';
 
 export function NewChatForm() {
   const client = useChatClient();
@@ -27,13 +29,13 @@ export function NewChatForm() {
   }
 
   return (
-    <form className="new-chat" onSubmit={submit}>
+    <form className={styles.form} onSubmit={submit}>
       <label className="visually-hidden" htmlFor="new-chat-username">
         Start a chat with (username)
       </label>
       <input
         id="new-chat-username"
-        className="new-chat__input"
+        className={styles.input}
         placeholder="Start a chat: username"
         autoCapitalize="none"
         spellCheck={false}
@@ -41,14 +43,14 @@ export function NewChatForm() {
         onChange={(event) => setUsername(event.target.value)}
       />
       <button
-        className="button button--primary"
+        className={controls.primaryButton}
         type="submit"
         disabled={isBusy || !username.trim()}
       >
         Chat
       </button>
       {error && (
-        <p className="form-error new-chat__error" role="alert">
+        <p className={styles.error} role="alert">
           {error}
         </p>
       )}

@@ -3,6 +3,8 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { useChatClient } from '../hooks/use-chat';
+import controls from './controls.module.css';
+import styles from './new-group-form.module.css';
 
 export function NewGroupForm({ onDone }: { onDone: () => void }) {
   const client = useChatClient();
@@ -27,13 +29,13 @@ export function NewGroupForm({ onDone }: { onDone: () => void }) {
   }
 
   return (
-    <form className="new-group" onSubmit={submit} aria-label="New group">
-      <label className="field">
-        <span className="field__label">Group name</span>
+    <form className={styles.form} onSubmit={submit} aria-label="New group">
+      <label className={controls.field}>
+        <span className={controls.fieldLabel}>Group name</span>
         <input value={title} onChange={(event) => setTitle(event.target.value)} />
       </label>
-      <label className="field">
-        <span className="field__label">Members (usernames)</span>
+      <label className={controls.field}>
+        <span className={controls.fieldLabel}>Members (usernames)</span>
         <input
           autoCapitalize="none"
           spellCheck={false}
@@ -43,15 +45,15 @@ export function NewGroupForm({ onDone }: { onDone: () => void }) {
         />
       </label>
       {error && (
-        <p className="form-error" role="alert">
+        <p className={controls.formError} role="alert">
           {error}
         </p>
       )}
-      <div className="new-group__actions">
-        <button type="button" className="button button--quiet" onClick={onDone}>
+      <div className={styles.actions}>
+        <button type="button" className={controls.quietButton} onClick={onDone}>
           Cancel
         </button>
-        <button type="submit" className="button button--primary" disabled={isBusy}>
+        <button type="submit" className={controls.primaryButton} disabled={isBusy}>
           Create group
         </button>
       </div>

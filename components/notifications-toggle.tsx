@@ -2,6 +2,8 @@
 
 import { useEffect, useState } from 'react';
 import { disablePush, enablePush, getPushState, type PushState } from '../hooks/push-subscription';
+import controls from './controls.module.css';
+import styles from './notifications-toggle.module.css';
 
 const LABELS: Record<Exclude<PushState, 'unsupported'>, string> = {
   off: 'Turn on notifications',
@@ -43,7 +45,7 @@ export function NotificationsToggle() {
     <>
       <button
         type="button"
-        className="button button--quiet"
+        className={controls.quietButton}
         onClick={toggle}
         disabled={isBusy || state === 'blocked'}
         aria-pressed={state === 'on'}
@@ -51,7 +53,7 @@ export function NotificationsToggle() {
         {LABELS[state]}
       </button>
       {error && (
-        <p className="form-error sidebar__error" role="alert">
+        <p className={styles.error} role="alert">
           {error}
         </p>
       )}

@@ -2,6 +2,7 @@
 
 import { useChatState } from '../hooks/use-chat';
 import { formatLastSeen } from './format-time';
+import styles from './presence.module.css';
 
 /** "online", "last seen today at 10:42", or nothing while unknown. */
 export function usePresenceText(userId: string | undefined): string | null {
@@ -16,7 +17,7 @@ export function PresenceDot({ userId, name }: { userId: string; name: string }) 
   const isOnline = useChatState((state) => state.presence[userId]?.isOnline ?? false);
   return (
     <span
-      className={isOnline ? 'presence-dot presence-dot--online' : 'presence-dot'}
+      className={isOnline ? styles.online : styles.dot}
       role="img"
       aria-label={`${name} is ${isOnline ? 'online' : 'offline'}`}
       data-testid="presence-dot"

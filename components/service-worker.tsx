@@ -4,6 +4,8 @@
 // worker takes over an open page, offers a reload: the page still runs the old code.
 
 import { useEffect, useState } from 'react';
+import controls from './controls.module.css';
+import styles from './service-worker.module.css';
 
 export function ServiceWorker() {
   const [isUpdated, setIsUpdated] = useState(false);
@@ -25,11 +27,11 @@ export function ServiceWorker() {
 
   if (!isUpdated) return null;
   return (
-    <div className="update-banner" role="status">
+    <div className={styles.banner} role="status">
       <span>A new version of Parley is ready.</span>
       <button
         type="button"
-        className="button button--primary"
+        className={controls.primaryButton}
         onClick={() => window.location.reload()}
       >
         Reload

@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { forgetCachedUser } from '../hooks/session-cache';
 import { useChatClient } from '../hooks/use-chat';
+import controls from './controls.module.css';
 
 export function SignOutButton() {
   const router = useRouter();
@@ -22,7 +23,7 @@ export function SignOutButton() {
   }
 
   return (
-    <button className="button button--quiet" type="button" onClick={signOut} disabled={isBusy}>
+    <button className={controls.quietButton} type="button" onClick={signOut} disabled={isBusy}>
       Sign out
     </button>
   );

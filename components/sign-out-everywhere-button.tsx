@@ -4,6 +4,8 @@ import { useRouter } from 'next/navigation';
 import { useRef, useState } from 'react';
 import { forgetCachedUser } from '../hooks/session-cache';
 import { useChatClient } from '../hooks/use-chat';
+import controls from './controls.module.css';
+import styles from './sign-out-everywhere-button.module.css';
 
 /** Ends every session of the account, on every device, after asking once. */
 export function SignOutEverywhereButton() {
@@ -43,12 +45,12 @@ export function SignOutEverywhereButton() {
 
   return (
     <>
-      <button className="button button--quiet" type="button" onClick={ask}>
+      <button className={controls.quietButton} type="button" onClick={ask}>
         Sign out everywhere
       </button>
       <dialog
         ref={dialog}
-        className="confirm-dialog"
+        className={styles.dialog}
         aria-labelledby="sign-out-everywhere-title"
         aria-describedby="sign-out-everywhere-text"
       >
@@ -58,13 +60,13 @@ export function SignOutEverywhereButton() {
           that have not been sent yet are lost.
         </p>
         {error && (
-          <p className="form-error" role="alert">
+          <p className={controls.formError} role="alert">
             {error}
           </p>
         )}
-        <div className="confirm-dialog__actions">
+        <div className={styles.actions}>
           <button
-            className="button button--quiet"
+            className={controls.quietButton}
             type="button"
             onClick={() => dialog.current?.close()}
             disabled={isBusy}
@@ -72,7 +74,7 @@ export function SignOutEverywhereButton() {
             Cancel
           </button>
           <button
-            className="button button--danger"
+            className={controls.dangerButton}
             type="button"
             onClick={signOutEverywhere}
             disabled={isBusy}

@@ -118,7 +118,7 @@ test('works with the keyboard alone', async ({ actor }) => {
   await page.keyboard.press('Shift+Enter');
   await page.keyboard.type('line two');
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('message').locator('.bubble__body')).toHaveText([
+  await expect(page.getByTestId('message').getByTestId('message-body')).toHaveText([
     'line one\nline two',
   ]);
   await expect(composer).toBeFocused();

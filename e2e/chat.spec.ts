@@ -36,7 +36,7 @@ test('alice and bob sign up, start a chat and see each other’s messages live',
   const received = messages(bob.page).last();
   await expect(received).toContainText('Hi Bob!');
   // Line breaks are kept.
-  expect(await received.locator('.bubble__body').innerText()).toBe('Hi Bob!\nHow are you?');
+  expect(await received.getByTestId('message-body').innerText()).toBe('Hi Bob!\nHow are you?');
   // Reading in one tab clears the count in the other.
   await expect(bobSecondTab.getByTestId('unread-count')).toHaveCount(0);
 
@@ -57,8 +57,8 @@ test('messages are shown as text, never run as HTML', async ({ actor }) => {
   await startChat(alice.page, bob.username);
   await sendMessage(alice.page, payload);
   await startChat(bob.page, alice.username);
-  await expect(messages(bob.page).last().locator('.bubble__body')).toHaveText(payload);
-  expect(await bob.page.locator('.bubble__body img, .bubble__body script').count()).toBe(0);
+  await expect(messages(bob.page).last().getByTestId('message-body')).toHaveText(payload);
+  expect(await bob.page.getByTestId('message-body').locator('img, script').count()).toBe(0);
   expect(dialogs).toBe(0);
 });
 

@@ -112,7 +112,7 @@ export function messages(page: Page) {
 
 /** The texts of the messages on screen, exactly: for toHaveText([...]) in order. */
 export function bodies(page: Page) {
-  return page.getByTestId('message').locator('.bubble__body');
+  return page.getByTestId('message-body');
 }
 
 type Fixtures = { actor: (name: string) => Promise<Actor> };

@@ -26,7 +26,7 @@ test('three people chat in a group', async ({ actor }) => {
 
   await openChat(bob.page, 'Weekend trip');
   await expect(bodies(bob.page)).toHaveText(['Who brings the tent?']);
-  await expect(messages(bob.page).last().locator('.bubble__sender')).toHaveText(alice.username);
+  await expect(messages(bob.page).last().getByTestId('message-sender')).toHaveText(alice.username);
   await sendMessage(bob.page, 'I do');
 
   await openChat(carol.page, 'Weekend trip');

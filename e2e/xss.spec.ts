@@ -53,10 +53,9 @@ function watchDialogs(page: Page): string[] {
 
 async function expectNothingInjected(page: Page, dialogs: string[]): Promise<void> {
   // The message bodies and titles are text nodes only: no element at all inside them.
-  await expect(page.locator('.bubble__body *')).toHaveCount(0);
-  await expect(
-    page.locator('.conversation-item__title *, .conversation-item__preview *'),
-  ).toHaveCount(0);
+  await expect(page.getByTestId('message-body').locator('*')).toHaveCount(0);
+  await expect(page.getByTestId('conversation-item-title').locator('*')).toHaveCount(0);
+  await expect(page.getByTestId('conversation-item-preview').locator('*')).toHaveCount(0);
   await expect(page.getByTestId('conversation-title').locator('*')).toHaveCount(0);
   await expect(page.locator(INJECTED)).toHaveCount(0);
   expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
@@ -79,7 +78,7 @@ test('markup in messages is shown as literal text and never runs', async ({ acto
 
   // Bob's list previews the newest one as text.
   const item = bob.page.getByTestId('conversation-item').filter({ hasText: alice.username });
-  await expect(item.locator('.conversation-item__preview')).toHaveText(earlier.at(-1)!);
+  await expect(item.getByTestId('conversation-item-preview')).toHaveText(earlier.at(-1)!);
   await expectNothingInjected(bob.page, bobDialogs);
 
   // Opened: every body exactly as typed, and one more arriving live.
@@ -115,7 +114,7 @@ test('a group named with markup shows the name as text everywhere', async ({ act
     `${alice.username} created the group “${title}”`,
   );
   await expect(bodies(bob.page)).toHaveText(['<script>alert(3)</script>']);
-  await expect(messages(bob.page).last().locator('.bubble__sender')).toHaveText(alice.username);
+  await expect(messages(bob.page).last().getByTestId('message-sender')).toHaveText(alice.username);
   await bob.page.getByRole('button', { name: 'Group info' }).click();
   await expect(bob.page.getByTestId('group-info')).toContainText(title);
   await expect(bob.page.getByTestId('group-info').locator(INJECTED)).toHaveCount(0);
@@ -131,7 +130,7 @@ test('a username with markup is refused at sign-up, with the rule shown as text'
   await page.getByLabel('Username').fill('<img src=x onerror=alert(1)>');
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign up' }).click();
-  await expect(page.locator('.form-error')).toHaveText(`username: ${USERNAME_RULE}`);
+  await expect(page.getByRole('main').getByRole('alert')).toHaveText(`username: ${USERNAME_RULE}`);
   await expect(page).toHaveURL(/\/sign-up/);
   await expect(page.locator(INJECTED)).toHaveCount(0);
   expect(dialogs).toEqual([]);

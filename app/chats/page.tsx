@@ -1,5 +1,6 @@
 import { Suspense } from 'react';
 import { ChatApp } from '../../components/chat-app';
+import appStatus from '../../components/app-status.module.css';
 
 export const metadata = { title: 'Chats · Parley' };
 
@@ -7,7 +8,7 @@ export const metadata = { title: 'Chats · Parley' };
  * kept by the service worker for offline use. */
 export default function ChatsPage() {
   return (
-    <Suspense fallback={<p className="app-status">Opening Parley…</p>}>
+    <Suspense fallback={<p className={appStatus.status}>Opening Parley…</p>}>
       <ChatApp />
     </Suspense>
   );
