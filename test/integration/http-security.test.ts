@@ -12,6 +12,7 @@ import {
   readSettings,
 } from '../../db';
 import { httpEndpoints } from '../../protocol';
+import { throwIfHttpErrorAsked } from '../../server/failpoints';
 import { cookieFrom, PASSWORD, postJson, uniqueName, type Account } from '../helpers/client';
 import {
   createTestDatabase,
@@ -19,10 +20,12 @@ import {
   withDatabase,
   type TestDatabase,
 } from '../helpers/database';
+import { startNextPages, type NextPages } from '../helpers/next-pages';
 import { startServer, type TestServer } from '../helpers/server';
 
 let database: TestDatabase;
 let server: TestServer;
+let pages: NextPages;
 /** An admin, so that every route (the admin one included) would act if the origin passed. */
 let admin: Account;
 const adminName = uniqueName('root');
@@ -30,10 +33,13 @@ const adminName = uniqueName('root');
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedAdmin(database.serverOptions, adminName, PASSWORD);
+  // Pages come from the Next.js build, in this process, as server/main.ts attaches it.
+  pages = await startNextPages();
   // http-error fires only for requests that carry its header (see server/failpoints.ts).
   server = await startServer({
     ...database.serverOptions,
-    env: { PARLEY_FAILPOINT: 'http-error' },
+    pages: pages.handle,
+    failpoints: { beforeHttpRoute: throwIfHttpErrorAsked },
   });
   const signedIn = await postJson(server.url, '/api/auth/sign-in', {
     username: adminName,
@@ -45,6 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  await pages?.close();
   await database?.drop();
 });
 
