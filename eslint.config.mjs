@@ -9,6 +9,7 @@ const config = [
       'public/sw.js',
       'public/sw.js.map',
       '.next/**',
+      'dist/**',
       'node_modules/**',
       'data/**',
       'db/migrations/**',

@@ -5,7 +5,7 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // Route handlers reach the server's single database instance through
+  // Server components reach the server's single database instance through
   // server/app-context.ts; these packages must never be bundled into them.
   serverExternalPackages: ['@electric-sql/pglite', 'postgres', 'argon2', 'pino'],
   experimental: {

@@ -20,8 +20,9 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      // Pages only: not the API (JSON), built assets, icons, the manifest or the service
-      // worker (a CSP on /sw.js would bind the worker itself). Prefetches are RSC payloads.
+      // Pages only: not the API (the custom server answers it before Next), built assets,
+      // icons, the manifest or the service worker (a CSP on /sw.js would bind the worker
+      // itself). Prefetches are RSC payloads.
       source:
         '/((?!api/|_next/static/|_next/image|icons/|sw\\.js|manifest\\.webmanifest|favicon\\.ico).*)',
       missing: [

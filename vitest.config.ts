@@ -5,9 +5,9 @@
 import { defineConfig } from 'vitest/config';
 
 // Groups run one after the other. First the unit and integration files, two at a time: each
-// starts its own server and database, and mostly waits on them. Then the cluster and fault
-// suites (three nodes and nginx each), one file at a time. Last the quick benchmark, alone:
-// it loads the machine and measures CPU.
+// integration file builds its own server in-process on a database of its own. Then the cluster
+// and fault suites (server processes: three nodes and nginx, crashes), one file at a time. Last
+// the quick benchmark, alone: it loads the machine and measures CPU.
 const together = { maxWorkers: 2, sequence: { groupOrder: 0 } };
 const oneByOne = { maxWorkers: 1, sequence: { groupOrder: 1 } };
 const alone = { maxWorkers: 1, sequence: { groupOrder: 2 } };

@@ -18,7 +18,7 @@ import { maxRate } from './scenarios/max-rate';
 import { reconnectStorm } from './scenarios/storm';
 import { describeMachine } from './system';
 import { createBenchDatabase } from './targets';
-import { PROJECT_ROOT } from '../test/helpers/server';
+import { PROJECT_ROOT } from '../test/helpers/paths';
 
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> = {
   'fixed-rates': fixedRates,

@@ -7,7 +7,8 @@ import postgres from 'postgres';
 import { openDatabase, writeSettings, type DatabaseHandle } from '../db';
 import { GENEROUS_LIMITS } from '../test/helpers/rate-limits';
 import { startRedis, type TestRedis } from '../test/helpers/redis-server';
-import { makeTempDir, PROJECT_ROOT, startServer, type TestServer } from '../test/helpers/server';
+import { makeTempDir, PROJECT_ROOT } from '../test/helpers/paths';
+import { startProcessServer, type ProcessServer } from '../test/helpers/process-server';
 
 export const BENCH_POSTGRES_URL =
   process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -68,7 +69,7 @@ export interface Target {
 
 export interface ParleyTarget extends Target {
   kind: 'parley';
-  nodes: TestServer[];
+  nodes: ProcessServer[];
 }
 
 /** Parley on the bench database: one node, or `nodes` nodes sharing a throwaway Redis. */
@@ -79,11 +80,11 @@ export async function startParley(database: BenchDatabase, nodes = 1): Promise<P
   await writeSettings(database.handle.db, GENEROUS_LIMITS);
   let redis: TestRedis | undefined;
   if (nodes > 1) redis = await startRedis();
-  const servers: TestServer[] = [];
+  const servers: ProcessServer[] = [];
   try {
     for (let index = 0; index < nodes; index++) {
       servers.push(
-        await startServer({
+        await startProcessServer({
           databaseUrl: database.url,
           // e.g. --cpu-prof --cpu-prof-dir=/tmp/profiles, to see where a node spends its time.
           nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [],

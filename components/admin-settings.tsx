@@ -3,12 +3,8 @@
 
 import Link from 'next/link';
 import { useEffect, useState, type FormEvent } from 'react';
-import {
-  GROUP_SIZE_MAX,
-  MESSAGE_MAX_CODE_POINTS,
-  RATE_LIMIT_SETTINGS,
-  type Settings,
-} from '../protocol';
+import { LIMIT_SETTINGS, RATE_LIMIT_SETTINGS, type Settings } from '../protocol';
+import { callApi } from '../hooks/api';
 import styles from './admin-settings.module.css';
 import page from './card-page.module.css';
 import controls from './controls.module.css';
@@ -19,34 +15,20 @@ interface Field {
   key: keyof Settings;
   label: string;
   hint: string;
-  max: number;
-  min: number;
 }
 
-const FIELDS: Field[] = [
-  {
-    key: 'maxGroupSize',
-    label: 'Maximum group size',
-    hint: `Members per group, admins included: 2 to ${GROUP_SIZE_MAX.toLocaleString()}.`,
-    min: 2,
-    max: GROUP_SIZE_MAX,
-  },
-  {
-    key: 'maxMessageLength',
-    label: 'Maximum message length',
-    hint: `Characters per message: 1 to ${MESSAGE_MAX_CODE_POINTS.toLocaleString()}.`,
-    min: 1,
-    max: MESSAGE_MAX_CODE_POINTS,
-  },
-];
+/** The general limits, their bounds in the hint. */
+const FIELDS: Field[] = Object.entries(LIMIT_SETTINGS).map(([key, field]) => ({
+  key: key as keyof Settings,
+  label: field.label,
+  hint: `${field.hint}: ${field.min.toLocaleString()} to ${field.max.toLocaleString()}.`,
+}));
 
 /** Per person or per network address, over the window each label names. */
 const RATE_LIMIT_FIELDS: Field[] = Object.entries(RATE_LIMIT_SETTINGS).map(([key, field]) => ({
   key: key as keyof Settings,
   label: field.label,
   hint: `${field.hint} ${field.min.toLocaleString()} to ${field.max.toLocaleString()}.`,
-  min: field.min,
-  max: field.max,
 }));
 
 export function AdminSettings() {
@@ -55,23 +37,10 @@ export function AdminSettings() {
   const [isBusy, setIsBusy] = useState(false);
 
   useEffect(() => {
-    fetch('/api/admin/settings', { cache: 'no-store' })
-      .then(async (response) => {
-        const body = (await response.json()) as {
-          ok: boolean;
-          settings?: Settings;
-          message?: string;
-        };
-        if (!body.ok || !body.settings)
-          throw new Error(body.message ?? 'Could not load the settings.');
-        setValues(toStrings(body.settings));
-      })
-      .catch((error: unknown) =>
-        setStatus({
-          kind: 'error',
-          message: error instanceof Error ? error.message : String(error),
-        }),
-      );
+    void callApi('getSettings').then((result) => {
+      if (result.ok) setValues(toStrings(result.settings));
+      else setStatus({ kind: 'error', message: result.message });
+    });
   }, []);
 
   async function save(event: FormEvent<HTMLFormElement>) {
@@ -79,36 +48,25 @@ export function AdminSettings() {
     if (!values) return;
     setIsBusy(true);
     setStatus({ kind: 'idle' });
-    try {
-      const response = await fetch('/api/admin/settings', {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        // Sent as typed: the server names any value that is not a whole number in range.
-        body: JSON.stringify(
-          Object.fromEntries(
-            Object.entries(values).map(([key, value]) => [
-              key,
-              value.trim() === '' ? null : Number(value),
-            ]),
-          ),
-        ),
+    // Sent as typed: the server names any value that is not a whole number in range. An empty
+    // field is NaN, which goes out as null, and is named like any other.
+    const changes = Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [
+        key,
+        value.trim() === '' ? Number.NaN : Number(value),
+      ]),
+    );
+    const result = await callApi('updateSettings', changes);
+    setIsBusy(false);
+    if (!result.ok) {
+      setStatus({
+        kind: 'error',
+        message: result.code === 'NETWORK' ? 'Could not reach the server.' : result.message,
       });
-      const body = (await response.json()) as {
-        ok: boolean;
-        settings?: Settings;
-        message?: string;
-      };
-      if (!body.ok || !body.settings) {
-        setStatus({ kind: 'error', message: body.message ?? 'The settings were not saved.' });
-        return;
-      }
-      setValues(toStrings(body.settings));
-      setStatus({ kind: 'saved' });
-    } catch {
-      setStatus({ kind: 'error', message: 'Could not reach the server.' });
-    } finally {
-      setIsBusy(false);
+      return;
     }
+    setValues(toStrings(result.settings));
+    setStatus({ kind: 'saved' });
   }
 
   return (

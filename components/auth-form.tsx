@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { PASSWORD_MIN_LENGTH, USERNAME_RULE, type UserSummary } from '../protocol';
+import { PASSWORD_MIN_LENGTH, USERNAME_RULE } from '../protocol';
+import { callApi } from '../hooks/api';
 import { cacheUser } from '../hooks/session-cache';
 import page from './card-page.module.css';
 import controls from './controls.module.css';
@@ -19,28 +20,19 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
     const form = new FormData(event.currentTarget);
     setIsBusy(true);
     setError(null);
-    try {
-      const response = await fetch(`/api/auth/${mode}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: form.get('username'), password: form.get('password') }),
-      });
-      const result = (await response.json()) as {
-        ok: boolean;
-        message?: string;
-        user?: UserSummary;
-      };
-      if (!result.ok || !result.user) {
-        setError(result.message ?? 'That did not work. Please try again.');
-        return;
-      }
-      cacheUser(result.user);
-      router.replace('/chats');
-    } catch {
-      setError('Could not reach the server. Check your connection and try again.');
-    } finally {
-      setIsBusy(false);
+    // Sent as typed: the server names what is wrong with it.
+    const credentials = {
+      username: String(form.get('username') ?? ''),
+      password: String(form.get('password') ?? ''),
+    };
+    const result = await callApi(isSignUp ? 'signUp' : 'signIn', credentials);
+    setIsBusy(false);
+    if (!result.ok) {
+      setError(result.message);
+      return;
     }
+    cacheUser(result.user);
+    router.replace('/chats');
   }
 
   return (

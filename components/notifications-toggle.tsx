@@ -27,12 +27,8 @@ export function NotificationsToggle() {
     setIsBusy(true);
     setError(null);
     try {
-      if (state === 'on') {
-        await disablePush();
-      } else {
-        const result = await enablePush();
-        if (!result.ok) setError(result.message);
-      }
+      const result = state === 'on' ? await disablePush() : await enablePush();
+      if (!result.ok) setError(result.message);
     } catch {
       setError('Notifications could not be changed. Try again.');
     } finally {

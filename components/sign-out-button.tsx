@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { callApi } from '../hooks/api';
 import { forgetCachedUser } from '../hooks/session-cache';
 import { useChatClient } from '../hooks/use-chat';
 import controls from './controls.module.css';
@@ -13,13 +14,11 @@ export function SignOutButton() {
 
   async function signOut() {
     setIsBusy(true);
-    try {
-      await fetch('/api/auth/sign-out', { method: 'POST' });
-    } finally {
-      forgetCachedUser();
-      await client.forgetDevice();
-      router.replace('/sign-in');
-    }
+    // Whatever the answer (even none), nothing of the account stays on this device.
+    await callApi('signOut');
+    forgetCachedUser();
+    await client.forgetDevice();
+    router.replace('/sign-in');
   }
 
   return (

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useRef, useState } from 'react';
+import { callApi } from '../hooks/api';
 import { forgetCachedUser } from '../hooks/session-cache';
 import { useChatClient } from '../hooks/use-chat';
 import controls from './controls.module.css';
@@ -23,16 +24,15 @@ export function SignOutEverywhereButton() {
   async function signOutEverywhere() {
     setIsBusy(true);
     setError(null);
-    let response: Response;
-    try {
-      response = await fetch('/api/auth/sign-out-everywhere', { method: 'POST' });
-    } catch {
+    const result = await callApi('signOutEverywhere');
+    if (!result.ok && result.code === 'NETWORK') {
       setError('Could not reach Parley. Nothing was signed out; try again when you are online.');
       setIsBusy(false);
       return;
     }
-    // 401: this session had already ended; either way, nothing of the account stays here.
-    if (!response.ok && response.status !== 401) {
+    // UNAUTHENTICATED: this session had already ended; either way, nothing of the account
+    // stays here.
+    if (!result.ok && result.code !== 'UNAUTHENTICATED') {
       setError('Signing out everywhere failed. Try again.');
       setIsBusy(false);
       return;

@@ -4,7 +4,8 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { PASSWORD, uniqueName } from '../test/helpers/client';
 import { seedAdmin } from '../test/helpers/database';
-import { makeTempDir, startServer } from '../test/helpers/server';
+import { makeTempDir } from '../test/helpers/paths';
+import { startProcessServer } from '../test/helpers/process-server';
 import {
   createActor,
   createGroup,
@@ -46,7 +47,7 @@ test('pages have no serious accessibility problems, in light and dark mode', asy
   const dataDir = makeTempDir();
   const adminName = uniqueName('root');
   await seedAdmin({ dataDir }, adminName, PASSWORD);
-  const server = await startServer({ dataDir });
+  const server = await startProcessServer({ dataDir });
   const anonymous = await browser.newContext({ baseURL: server.url });
   try {
     const page = await anonymous.newPage();

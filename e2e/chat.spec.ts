@@ -1,5 +1,6 @@
 import { MESSAGE_MAX_CODE_POINTS } from '../protocol';
-import { makeTempDir, startServer } from '../test/helpers/server';
+import { makeTempDir } from '../test/helpers/paths';
+import { startProcessServer } from '../test/helpers/process-server';
 import {
   createActor,
   expect,
@@ -124,7 +125,7 @@ test('history is there after a reload and after a server restart', async ({ brow
   test.setTimeout(120_000); // two server starts on a fresh embedded database
   // A server of this test's own, since it is restarted (on the same port and data folder).
   const dataDir = makeTempDir();
-  let server = await startServer({ dataDir });
+  let server = await startProcessServer({ dataDir });
   const alice = await createActor(browser, server.url, 'alice');
   const bob = await createActor(browser, server.url, 'bob');
   try {
@@ -137,7 +138,7 @@ test('history is there after a reload and after a server restart', async ({ brow
 
     await server.stop();
     await expect(alice.page.getByTestId('connection')).not.toHaveAttribute('data-state', 'online');
-    server = await startServer({ dataDir, port: server.port });
+    server = await startProcessServer({ dataDir, port: server.port });
     // The open page reconnects by itself and can send again.
     await expect(alice.page.getByTestId('connection')).toHaveAttribute('data-state', 'online', {
       timeout: 40_000,

@@ -12,7 +12,8 @@ import { uniqueName, PASSWORD } from '../test/helpers/client';
 import { writeSettings } from '../db';
 import { withDatabase } from '../test/helpers/database';
 import { SUITE_BASELINE } from '../test/helpers/rate-limits';
-import { makeTempDir, startServer, type TestServer } from '../test/helpers/server';
+import { makeTempDir } from '../test/helpers/paths';
+import { startProcessServer, type ProcessServer } from '../test/helpers/process-server';
 
 export { expect };
 
@@ -116,7 +117,7 @@ export function bodies(page: Page) {
 }
 
 type Fixtures = { actor: (name: string) => Promise<Actor> };
-type WorkerFixtures = { server: TestServer };
+type WorkerFixtures = { server: ProcessServer };
 
 export const test = base.extend<Fixtures, WorkerFixtures>({
   server: [
@@ -125,7 +126,7 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
       const dataDir = makeTempDir();
       await withDatabase({ dataDir }, (db) => writeSettings(db, SUITE_BASELINE));
       // A short grace period keeps presence tests quick; reloads still fit in it.
-      const server = await startServer({ dataDir, env: { PRESENCE_GRACE_MS: '1500' } });
+      const server = await startProcessServer({ dataDir, env: { PRESENCE_GRACE_MS: '1500' } });
       await use(server);
       await server.stop();
     },

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { PASSWORD, postJson, uniqueName } from '../test/helpers/client';
-import { makeTempDir, PROJECT_ROOT, startServer } from '../test/helpers/server';
+import { makeTempDir, PROJECT_ROOT } from '../test/helpers/paths';
+import { startProcessServer } from '../test/helpers/process-server';
 import {
   bodies,
   createActor,
@@ -68,7 +69,7 @@ test('an admin lowers the group size on /admin, and adding one more member then 
   test.setTimeout(120_000); // two server starts on a fresh embedded database
   // A server of this test's own: granting the admin role needs the database to itself.
   const dataDir = makeTempDir();
-  let server = await startServer({ dataDir });
+  let server = await startProcessServer({ dataDir });
   const adminName = uniqueName('root');
   await postJson(server.url, '/api/auth/sign-up', { username: adminName, password: PASSWORD });
   await server.stop();
@@ -76,7 +77,7 @@ test('an admin lowers the group size on /admin, and adding one more member then 
     cwd: PROJECT_ROOT,
     env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
   });
-  server = await startServer({ dataDir, port: server.port });
+  server = await startProcessServer({ dataDir, port: server.port });
   const root = await signInOnNewDevice(browser, server.url, adminName);
   const others = await Promise.all(
     ['bob', 'carol', 'dave'].map((name) => createActor(browser, server.url, name)),

@@ -3,7 +3,7 @@
 import { chromium, devices, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
 import { uniqueName } from '../test/helpers/client';
-import { makeTempDir } from '../test/helpers/server';
+import { makeTempDir } from '../test/helpers/paths';
 import {
   bodies,
   createActor,

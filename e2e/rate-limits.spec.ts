@@ -5,11 +5,12 @@
 import { writeSettings } from '../db';
 import { withDatabase } from '../test/helpers/database';
 import { GENEROUS_LIMITS } from '../test/helpers/rate-limits';
-import { makeTempDir, startServer, type TestServer } from '../test/helpers/server';
+import { makeTempDir } from '../test/helpers/paths';
+import { startProcessServer, type ProcessServer } from '../test/helpers/process-server';
 import { uniqueName, PASSWORD } from '../test/helpers/client';
 import { bodies, createActor, expect, messages, sendMessage, startChat, test } from './fixtures';
 
-let server: TestServer;
+let server: ProcessServer;
 
 test.beforeAll(async () => {
   const dataDir = makeTempDir();
@@ -22,7 +23,7 @@ test.beforeAll(async () => {
       signUpsPerIpPerHour: 2,
     }),
   );
-  server = await startServer({ dataDir });
+  server = await startProcessServer({ dataDir });
 });
 
 test.afterAll(async () => {

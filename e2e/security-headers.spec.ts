@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
 import { PASSWORD, uniqueName } from '../test/helpers/client';
 import { seedAdmin } from '../test/helpers/database';
-import { makeTempDir, startServer, type TestServer } from '../test/helpers/server';
+import { makeTempDir } from '../test/helpers/paths';
+import { startProcessServer, type ProcessServer } from '../test/helpers/process-server';
 import {
   bodies,
   expect,
@@ -17,13 +18,13 @@ import {
   test,
 } from './fixtures';
 
-let server: TestServer;
+let server: ProcessServer;
 const adminName = uniqueName('root');
 
 test.beforeAll(async () => {
   const dataDir = makeTempDir();
   await seedAdmin({ dataDir }, adminName, PASSWORD);
-  server = await startServer({ dataDir });
+  server = await startProcessServer({ dataDir });
 });
 
 test.afterAll(async () => {

@@ -1,6 +1,9 @@
 // Notifications on this browser: ask permission, subscribe with the server's VAPID key, and
 // register the subscription with the server (or undo all of it).
 
+import type { HttpRequestBody } from '../protocol';
+import { callApi } from './api';
+
 export type PushState = 'unsupported' | 'blocked' | 'off' | 'on';
 
 function isSupported(): boolean {
@@ -29,37 +32,34 @@ export async function enablePush(): Promise<{ ok: true } | { ok: false; message:
       message: 'Notifications are blocked for this site in the browser settings.',
     };
   }
-  const keyResponse = await fetch('/api/push/key', { cache: 'no-store' });
-  const key = (await keyResponse.json()) as { ok: boolean; publicKey?: string; message?: string };
-  if (!key.ok || !key.publicKey) return { ok: false, message: key.message ?? 'No push key.' };
+  const key = await callApi('pushKey');
+  if (!key.ok) return { ok: false, message: key.message };
   const registration = await navigator.serviceWorker.ready;
   const subscription = await registration.pushManager.subscribe({
     userVisibleOnly: true,
     applicationServerKey: base64UrlToBytes(key.publicKey),
   });
-  const response = await fetch('/api/push/subscriptions', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(subscription.toJSON()),
-  });
-  const result = (await response.json()) as { ok: boolean; message?: string };
+  // The browser's own JSON of the subscription; the server checks every field of it.
+  const result = await callApi(
+    'subscribePush',
+    subscription.toJSON() as HttpRequestBody<'subscribePush'>,
+  );
   if (!result.ok) {
     await subscription.unsubscribe();
-    return { ok: false, message: result.message ?? 'The server did not accept the subscription.' };
+    return { ok: false, message: result.message };
   }
   return { ok: true };
 }
 
-export async function disablePush(): Promise<void> {
+export async function disablePush(): Promise<{ ok: true } | { ok: false; message: string }> {
   const registration = await navigator.serviceWorker.getRegistration();
   const subscription = await registration?.pushManager.getSubscription();
-  if (!subscription) return;
-  await fetch('/api/push/subscriptions', {
-    method: 'DELETE',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ endpoint: subscription.endpoint }),
-  });
+  if (!subscription) return { ok: true };
+  const result = await callApi('unsubscribePush', { endpoint: subscription.endpoint });
+  // Offline, the server would keep pushing to a subscription this browser dropped: keep both.
+  if (!result.ok && result.code === 'NETWORK') return { ok: false, message: result.message };
   await subscription.unsubscribe();
+  return { ok: true };
 }
 
 function base64UrlToBytes(value: string): Uint8Array<ArrayBuffer> {

@@ -6,6 +6,7 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { UserSummary } from '../protocol';
+import { callApi } from './api';
 import { cacheUser, forgetCachedUser, parseCachedUser, readCachedUserRaw } from './session-cache';
 
 export type SignedInUser =
@@ -29,22 +30,18 @@ export function useSignedInUser(): SignedInUser {
 
   useEffect(() => {
     let isCurrent = true;
-    fetch('/api/auth/session', { cache: 'no-store' })
-      .then(async (response) => {
-        if (!isCurrent) return;
-        if (response.status === 401) {
-          forgetCachedUser();
-          router.replace('/sign-in');
-          return;
-        }
-        const body = (await response.json()) as { ok: boolean; user?: UserSummary };
-        if (!body.ok || !body.user) throw new Error('unexpected session response');
-        cacheUser(body.user);
-        setVerified(body.user);
-      })
-      .catch(() => {
-        if (isCurrent) setIsUnreachable(true);
-      });
+    void callApi('session').then((result) => {
+      if (!isCurrent) return;
+      if (result.ok) {
+        cacheUser(result.user);
+        setVerified(result.user);
+      } else if (result.code === 'UNAUTHENTICATED') {
+        forgetCachedUser();
+        router.replace('/sign-in');
+      } else {
+        setIsUnreachable(true);
+      }
+    });
     return () => {
       isCurrent = false;
     };

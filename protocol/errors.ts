@@ -23,6 +23,8 @@ export const ErrorCode = {
   /** The change would leave a group without an admin. */
   LastAdmin: 'LAST_ADMIN',
   UnknownEvent: 'UNKNOWN_EVENT',
+  /** An HTTP method the REST endpoint does not take (the Allow header lists those it does). */
+  MethodNotAllowed: 'METHOD_NOT_ALLOWED',
   RateLimited: 'RATE_LIMITED',
   Internal: 'INTERNAL',
 } as const;
@@ -57,6 +59,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   GROUP_FULL: 409,
   LAST_ADMIN: 409,
   UNKNOWN_EVENT: 400,
+  METHOD_NOT_ALLOWED: 405,
   RATE_LIMITED: 429,
   INTERNAL: 500,
 };

@@ -8,3 +8,4 @@ export * from './schemas';
 export * from './text';
 export * from './types';
 export * from './settings';
+export * from './http';

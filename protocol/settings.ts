@@ -5,6 +5,28 @@ import { z } from 'zod';
 import { DEFAULT_GROUP_SIZE, GROUP_SIZE_MAX, MESSAGE_MAX_CODE_POINTS } from './limits';
 
 /**
+ * The general limits, in the order the admin page lists them, with its labels and hints. Their
+ * bounds are the ones SettingsSchema enforces.
+ */
+export const LIMIT_SETTINGS = {
+  maxGroupSize: {
+    label: 'Maximum group size',
+    hint: 'Members per group, admins included',
+    default: DEFAULT_GROUP_SIZE,
+    min: 2,
+    max: GROUP_SIZE_MAX,
+  },
+  maxMessageLength: {
+    label: 'Maximum message length',
+    hint: 'Characters per message',
+    default: MESSAGE_MAX_CODE_POINTS,
+    /** At most the hard ceiling, which protocol/limits.ts explains. */
+    min: 1,
+    max: MESSAGE_MAX_CODE_POINTS,
+  },
+} as const;
+
+/**
  * The rate limits (see docs/api.md, "Rate limits"): how many of something per user or per
  * network address, each over a fixed window named in the setting. The admin page lists them in
  * this order, with these labels and hints.
@@ -85,7 +107,7 @@ export const RATE_LIMIT_SETTINGS = {
 export type RateLimitSetting = keyof typeof RATE_LIMIT_SETTINGS;
 
 /** A whole number within bounds, with errors that name the setting by its label. */
-function boundedInt(label: string, min: number, max: number) {
+function boundedInt({ label, min, max }: { label: string; min: number; max: number }) {
   return z
     .int({ error: `${label} must be a whole number.` })
     .min(min, { error: `${label} must be at least ${min}.` })
@@ -93,33 +115,22 @@ function boundedInt(label: string, min: number, max: number) {
 }
 
 const rateLimitFields = Object.fromEntries(
-  Object.entries(RATE_LIMIT_SETTINGS).map(([key, field]) => [
-    key,
-    boundedInt(field.label, field.min, field.max),
-  ]),
+  Object.entries(RATE_LIMIT_SETTINGS).map(([key, field]) => [key, boundedInt(field)]),
 ) as { [K in RateLimitSetting]: ReturnType<typeof boundedInt> };
 
 export const SettingsSchema = z.strictObject({
-  /** Longest message, in code points; at most the hard ceiling of 100,000. */
-  maxMessageLength: z
-    .int({ error: 'Maximum message length must be a whole number.' })
-    .min(1, { error: 'Maximum message length must be at least 1.' })
-    .max(MESSAGE_MAX_CODE_POINTS, {
-      error: `Maximum message length can be at most ${MESSAGE_MAX_CODE_POINTS}.`,
-    }),
+  /** Longest message, in code points. */
+  maxMessageLength: boundedInt(LIMIT_SETTINGS.maxMessageLength),
   /** Most members a group may have, its admins included. */
-  maxGroupSize: z
-    .int({ error: 'Maximum group size must be a whole number.' })
-    .min(2, { error: 'Maximum group size must be at least 2.' })
-    .max(GROUP_SIZE_MAX, { error: `Maximum group size can be at most ${GROUP_SIZE_MAX}.` }),
+  maxGroupSize: boundedInt(LIMIT_SETTINGS.maxGroupSize),
   ...rateLimitFields,
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = {
-  maxMessageLength: MESSAGE_MAX_CODE_POINTS,
-  maxGroupSize: DEFAULT_GROUP_SIZE,
+  maxMessageLength: LIMIT_SETTINGS.maxMessageLength.default,
+  maxGroupSize: LIMIT_SETTINGS.maxGroupSize.default,
   ...(Object.fromEntries(
     Object.entries(RATE_LIMIT_SETTINGS).map(([key, field]) => [key, field.default]),
   ) as Record<RateLimitSetting, number>),

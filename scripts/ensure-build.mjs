@@ -1,26 +1,40 @@
-// Builds the app (Next.js, then the service worker) when there is no build yet or a source
-// file changed since the last one, so that `npm start` works straight after `npm install`.
+// Builds what `npm start` runs when it is missing or a source file changed since it was built,
+// so that `npm start` works straight after `npm install`: the app (Next.js, then the service
+// worker) and the compiled server (dist/, scripts/build-server.mjs). Each is rebuilt alone.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const BUILD_ID = join(root, '.next', 'BUILD_ID');
-const SERVICE_WORKER = join(root, 'public', 'sw.js');
-const SOURCES = [
-  'app',
-  'components',
-  'hooks',
-  'protocol',
-  'proxy.ts',
-  // Bundled into proxy.ts by Next.
-  'server/http/csp.ts',
-  'public/icons',
-  'next.config.js',
-  'serwist.config.js',
-  'package-lock.json',
-  'tsconfig.json',
+
+const BUILDS = [
+  {
+    name: 'app',
+    script: 'build:app',
+    // Both outputs must exist: a build interrupted between the two steps left no worker.
+    outputs: ['.next/BUILD_ID', 'public/sw.js'],
+    sources: [
+      'app',
+      'components',
+      'hooks',
+      'protocol',
+      'proxy.ts',
+      // Bundled into proxy.ts by Next.
+      'server/http/csp.ts',
+      'public/icons',
+      'next.config.js',
+      'serwist.config.js',
+      'package-lock.json',
+      'tsconfig.json',
+    ],
+  },
+  {
+    name: 'server',
+    script: 'build:server',
+    outputs: ['dist/main.js'],
+    sources: ['server', 'db', 'protocol', 'scripts/build-server.mjs', 'package-lock.json'],
+  },
 ];
 
 function newestMtime(path) {
@@ -32,17 +46,20 @@ function newestMtime(path) {
   return newest;
 }
 
-// Both outputs must exist: a build interrupted between the two steps left no worker.
-const builtAt = existsSync(BUILD_ID) && existsSync(SERVICE_WORKER) ? statSync(BUILD_ID).mtimeMs : 0;
-const changedAt = Math.max(...SOURCES.map((source) => newestMtime(join(root, source))));
-
-if (builtAt > changedAt) process.exit(0);
-console.log(
-  builtAt ? 'Sources changed since the last build: rebuilding.' : 'No build yet: building.',
-);
-const result = spawnSync('npm', ['run', 'build'], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-});
-process.exit(result.status ?? 1);
+for (const build of BUILDS) {
+  const outputs = build.outputs.map((output) => join(root, output));
+  const builtAt = outputs.every(existsSync) ? statSync(outputs[0]).mtimeMs : 0;
+  const changedAt = Math.max(...build.sources.map((source) => newestMtime(join(root, source))));
+  if (builtAt > changedAt) continue;
+  console.log(
+    builtAt
+      ? `Sources changed since the last ${build.name} build: rebuilding.`
+      : `No ${build.name} build yet: building.`,
+  );
+  const result = spawnSync('npm', ['run', build.script], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

@@ -1,12 +1,12 @@
 // Regenerates docs/screenshot.png: two people chatting, as the README shows it.
-// Run with: npx tsx scripts/screenshot.ts
+// Run with: node scripts/ensure-build.mjs && npx tsx scripts/screenshot.ts
 
 import { chromium } from '@playwright/test';
 import { CHROMIUM_PATH } from '../playwright.config';
 import { createActor, sendMessage, startChat } from '../e2e/fixtures';
-import { startServer } from '../test/helpers/server';
+import { startProcessServer } from '../test/helpers/process-server';
 
-const server = await startServer();
+const server = await startProcessServer();
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
 try {
   const alice = await createActor(browser, server.url, 'alice', { exactName: true });

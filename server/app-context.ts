@@ -1,15 +1,11 @@
-// The bridge between the custom server and Next.js. Next bundles route handlers and server
-// components separately from server/, so module-level singletons would exist twice (two PGlite
-// instances on one folder diverge silently). The server creates everything once and publishes
-// it here; app/ reaches it only through getAppContext(). Keep this file free of runtime imports.
+// The bridge between the custom server and Next.js's server components. Next bundles pages
+// separately from server/, so module-level singletons would exist twice (two PGlite instances
+// on one folder diverge silently). The server publishes here what pages need, once; app/
+// reaches it only through getAppContext(). Keep this file free of runtime imports.
 
 import type { AuthenticatedSession } from './auth/sessions';
-import type { AdminRoutes } from './http/admin-routes';
-import type { AuthRoutes } from './http/auth-routes';
-import type { PushRoutes } from './http/push-routes';
 
 export interface AppContext {
-  routes: AuthRoutes & AdminRoutes & PushRoutes;
   /** The signed-in user for a session cookie token, or null. */
   authenticate(token: string | undefined): Promise<AuthenticatedSession | null>;
 }

@@ -2,7 +2,9 @@
 
 import type { Database, MarkerAdvance, MarkerMove, SendResult, TextItem } from '../db';
 import type { SettingsStore } from './chat/settings';
+import type { Clock } from './clock';
 import type { Config } from './config';
+import type { Failpoints } from './failpoints';
 import type { Logger } from './logger';
 import type { Batcher } from './lib/batcher';
 import type { Metrics } from './metrics';
@@ -12,6 +14,10 @@ export interface Deps {
   db: Database;
   config: Config;
   logger: Logger;
+  /** The time for session expiry and idleness; Date.now unless an embedder passes another. */
+  clock: Clock;
+  /** Test hooks; empty in production (see failpoints.ts). */
+  failpoints: Failpoints;
   settings: SettingsStore;
   metrics: Metrics;
   /** Per-user and per-address limits (rate-limit/rate-limits.ts). */

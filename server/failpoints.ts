@@ -1,4 +1,8 @@
-// Fault injection for the tests, switched on by PARLEY_FAILPOINT (off by default).
+// Fault injection for the tests. Production code calls these hooks at the two places where a
+// test must be able to break the server; by default there are none. The process entry turns
+// the documented switch PARLEY_FAILPOINT into hooks (failpointsFromSwitch); tests that build
+// the server in-process pass their own.
+//
 // crash-after-commit: the process dies by SIGKILL right after a message is committed and
 // before its ack is sent, the window in which a client cannot know whether its send landed.
 // http-error: a REST request carrying the header `x-parley-failpoint: http-error` fails the way
@@ -6,17 +10,43 @@
 
 import type { Config } from './config';
 
-export function crashIfFailpoint(
-  config: Pick<Config, 'failpoint'>,
-  name: 'crash-after-commit',
-): void {
-  if (config.failpoint === name) process.kill(process.pid, 'SIGKILL');
+export interface Failpoints {
+  /**
+   * After a message is committed, before it is acked or broadcast. Throwing NodeDiedError here
+   * makes the handler wrapper behave as if the node had died at this point.
+   */
+  afterMessageCommit?(): void;
+  /** Before a REST route runs; what it throws is handled like a route's own failure. */
+  beforeHttpRoute?(request: Request): void;
+}
+
+/**
+ * Thrown by a failpoint to stand for the node dying: the handler wrapper neither acks nor runs
+ * the effects registered with afterAck, exactly what a killed process would not do.
+ */
+export class NodeDiedError extends Error {
+  constructor() {
+    super('failpoint: the node died here');
+    this.name = 'NodeDiedError';
+  }
 }
 
 export const FAILPOINT_HEADER = 'x-parley-failpoint';
 
-export function throwIfHttpFailpoint(config: Pick<Config, 'failpoint'>, request: Request): void {
-  if (config.failpoint !== 'http-error') return;
+/** The hooks for the PARLEY_FAILPOINT switch of a real process. */
+export function failpointsFromSwitch(name: Config['failpoint']): Failpoints {
+  switch (name) {
+    case 'crash-after-commit':
+      return { afterMessageCommit: () => process.kill(process.pid, 'SIGKILL') };
+    case 'http-error':
+      return { beforeHttpRoute: throwIfHttpErrorAsked };
+    case undefined:
+      return {};
+  }
+}
+
+/** http-error, for requests that ask for it with the header (the others pass). */
+export function throwIfHttpErrorAsked(request: Request): void {
   if (request.headers.get(FAILPOINT_HEADER) !== 'http-error') return;
   const error = new Error(
     'Failed query: select "id" from "sessions" where "token_hash" = $1\nparams: failpoint-secret',

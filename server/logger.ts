@@ -6,8 +6,12 @@ import { describeDatabaseError } from '../db';
 
 export type { Logger };
 
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * JSON lines to stdout, or to `destination` (an embedder's or a test's sink, which gets each
+ * line as a string).
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'parley' },
     redact: {
@@ -25,7 +29,8 @@ export function createLogger(level: string): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /**

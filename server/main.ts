@@ -1,9 +1,22 @@
-// Process entry point: `npm start` runs this. Reads the configuration, starts the server,
-// and shuts down cleanly on SIGTERM or SIGINT.
+// Process entry point: `npm start` runs this (compiled to dist/, see scripts/build-server.mjs),
+// `npm run dev` runs it with tsx. Reads the configuration, opens the database, connects Redis,
+// prepares Next.js, builds Parley around them, listens, and shuts down cleanly on SIGTERM or
+// SIGINT.
 
-import { startServer } from './app';
-import { ConfigError, loadConfig } from './config';
-import { createLogger, safeError } from './logger';
+import { fileURLToPath } from 'node:url';
+import next from 'next';
+import type { DatabaseHandle } from '../db';
+import { connectRedis, type RedisLink } from './cluster/redis';
+import { ConfigError, loadConfig, type Config } from './config';
+import { failpointsFromSwitch } from './failpoints';
+import { createLogger, safeError, type Logger } from './logger';
+import { openConfiguredDatabase } from './open-database';
+import { createParley } from './parley';
+
+/** The folder with app/ and .next/: one up from server/ (tsx) and from dist/ (compiled). */
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+type NextApp = ReturnType<typeof next>;
 
 async function main(): Promise<void> {
   let config;
@@ -26,9 +39,9 @@ async function main(): Promise<void> {
     );
   });
 
-  let server;
+  let node;
   try {
-    server = await startServer(config, logger);
+    node = await startNode(config, logger);
   } catch (error) {
     logger.fatal(
       { event: 'process.start-failed', err: safeError(error) },
@@ -43,14 +56,14 @@ async function main(): Promise<void> {
     );
   }
   logger.info(
-    { event: 'server.listening', url: server.url, port: server.port, host: config.host },
-    `Parley is listening on ${server.url}`,
+    { event: 'server.listening', url: node.url, port: node.port, host: config.host },
+    `Parley is listening on ${node.url}`,
   );
 
   const shutdown = (signal: string) => {
     logger.info({ event: 'server.stopping', signal }, 'shutting down');
     const startedAt = Date.now();
-    server
+    node
       .close()
       .then(() => {
         logger.info({ event: 'server.stopped', durationMs: Date.now() - startedAt }, 'stopped');
@@ -63,6 +76,57 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Everything this process owns, started in order; on a failure, what was started is closed. */
+async function startNode(
+  config: Config,
+  logger: Logger,
+): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  const owned: { database?: DatabaseHandle; redis?: RedisLink; nextApp?: NextApp } = {};
+  const closeOwned = async () => {
+    await owned.nextApp?.close();
+    await owned.redis?.close();
+    await owned.database?.close();
+  };
+  try {
+    owned.database = await openConfiguredDatabase(config, logger);
+    if (config.redisUrl) {
+      owned.redis = await connectRedis(config.redisUrl, logger);
+      logger.info(
+        { event: 'redis.ready' },
+        'Redis connected: this node shares fan-out and presence',
+      );
+    }
+    owned.nextApp = next({
+      dev: config.isDev,
+      dir: PROJECT_ROOT,
+      hostname: config.host,
+      port: config.port,
+    });
+    await owned.nextApp.prepare();
+    const parley = await createParley({
+      database: owned.database,
+      config,
+      logger,
+      redis: owned.redis,
+      failpoints: failpointsFromSwitch(config.failpoint),
+      pages: owned.nextApp.getRequestHandler(),
+      upgrades: config.isDev ? owned.nextApp.getUpgradeHandler() : undefined,
+    });
+    const { url, port } = await parley.listen(config.port, config.host);
+    return {
+      url,
+      port,
+      close: async () => {
+        await parley.close();
+        await closeOwned();
+      },
+    };
+  } catch (error) {
+    await closeOwned();
+    throw error;
+  }
 }
 
 void main();

@@ -36,14 +36,15 @@ export interface AuthenticatedSession {
   user: UserSummary & { role: 'user' | 'admin' };
 }
 
-type SessionDeps = Pick<Deps, 'db' | 'config'>;
+type SessionDeps = Pick<Deps, 'db' | 'config' | 'clock'>;
 
 export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-function liveAt(config: Deps['config'], now = new Date()): LiveAt {
-  return { now, idleSince: new Date(now.getTime() - config.sessionIdleMs) };
+function liveAt(deps: Pick<Deps, 'config' | 'clock'>): LiveAt {
+  const now = new Date(deps.clock.now());
+  return { now, idleSince: new Date(now.getTime() - deps.config.sessionIdleMs) };
 }
 
 export async function createSession(
@@ -51,7 +52,7 @@ export async function createSession(
   userId: string,
 ): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(Date.now() + deps.config.sessionTtlMs);
+  const expiresAt = new Date(deps.clock.now() + deps.config.sessionTtlMs);
   const session = await insertSession(deps.db, {
     userId,
     tokenHash: hashSessionToken(token),
@@ -67,7 +68,7 @@ export async function authenticateToken(
 ): Promise<AuthenticatedSession | null> {
   // Anything that is not shaped like a token cannot match and skips the query.
   if (!token || !TOKEN_PATTERN.test(token)) return null;
-  const at = liveAt(deps.config);
+  const at = liveAt(deps);
   const found = await findLiveSession(deps.db, hashSessionToken(token), at);
   if (!found) return null;
   if (at.now.getTime() - found.session.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
@@ -101,7 +102,7 @@ export async function checkConnectedSessions(
   deps: SessionDeps,
   sessionIds: string[],
 ): Promise<Set<string>> {
-  const at = liveAt(deps.config);
+  const at = liveAt(deps);
   const live = await findLiveSessionIds(deps.db, sessionIds, at);
   await touchSessions(
     deps.db,
@@ -114,14 +115,14 @@ export async function checkConnectedSessions(
 
 /** Deletes the rows of sessions that have ended by expiry; returns how many. */
 export function deleteEndedSessions(deps: SessionDeps): Promise<number> {
-  return deleteExpiredSessions(deps.db, liveAt(deps.config));
+  return deleteExpiredSessions(deps.db, liveAt(deps));
 }
 
 /** How often a node deletes the rows of expired sessions (they are refused long before). */
 const CLEANUP_INTERVAL_MS = 60 * 60_000;
 
 /** Deletes expired sessions every hour, on an unref'd timer: it never keeps the process up. */
-export function scheduleSessionCleanup(deps: Pick<Deps, 'db' | 'config' | 'logger'>): {
+export function scheduleSessionCleanup(deps: Pick<Deps, 'db' | 'config' | 'clock' | 'logger'>): {
   stop(): void;
 } {
   const timer = setInterval(() => {

@@ -1,22 +1,19 @@
 // /api/admin/settings: the operator limits, for users with the admin role.
 
-import { ErrorCode, SettingsUpdate } from '../../protocol';
+import { ErrorCode, httpEndpoints } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { Realtime } from '../realtime/server';
 import {
   assertSameOrigin,
-  jsonResponse,
   readJsonBody,
   requireSession,
   route,
-  type RouteHandler,
+  successResponse,
+  type ApiRoutes,
 } from './respond';
 
-export interface AdminRoutes {
-  getSettings: RouteHandler;
-  updateSettings: RouteHandler;
-}
+export type AdminRoutes = Pick<ApiRoutes, 'getSettings' | 'updateSettings'>;
 
 export function createAdminRoutes(
   deps: Deps,
@@ -34,20 +31,20 @@ export function createAdminRoutes(
   return {
     getSettings: route(deps, 'admin.get-settings', async (request) => {
       await requireAdmin(request);
-      return jsonResponse({ ok: true, settings: deps.settings.current });
+      return successResponse('getSettings', { ok: true, settings: deps.settings.current });
     }),
 
     updateSettings: route(deps, 'admin.update-settings', async (request) => {
       assertSameOrigin(request, deps.config);
       const session = await requireAdmin(request);
-      const changes = await readJsonBody(request, SettingsUpdate);
+      const changes = await readJsonBody(request, httpEndpoints.updateSettings.body);
       const settings = await deps.settings.update(deps.db, changes, deps.logger);
       deps.logger.info(
         { event: 'admin.settings-changed', userId: session.user.id, changes },
         'settings changed',
       );
       realtime.settingsChanged();
-      return jsonResponse({ ok: true, settings });
+      return successResponse('updateSettings', { ok: true, settings });
     }),
   };
 }

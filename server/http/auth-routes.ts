@@ -1,7 +1,7 @@
-// The REST endpoints for accounts and sessions. Next's route handlers in app/api delegate here
-// (through server/app-context.ts) so that they share this process's single database.
+// The REST endpoints for accounts and sessions (protocol/http.ts: signUp, signIn, signOut,
+// signOutEverywhere, session).
 
-import { ErrorCode, SignInRequest, SignUpRequest, type UserSummary } from '../../protocol';
+import { ErrorCode, httpEndpoints, type UserSummary } from '../../protocol';
 import { revokeAllSessions, revokeSession } from '../auth/sessions';
 import { signIn } from '../auth/sign-in';
 import { signUp } from '../auth/sign-up';
@@ -11,11 +11,11 @@ import type { Realtime } from '../realtime/server';
 import { requestAddress } from './client-address';
 import {
   assertSameOrigin,
-  jsonResponse,
   readJsonBody,
   requireSession,
   route,
-  type RouteHandler,
+  successResponse,
+  type ApiRoutes,
 } from './respond';
 import {
   clearedSessionCookie,
@@ -24,26 +24,20 @@ import {
   sessionCookie,
 } from './session-cookie';
 
-export interface AuthRoutes {
-  signUp: RouteHandler;
-  signIn: RouteHandler;
-  signOut: RouteHandler;
-  signOutEverywhere: RouteHandler;
-  session: RouteHandler;
-}
+export type AuthRoutes = Pick<
+  ApiRoutes,
+  'signUp' | 'signIn' | 'signOut' | 'signOutEverywhere' | 'session'
+>;
 
 /** The answer to a successful sign-up or sign-in: the user, and the new session's cookie. */
 function signedInResponse(
   request: Request,
   config: Deps['config'],
   result: { user: UserSummary; token: string; expiresAt: Date },
-  status: number,
+  endpoint: 'signUp' | 'signIn',
 ): Response {
   const cookie = sessionCookie(result.token, result.expiresAt, isSecureRequest(request, config));
-  return jsonResponse(
-    { ok: true, user: result.user },
-    { status, headers: { 'set-cookie': cookie } },
-  );
+  return successResponse(endpoint, { ok: true, user: result.user }, { 'set-cookie': cookie });
 }
 
 export function createAuthRoutes(
@@ -57,7 +51,7 @@ export function createAuthRoutes(
   async function rotateSession(
     request: Request,
     result: { user: UserSummary; token: string; sessionId: string; expiresAt: Date },
-    status: number,
+    endpoint: 'signUp' | 'signIn',
   ): Promise<Response> {
     const previousId = await revokeSession(deps, readSessionToken(request.headers.get('cookie')));
     if (previousId && previousId !== result.sessionId) {
@@ -67,7 +61,7 @@ export function createAuthRoutes(
         'the previous session of this browser ended',
       );
     }
-    return signedInResponse(request, deps.config, result, status);
+    return signedInResponse(request, deps.config, result, endpoint);
   }
 
   /**
@@ -92,15 +86,16 @@ export function createAuthRoutes(
   return {
     signUp: route(deps, 'sign-up', async (request) => {
       assertSameOrigin(request, deps.config);
-      const input = await readJsonBody(request, SignUpRequest);
+      const input = await readJsonBody(request, httpEndpoints.signUp.body);
       await deps.rateLimits.consumeSignUp(requestAddress(request));
-      return rotateSession(request, await signUp(deps, input), 201);
+      return rotateSession(request, await signUp(deps, input), 'signUp');
     }),
 
     signIn: route(deps, 'sign-in', async (request) => {
       assertSameOrigin(request, deps.config);
-      const input = await readJsonBody(request, SignInRequest);
-      return rotateSession(request, await limitedSignIn(input, requestAddress(request)), 200);
+      const input = await readJsonBody(request, httpEndpoints.signIn.body);
+      const result = await limitedSignIn(input, requestAddress(request));
+      return rotateSession(request, result, 'signIn');
     }),
 
     signOut: route(deps, 'sign-out', async (request) => {
@@ -110,9 +105,10 @@ export function createAuthRoutes(
         realtime.disconnectSession(sessionId);
         deps.logger.info({ event: 'auth.sign-out', sessionId }, 'session ended');
       }
-      return jsonResponse(
+      return successResponse(
+        'signOut',
         { ok: true },
-        { headers: { 'set-cookie': clearedSessionCookie(isSecureRequest(request, deps.config)) } },
+        { 'set-cookie': clearedSessionCookie(isSecureRequest(request, deps.config)) },
       );
     }),
 
@@ -126,15 +122,16 @@ export function createAuthRoutes(
         { event: 'auth.sign-out-everywhere', userId: session.user.id, sessions: ended },
         'every session of the user ended',
       );
-      return jsonResponse(
+      return successResponse(
+        'signOutEverywhere',
         { ok: true },
-        { headers: { 'set-cookie': clearedSessionCookie(isSecureRequest(request, deps.config)) } },
+        { 'set-cookie': clearedSessionCookie(isSecureRequest(request, deps.config)) },
       );
     }),
 
     session: route(deps, 'session', async (request) => {
       const session = await requireSession(deps, request);
-      return jsonResponse({
+      return successResponse('session', {
         ok: true,
         user: { id: session.user.id, username: session.user.username },
         isAdmin: session.user.role === 'admin',

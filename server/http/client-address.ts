@@ -5,8 +5,8 @@
 import { isIP } from 'node:net';
 
 /**
- * Set by the server on every HTTP request before Next.js sees it (any value the client sent is
- * replaced), so that route handlers can read the address the server worked out.
+ * Set by the API router on every REST request before its route runs (any value the client sent
+ * is replaced), so that route handlers can read the address the server worked out.
  */
 export const CLIENT_ADDRESS_HEADER = 'x-parley-client-address';
 

@@ -1,23 +1,19 @@
 // /api/push: the server's public key, and the browsers that want notifications.
 
-import { PushSubscriptionRequest, PushUnsubscribeRequest } from '../../protocol';
+import { httpEndpoints } from '../../protocol';
 import type { Deps } from '../deps';
 import type { PushNotifier } from '../push/push-notifier';
 import { subscribeToPush, unsubscribeFromPush } from '../push/subscriptions';
 import {
   assertSameOrigin,
-  jsonResponse,
   readJsonBody,
   requireSession,
   route,
-  type RouteHandler,
+  successResponse,
+  type ApiRoutes,
 } from './respond';
 
-export interface PushRoutes {
-  pushKey: RouteHandler;
-  subscribePush: RouteHandler;
-  unsubscribePush: RouteHandler;
-}
+export type PushRoutes = Pick<ApiRoutes, 'pushKey' | 'subscribePush' | 'unsubscribePush'>;
 
 export function createPushRoutes(
   deps: Deps,
@@ -26,7 +22,7 @@ export function createPushRoutes(
   return {
     pushKey: route(deps, 'push.key', async (request) => {
       await requireSession(deps, request);
-      return jsonResponse({ ok: true, publicKey: notifier.publicKey });
+      return successResponse('pushKey', { ok: true, publicKey: notifier.publicKey });
     }),
     subscribePush: route(deps, 'push.subscribe', async (request) => {
       assertSameOrigin(request, deps.config);
@@ -34,16 +30,16 @@ export function createPushRoutes(
       await subscribeToPush(
         deps,
         session.user.id,
-        await readJsonBody(request, PushSubscriptionRequest),
+        await readJsonBody(request, httpEndpoints.subscribePush.body),
       );
-      return jsonResponse({ ok: true }, { status: 201 });
+      return successResponse('subscribePush', { ok: true });
     }),
     unsubscribePush: route(deps, 'push.unsubscribe', async (request) => {
       assertSameOrigin(request, deps.config);
       const session = await requireSession(deps, request);
-      const { endpoint } = await readJsonBody(request, PushUnsubscribeRequest);
+      const { endpoint } = await readJsonBody(request, httpEndpoints.unsubscribePush.body);
       await unsubscribeFromPush(deps, session.user.id, endpoint);
-      return jsonResponse({ ok: true });
+      return successResponse('unsubscribePush', { ok: true });
     }),
   };
 }

@@ -1,27 +1,37 @@
 // JSON in and out for the REST endpoints, with the same { ok, code, message } errors as acks.
 
 import type { z } from 'zod';
-import { describeZodError, ErrorCode, HTTP_MAX_BODY_BYTES, HTTP_STATUS } from '../../protocol';
+import {
+  describeZodError,
+  ErrorCode,
+  HTTP_MAX_BODY_BYTES,
+  HTTP_STATUS,
+  httpEndpoints,
+  type HttpEndpointName,
+  type HttpEndpoints,
+} from '../../protocol';
 import type { Config } from '../config';
 import { authenticateToken, type AuthenticatedSession } from '../auth/sessions';
 import type { Deps } from '../deps';
 import { AppError, toAckError } from '../errors';
-import { throwIfHttpFailpoint } from '../failpoints';
 import { safeError, type Logger } from '../logger';
 import { isFromApp } from './origin';
 import { readSessionToken } from './session-cookie';
 
 export type RouteHandler = (request: Request) => Promise<Response>;
 
+/** A handler for every endpoint of the contract (protocol/http.ts), by its name. */
+export type ApiRoutes = { [N in HttpEndpointName]: RouteHandler };
+
 /** A route whose every failure becomes a JSON error (never a stack or SQL). */
 export function route(
-  deps: Pick<Deps, 'logger' | 'config'>,
+  deps: Pick<Deps, 'logger' | 'failpoints'>,
   name: string,
   run: RouteHandler,
 ): RouteHandler {
   return async (request) => {
     try {
-      throwIfHttpFailpoint(deps.config, request);
+      deps.failpoints.beforeHttpRoute?.(request);
       return await run(request);
     } catch (error) {
       return errorResponse(error, deps.logger, name);
@@ -31,7 +41,7 @@ export function route(
 
 /** The signed-in user of the request's cookie, or UNAUTHENTICATED. */
 export async function requireSession(
-  deps: Pick<Deps, 'db' | 'config'>,
+  deps: Pick<Deps, 'db' | 'config' | 'clock'>,
   request: Request,
 ): Promise<AuthenticatedSession> {
   const session = await authenticateToken(deps, readSessionToken(request.headers.get('cookie')));
@@ -46,6 +56,18 @@ export function jsonResponse(data: object, init?: { status?: number; headers?: H
   headers.set('content-type', 'application/json; charset=utf-8');
   for (const [name, value] of Object.entries(NO_STORE)) headers.set(name, value);
   return new Response(JSON.stringify(data), { status: init?.status ?? 200, headers });
+}
+
+/** The success of endpoint `name`, with the status the contract gives it. */
+export function successResponse<N extends HttpEndpointName>(
+  name: N,
+  data: z.input<HttpEndpoints[N]['response']>,
+  headers?: HeadersInit,
+): Response {
+  return jsonResponse(data as object, {
+    status: httpEndpoints[name].status,
+    ...(headers ? { headers } : {}),
+  });
 }
 
 export function errorResponse(error: unknown, logger: Logger, route: string): Response {

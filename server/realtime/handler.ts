@@ -14,6 +14,7 @@ import {
 } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError, toAckError } from '../errors';
+import { NodeDiedError } from '../failpoints';
 import { safeError } from '../logger';
 import type { PushNotifier } from '../push/push-notifier';
 import {
@@ -174,6 +175,11 @@ async function handle<E extends ClientEventName>(
     );
     answer({ ok: true, ...result });
   } catch (error) {
+    // A failpoint stands in for a crash here: a dead node answers nothing and sends nothing.
+    if (error instanceof NodeDiedError) {
+      deps.logger.warn({ event: 'failpoint.node-died', name: event }, error.message);
+      return;
+    }
     if (!(error instanceof AppError)) {
       deps.logger.error(
         {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { BenchResults } from '../../bench/report';
 import type { StepResult } from '../../bench/steps';
-import { PROJECT_ROOT } from '../helpers/server';
+import { PROJECT_ROOT } from '../helpers/paths';
 
 const SCENARIO_IDS = ['fixed-rates', 'max-rate', 'fan-out', 'idle', 'storm', 'history'];
 const TIMEOUT_MS = 5 * 60_000;

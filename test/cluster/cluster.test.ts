@@ -21,7 +21,7 @@ import {
   type ClusterEnvironment,
   type TestCluster,
 } from '../helpers/cluster';
-import { PROJECT_ROOT } from '../helpers/server';
+import { PROJECT_ROOT } from '../helpers/paths';
 
 let environment: ClusterEnvironment | undefined;
 let cluster: TestCluster;

@@ -10,11 +10,12 @@ import { withDatabase } from '../helpers/database';
 import { freePort } from '../helpers/ports';
 import { startPostgresCluster, type PostgresCluster } from '../helpers/postgres-cluster';
 import { GENEROUS_LIMITS } from '../helpers/rate-limits';
-import { makeTempDir, startServer, type TestServer } from '../helpers/server';
+import { makeTempDir } from '../helpers/paths';
+import { startProcessServer, type ProcessServer } from '../helpers/process-server';
 import { DeliveryRun } from './harness';
 
 let cluster: PostgresCluster;
-let server: TestServer;
+let server: ProcessServer;
 let run: DeliveryRun;
 
 beforeAll(async () => {
@@ -34,7 +35,7 @@ it('keeps every acked message exactly once, in order, on every device, through c
   await withDatabase({ databaseUrl: cluster.url, dataDir }, (db) =>
     writeSettings(db, GENEROUS_LIMITS),
   );
-  server = await startServer({ databaseUrl: cluster.url, port, dataDir });
+  server = await startProcessServer({ databaseUrl: cluster.url, port, dataDir });
   run = new DeliveryRun({
     serverUrl: server.url,
     people: 4,
@@ -47,7 +48,7 @@ it('keeps every acked message exactly once, in order, on every device, through c
   // (a) The server dies by SIGKILL mid-traffic and comes back on the same port.
   await run.moreAcks(300);
   await server.kill();
-  server = await startServer({ databaseUrl: cluster.url, port, dataDir });
+  server = await startProcessServer({ databaseUrl: cluster.url, port, dataDir });
 
   // (b) PostgreSQL crashes (immediate shutdown, recovery at start) and comes back.
   await run.moreAcks(300);

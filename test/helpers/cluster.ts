@@ -8,12 +8,13 @@ import { createTestDatabase, withDatabase, type TestDatabase } from './database'
 import { freePort } from './ports';
 import { SUITE_BASELINE } from './rate-limits';
 import { startRedis, type TestRedis } from './redis-server';
-import { makeTempDir, startServer, type TestServer } from './server';
+import { makeTempDir } from './paths';
+import { startProcessServer, type ProcessServer } from './process-server';
 
 export interface TestCluster {
   /** The load balancer. */
   url: string;
-  nodes: TestServer[];
+  nodes: ProcessServer[];
   nginx: RunningNginx;
   /** SIGKILL: the node is gone without a goodbye. */
   kill(index: number): Promise<void>;
@@ -37,7 +38,7 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
   );
   const ports = await Promise.all(Array.from({ length: options.nodes }, () => freePort()));
   const start = (index: number) =>
-    startServer({
+    startProcessServer({
       databaseUrl: options.databaseUrl,
       dataDir: makeTempDir(),
       port: ports[index]!,
@@ -49,7 +50,7 @@ export async function startCluster(options: ClusterOptions): Promise<TestCluster
         ...options.env,
       },
     });
-  const nodes: TestServer[] = [];
+  const nodes: ProcessServer[] = [];
   for (let index = 0; index < options.nodes; index++) nodes.push(await start(index));
   const nginx = await startNginx({
     port: await freePort(),
@@ -110,7 +111,7 @@ export async function startClusterEnvironment(
 }
 
 /** parley_connections of one node, read from its /metrics. */
-export async function connectionsOn(node: TestServer): Promise<number> {
+export async function connectionsOn(node: ProcessServer): Promise<number> {
   const text = await (await fetch(`${node.url}/metrics`)).text();
   const match = /^parley_connections\{[^}]*\} (\d+)/m.exec(text);
   return match ? Number(match[1]) : 0;

@@ -1,11 +1,13 @@
 // A fresh, empty database for one test file: a new PostgreSQL database on the test server
-// (PARLEY_TEST_DB=postgres) or a new PGlite folder (PARLEY_TEST_DB=pglite, the default).
+// (PARLEY_TEST_DB=postgres) or a new PGlite folder (PARLEY_TEST_DB=pglite, the default), unless
+// the test asks for a kind.
 
 import { rmSync } from 'node:fs';
 import postgres from 'postgres';
 import { insertUser, openDatabase, setUserRole, type Database } from '../../db';
 import { hashPassword } from '../../server/auth/passwords';
-import { makeTempDir } from './server';
+import { makeTempDir } from './paths';
+import { copyPgliteTemplate } from './pglite-template';
 
 export const TEST_DB = process.env.PARLEY_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
@@ -14,15 +16,24 @@ export const TEST_POSTGRES_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface TestDatabase {
-  /** Pass to startServer(): a PostgreSQL URL, or a PGlite data folder. */
+  /** Pass to a server's start: a PostgreSQL URL, or a PGlite data folder. */
   serverOptions: { databaseUrl?: string; dataDir: string };
   /** Removes the database (or folder) again. */
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A data folder for a server of its own: a copy of the migrated PGlite template if there is one. */
+export function makeDataDir(): string {
   const dataDir = makeTempDir();
-  if (TEST_DB === 'pglite') {
+  copyPgliteTemplate(dataDir);
+  return dataDir;
+}
+
+export async function createTestDatabase(
+  kind: 'pglite' | 'postgres' = TEST_DB,
+): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    const dataDir = makeDataDir();
     return {
       serverOptions: { dataDir },
       drop: async () => rmSync(dataDir, { recursive: true, force: true }),
@@ -41,6 +52,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     );
   }
   await admin.end();
+  const dataDir = makeTempDir();
   const url = new URL(TEST_POSTGRES_URL);
   url.pathname = `/${name}`;
   return {

@@ -1,131 +1,159 @@
-// Starts the real Parley server (server/main.ts) as a child process on a free port, the way
-// `npm start` does, and reads its structured log to know when it listens.
+// Parley built in-process for a test file: createParley on port 0, on a real database (PGlite in
+// a folder, or a PostgreSQL database), with the configuration read from environment variables
+// as the process would read them, and the log as parsed JSON lines in memory. Clients connect
+// over real sockets. Suites that must kill a process use ./process-server.ts instead.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import type { Socket } from 'node:net';
+import type { Database, DatabaseHandle } from '../../db';
+import type { Clock } from '../../server/clock';
+import { connectRedis, type RedisLink } from '../../server/cluster/redis';
+import { loadConfig } from '../../server/config';
+import type { Failpoints } from '../../server/failpoints';
+import { createLogger } from '../../server/logger';
+import { openConfiguredDatabase } from '../../server/open-database';
+import { createParley, type PageHandler, type Parley } from '../../server/parley';
+import { makeTempDir } from './paths';
 
-export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+export type LogEntry = Record<string, unknown>;
 
 export interface TestServer {
   url: string;
   port: number;
-  process: ChildProcess;
   /** Every log line so far, parsed. */
-  logs: Record<string, unknown>[];
+  logs: LogEntry[];
+  /** Every log line so far, as written. */
+  logText(): string;
   /** The first log line, past or future, that matches. */
-  waitForLog(
-    matches: (entry: Record<string, unknown>) => boolean,
-    timeoutMs?: number,
-  ): Promise<Record<string, unknown>>;
-  /** SIGTERM, then wait for exit. */
+  waitForLog(matches: (entry: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
+  /** The node itself, and the database it runs on, for tests that look inside. */
+  parley: Parley;
+  database: DatabaseHandle;
+  /** Still accepting connections: not stopped, killed or crashed. */
+  isListening(): boolean;
+  /** What SIGTERM does: drain, close, then close the database and Redis. */
   stop(): Promise<void>;
-  /** SIGKILL, then wait for exit: a crash. */
+  /**
+   * What a crash does to the clients: every connection is cut at once, nothing is drained or
+   * answered. Then the rest is closed, the database too, so that it can be opened again.
+   */
   kill(): Promise<void>;
 }
 
 export interface ServerOptions {
   /** PostgreSQL URL; PGlite in dataDir when absent. */
-  databaseUrl?: string;
+  databaseUrl?: string | undefined;
   dataDir?: string;
   port?: number;
+  /** Configuration, as the environment variables server/config.ts reads. */
   env?: Record<string, string>;
-  /** Extra flags for node itself, e.g. --cpu-prof. */
-  nodeArgs?: string[];
-}
-
-export function makeTempDir(prefix = 'parley-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  failpoints?: Failpoints;
+  clock?: Clock;
+  /** Next.js's request handler, for the tests of pages (./next-pages.ts). */
+  pages?: PageHandler;
+  /** Runs on the database after it is opened and migrated, before the server reads it. */
+  seed?: (db: Database) => Promise<unknown>;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
-  const env = {
-    ...process.env,
+  const config = loadConfig({
     NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
     HOST: '127.0.0.1',
     PORT: String(options.port ?? 0),
     LOG_LEVEL: 'info',
     DATA_DIR: options.dataDir ?? makeTempDir(),
     DATABASE_URL: options.databaseUrl ?? '',
     ...options.env,
-  } as NodeJS.ProcessEnv;
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'],
-    {
-      cwd: PROJECT_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  });
+  const log = createLogSink();
+  const logger = createLogger(config.logLevel, log);
+  const database = await openConfiguredDatabase(config, logger);
+  let redis: RedisLink | undefined;
+  let parley: Parley;
+  try {
+    await options.seed?.(database.db);
+    if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
+    parley = await createParley({
+      database,
+      config,
+      logger,
+      redis,
+      failpoints: options.failpoints,
+      clock: options.clock,
+      pages: options.pages,
+    });
+  } catch (error) {
+    await redis?.close();
+    await database.close();
+    throw error;
+  }
+  // Every TCP connection, upgraded ones included, so that kill() can cut them all.
+  const connections = new Set<Socket>();
+  parley.httpServer.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
+  const { url, port } = await parley.listen(config.port, config.host);
+  logger.info(
+    { event: 'server.listening', url, port, host: config.host },
+    `Parley is listening on ${url}`,
   );
-  const logs: Record<string, unknown>[] = [];
-  const logWatchers = new Set<(entry: Record<string, unknown>) => void>();
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
 
-  const listening = new Promise<{ url: string; port: number }>((resolveListen, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      let entry: Record<string, unknown>;
-      try {
-        entry = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return; // Next prints a few plain lines of its own.
-      }
-      logs.push(entry);
-      for (const watch of logWatchers) watch(entry);
-      if (entry.event === 'server.listening') {
-        resolveListen({
-          url: `http://127.0.0.1:${entry.port as number}`,
-          port: entry.port as number,
-        });
-      }
-    });
-    child.once('exit', (code) => {
-      reject(
-        new Error(
-          `server exited with code ${code} before listening\n${stderr}\n${logs.map((entry) => JSON.stringify(entry)).join('\n')}`,
-        ),
-      );
-    });
-  });
-
-  const { url, port } = await listening;
+  const closeAll = async () => {
+    await parley.close();
+    await redis?.close();
+    await database.close();
+  };
+  let ending: Promise<void> | undefined;
   return {
     url,
     port,
-    process: child,
-    logs,
-    waitForLog: (matches, timeoutMs = 10_000) => {
-      const found = logs.find(matches);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolveLog, reject) => {
-        const timer = setTimeout(() => {
-          logWatchers.delete(watch);
-          reject(new Error('the expected log line did not come'));
-        }, timeoutMs);
-        const watch = (entry: Record<string, unknown>) => {
-          if (!matches(entry)) return;
-          clearTimeout(timer);
-          logWatchers.delete(watch);
-          resolveLog(entry);
-        };
-        logWatchers.add(watch);
-      });
-    },
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-    kill: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
+    logs: log.entries,
+    logText: () => log.lines.join(''),
+    waitForLog: log.waitFor,
+    parley,
+    database,
+    isListening: () => parley.httpServer.listening,
+    stop: () => (ending ??= closeAll()),
+    kill: () =>
+      (ending ??= (async () => {
+        parley.httpServer.close();
+        for (const socket of connections) socket.destroy();
+        await closeAll();
+      })()),
+  };
+}
+
+/** Where the logger writes: each JSON line kept as written and parsed. */
+function createLogSink() {
+  const lines: string[] = [];
+  const entries: LogEntry[] = [];
+  const watchers = new Set<(entry: LogEntry) => void>();
+  const waitFor = (matches: (entry: LogEntry) => boolean, timeoutMs = 10_000) => {
+    const found = entries.find(matches);
+    if (found) return Promise.resolve(found);
+    return new Promise<LogEntry>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        watchers.delete(watch);
+        reject(new Error('the expected log line did not come'));
+      }, timeoutMs);
+      const watch = (entry: LogEntry) => {
+        if (!matches(entry)) return;
+        clearTimeout(timer);
+        watchers.delete(watch);
+        resolve(entry);
+      };
+      watchers.add(watch);
+    });
+  };
+  return {
+    lines,
+    entries,
+    waitFor,
+    write(line: string) {
+      lines.push(line);
+      const entry = JSON.parse(line) as LogEntry;
+      entries.push(entry);
+      for (const watch of watchers) watch(entry);
     },
   };
 }

@@ -1,11 +1,11 @@
-// One real server per test file, on a fresh database of the kind the project selects
-// (PARLEY_TEST_DB), plus helpers that the messaging suites share.
+// One real server per test file, built in-process on a fresh database of the kind the project
+// selects (PARLEY_TEST_DB), plus helpers that the messaging suites share.
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { call, connect, signUp, type Account, type Connected } from './client';
 import { writeSettings } from '../../db';
-import { createTestDatabase, withDatabase, type TestDatabase } from './database';
+import { createTestDatabase, type TestDatabase } from './database';
 import { SUITE_BASELINE } from './rate-limits';
 import { startServer, type TestServer } from './server';
 
@@ -27,10 +27,10 @@ export function setupSuite(
   beforeAll(async () => {
     suite.database = await createTestDatabase();
     const settings = { ...SUITE_BASELINE, ...options.settings };
-    await withDatabase(suite.database.serverOptions, (db) => writeSettings(db, settings));
     suite.server = await startServer({
       ...suite.database.serverOptions,
       ...(options.env ? { env: options.env } : {}),
+      seed: (db) => writeSettings(db, settings),
     });
   });
   afterAll(async () => {

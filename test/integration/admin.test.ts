@@ -7,17 +7,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../protocol';
 import { call, connect, signUp, type Account } from '../helpers/client';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
-import { PROJECT_ROOT, startServer, type TestServer } from '../helpers/server';
+import { startNextPages, type NextPages } from '../helpers/next-pages';
+import { PROJECT_ROOT } from '../helpers/paths';
+import { startServer as startBareServer, type TestServer } from '../helpers/server';
 
 let database: TestDatabase;
 let server: TestServer;
+/** The pages (/admin is one), served by this process's Next.js. */
+let pages: NextPages;
+
+function startServer(options: TestDatabase['serverOptions']): Promise<TestServer> {
+  return startBareServer({ ...options, pages: pages.handle });
+}
 let admin: Account;
 let user: Account;
 
 /**
- * The documented way to make an admin. PGlite allows one process per folder: stop first.
- * Asynchronous, so that the test's HTTP client notices the server closing idle keep-alive
- * connections meanwhile (a blocked event loop would reuse a closed one).
+ * The documented way to make an admin, run as the command it is. PGlite allows one process per
+ * folder: stop the server first. Asynchronous, so that the test's HTTP client notices the
+ * server closing idle keep-alive connections meanwhile (a blocked event loop would reuse a
+ * closed one).
  */
 async function runAdminCli(args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(
@@ -37,6 +46,7 @@ async function runAdminCli(args: string[]): Promise<string> {
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  pages = await startNextPages();
   server = await startServer(database.serverOptions);
   admin = await signUp(server.url, 'root');
   user = await signUp(server.url, 'plain');
@@ -46,10 +56,11 @@ beforeAll(async () => {
   );
   expect(await runAdminCli(['list'])).toContain(admin.user.username);
   if (TEST_DB === 'pglite') server = await startServer(database.serverOptions);
-});
+}, 120_000); // the command line runs twice, each a Node process of its own
 
 afterAll(async () => {
   await server?.stop();
+  await pages?.close();
   await database?.drop();
 });
 

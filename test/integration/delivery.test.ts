@@ -4,8 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ReceiptUpdate } from '../../protocol';
+import { NodeDiedError } from '../../server/failpoints';
 import { call, callRaw, connect, nextEvent } from '../helpers/client';
-import { makeTempDir, startServer } from '../helpers/server';
+import { makeDataDir } from '../helpers/database';
+import { startServer, type TestServer } from '../helpers/server';
 import { openTab, pair, send, setupSuite } from '../helpers/suite';
 
 const suite = setupSuite();
@@ -141,10 +143,17 @@ describe('receipts', () => {
 
 describe('a crash between COMMIT and the ack', () => {
   it('leaves the message stored once, and the retry gets the original id and seq', async () => {
-    const options = { ...suite.database.serverOptions, dataDir: makeTempDir() };
-    const doomed = await startServer({
+    const options = { ...suite.database.serverOptions, dataDir: makeDataDir() };
+    // The node dies right after the commit: no ack and no broadcast leave it, every connection
+    // is cut. (test/faults/crash-after-commit.test.ts kills a real process the same way.)
+    const doomed: TestServer = await startServer({
       ...options,
-      env: { PARLEY_FAILPOINT: 'crash-after-commit' },
+      failpoints: {
+        afterMessageCommit: () => {
+          void doomed.kill();
+          throw new NodeDiedError();
+        },
+      },
     });
     const own = { ...suite, server: doomed };
     const { alice, bob, conversationId } = await pair(own);
@@ -157,8 +166,8 @@ describe('a crash between COMMIT and the ack', () => {
     );
     expect(await lost).toBe('transport close');
     expect(await unanswered).toBe('no ack');
-    await doomed.kill(); // already dead; waits for the exit
-    expect(doomed.process.signalCode).toBe('SIGKILL');
+    await doomed.kill(); // already dying; waits until everything is closed
+    expect(doomed.isListening()).toBe(false);
 
     const restarted = await startServer(options);
     try {

@@ -3,8 +3,6 @@
 // errors that never show a stack or SQL.
 
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +11,8 @@ import {
   findUserByUsername,
   readSettings,
 } from '../../db';
+import { httpEndpoints } from '../../protocol';
+import { throwIfHttpErrorAsked } from '../../server/failpoints';
 import { cookieFrom, PASSWORD, postJson, uniqueName, type Account } from '../helpers/client';
 import {
   createTestDatabase,
@@ -20,10 +20,12 @@ import {
   withDatabase,
   type TestDatabase,
 } from '../helpers/database';
-import { PROJECT_ROOT, startServer, type TestServer } from '../helpers/server';
+import { startNextPages, type NextPages } from '../helpers/next-pages';
+import { startServer, type TestServer } from '../helpers/server';
 
 let database: TestDatabase;
 let server: TestServer;
+let pages: NextPages;
 /** An admin, so that every route (the admin one included) would act if the origin passed. */
 let admin: Account;
 const adminName = uniqueName('root');
@@ -31,10 +33,13 @@ const adminName = uniqueName('root');
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedAdmin(database.serverOptions, adminName, PASSWORD);
+  // Pages come from the Next.js build, in this process, as server/main.ts attaches it.
+  pages = await startNextPages();
   // http-error fires only for requests that carry its header (see server/failpoints.ts).
   server = await startServer({
     ...database.serverOptions,
-    env: { PARLEY_FAILPOINT: 'http-error' },
+    pages: pages.handle,
+    failpoints: { beforeHttpRoute: throwIfHttpErrorAsked },
   });
   const signedIn = await postJson(server.url, '/api/auth/sign-in', {
     username: adminName,
@@ -46,6 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  await pages?.close();
   await database?.drop();
 });
 
@@ -184,24 +190,12 @@ describe('the headers of every response', () => {
   });
 });
 
-/** Every state-changing route handler under app/api, as `METHOD /path`. */
+/** Every state-changing endpoint of the REST contract (protocol/http.ts), as `METHOD /path`. */
 function stateChangingRoutes(): string[] {
-  const apiDir = join(PROJECT_ROOT, 'app', 'api');
-  const found: string[] = [];
-  for (const entry of readdirSync(apiDir, { recursive: true, encoding: 'utf8' })) {
-    if (!entry.endsWith(`${sep}route.ts`) && entry !== 'route.ts') continue;
-    const folder = relative(apiDir, join(apiDir, entry, '..'))
-      .split(sep)
-      .join('/');
-    if (folder.includes('[')) continue; // the catch-all JSON 404, which changes nothing
-    const source = readFileSync(join(apiDir, entry), 'utf8');
-    for (const [, method] of source.matchAll(
-      /export\s+(?:async\s+function|function|const)\s+(POST|PUT|PATCH|DELETE)\b/g,
-    )) {
-      found.push(`${method} /api/${folder}`);
-    }
-  }
-  return found.sort();
+  return Object.values(httpEndpoints)
+    .filter((endpoint) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(endpoint.method))
+    .map((endpoint) => `${endpoint.method} ${endpoint.path}`)
+    .sort();
 }
 
 const forgedEndpoint = `https://fcm.googleapis.com/fcm/send/forged-${randomBytes(6).toString('hex')}`;
@@ -264,7 +258,7 @@ async function send(route: string, headers: Record<string, string>) {
 }
 
 describe('state-changing requests from other sites', () => {
-  it('are found in every route handler that changes state', () => {
+  it('are found in every endpoint that changes state', () => {
     expect(stateChangingRoutes()).toEqual(
       expect.arrayContaining([
         'DELETE /api/push/subscriptions',
@@ -409,6 +403,17 @@ describe('errors', () => {
       ok: false,
       code: 'NOT_FOUND',
       message: 'No such API endpoint.',
+    });
+  });
+
+  it('answer a method the endpoint does not take with a JSON 405 that names the allowed ones', async () => {
+    const response = await fetch(`${server.url}/api/admin/settings`, { method: 'PATCH' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, PUT, HEAD, OPTIONS');
+    expect(await response.json()).toEqual({
+      ok: false,
+      code: 'METHOD_NOT_ALLOWED',
+      message: 'This endpoint takes GET or PUT only.',
     });
   });
 

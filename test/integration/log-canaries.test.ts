@@ -40,21 +40,47 @@ const canary = {
 
 let database: TestDatabase;
 let server: TestServer;
-/** Everything the server wrote to stdout and stderr, as it came. */
+/** Whatever was written to stdout, stderr or the console while the server ran. */
+let stray = '';
+let stopCapturing: () => void;
+/** Everything the server wrote: its log, and anything else that reached the output. */
 let output = '';
+
+/** Copies what goes to stdout, stderr and the console (still passed on) into `stray`. */
+function captureOutput(): () => void {
+  const restores: (() => void)[] = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write;
+    stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+      stray += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString();
+      return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+    } as typeof stream.write;
+    restores.push(() => {
+      stream.write = write;
+    });
+  }
+  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
+    const original = console[method];
+    console[method] = (...args: unknown[]) => {
+      stray += `${args.map(String).join(' ')}\n`;
+      original(...args);
+    };
+    restores.push(() => {
+      console[method] = original;
+    });
+  }
+  return () => restores.forEach((restore) => restore());
+}
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  stopCapturing = captureOutput();
   // The most verbose level: whatever the server can log, it logs.
   server = await startServer({ ...database.serverOptions, env: { LOG_LEVEL: 'trace' } });
-  for (const stream of [server.process.stdout!, server.process.stderr!]) {
-    stream.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-  }
 });
 
 afterAll(async () => {
+  stopCapturing?.();
   await server?.stop();
   await database?.drop();
 });
@@ -167,6 +193,7 @@ describe('the server log', () => {
 
     // Stop the server so that everything it wrote has arrived.
     await server.stop();
+    output = server.logText() + stray;
     const secrets = { ...canary, ...Object.fromEntries(tokens.map((t, i) => [`token${i}`, t])) };
     for (const [name, value] of Object.entries(secrets)) {
       expect(output.includes(value), `${name} appears in the log`).toBe(false);

@@ -12,13 +12,14 @@ import {
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { createServer } from 'node:https';
+import https, { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import tls from 'node:tls';
 import ece from 'http_ece';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, nextEvent, postJson } from '../helpers/client';
-import { makeTempDir } from '../helpers/server';
+import { makeTempDir } from '../helpers/paths';
 import { openTab, pair, person, send, setupSuite, type Person } from '../helpers/suite';
 
 interface Delivery {
@@ -27,8 +28,8 @@ interface Delivery {
   body: Buffer;
 }
 
-// Push services speak HTTPS: the stand-in gets a certificate of its own, which the server is
-// told to trust (NODE_EXTRA_CA_CERTS).
+// Push services speak HTTPS: the stand-in gets a certificate of its own, which the server (in
+// this process) is told to trust below.
 const certificates = makeTempDir('parley-push-');
 execFileSync(
   'openssl',
@@ -74,12 +75,19 @@ await new Promise<void>((resolve) => pushService.listen(0, '127.0.0.1', resolve)
 const pushOrigin = `https://127.0.0.1:${(pushService.address() as AddressInfo).port}`;
 afterAll(() => new Promise<void>((resolve) => pushService.close(() => resolve())));
 
+// What NODE_EXTRA_CA_CERTS would do for a server process: web-push sends through Node's
+// default HTTPS agent, which now also trusts the stand-in's certificate.
+const defaultAgent = https.globalAgent.options.ca;
+https.globalAgent.options.ca = [
+  ...tls.rootCertificates,
+  readFileSync(join(certificates, 'cert.pem')),
+];
+afterAll(() => {
+  https.globalAgent.options.ca = defaultAgent;
+});
+
 const suite = setupSuite({
-  env: {
-    PUSH_ENDPOINTS: pushOrigin,
-    PRESENCE_GRACE_MS: '100',
-    NODE_EXTRA_CA_CERTS: join(certificates, 'cert.pem'),
-  },
+  env: { PUSH_ENDPOINTS: pushOrigin, PRESENCE_GRACE_MS: '100' },
 });
 
 /** Closes a socket and waits until a contact hears that its owner is offline: the server saw it go. */

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../helpers/server';
+import { PROJECT_ROOT } from '../helpers/paths';
 
 /** Package → the first version with every published security fix (and why). */
 const MINIMUM_VERSIONS: Record<string, { version: string; advisory: string }> = {

@@ -2,7 +2,6 @@ import { ClientEvent, ServerEvent } from '../../../protocol';
 import { getHistory } from '../../chat/get-history';
 import { getMessageReceipts } from '../../chat/get-message-receipts';
 import { sendMessage } from '../../chat/send-message';
-import { crashIfFailpoint } from '../../failpoints';
 import type { HandlerMap } from '../handler';
 import { userRoom } from '../rooms';
 
@@ -14,7 +13,7 @@ export const messageHandlers: Pick<
 > = {
   [ClientEvent.MessageSend]: async ({ deps, io, push, socket, session, afterAck }, input) => {
     const result = await sendMessage(deps, session.user, input);
-    if (result.created) crashIfFailpoint(deps.config, 'crash-after-commit');
+    if (result.created) deps.failpoints.afterMessageCommit?.();
     if (result.created) {
       deps.metrics.messagesSent.inc();
       afterAck(() => {

@@ -1,7 +1,0 @@
-import { getAppContext } from '../../../../server/app-context';
-
-export const dynamic = 'force-dynamic';
-
-export function GET(request: Request): Promise<Response> {
-  return getAppContext().routes.session(request);
-}

@@ -1,0 +1,132 @@
+// The REST contract: one entry per endpoint, with its method, path, the schema of the JSON body
+// it reads (null: it reads none) and the schema of its success. Failures are ApiError, with
+// the HTTP status of their code (HTTP_STATUS). The server routes by this table
+// (server/http/api-router.ts) and the browser calls through it (hooks/api.ts).
+
+import { z } from 'zod';
+import { ErrorCode } from './errors';
+import {
+  PushSubscriptionRequest,
+  PushUnsubscribeRequest,
+  SignInRequest,
+  SignUpRequest,
+} from './schemas';
+import { SettingsSchema, SettingsUpdate } from './settings';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpEndpoint {
+  method: HttpMethod;
+  path: `/api/${string}`;
+  /** The JSON body the endpoint reads; null when it reads none (anything sent is ignored). */
+  body: z.ZodType | null;
+  /** Its answer on success. */
+  response: z.ZodType;
+  /** The HTTP status of a success. */
+  status: 200 | 201;
+}
+
+const UserSummarySchema = z.object({ id: z.string(), username: z.string() });
+
+const Done = z.object({ ok: z.literal(true) });
+const SignedIn = z.object({ ok: z.literal(true), user: UserSummarySchema });
+const WithSettings = z.object({ ok: z.literal(true), settings: SettingsSchema });
+
+export const httpEndpoints = {
+  /** Creates an account and signs it in (sets the session cookie). */
+  signUp: {
+    method: 'POST',
+    path: '/api/auth/sign-up',
+    body: SignUpRequest,
+    response: SignedIn,
+    status: 201,
+  },
+  /** Signs in with a new session (sets the cookie); the session the request carried ends. */
+  signIn: {
+    method: 'POST',
+    path: '/api/auth/sign-in',
+    body: SignInRequest,
+    response: SignedIn,
+    status: 200,
+  },
+  /** Ends the cookie's session, if any, and clears the cookie. */
+  signOut: { method: 'POST', path: '/api/auth/sign-out', body: null, response: Done, status: 200 },
+  /** Ends every session of the signed-in user, on every device. */
+  signOutEverywhere: {
+    method: 'POST',
+    path: '/api/auth/sign-out-everywhere',
+    body: null,
+    response: Done,
+    status: 200,
+  },
+  /** Who the cookie's session belongs to. */
+  session: {
+    method: 'GET',
+    path: '/api/auth/session',
+    body: null,
+    response: z.object({ ok: z.literal(true), user: UserSummarySchema, isAdmin: z.boolean() }),
+    status: 200,
+  },
+  /** The operator settings (admins only). */
+  getSettings: {
+    method: 'GET',
+    path: '/api/admin/settings',
+    body: null,
+    response: WithSettings,
+    status: 200,
+  },
+  /** Changes any subset of the settings (admins only); answers with all of them. */
+  updateSettings: {
+    method: 'PUT',
+    path: '/api/admin/settings',
+    body: SettingsUpdate,
+    response: WithSettings,
+    status: 200,
+  },
+  /** The server's VAPID public key, for PushManager.subscribe(). */
+  pushKey: {
+    method: 'GET',
+    path: '/api/push/key',
+    body: null,
+    response: z.object({ ok: z.literal(true), publicKey: z.string() }),
+    status: 200,
+  },
+  /** Registers this browser's push subscription for the signed-in user. */
+  subscribePush: {
+    method: 'POST',
+    path: '/api/push/subscriptions',
+    body: PushSubscriptionRequest,
+    response: Done,
+    status: 201,
+  },
+  /** Forgets a push subscription of the signed-in user. */
+  unsubscribePush: {
+    method: 'DELETE',
+    path: '/api/push/subscriptions',
+    body: PushUnsubscribeRequest,
+    response: Done,
+    status: 200,
+  },
+} as const satisfies Record<string, HttpEndpoint>;
+
+export type HttpEndpoints = typeof httpEndpoints;
+export type HttpEndpointName = keyof HttpEndpoints;
+
+/** What the endpoint's body must be, before parsing (what a client sends). */
+export type HttpRequestBody<N extends HttpEndpointName> = HttpEndpoints[N]['body'] extends z.ZodType
+  ? z.input<HttpEndpoints[N]['body']>
+  : never;
+
+/** The endpoint's success, as a client reads it. */
+export type HttpSuccess<N extends HttpEndpointName> = z.output<HttpEndpoints[N]['response']>;
+
+/** Every REST failure: the same shape as a socket ack's. */
+export const ApiError = z.object({
+  ok: z.literal(false),
+  code: z.enum(ErrorCode),
+  message: z.string(),
+  retryAfterMs: z.number().optional(),
+});
+
+/** The message of a JSON 404 for any /api/ path that is not in the table. */
+export const API_NOT_FOUND_MESSAGE = 'No such API endpoint.';

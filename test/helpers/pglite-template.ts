@@ -1,0 +1,47 @@
+// A PGlite folder made and migrated once, then copied for every test database that needs one:
+// creating a PGlite cluster costs seconds of CPU, copying its files a fraction of one. The
+// folder's name carries a hash of the migrations and of PGlite's version, so a change to
+// either makes a new template; a copy then only checks that its migrations are applied.
+
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../../db';
+import { PROJECT_ROOT } from './paths';
+
+function templatePath(): string {
+  const hash = createHash('sha256');
+  const pglite = join(PROJECT_ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json');
+  hash.update(readFileSync(pglite));
+  const migrations = join(PROJECT_ROOT, 'db', 'migrations');
+  for (const entry of readdirSync(migrations, { recursive: true, encoding: 'utf8' }).sort()) {
+    if (entry.endsWith('.sql') || entry.endsWith('.json')) {
+      hash.update(entry).update(readFileSync(join(migrations, entry)));
+    }
+  }
+  return join(tmpdir(), `parley-pglite-template-${hash.digest('hex').slice(0, 16)}`);
+}
+
+/** Makes the template unless it exists. Run once per test run, before the suites (global setup). */
+export async function ensurePgliteTemplate(): Promise<void> {
+  const path = templatePath();
+  if (existsSync(path)) return;
+  const building = `${path}.building-${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  const handle = await openDatabase({ dataDir: building });
+  await handle.close();
+  try {
+    renameSync(building, path); // whole or not at all
+  } catch {
+    rmSync(building, { recursive: true, force: true }); // another run made it meanwhile
+  }
+}
+
+/** Fills the empty folder `dataDir` with a copy of the template; false when there is none. */
+export function copyPgliteTemplate(dataDir: string): boolean {
+  const path = templatePath();
+  if (!existsSync(path)) return false;
+  cpSync(path, dataDir, { recursive: true });
+  return true;
+}
