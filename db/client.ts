@@ -185,7 +185,7 @@ function wrapPostgresClient(client: postgres.Sql, inFlight: InFlight, prepare: b
         const settle = () => {
           inFlight.count--;
         };
-        then(settle, settle);
+        void then(settle, settle);
       }
       return then(onFulfilled, onRejected);
     }) as typeof query.then;
