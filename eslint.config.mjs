@@ -1,6 +1,38 @@
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTypescript from 'eslint-config-next/typescript';
 
+// The folder table of docs/architecture.md: which folders each folder may import from. A folder
+// not named may import anything (test/, e2e/, bench/, scripts/).
+const OURS = [
+  'protocol',
+  'db',
+  'server',
+  'app',
+  'components',
+  'hooks',
+  'test',
+  'e2e',
+  'bench',
+  'scripts',
+];
+const MAY_IMPORT = {
+  protocol: [],
+  db: [],
+  server: ['db', 'protocol'],
+  app: ['components', 'hooks', 'protocol', 'server/app-context.ts'],
+  components: ['hooks', 'protocol'],
+  hooks: ['protocol'],
+};
+const folderZones = Object.entries(MAY_IMPORT).flatMap(([target, allowed]) =>
+  OURS.filter((from) => from !== target && !allowed.includes(from)).map((from) => ({
+    target: `./${target}`,
+    from: `./${from}`,
+    // app/ may reach the server only through the bridge that Next and the server share.
+    ...(from === 'server' && target === 'app' ? { except: ['./app-context.ts'] } : {}),
+    message: `${target}/ may import only ${allowed.length ? allowed.join(', ') : 'nothing of ours'} (docs/architecture.md, Folders).`,
+  })),
+);
+
 const config = [
   ...nextVitals,
   ...nextTypescript,
@@ -19,8 +51,19 @@ const config = [
     ],
   },
   {
+    // Type-aware rules (no-floating-promises) need the TypeScript project.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
-      '@typescript-eslint/no-floating-promises': 'off',
+      // A promise nobody awaits or handles loses its errors: mark the deliberate ones `void`.
+      '@typescript-eslint/no-floating-promises': 'error',
+    },
+  },
+  {
+    rules: {
+      'import/no-restricted-paths': ['error', { zones: folderZones }],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },

@@ -2,7 +2,7 @@
 import 'server-only';
 import { cookies } from 'next/headers';
 import { getAppContext } from '../server/app-context';
-import { SESSION_COOKIE } from '../server/http/session-cookie';
+import { SESSION_COOKIE } from '../protocol';
 
 export async function getSignedInUser(): Promise<{
   id: string;

@@ -6,7 +6,7 @@ import { writeSettings, type Database } from '../db';
 import { seedDirectConversations, seedGroup, seedSessions, seedUsers } from '../db/seed';
 import { hashPassword } from '../server/auth/passwords';
 import { hashSessionToken } from '../server/auth/sessions';
-import { SESSION_COOKIE } from '../server/http/session-cookie';
+import { SESSION_COOKIE } from '../protocol';
 import type { ClientSpec } from './protocol';
 
 export interface Population {

@@ -51,6 +51,6 @@ httpServer.listen(0, '127.0.0.1', () => {
 });
 
 process.on('SIGTERM', () => {
-  io.close();
+  void io.close();
   process.exit(0);
 });

@@ -65,6 +65,14 @@ export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+/**
+ * postgres.js asks every new connection for the array types of the database before its first
+ * query. The schema has no array columns (lists travel as json), so that round trip buys
+ * nothing; and a connection closed while it runs (a pool ending as a write comes in) rejects a
+ * promise nobody holds: an unhandled rejection.
+ */
+const CONNECTION_OPTIONS = { fetch_types: false, onnotice: () => {} } as const;
+
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   return options.databaseUrl
@@ -119,7 +127,7 @@ async function openPostgres(
   preparedStatements: boolean,
 ): Promise<DatabaseHandle> {
   await migratePostgresOnce(url);
-  const client = postgres(url, { max: poolSize, onnotice: () => {} });
+  const client = postgres(url, { max: poolSize, ...CONNECTION_OPTIONS });
   const inFlight: InFlight = { count: 0 };
   wrapPostgresClient(client, inFlight, preparedStatements);
   const db = drizzlePostgres({ client, schema }) as unknown as Database;
@@ -137,7 +145,7 @@ async function openPostgres(
 
 /** Several nodes may start at once: an advisory lock lets exactly one of them migrate. */
 async function migratePostgresOnce(url: string): Promise<void> {
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const client = postgres(url, { max: 1, ...CONNECTION_OPTIONS });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     await migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
@@ -185,7 +193,7 @@ function wrapPostgresClient(client: postgres.Sql, inFlight: InFlight, prepare: b
         const settle = () => {
           inFlight.count--;
         };
-        then(settle, settle);
+        void then(settle, settle);
       }
       return then(onFulfilled, onRejected);
     }) as typeof query.then;

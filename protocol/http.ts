@@ -13,6 +13,9 @@ import {
 } from './schemas';
 import { SettingsSchema, SettingsUpdate } from './settings';
 
+/** The httpOnly cookie that carries the session token (set by sign-up and sign-in). */
+export const SESSION_COOKIE = 'parley_session';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface HttpEndpoint {

@@ -2,9 +2,8 @@
 // POSTs), Secure when the app is reached over HTTPS.
 
 import { parse, serialize } from 'cookie';
+import { SESSION_COOKIE } from '../../protocol';
 import type { Config } from '../config';
-
-export const SESSION_COOKIE = 'parley_session';
 
 export function readSessionToken(cookieHeader: string | null | undefined): string | undefined {
   return cookieHeader ? parse(cookieHeader)[SESSION_COOKIE] : undefined;

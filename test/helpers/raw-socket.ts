@@ -60,7 +60,7 @@ export function openRawSocket(baseUrl: string, cookie: string): Promise<RawSocke
   };
 
   return new Promise((resolve, reject) => {
-    closed.then(({ code }) => reject(new Error(`closed with ${code} before session:ready`)));
+    void closed.then(({ code }) => reject(new Error(`closed with ${code} before session:ready`)));
     ws.on('unexpected-response', (_request, response: IncomingMessage) => {
       reject(new Error(`handshake answered ${response.statusCode}`));
       ws.terminate();
