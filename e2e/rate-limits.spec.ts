@@ -37,8 +37,15 @@ test('sending too fast shows the wait, and every message goes out by itself, in 
   const bob = await createActor(browser, server.url, 'bob');
   try {
     await startChat(alice.page, bob.username);
+    // Written offline, the four wait in the outbox and go out back to back when the network
+    // returns, each right after the previous answer: well within one second, whatever the
+    // speed of the typing.
+    await alice.context.setOffline(true);
+    await expect(alice.page.getByTestId('connection')).toHaveAttribute('data-state', 'offline');
     const texts = ['one', 'two', 'three', 'four'];
     for (const text of texts) await sendMessage(alice.page, text);
+    await expect(bodies(alice.page)).toHaveText(texts);
+    await alice.context.setOffline(false);
     await expect(alice.page.getByTestId('composer-rate-limited')).toContainText(
       /You’re sending too fast; waiting \d+ s/,
     );
