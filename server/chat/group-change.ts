@@ -48,16 +48,26 @@ export interface GroupChangeOutcome {
   removedIds?: string[];
 }
 
-/** Runs `change` on the locked group, for an actor who must be one of its members. */
+/**
+ * Runs `change` on the locked group, for an actor who must be one of its members. A change
+ * whose goal is that the actor is no longer in the group (`isDoneWithoutActor`: leaving) is
+ * already made when they are not: it answers as made, so a retry after a lost ack gets the
+ * same answer; for a group that does not exist the answer is the same, so ids reveal nothing.
+ */
 export async function changeGroup(
   deps: Deps,
   actorId: string,
   conversationId: string,
   change: (group: LockedGroup) => Promise<GroupChangeOutcome>,
+  options: { isDoneWithoutActor?: boolean } = {},
 ): Promise<GroupChangeResult> {
   const committed = await inTransaction(deps.db, async (tx) => {
     const group = await lockGroup(tx, conversationId);
     const actor = group?.members.find((member) => member.userId === actorId);
+    if ((!group || !actor) && options.isDoneWithoutActor) {
+      // Their devices are told again: the first answer may have been lost with its broadcasts.
+      return { conversationId, memberIds: [], removedIds: [actorId], systemMessages: [] };
+    }
     // Not being a member looks exactly like the group not existing.
     if (!group || !actor) throw conversationNotFound();
     const outcome = await change({

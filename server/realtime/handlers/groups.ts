@@ -33,7 +33,8 @@ export const groupHandlers: Pick<
   [ClientEvent.GroupRemoveMember]: async ({ deps, io, session, afterAck }, input) => {
     const result = await removeMember(deps, session.user.id, input);
     afterAck(() => broadcastChange(io, result));
-    return { conversation: requireConversation(result) };
+    // Null when you removed yourself: that is leaving.
+    return { conversation: result.conversation };
   },
 
   [ClientEvent.GroupLeave]: async ({ deps, io, session, afterAck }, input) => {
