@@ -6,6 +6,7 @@
 
 import {
   appendMessages,
+  findMembership,
   inTransaction,
   lockGroup,
   type ConversationLock,
@@ -53,6 +54,7 @@ export interface GroupChangeOutcome {
  * whose goal is that the actor is no longer in the group (`isDoneWithoutActor`: leaving) is
  * already made when they are not: it answers as made, so a retry after a lost ack gets the
  * same answer; for a group that does not exist the answer is the same, so ids reveal nothing.
+ * A direct conversation of the actor is not a group: NOT_FOUND.
  */
 export async function changeGroup(
   deps: Deps,
@@ -64,7 +66,12 @@ export async function changeGroup(
   const committed = await inTransaction(deps.db, async (tx) => {
     const group = await lockGroup(tx, conversationId);
     const actor = group?.members.find((member) => member.userId === actorId);
-    if ((!group || !actor) && options.isDoneWithoutActor) {
+    // (A conversation that is not a group but has the actor in it is their direct chat.)
+    const isDone =
+      options.isDoneWithoutActor &&
+      !actor &&
+      (group !== null || !(await findMembership(tx, conversationId, actorId)));
+    if (isDone) {
       // Their devices are told again: the first answer may have been lost with its broadcasts.
       return { conversationId, memberIds: [], removedIds: [actorId], systemMessages: [] };
     }

@@ -650,7 +650,6 @@ describe('conversations that are not yours', () => {
       ['group:add-members', (id) => ({ conversationId: id, usernames: [eve.user.username] })],
       ['group:remove-member', (id) => ({ conversationId: id, userId: bob.user.id })],
       ['group:set-role', (id) => ({ conversationId: id, userId: eve.user.id, role: 'admin' })],
-      ['group:leave', (id) => ({ conversationId: id })],
     ];
     const typing: unknown[] = [];
     bob.socket.on('typing:updated', (update) => typing.push(update));
@@ -661,6 +660,12 @@ describe('conversations that are not yours', () => {
         expect(foreign, event).toEqual(NOT_FOUND);
         expect(missing, event).toEqual(foreign);
       }
+      // Leaving a group you are not in is done already, whether it exists or not.
+      const left = await callRaw(eve.socket, 'group:leave', { conversationId });
+      expect(left).toEqual({ ok: true });
+      expect(await callRaw(eve.socket, 'group:leave', { conversationId: randomUUID() })).toEqual(
+        left,
+      );
     });
     // A socket receives in order: a typing update from Eve would have come before this.
     const marker = nextEvent(bob.socket, 'message:created', (message) => message.body === 'marker');
