@@ -250,8 +250,8 @@ export class ChatClient {
         presence: { ...state.presence, [presence.userId]: presence },
       })),
     );
-    transport.on(ServerEvent.TypingUpdated, ({ conversationId, user, isTyping }) =>
-      this.typingIndicators.set(conversationId, user, isTyping),
+    transport.on(ServerEvent.TypingUpdated, ({ conversationId, user, isTyping, device, order }) =>
+      this.typingIndicators.set(conversationId, user, isTyping, { device, order }),
     );
     transport.on(ServerEvent.ConversationRemoved, ({ conversationId }) =>
       this.forgetConversation(conversationId),

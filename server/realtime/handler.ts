@@ -22,6 +22,7 @@ import {
   ABUSE_WINDOW_SECONDS,
   type EventLimiterName,
 } from '../rate-limit/rate-limits';
+import { nextArrival } from './arrival';
 import type { InFlightWork } from './in-flight';
 import type { PresenceTracker } from './presence';
 import type { ReceiptBroadcaster } from './receipts';
@@ -33,6 +34,8 @@ export interface HandlerContext extends Omit<HandlerEnv, 'inFlight'> {
   session: SocketData;
   /** Runs after a successful ack: broadcasts go here, so they always follow the commit. */
   afterAck(effect: () => void): void;
+  /** This event's place among its socket's events, in the order they arrived (./arrival.ts). */
+  arrival: number;
 }
 
 export type EventHandler<E extends ClientEventName> = (
@@ -105,8 +108,9 @@ async function dispatch<E extends ClientEventName>(
 ): Promise<void> {
   const done = env.inFlight.start();
   const startedAt = performance.now();
+  const arrival = nextArrival(env.socket);
   try {
-    await handle(event, args, env, startedAt);
+    await handle(event, args, env, startedAt, arrival);
   } finally {
     done();
   }
@@ -117,6 +121,7 @@ async function handle<E extends ClientEventName>(
   args: unknown[],
   env: HandlerEnv & { socket: ParleySocket; handler: EventHandler<E> },
   startedAt: number,
+  arrival: number,
 ): Promise<void> {
   const { deps, socket } = env;
   const last = args.at(-1);
@@ -170,6 +175,7 @@ async function handle<E extends ClientEventName>(
         ...services,
         session: socket.data,
         afterAck: (effect) => effects.push(effect),
+        arrival,
       },
       parsed.data as ClientEventInput<E>,
     );
