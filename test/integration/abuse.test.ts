@@ -156,3 +156,26 @@ describe('a flood of reads', () => {
     expect(await list(sockets[1]!)).toMatchObject({ ok: true });
   });
 });
+
+describe('a socket that keeps flooding', () => {
+  it('is logged once, with the count, however many events it was refused', async () => {
+    const flooder = await signUp(suite.server.url, 'noisy');
+    const [socket] = await openSockets(flooder, 1);
+    holding.users.add(flooder.user.id);
+    const disconnected = new Promise<string>((resolve) => socket!.once('disconnect', resolve));
+    const acks = Array.from({ length: 200 }, () => list(socket!));
+    await holding.until(EVENTS_IN_FLIGHT_PER_SOCKET);
+    const refused = await Promise.all(acks.slice(EVENTS_IN_FLIGHT_PER_SOCKET));
+    expect(refused.every((ack) => !ack.ok && ack.code === 'RATE_LIMITED')).toBe(true);
+    holding.releaseAll();
+    expect(await disconnected).toBe('io server disconnect');
+
+    const lines = suite.server.logs.filter((entry) => entry.userId === flooder.user.id);
+    const cutOff = lines.filter((entry) => entry.event === 'rate-limit.abuse-disconnect');
+    expect(cutOff).toEqual([
+      expect.objectContaining({ refused: 196, limiters: { 'in-flight': 196 } }),
+    ]);
+    // Besides it, one line per limiter and window, whatever the flood.
+    expect(lines.filter((entry) => entry.event === 'rate-limit.hit')).toHaveLength(1);
+  });
+});
