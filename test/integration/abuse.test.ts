@@ -179,3 +179,37 @@ describe('a socket that keeps flooding', () => {
     expect(lines.filter((entry) => entry.event === 'rate-limit.hit')).toHaveLength(1);
   });
 });
+
+describe('cutting a flooding socket off', () => {
+  it('answers every event it already had in flight, then disconnects it', async () => {
+    const creator = await signUp(suite.server.url, 'creator');
+    const friend = await signUp(suite.server.url, 'friend');
+    const [socket, otherTab] = await openSockets(creator, 2);
+    holding.users.add(creator.user.id);
+    const disconnected = new Promise<string>((resolve) => socket!.once('disconnect', resolve));
+    let isDisconnected = false;
+    void disconnected.then(() => (isDisconnected = true));
+
+    const titles = Array.from({ length: EVENTS_IN_FLIGHT_PER_SOCKET }, (_, index) => `G${index}`);
+    const creates = titles.map(
+      (title) =>
+        emitNow(socket!, 'group:create', {
+          title,
+          usernames: [friend.user.username],
+        }) as Promise<ClientEventAck<'group:create'>>,
+    );
+    await holding.until(titles.length);
+    // Enough refusals to cut the socket off while its groups are still being created.
+    const refused = await Promise.all(Array.from({ length: 60 }, () => list(socket!)));
+    expect(refused.every((ack) => !ack.ok && ack.code === 'RATE_LIMITED')).toBe(true);
+    expect(refused.at(-1)).toMatchObject({ message: expect.stringMatching(/being closed/) });
+    expect(isDisconnected).toBe(false);
+
+    holding.releaseAll();
+    const created = await Promise.all(creates);
+    expect(await disconnected).toBe('io server disconnect');
+    expect(created.every((ack) => ack.ok)).toBe(true);
+    const groups = await call(otherTab!, 'conversation:list', {});
+    expect(groups.ok && groups.conversations.map((item) => item.title).sort()).toEqual(titles);
+  });
+});
