@@ -66,15 +66,16 @@ export async function createParley(components: ParleyComponents): Promise<Parley
   const { database, config, logger, redis, pages, upgrades } = components;
   const settings = await SettingsStore.load(database.db, logger);
   const metrics = new Metrics(config.nodeId);
+  const clock = components.clock ?? systemClock;
   const deps: Deps = {
     db: database.db,
     config,
     logger,
-    clock: components.clock ?? systemClock,
+    clock,
     failpoints: components.failpoints ?? {},
     settings,
     metrics,
-    rateLimits: new RateLimits({ settings, logger, metrics, redis: redis?.pub }),
+    rateLimits: new RateLimits({ settings, logger, metrics, clock, redis: redis?.pub }),
     messageWriter: createMessageWriter(database.db),
     markerWriter: createMarkerWriter(database.db),
   };
