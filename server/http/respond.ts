@@ -16,7 +16,7 @@ import type { Deps } from '../deps';
 import { AppError, toAckError } from '../errors';
 import { safeError, type Logger } from '../logger';
 import { isFromApp } from './origin';
-import { readSessionToken } from './session-cookie';
+import { isSecureRequest, readSessionToken } from './session-cookie';
 
 export type RouteHandler = (request: Request) => Promise<Response>;
 
@@ -84,11 +84,15 @@ export function errorResponse(error: unknown, logger: Logger, route: string): Re
 }
 
 /** Refuses cross-site state changes: a foreign Origin, or a browser that says cross-site. */
-export function assertSameOrigin(request: Request, config: Pick<Config, 'allowedOrigins'>): void {
+export function assertSameOrigin(
+  request: Request,
+  config: Pick<Config, 'allowedOrigins' | 'cookieSecure'>,
+): void {
   const fromApp = isFromApp(
     {
       origin: request.headers.get('origin') ?? undefined,
       host: request.headers.get('host') ?? undefined,
+      isSecure: isSecureRequest(request, config),
       fetchSite: request.headers.get('sec-fetch-site') ?? undefined,
     },
     config,

@@ -235,7 +235,23 @@ const FORGERIES: [string, Record<string, string>][] = [
     'Sec-Fetch-Site cross-site with our own Origin',
     { 'sec-fetch-site': 'cross-site', origin: 'OWN' },
   ],
+  ['our host and port over HTTPS, to a server reached over HTTP', { origin: 'OWN_HTTPS' }],
+  [
+    'our host and port over HTTP, when the proxy says the client came over HTTPS',
+    { origin: 'OWN', 'x-forwarded-proto': 'https' },
+  ],
 ];
+
+/** The headers, with OWN and OWN_HTTPS replaced by the server's origin over HTTP and HTTPS. */
+function withOwnOrigin(headers: Record<string, string>): Record<string, string> {
+  const own = { OWN: server.url, OWN_HTTPS: server.url.replace(/^http:/, 'https:') };
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      value === 'OWN' || value === 'OWN_HTTPS' ? own[value] : value,
+    ]),
+  );
+}
 
 async function send(route: string, headers: Record<string, string>) {
   const [method, path] = route.split(' ') as [string, string];
@@ -245,12 +261,7 @@ async function send(route: string, headers: Record<string, string>) {
     headers: {
       'content-type': 'application/json',
       cookie: admin.cookie,
-      ...Object.fromEntries(
-        Object.entries(headers).map(([name, value]) => [
-          name,
-          value === 'OWN' ? server.url : value,
-        ]),
-      ),
+      ...withOwnOrigin(headers),
     },
     body: JSON.stringify(body),
   });
@@ -293,6 +304,19 @@ describe('state-changing requests from other sites', () => {
     expect(removed.status).toBe(200);
   });
 
+  it('pass from our own origin over HTTPS when the proxy says the client came over HTTPS', async () => {
+    const response = await fetch(`${server.url}/api/auth/sign-up`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        origin: server.url.replace(/^http:/, 'https:'),
+        'x-forwarded-proto': 'https',
+      },
+      body: JSON.stringify({ username: uniqueName('proxied'), password: PASSWORD }),
+    });
+    expect(response.status).toBe(201);
+  });
+
   describe.each(FORGERIES)('with %s', (_, headers) => {
     it.each(stateChangingRoutes())(
       '%s is refused with 403 and a clear JSON error',
@@ -322,10 +346,16 @@ describe('state-changing requests from other sites', () => {
 
 describe('Socket.IO handshakes from other sites', () => {
   const handshake = (headers: Record<string, string>) =>
-    get('/socket.io/?EIO=4&transport=polling', { cookie: admin.cookie, ...headers });
+    get('/socket.io/?EIO=4&transport=polling', { cookie: admin.cookie, ...withOwnOrigin(headers) });
 
-  it('are accepted from the app’s own origin', async () => {
-    const response = await handshake({ origin: server.url, 'sec-fetch-site': 'same-origin' });
+  it.each([
+    ['the app’s own origin', { origin: 'OWN', 'sec-fetch-site': 'same-origin' }],
+    [
+      'the app’s own origin over HTTPS when the proxy says the client came over HTTPS',
+      { origin: 'OWN_HTTPS', 'x-forwarded-proto': 'https' },
+    ],
+  ])('are accepted from %s', async (_, headers) => {
+    const response = await handshake(headers);
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(/^0\{"sid":/);
   });
@@ -334,6 +364,11 @@ describe('Socket.IO handshakes from other sites', () => {
     ['a foreign Origin', { origin: 'https://evil.example' }],
     ['Origin null', { origin: 'null' }],
     ['Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['our host and port over HTTPS, to a server reached over HTTP', { origin: 'OWN_HTTPS' }],
+    [
+      'our host and port over HTTP, when the proxy says the client came over HTTPS',
+      { origin: 'OWN', 'x-forwarded-proto': 'https' },
+    ],
   ])('are refused with %s, over long-polling and WebSocket', async (_, headers) => {
     const response = await handshake(headers);
     expect(response.status).toBe(403);
@@ -342,7 +377,7 @@ describe('Socket.IO handshakes from other sites', () => {
     const socket = io(server.url, {
       transports: ['websocket'],
       reconnection: false,
-      extraHeaders: { cookie: admin.cookie, ...headers },
+      extraHeaders: { cookie: admin.cookie, ...withOwnOrigin(headers) },
     });
     const outcome = await new Promise<string>((resolve) => {
       socket.once('connect', () => resolve('connected'));
