@@ -344,6 +344,47 @@ describe('state-changing requests from other sites', () => {
   });
 });
 
+/** The body as a form would post it: the route's fields, URL-encoded. */
+function asForm(body: unknown): string {
+  return new URLSearchParams(
+    Object.entries(body as Record<string, unknown>).map(([name, value]) => [name, String(value)]),
+  ).toString();
+}
+
+describe('state-changing requests that are not JSON', () => {
+  it.each(
+    stateChangingRoutes().flatMap((route) =>
+      [
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'text/plain;charset=UTF-8',
+        'application/jsonp',
+        null,
+      ].map((type) => [route, type] as const),
+    ),
+  )(
+    '%s with Content-Type %s and no Origin is refused with 415 and a clear JSON error',
+    async (route, type) => {
+      const [method, path] = route.split(' ') as [string, string];
+      const body = asForm(VALID_BODIES[route]?.() ?? {});
+      const response = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { cookie: admin.cookie, ...(type ? { 'content-type': type } : {}) },
+        // Bytes, so that fetch adds no Content-Type of its own.
+        body: new TextEncoder().encode(body),
+      });
+      expect(response.status).toBe(415);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await response.json()).toEqual({
+        ok: false,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'Send the request as JSON, with the header Content-Type: application/json.',
+      });
+      expect(response.headers.get('set-cookie')).toBeNull();
+    },
+  );
+});
+
 describe('Socket.IO handshakes from other sites', () => {
   const handshake = (headers: Record<string, string>) =>
     get('/socket.io/?EIO=4&transport=polling', { cookie: admin.cookie, ...withOwnOrigin(headers) });
