@@ -3,6 +3,7 @@
 // errors that never show a stack or SQL.
 
 import { randomBytes } from 'node:crypto';
+import { connect as connectTcp } from 'node:net';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -518,6 +519,51 @@ describe('errors', () => {
       message: 'The request body is not valid JSON.',
     });
     expectNothingInternal(text);
+  });
+});
+
+/** One raw HTTP/1.1 exchange over TCP, the request line as given: the answer's head. */
+function rawHttp(head: string): Promise<{ status: number; headers: string }> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp({ host: hostname, port: Number(port) }, () => socket.write(head));
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const headers = text.split('\r\n\r\n')[0] ?? '';
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1] ?? 0), headers });
+    });
+  });
+}
+
+describe('request lines with an absolute URL', () => {
+  it.each([
+    'http://evil.example/x',
+    'http://evil.example/sign-in',
+    'https://evil.example/chats',
+    'http://evil.example/api/auth/session',
+    'http://evil.example/healthz',
+    'http://evil.example/socket.io/?EIO=4&transport=polling',
+    'OWN/sign-in',
+  ])('%s is answered 400, never a redirect', async (target) => {
+    const { status, headers } = await rawHttp(
+      `GET ${target.replace('OWN', server.url)} HTTP/1.1\r\nHost: ${new URL(server.url).host}\r\n` +
+        'Connection: close\r\n\r\n',
+    );
+    expect(status).toBe(400);
+    expect(headers).not.toMatch(/^location:/im);
+    // The headers of every response, this one too.
+    expect(headers).toMatch(/^x-content-type-options: nosniff$/im);
+  });
+
+  it('leave ordinary request lines alone (the control)', async () => {
+    const { status } = await rawHttp(
+      `GET /healthz HTTP/1.1\r\nHost: ${new URL(server.url).host}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(status).toBe(200);
   });
 });
 
