@@ -25,6 +25,10 @@ export const ErrorCode = {
   UnknownEvent: 'UNKNOWN_EVENT',
   /** An HTTP method the REST endpoint does not take (the Allow header lists those it does). */
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',
+  /** A REST request body larger than HTTP_MAX_BODY_BYTES. */
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** A state-changing REST request that is not Content-Type: application/json. */
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   RateLimited: 'RATE_LIMITED',
   Internal: 'INTERNAL',
 } as const;
@@ -60,6 +64,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   LAST_ADMIN: 409,
   UNKNOWN_EVENT: 400,
   METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
 };

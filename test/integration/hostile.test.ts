@@ -996,36 +996,40 @@ describe('HTTP: oversized headers', () => {
 });
 
 describe('HTTP: broken bodies on sign-in', () => {
+  const NOT_VALID_JSON = 'The request body is not valid JSON.';
+  const NOT_ONE_OBJECT = 'The request must be one JSON object.';
+  const NOT_JSON = 'Send the request as JSON, with the header Content-Type: application/json.';
   it.each([
-    ['JSON cut short', 'application/json', '{"username":', 'The request body is not valid JSON.'],
-    ['an empty body', 'application/json', '', 'The request body is not valid JSON.'],
-    ['JSON null', 'application/json', 'null', 'The request must be one JSON object.'],
-    [
-      'a JSON array',
-      'application/json',
-      '["alice","secret"]',
-      'The request must be one JSON object.',
-    ],
-    ['a JSON string', 'application/json', '"alice"', 'The request must be one JSON object.'],
+    ['JSON cut short', 'application/json', '{"username":', 400, 'BAD_REQUEST', NOT_VALID_JSON],
+    ['an empty body', 'application/json', '', 400, 'BAD_REQUEST', NOT_VALID_JSON],
+    ['JSON null', 'application/json', 'null', 400, 'BAD_REQUEST', NOT_ONE_OBJECT],
+    ['a JSON array', 'application/json', '["alice","secret"]', 400, 'BAD_REQUEST', NOT_ONE_OBJECT],
+    ['a JSON string', 'application/json', '"alice"', 400, 'BAD_REQUEST', NOT_ONE_OBJECT],
     [
       'text/plain',
       'text/plain;charset=UTF-8',
       '{"username":"alice","password":"secret12"}',
-      'Send the request body as application/json.',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      NOT_JSON,
     ],
     [
       'no content type at all',
       null,
       '{"username":"alice","password":"secret12"}',
-      'Send the request body as application/json.',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      NOT_JSON,
     ],
     [
       'a form',
       'multipart/form-data; boundary=x',
       '--x\r\nContent-Disposition: form-data; name="username"\r\n\r\nalice\r\n--x--',
-      'Send the request body as application/json.',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      NOT_JSON,
     ],
-  ])('refuses %s with 400 and a JSON error', async (_, type, body, message) => {
+  ])('refuses %s with %i and a JSON error', async (_, type, body, status, code, message) => {
     const response = await expectNothingStored(() =>
       fetch(`${suite.server.url}/api/auth/sign-in`, {
         method: 'POST',
@@ -1033,10 +1037,10 @@ describe('HTTP: broken bodies on sign-in', () => {
         body: type ? body : new TextEncoder().encode(body),
       }),
     );
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(response.headers.get('set-cookie')).toBeNull();
-    expect(await response.json()).toEqual({ ok: false, code: 'BAD_REQUEST', message });
+    expect(await response.json()).toEqual({ ok: false, code, message });
     await expectStillServing();
   });
 });
