@@ -63,6 +63,57 @@ test('three people chat in a group', async ({ actor }) => {
   );
 });
 
+test('removing a member and leaving the group ask first, and Cancel does nothing', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  const carol = await actor('carol');
+  await createGroup(alice.page, 'Book club', [bob.username, carol.username]);
+  await alice.page.getByRole('button', { name: 'Group info' }).click();
+  const panel = alice.page.getByTestId('group-info');
+  await expect(panel.getByTestId('member')).toHaveCount(3);
+
+  // Remove asks; Cancel closes the question and carol stays.
+  await panel.getByRole('button', { name: `Remove ${carol.username}` }).click();
+  const question = alice.page.getByRole('dialog', { name: `Remove ${carol.username}?` });
+  await expect(question).toBeVisible();
+  await expect(question).toContainText(`${carol.username} will no longer receive`);
+  await question.getByRole('button', { name: 'Cancel' }).click();
+  await expect(question).toBeHidden();
+  await expect(panel.getByTestId('member')).toHaveCount(3);
+
+  // Escape cancels too; then confirming removes her.
+  await panel.getByRole('button', { name: `Remove ${carol.username}` }).click();
+  await expect(question).toBeVisible();
+  await alice.page.keyboard.press('Escape');
+  await expect(question).toBeHidden();
+  await expect(panel.getByTestId('member')).toHaveCount(3);
+  await panel.getByRole('button', { name: `Remove ${carol.username}` }).click();
+  await question.getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(question).toBeHidden();
+  await expect(panel.getByTestId('member')).toHaveCount(2);
+  await expect(alice.page.getByTestId('system-message').last()).toHaveText(
+    `${alice.username} removed ${carol.username}`,
+  );
+
+  // Leave group asks too.
+  await openChat(bob.page, 'Book club');
+  await bob.page.getByRole('button', { name: 'Group info' }).click();
+  await bob.page.getByRole('button', { name: 'Leave group' }).click();
+  const leaving = bob.page.getByRole('dialog', { name: 'Leave “Book club”?' });
+  await expect(leaving).toBeVisible();
+  await leaving.getByRole('button', { name: 'Cancel' }).click();
+  await expect(leaving).toBeHidden();
+  await expect(bob.page.getByTestId('group-info').getByTestId('member')).toHaveCount(2);
+  await expect(alice.page.getByTestId('system-message').last()).toHaveText(
+    `${alice.username} removed ${carol.username}`,
+  );
+  await bob.page.getByRole('button', { name: 'Leave group' }).click();
+  await leaving.getByRole('button', { name: 'Leave', exact: true }).click();
+  await expect(alice.page.getByTestId('system-message').last()).toHaveText(`${bob.username} left`);
+});
+
 test('an admin lowers the group size on /admin, and adding one more member then fails visibly', async ({
   browser,
 }) => {
