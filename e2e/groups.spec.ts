@@ -159,6 +159,20 @@ test('an admin lowers the group size on /admin, and adding one more member then 
       'This group is full: a group can have at most 3 members.',
     );
     await expect(root.page.getByTestId('group-info').getByTestId('member')).toHaveCount(3);
+
+    // Lowered below that group's size: the page says what it means, and how many groups.
+    await root.page.goto('/admin');
+    await expect(root.page.getByText('bigger groups keep their members')).toBeVisible();
+    await expect(root.page.getByTestId('oversized-groups')).toHaveCount(0);
+    await root.page.getByLabel('Maximum group size').fill('2');
+    await root.page.getByRole('button', { name: 'Save' }).click();
+    await expect(root.page.getByTestId('oversized-groups')).toHaveText(
+      '1 group has more than 2 members; it keeps them, but no one can be added.',
+    );
+    await root.page.reload();
+    await expect(root.page.getByTestId('oversized-groups')).toHaveText(
+      '1 group has more than 2 members; it keeps them, but no one can be added.',
+    );
   } finally {
     for (const context of [root.context, ...others.map((other) => other.context)])
       await context.close();
