@@ -7,6 +7,7 @@
 import {
   appendMessages,
   inTransaction,
+  insertFormerMembers,
   lockGroup,
   type ConversationLock,
   type MemberRecord,
@@ -26,8 +27,10 @@ export interface GroupChangeResult {
   systemMessages: Message[];
   /** Receive the system messages. */
   memberIds: string[];
-  /** Are told the group is gone for them. */
+  /** Are no longer members; they keep the history up to the system message of their going. */
   removedIds: string[];
+  /** Who of removedIds left themselves; the others were removed. */
+  leftIds?: string[];
 }
 
 /** The group as a change finds it, under the lock. */
@@ -82,7 +85,26 @@ export async function changeGroup(
       toNamedUser(actor),
       outcome.events,
     );
-    return { conversationId, memberIds, removedIds, systemMessages };
+    // Whoever went keeps the history up to the first system message of the change, which
+    // records their going: the one who acts on themselves left, anyone else was removed.
+    const leftIds = removedIds.filter((userId) => userId === actorId);
+    const departureSeq = systemMessages[0]?.seq;
+    if (removedIds.length > 0 && departureSeq === undefined) {
+      throw new Error('a member went without a system message recording it');
+    }
+    await insertFormerMembers(
+      tx,
+      conversationId,
+      group.members
+        .filter((member) => removedIds.includes(member.userId))
+        .map((member) => ({
+          userId: member.userId,
+          joinedSeq: member.joinedSeq,
+          reason: leftIds.includes(member.userId) ? ('left' as const) : ('removed' as const),
+        })),
+      departureSeq ?? 0,
+    );
+    return { conversationId, memberIds, removedIds, leftIds, systemMessages };
   });
   return withActorView(deps, actorId, committed);
 }
