@@ -2,7 +2,7 @@
 // The operator's limits. Changes apply at once, on every node, without a restart.
 
 import Link from 'next/link';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { LIMIT_SETTINGS, RATE_LIMIT_SETTINGS, type Settings } from '../protocol';
 import { callApi } from '../hooks/api';
 import styles from './admin-settings.module.css';
@@ -31,15 +31,24 @@ const RATE_LIMIT_FIELDS: Field[] = Object.entries(RATE_LIMIT_SETTINGS).map(([key
   hint: `${field.hint} ${field.min.toLocaleString()} to ${field.max.toLocaleString()}.`,
 }));
 
+/** Groups above the saved maximum size, as the server counted them. */
+interface Oversized {
+  count: number;
+  maxGroupSize: number;
+}
+
 export function AdminSettings() {
   const [values, setValues] = useState<Values | null>(null);
+  const [oversized, setOversized] = useState<Oversized | null>(null);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const [isBusy, setIsBusy] = useState(false);
 
   useEffect(() => {
     void callApi('getSettings').then((result) => {
-      if (result.ok) setValues(toStrings(result.settings));
-      else setStatus({ kind: 'error', message: result.message });
+      if (result.ok) {
+        setValues(toStrings(result.settings));
+        setOversized(toOversized(result));
+      } else setStatus({ kind: 'error', message: result.message });
     });
   }, []);
 
@@ -66,6 +75,7 @@ export function AdminSettings() {
       return;
     }
     setValues(toStrings(result.settings));
+    setOversized(toOversized(result));
     setStatus({ kind: 'saved' });
   }
 
@@ -74,7 +84,15 @@ export function AdminSettings() {
       <form className={page.card} onSubmit={save} noValidate>
         <h1 className={page.title}>Settings</h1>
         <p className={page.subtitle}>Limits for everyone on this Parley. Changes apply at once.</p>
-        {values && FIELDS.map((field) => renderField(field, values, setValues))}
+        {values &&
+          FIELDS.map((field) =>
+            renderField(
+              field,
+              values,
+              setValues,
+              field.key === 'maxGroupSize' && <GroupSizeNote oversized={oversized} />,
+            ),
+          )}
         {values && (
           <>
             <h2 className={styles.heading}>Rate limits</h2>
@@ -108,7 +126,37 @@ export function AdminSettings() {
 
 type Values = Record<keyof Settings, string>;
 
-function renderField(field: Field, values: Values, setValues: (values: Values) => void) {
+/** What a lower maximum does to bigger groups, and how many there are now. */
+function GroupSizeNote({ oversized }: { oversized: Oversized | null }) {
+  return (
+    <>
+      <span className={controls.fieldHint}>
+        Lowering it removes no one: bigger groups keep their members, but no one can be added to
+        them until they are below it.
+      </span>
+      {oversized && oversized.count > 0 && (
+        <span className={styles.warning} data-testid="oversized-groups">
+          {oversized.count === 1
+            ? '1 group has'
+            : `${oversized.count.toLocaleString()} groups have`}{' '}
+          more than {oversized.maxGroupSize.toLocaleString()} members;{' '}
+          {oversized.count === 1 ? 'it keeps them' : 'they keep them'}, but no one can be added.
+        </span>
+      )}
+    </>
+  );
+}
+
+function toOversized(result: { settings: Settings; groupsOverMaxSize: number }): Oversized {
+  return { count: result.groupsOverMaxSize, maxGroupSize: result.settings.maxGroupSize };
+}
+
+function renderField(
+  field: Field,
+  values: Values,
+  setValues: (values: Values) => void,
+  note?: ReactNode,
+) {
   return (
     <label key={field.key} className={controls.field}>
       <span className={controls.fieldLabel}>{field.label}</span>
@@ -119,6 +167,7 @@ function renderField(field: Field, values: Values, setValues: (values: Values) =
         onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
       />
       <span className={controls.fieldHint}>{field.hint}</span>
+      {note}
     </label>
   );
 }

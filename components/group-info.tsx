@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ConversationSummary, GroupMember } from '../protocol';
 import { useChatClient, useChatState } from '../hooks/use-chat';
+import { ConfirmDialog, type Confirmation } from './confirm-dialog';
 import { PresenceDot } from './presence';
 import avatar from './avatar.module.css';
 import controls from './controls.module.css';
@@ -23,6 +24,7 @@ export function GroupInfo({
   const meId = useChatState((state) => state.me.id);
   const [error, setError] = useState<string | null>(null);
   const [newMembers, setNewMembers] = useState('');
+  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
   const isAdmin = conversation.myRole === 'admin';
 
   useEffect(() => {
@@ -43,8 +45,24 @@ export function GroupInfo({
     if (await run(() => client.addMembers(conversation.id, usernames))) setNewMembers('');
   }
 
-  async function leave() {
-    if (await run(() => client.leaveGroup(conversation.id))) router.push('/chats');
+  function askToLeave() {
+    setConfirmation({
+      title: `Leave “${conversation.title}”?`,
+      text: 'You will no longer receive its messages, and only an admin can add you again.',
+      confirmLabel: 'Leave',
+      onConfirm: async () => {
+        if (await run(() => client.leaveGroup(conversation.id))) router.push('/chats');
+      },
+    });
+  }
+
+  function askToRemove(member: GroupMember) {
+    setConfirmation({
+      title: `Remove ${member.username}?`,
+      text: `${member.username} will no longer receive the messages of “${conversation.title}”.`,
+      confirmLabel: 'Remove',
+      onConfirm: () => run(() => client.removeMember(conversation.id, member.id)),
+    });
   }
 
   return (
@@ -92,13 +110,14 @@ export function GroupInfo({
             isMe={member.id === meId}
             canManage={isAdmin && member.id !== meId}
             onRole={(role) => run(() => client.setRole(conversation.id, member.id, role))}
-            onRemove={() => run(() => client.removeMember(conversation.id, member.id))}
+            onRemove={() => askToRemove(member)}
           />
         ))}
       </ul>
-      <button type="button" className={controls.dangerButton} onClick={leave}>
+      <button type="button" className={controls.dangerButton} onClick={askToLeave}>
         Leave group
       </button>
+      <ConfirmDialog confirmation={confirmation} onDone={() => setConfirmation(null)} />
     </aside>
   );
 }

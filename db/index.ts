@@ -16,3 +16,4 @@ export * from './queries/settings';
 export * from './queries/users';
 export type { ConversationRow, MessageRow, SessionRow, UserRow } from './schema';
 export * from './queries/push';
+export * from './queries/former-members';

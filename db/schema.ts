@@ -114,6 +114,35 @@ export const conversationMembers = pgTable(
   ],
 );
 
+/**
+ * People who were in a group and are no longer: removed by an admin, or left. They keep what
+ * they saw, read-only: history from `joined_seq` up to and including `left_seq`, the system
+ * message that recorded their going. Their conversation_members row is gone, so every check of
+ * membership (sending, typing, receipts, presence, pushes) leaves them out without knowing of
+ * this table. Added again, they are members anew and this row goes.
+ */
+export const formerMembers = pgTable(
+  'former_members',
+  {
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    joinedSeq: integer('joined_seq').notNull(),
+    leftSeq: integer('left_seq').notNull(),
+    reason: text('reason', { enum: ['left', 'removed'] }).notNull(),
+    leftAt: timestamp('left_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'former_members_pkey', columns: [t.conversationId, t.userId] }),
+    index('former_members_user_id_idx').on(t.userId),
+    check('former_members_reason_check', sql`${t.reason} in ('left', 'removed')`),
+    check('former_members_seq_check', sql`${t.leftSeq} >= ${t.joinedSeq}`),
+  ],
+);
+
 export const messages = pgTable(
   'messages',
   {

@@ -63,6 +63,57 @@ test('three people chat in a group', async ({ actor }) => {
   );
 });
 
+test('removing a member and leaving the group ask first, and Cancel does nothing', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  const carol = await actor('carol');
+  await createGroup(alice.page, 'Book club', [bob.username, carol.username]);
+  await alice.page.getByRole('button', { name: 'Group info' }).click();
+  const panel = alice.page.getByTestId('group-info');
+  await expect(panel.getByTestId('member')).toHaveCount(3);
+
+  // Remove asks; Cancel closes the question and carol stays.
+  await panel.getByRole('button', { name: `Remove ${carol.username}` }).click();
+  const question = alice.page.getByRole('dialog', { name: `Remove ${carol.username}?` });
+  await expect(question).toBeVisible();
+  await expect(question).toContainText(`${carol.username} will no longer receive`);
+  await question.getByRole('button', { name: 'Cancel' }).click();
+  await expect(question).toBeHidden();
+  await expect(panel.getByTestId('member')).toHaveCount(3);
+
+  // Escape cancels too; then confirming removes her.
+  await panel.getByRole('button', { name: `Remove ${carol.username}` }).click();
+  await expect(question).toBeVisible();
+  await alice.page.keyboard.press('Escape');
+  await expect(question).toBeHidden();
+  await expect(panel.getByTestId('member')).toHaveCount(3);
+  await panel.getByRole('button', { name: `Remove ${carol.username}` }).click();
+  await question.getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(question).toBeHidden();
+  await expect(panel.getByTestId('member')).toHaveCount(2);
+  await expect(alice.page.getByTestId('system-message').last()).toHaveText(
+    `${alice.username} removed ${carol.username}`,
+  );
+
+  // Leave group asks too.
+  await openChat(bob.page, 'Book club');
+  await bob.page.getByRole('button', { name: 'Group info' }).click();
+  await bob.page.getByRole('button', { name: 'Leave group' }).click();
+  const leaving = bob.page.getByRole('dialog', { name: 'Leave “Book club”?' });
+  await expect(leaving).toBeVisible();
+  await leaving.getByRole('button', { name: 'Cancel' }).click();
+  await expect(leaving).toBeHidden();
+  await expect(bob.page.getByTestId('group-info').getByTestId('member')).toHaveCount(2);
+  await expect(alice.page.getByTestId('system-message').last()).toHaveText(
+    `${alice.username} removed ${carol.username}`,
+  );
+  await bob.page.getByRole('button', { name: 'Leave group' }).click();
+  await leaving.getByRole('button', { name: 'Leave', exact: true }).click();
+  await expect(alice.page.getByTestId('system-message').last()).toHaveText(`${bob.username} left`);
+});
+
 test('an admin lowers the group size on /admin, and adding one more member then fails visibly', async ({
   browser,
 }) => {
@@ -108,6 +159,20 @@ test('an admin lowers the group size on /admin, and adding one more member then 
       'This group is full: a group can have at most 3 members.',
     );
     await expect(root.page.getByTestId('group-info').getByTestId('member')).toHaveCount(3);
+
+    // Lowered below that group's size: the page says what it means, and how many groups.
+    await root.page.goto('/admin');
+    await expect(root.page.getByText('bigger groups keep their members')).toBeVisible();
+    await expect(root.page.getByTestId('oversized-groups')).toHaveCount(0);
+    await root.page.getByLabel('Maximum group size').fill('2');
+    await root.page.getByRole('button', { name: 'Save' }).click();
+    await expect(root.page.getByTestId('oversized-groups')).toHaveText(
+      '1 group has more than 2 members; it keeps them, but no one can be added.',
+    );
+    await root.page.reload();
+    await expect(root.page.getByTestId('oversized-groups')).toHaveText(
+      '1 group has more than 2 members; it keeps them, but no one can be added.',
+    );
   } finally {
     for (const context of [root.context, ...others.map((other) => other.context)])
       await context.close();

@@ -23,6 +23,7 @@ import type {
   ClientLimits,
   ConversationSummary,
   GroupMember,
+  MembershipEnded,
   Message,
   MessageReceipts,
   Presence,
@@ -58,7 +59,10 @@ export const ServerEvent = {
   SessionReady: 'session:ready',
   MessageCreated: 'message:created',
   ReceiptUpdated: 'receipt:updated',
-  /** You are no longer a member (removed, or you left on another device). */
+  /**
+   * You are no longer a member (removed, or you left): the conversation stays yours to read, up
+   * to the message that recorded it, and nothing more of it reaches you.
+   */
   ConversationRemoved: 'conversation:removed',
   PresenceUpdated: 'presence:updated',
   TypingUpdated: 'typing:updated',
@@ -129,7 +133,7 @@ export interface ServerToClientEvents {
   [ServerEvent.SessionReady]: (payload: SessionReady) => void;
   [ServerEvent.MessageCreated]: (message: Message) => void;
   [ServerEvent.ReceiptUpdated]: (update: ReceiptUpdate) => void;
-  [ServerEvent.ConversationRemoved]: (payload: { conversationId: string }) => void;
+  [ServerEvent.ConversationRemoved]: (payload: MembershipEnded) => void;
   [ServerEvent.PresenceUpdated]: (presence: Presence) => void;
   [ServerEvent.TypingUpdated]: (update: TypingUpdate) => void;
   [ServerEvent.SettingsUpdated]: (payload: { limits: ClientLimits }) => void;

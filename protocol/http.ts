@@ -33,7 +33,12 @@ const UserSummarySchema = z.object({ id: z.string(), username: z.string() });
 
 const Done = z.object({ ok: z.literal(true) });
 const SignedIn = z.object({ ok: z.literal(true), user: UserSummarySchema });
-const WithSettings = z.object({ ok: z.literal(true), settings: SettingsSchema });
+const WithSettings = z.object({
+  ok: z.literal(true),
+  settings: SettingsSchema,
+  /** Groups with more members than settings.maxGroupSize: they keep them, and cannot grow. */
+  groupsOverMaxSize: z.number().int().nonnegative(),
+});
 
 export const httpEndpoints = {
   /** Creates an account and signs it in (sets the session cookie). */

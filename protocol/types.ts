@@ -61,6 +61,22 @@ export interface ConversationSummary {
   lastMessage: MessagePreview | null;
   /** Time of the newest message, or of creation when there is none: the list is sorted by it. */
   lastActivityAt: string;
+  /**
+   * 'member', or how the viewer stopped being one. A former member keeps the conversation,
+   * read-only, up to lastSeq (the system message that recorded their going); receipts and
+   * members after it are not shown (deliveredToAllSeq, readByAllSeq and memberCount are 0).
+   */
+  membership: Membership;
+}
+
+export type Membership = 'member' | 'left' | 'removed';
+
+/** conversation:removed: the viewer is no longer a member. */
+export interface MembershipEnded {
+  conversationId: string;
+  membership: Exclude<Membership, 'member'>;
+  /** The system message that recorded it: the last message of the conversation they see. */
+  lastSeq: number;
 }
 
 /** Limits the client needs to know to refuse bad input early. The server enforces them anyway. */

@@ -34,6 +34,8 @@ export interface ConversationListRow {
     createdAt: Date;
   } | null;
   peer: { id: string; username: string } | null;
+  /** A member, or someone who went and keeps the history up to then (former_members). */
+  membership: 'member' | 'left' | 'removed';
 }
 
 /** The direct conversation between two users, created with both as members if it is new. */
@@ -140,6 +142,7 @@ export async function listConversationsForUser(
   ]);
   return rows.map((row) => ({
     ...row,
+    membership: 'member' as const,
     peer: peers.get(row.id) ?? null,
     deliveredToAllSeq: markers.get(row.id)?.deliveredToAllSeq ?? 0,
     readByAllSeq: markers.get(row.id)?.readByAllSeq ?? 0,

@@ -2,7 +2,7 @@
 // what is decided by the caller (server/chat), inside one transaction that holds the group's
 // row lock (lockGroup), the same lock every message takes for its seq.
 
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '../client';
 import { conversationMembers, conversations, users } from '../schema';
 import { heldLock, type ConversationLock } from './locks';
@@ -150,4 +150,18 @@ export async function findUsersByUsernames(
     .select({ id: users.id, username: users.username })
     .from(users)
     .where(inArray(users.username, usernames));
+}
+
+/** How many groups have more than `size` members (an operator lowered the limit below them). */
+export async function countGroupsLargerThan(db: Executor, size: number): Promise<number> {
+  const oversized = db
+    .select({ conversationId: conversationMembers.conversationId })
+    .from(conversationMembers)
+    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+    .where(eq(conversations.kind, 'group'))
+    .groupBy(conversationMembers.conversationId)
+    .having(sql`count(*) > ${size}`)
+    .as('oversized');
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(oversized);
+  return row?.count ?? 0;
 }

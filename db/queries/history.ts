@@ -12,6 +12,11 @@ export interface HistoryPageRequest {
   /** Forwards: the messages just above this seq. */
   afterSeq?: number;
   limit: number;
+  /**
+   * Whose history: a member's (the default), or a former member's, which ends at the message
+   * that recorded their going (former_members.left_seq).
+   */
+  reader?: 'member' | 'former';
 }
 
 export interface HistoryMessage extends MessageRow {
@@ -39,7 +44,8 @@ interface HistoryRow {
 }
 
 /**
- * A page of history, or null when the reader is not a member. One statement checks the
+ * A page of history, or null when the reader is not a member (or not a former member, when
+ * asked for a former member's page). One statement checks the
  * membership, walks the page and finds the senders' usernames: the reader's member row, then
  * keyset pagination on (conversation_id, seq) served by messages_conversation_seq_key (never
  * OFFSET), from the reader's joined_seq on (a member added later sees the conversation from the
@@ -64,17 +70,19 @@ export async function listHistoryPage(
 /** The statement of listHistoryPage; exported for the planner test and the benchmark report. */
 export function historyPageQuery(request: HistoryPageRequest): SQL {
   const { conversationId, readerId, beforeSeq, afterSeq, limit } = request;
+  const isFormer = request.reader === 'former';
+  const end = isFormer ? sql`and seq <= me.left_seq` : sql``;
   const window =
     afterSeq === undefined
       ? sql`${beforeSeq === undefined ? sql`` : sql`and seq < ${beforeSeq}`}
-            and seq >= me.joined_seq
+            and seq >= me.joined_seq ${end}
           order by seq desc`
-      : sql`and seq > greatest(${afterSeq}::int, me.joined_seq - 1)
+      : sql`and seq > greatest(${afterSeq}::int, me.joined_seq - 1) ${end}
           order by seq asc`;
   return sql`
     select me.joined_seq, page.*,
       (select username from users where users.id = page.sender_id) as sender_username
-    from conversation_members me
+    from ${isFormer ? sql`former_members` : sql`conversation_members`} me
     left join lateral (
       select * from messages
       where conversation_id = ${conversationId} ${window}

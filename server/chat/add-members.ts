@@ -1,4 +1,4 @@
-import { insertMembers } from '../../db';
+import { deleteFormerMembers, insertMembers } from '../../db';
 import type { Deps } from '../deps';
 import {
   changeGroup,
@@ -12,7 +12,8 @@ import { resolveUsernames } from './resolve-usernames';
 /**
  * An admin adds people. The size limit is checked against the members read under the group's
  * lock, so admins adding at the same moment can never pass it together. Newcomers see the
- * group from the system message that records their arrival on.
+ * group from the system message that records their arrival on (former members too: the history
+ * they kept from before stays on their devices).
  */
 export async function addMembers(
   deps: Deps,
@@ -31,6 +32,12 @@ export async function addMembers(
       group.conversationId,
       newcomers.map((user) => ({ userId: user.id, role: 'member' })),
       group.lastSeq + 1,
+    );
+    // Former members added again are members anew, from this message on, like anyone added.
+    await deleteFormerMembers(
+      group.tx,
+      group.conversationId,
+      newcomers.map((user) => user.id),
     );
     return {
       events: [{ type: 'added', actor: toNamedUser(group.actor), users: newcomers }],

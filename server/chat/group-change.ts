@@ -6,8 +6,10 @@
 
 import {
   appendMessages,
+  findFormerMembership,
   findMembership,
   inTransaction,
+  insertFormerMembers,
   lockGroup,
   type ConversationLock,
   type MemberRecord,
@@ -27,8 +29,12 @@ export interface GroupChangeResult {
   systemMessages: Message[];
   /** Receive the system messages. */
   memberIds: string[];
-  /** Are told the group is gone for them. */
+  /** Are no longer members; they keep the history up to the system message of their going. */
   removedIds: string[];
+  /** Who of removedIds left themselves; the others were removed. */
+  leftIds?: string[];
+  /** When no system message records the going (a retried leave): the seq of the one that did. */
+  departureSeq?: number;
 }
 
 /** The group as a change finds it, under the lock. */
@@ -73,7 +79,15 @@ export async function changeGroup(
       (group !== null || !(await findMembership(tx, conversationId, actorId)));
     if (isDone) {
       // Their devices are told again: the first answer may have been lost with its broadcasts.
-      return { conversationId, memberIds: [], removedIds: [actorId], systemMessages: [] };
+      const former = await findFormerMembership(tx, conversationId, actorId);
+      return {
+        conversationId,
+        memberIds: [],
+        removedIds: former ? [actorId] : [],
+        leftIds: former?.reason === 'left' ? [actorId] : [],
+        systemMessages: [],
+        ...(former ? { departureSeq: former.leftSeq } : {}),
+      };
     }
     // Not being a member looks exactly like the group not existing.
     if (!group || !actor) throw conversationNotFound();
@@ -99,7 +113,26 @@ export async function changeGroup(
       toNamedUser(actor),
       outcome.events,
     );
-    return { conversationId, memberIds, removedIds, systemMessages };
+    // Whoever went keeps the history up to the first system message of the change, which
+    // records their going: the one who acts on themselves left, anyone else was removed.
+    const leftIds = removedIds.filter((userId) => userId === actorId);
+    const departureSeq = systemMessages[0]?.seq;
+    if (removedIds.length > 0 && departureSeq === undefined) {
+      throw new Error('a member went without a system message recording it');
+    }
+    await insertFormerMembers(
+      tx,
+      conversationId,
+      group.members
+        .filter((member) => removedIds.includes(member.userId))
+        .map((member) => ({
+          userId: member.userId,
+          joinedSeq: member.joinedSeq,
+          reason: leftIds.includes(member.userId) ? ('left' as const) : ('removed' as const),
+        })),
+      departureSeq ?? 0,
+    );
+    return { conversationId, memberIds, removedIds, leftIds, systemMessages };
   });
   return withActorView(deps, actorId, committed);
 }

@@ -1,4 +1,4 @@
-import { listMemberIds, storeMessages, type Database } from '../../db';
+import { findFormerMembership, listMemberIds, storeMessages, type Database } from '../../db';
 import { checkMessageText, ErrorCode, type Message, type UserSummary } from '../../protocol';
 import type { Deps } from '../deps';
 import { Batcher } from '../lib/batcher';
@@ -37,7 +37,13 @@ export async function sendMessage(
     clientMsgId: input.clientMsgId,
     body: input.body,
   });
-  if (result.status === 'not-member') throw conversationNotFound();
+  if (result.status === 'not-member') {
+    // They know the group: say why, rather than that it does not exist.
+    if (await findFormerMembership(deps.db, input.conversationId, senderId)) {
+      throw new AppError(ErrorCode.Forbidden, 'You are no longer a member of this group.');
+    }
+    throw conversationNotFound();
+  }
   if (result.status === 'duplicate') {
     const stored = result.message;
     if (stored.conversationId !== input.conversationId || stored.body !== input.body) {

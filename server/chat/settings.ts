@@ -1,7 +1,7 @@
 // The live operator settings of this node, read once at start and kept in memory so that no
 // message send pays a database round trip for them.
 
-import { readSettings, writeSettings, type Database } from '../../db';
+import { countGroupsLargerThan, readSettings, writeSettings, type Database } from '../../db';
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../protocol';
 import type { Logger } from '../logger';
 
@@ -26,6 +26,14 @@ export class SettingsStore {
     await writeSettings(db, changes);
     await this.reload(db, logger);
     return this.values;
+  }
+
+  /**
+   * Groups with more members than the current maximum: a lower limit removes no one, so these
+   * keep their members, and adding to them is refused until they are below it.
+   */
+  countGroupsOverMaxSize(db: Database): Promise<number> {
+    return countGroupsLargerThan(db, this.values.maxGroupSize);
   }
 
   /** Reads the stored settings again (another node changed them). */

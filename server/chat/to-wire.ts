@@ -44,5 +44,6 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
         }
       : null,
     lastActivityAt: (row.lastMessageAt ?? row.createdAt).toISOString(),
+    membership: row.membership,
   };
 }

@@ -31,7 +31,11 @@ export function createAdminRoutes(
   return {
     getSettings: route(deps, 'admin.get-settings', async (request) => {
       await requireAdmin(request);
-      return successResponse('getSettings', { ok: true, settings: deps.settings.current });
+      return successResponse('getSettings', {
+        ok: true,
+        settings: deps.settings.current,
+        groupsOverMaxSize: await deps.settings.countGroupsOverMaxSize(deps.db),
+      });
     }),
 
     updateSettings: route(deps, 'admin.update-settings', async (request) => {
@@ -44,7 +48,11 @@ export function createAdminRoutes(
         'settings changed',
       );
       realtime.settingsChanged();
-      return successResponse('updateSettings', { ok: true, settings });
+      return successResponse('updateSettings', {
+        ok: true,
+        settings,
+        groupsOverMaxSize: await deps.settings.countGroupsOverMaxSize(deps.db),
+      });
     }),
   };
 }

@@ -109,6 +109,7 @@ describe('the admin role', () => {
     expect(settings.json()).toEqual({
       ok: true,
       settings: DEFAULT_SETTINGS,
+      groupsOverMaxSize: 0,
     });
   });
 
@@ -176,6 +177,7 @@ describe('settings', () => {
     expect(saved.json()).toEqual({
       ok: true,
       settings: { ...DEFAULT_SETTINGS, maxMessageLength: 20, maxGroupSize: 2 },
+      groupsOverMaxSize: 0,
     });
     expect(await told).toEqual({ limits: { maxMessageLength: 20 } });
 
@@ -210,10 +212,58 @@ describe('settings', () => {
     expect(after.json()).toEqual({
       ok: true,
       settings: { ...DEFAULT_SETTINGS, maxMessageLength: 20, maxGroupSize: 2 },
+      groupsOverMaxSize: 0,
     });
     await request('PUT', '/api/admin/settings', admin, {
       maxMessageLength: 100_000,
       maxGroupSize: 256,
     });
+  });
+
+  it('count the groups a lowered maximum size leaves too big; they keep their members and cannot grow', async () => {
+    const { socket } = await connect(server.url, admin);
+    const others = await Promise.all(
+      ['ann', 'ben', 'cat', 'dan'].map((name) => signUp(server.url, name)),
+    );
+    const names = others.map((other) => other.user.username);
+    const big = await call(socket, 'group:create', { title: 'Big', usernames: names.slice(0, 3) });
+    const small = await call(socket, 'group:create', {
+      title: 'Small',
+      usernames: names.slice(0, 1),
+    });
+    if (!big.ok || !small.ok) throw new Error('the groups were not created');
+
+    const lowered = await request('PUT', '/api/admin/settings', admin, { maxGroupSize: 3 });
+    expect(lowered.json()).toMatchObject({ ok: true, groupsOverMaxSize: 1 });
+    expect((await request('GET', '/api/admin/settings', admin)).json()).toMatchObject({
+      settings: { maxGroupSize: 3 },
+      groupsOverMaxSize: 1,
+    });
+    // The big group keeps its four members, but no one can join it.
+    const members = await call(socket, 'group:members', { conversationId: big.conversation.id });
+    expect(members.ok && members.members).toHaveLength(4);
+    expect(
+      await call(socket, 'group:add-members', {
+        conversationId: big.conversation.id,
+        usernames: [names[3]!],
+      }),
+    ).toEqual({
+      ok: false,
+      code: 'GROUP_FULL',
+      message: 'This group is full: a group can have at most 3 members.',
+    });
+    // The small one can still grow up to the limit.
+    expect(
+      await call(socket, 'group:add-members', {
+        conversationId: small.conversation.id,
+        usernames: [names[3]!],
+      }),
+    ).toMatchObject({ ok: true });
+    // At exactly the limit a group is not over it.
+    expect(
+      (await request('PUT', '/api/admin/settings', admin, { maxGroupSize: 4 })).json(),
+    ).toMatchObject({ ok: true, groupsOverMaxSize: 0 });
+    socket.close();
+    await request('PUT', '/api/admin/settings', admin, { maxGroupSize: 256 });
   });
 });

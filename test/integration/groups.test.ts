@@ -224,7 +224,7 @@ describe('members', () => {
     expect(await call(alice!.socket, 'group:leave', { conversationId: conversation.id })).toEqual({
       ok: true,
     });
-    expect(await removed).toEqual({ conversationId: conversation.id });
+    expect(await removed).toMatchObject({ conversationId: conversation.id, membership: 'left' });
     expect(texts(await history(carol!, conversation.id)).slice(-2)).toEqual([
       `${alice!.user.username} left`,
       `${bob!.user.username} is now an admin`,
@@ -235,13 +235,15 @@ describe('members', () => {
 });
 
 describe('a removed member', () => {
-  it('is told at once, receives nothing new and cannot read, send or list any more', async () => {
+  it('keeps the history up to the removal, read-only, and nothing after it reaches them', async () => {
     const [alice, bob, carol] = await Promise.all(
       ['alice', 'bob', 'carol'].map((name) => person(suite, name)),
     );
     const conversation = await group(alice!, [bob!, carol!]);
     const id = conversation.id;
     await send(alice!, id, 'before the removal');
+    const removal = `${alice!.user.username} removed ${bob!.user.username}`;
+    const bobSeesRemoval = nextEvent(bob!.socket, 'message:created', (m) => m.body === removal);
     const told = nextEvent(bob!.socket, 'conversation:removed');
     expect(
       await call(alice!.socket, 'group:remove-member', {
@@ -252,24 +254,128 @@ describe('a removed member', () => {
       ok: true,
       conversation: { memberCount: 2 },
     });
-    expect(await told).toEqual({ conversationId: id });
+    const removalMessage = await bobSeesRemoval;
+    expect(await told).toEqual({
+      conversationId: id,
+      membership: 'removed',
+      lastSeq: removalMessage.seq,
+    });
 
-    const leaked = await receivedBefore(bob!, alice!, () => send(alice!, id, 'after the removal'));
+    // Nothing after the removal reaches bob: messages, typing, members.
+    const typing: unknown[] = [];
+    bob!.socket.on('typing:updated', (update) => typing.push(update));
+    const leaked = await receivedBefore(bob!, alice!, async () => {
+      await call(carol!.socket, 'typing:start', { conversationId: id });
+      await send(alice!, id, 'after the removal');
+      await call(alice!.socket, 'group:set-role', {
+        conversationId: id,
+        userId: carol!.user.id,
+        role: 'admin',
+      });
+    });
+    bob!.socket.off('typing:updated');
     expect(leaked).toEqual([]);
-    const notFound = { ok: false, code: 'NOT_FOUND', message: 'No such conversation.' };
-    expect(await call(bob!.socket, 'message:history', { conversationId: id })).toEqual(notFound);
+    expect(typing).toEqual([]);
+
+    // He keeps the history up to and including his removal, and the group in his list.
+    const kept = [
+      `${alice!.user.username} created the group “Trip”`,
+      `${alice!.user.username} added ${bob!.user.username} and ${carol!.user.username}`,
+      'before the removal',
+      removal,
+    ];
+    expect(texts(await history(bob!, id))).toEqual(kept);
+    expect(await call(bob!.socket, 'message:history', { conversationId: id, afterSeq: 2 })).toEqual(
+      {
+        ok: true,
+        messages: (await history(bob!, id)).slice(2),
+        hasMore: false,
+      },
+    );
+    expect(
+      await call(bob!.socket, 'message:history', {
+        conversationId: id,
+        afterSeq: removalMessage.seq,
+      }),
+    ).toEqual({ ok: true, messages: [], hasMore: false });
+    const listed = await call(bob!.socket, 'conversation:list', {});
+    expect(listed.ok && listed.conversations.find((item) => item.id === id)).toMatchObject({
+      membership: 'removed',
+      lastSeq: removalMessage.seq,
+      unreadCount: 0,
+      memberCount: 0,
+      lastMessage: { body: removal },
+    });
+
+    // Read-only: sending says why; everything else is as for a stranger.
     expect(
       await call(bob!.socket, 'message:send', {
         conversationId: id,
         clientMsgId: randomUUID(),
         body: 'hi?',
       }),
-    ).toEqual(notFound);
+    ).toEqual({
+      ok: false,
+      code: 'FORBIDDEN',
+      message: 'You are no longer a member of this group.',
+    });
+    const notFound = { ok: false, code: 'NOT_FOUND', message: 'No such conversation.' };
     expect(await call(bob!.socket, 'group:members', { conversationId: id })).toEqual(notFound);
-    expect(texts(await history(carol!, id)).slice(-2)).toEqual([
-      `${alice!.user.username} removed ${bob!.user.username}`,
+    expect(await call(bob!.socket, 'typing:start', { conversationId: id })).toEqual(notFound);
+    expect(
+      await call(bob!.socket, 'conversation:mark-read', { conversationId: id, seq: 1 }),
+    ).toEqual(notFound);
+    expect(texts(await history(carol!, id)).slice(-3)).toEqual([
+      removal,
       'after the removal',
+      `${alice!.user.username} made ${carol!.user.username} an admin`,
     ]);
+    const members = await call(alice!.socket, 'group:members', { conversationId: id });
+    expect(members.ok && members.members).toHaveLength(2);
+  });
+
+  it('who is added again is a member anew, from the message that added them', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => person(suite, name)));
+    const conversation = await group(alice!, [bob!]);
+    const id = conversation.id;
+    await call(alice!.socket, 'group:remove-member', { conversationId: id, userId: bob!.user.id });
+    await send(alice!, id, 'while bob was away');
+    const added = await call(alice!.socket, 'group:add-members', {
+      conversationId: id,
+      usernames: [bob!.user.username],
+    });
+    expect(added).toMatchObject({ ok: true, conversation: { memberCount: 2 } });
+    const listed = await call(bob!.socket, 'conversation:list', {});
+    expect(listed.ok && listed.conversations.filter((item) => item.id === id)).toMatchObject([
+      { membership: 'member', memberCount: 2 },
+    ]);
+    expect(texts(await history(bob!, id))).toEqual([
+      `${alice!.user.username} added ${bob!.user.username}`,
+    ]);
+    await send(bob!, id, 'back');
+    expect(texts(await history(alice!, id)).slice(-2)).toEqual([
+      `${alice!.user.username} added ${bob!.user.username}`,
+      'back',
+    ]);
+  });
+
+  it('who left keeps the history up to their leaving, on every device', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => person(suite, name)));
+    const conversation = await group(alice!, [bob!]);
+    const id = conversation.id;
+    const otherDevice = await openTab(suite, bob!);
+    const left = `${bob!.user.username} left`;
+    const seen = nextEvent(otherDevice.socket, 'message:created', (m) => m.body === left);
+    const told = nextEvent(otherDevice.socket, 'conversation:removed');
+    expect(await call(bob!.socket, 'group:leave', { conversationId: id })).toEqual({ ok: true });
+    const leaving = await seen;
+    expect(await told).toEqual({ conversationId: id, membership: 'left', lastSeq: leaving.seq });
+    expect(texts(await history(bob!, id)).at(-1)).toBe(left);
+    const listed = await call(bob!.socket, 'conversation:list', {});
+    expect(listed.ok && listed.conversations.find((item) => item.id === id)).toMatchObject({
+      membership: 'left',
+      lastSeq: leaving.seq,
+    });
   });
 });
 
@@ -284,14 +390,17 @@ describe('a member who removes themselves', () => {
     const request = { conversationId: id, userId: bob!.user.id };
     const first = await call(bob!.socket, 'group:remove-member', request);
     expect(first).toEqual({ ok: true, conversation: null });
-    expect(await phoneTold).toEqual({ conversationId: id });
+    expect(await phoneTold).toEqual({ conversationId: id, membership: 'left', lastSeq: 3 });
     expect(await aliceSees).toMatchObject({
       conversationId: id,
       kind: 'system',
       body: `${bob!.user.username} left`,
     });
-    // The ack was lost, say: the retry finds the change made and answers it again.
+    // The ack was lost, say: the retry finds the change made, answers it again, and tells the
+    // devices again.
+    const toldAgain = nextEvent(bobsPhone.socket, 'conversation:removed');
     expect(await call(bob!.socket, 'group:remove-member', request)).toEqual(first);
+    expect(await toldAgain).toEqual({ conversationId: id, membership: 'left', lastSeq: 3 });
     expect(await call(bob!.socket, 'group:leave', { conversationId: id })).toEqual({ ok: true });
     expect(texts(await history(alice!, id)).slice(2)).toEqual([`${bob!.user.username} left`]);
   });

@@ -34,6 +34,7 @@ const message = (seq: number, senderId = 'bob', id = seq * 10): Message => ({
 const summary = (patch: Partial<ConversationSummary> = {}): ConversationSummary => ({
   id: 'c1',
   kind: 'direct',
+  membership: 'member',
   title: 'bob',
   peer: { id: 'bob', username: 'bob' },
   lastSeq: 0,

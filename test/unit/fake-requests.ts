@@ -30,6 +30,7 @@ export const message = (seq: number, senderId = 'bob', conversationId = 'c1'): M
 export const summary = (patch: Partial<ConversationSummary> = {}): ConversationSummary => ({
   id: 'c1',
   kind: 'direct',
+  membership: 'member',
   title: 'bob',
   peer: { id: 'bob', username: 'bob' },
   lastSeq: 0,

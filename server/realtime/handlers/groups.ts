@@ -54,14 +54,23 @@ export const groupHandlers: Pick<
   }),
 };
 
-/** Members get the system messages; people no longer in it are told it is gone for them. */
+/**
+ * Members get the system messages. People no longer in it get the one that recorded their going
+ * (the last message they will see), then are told they are no longer members.
+ */
 function broadcastChange(io: HandlerContext['io'], result: GroupChangeResult): void {
   for (const message of result.systemMessages) {
     io.to(result.memberIds.map(userRoom)).emit(ServerEvent.MessageCreated, message);
   }
-  if (result.removedIds.length > 0) {
-    io.to(result.removedIds.map(userRoom)).emit(ServerEvent.ConversationRemoved, {
+  const departure = result.systemMessages[0];
+  const lastSeq = departure?.seq ?? result.departureSeq;
+  if (result.removedIds.length === 0 || lastSeq === undefined) return;
+  if (departure) io.to(result.removedIds.map(userRoom)).emit(ServerEvent.MessageCreated, departure);
+  for (const userId of result.removedIds) {
+    io.to(userRoom(userId)).emit(ServerEvent.ConversationRemoved, {
       conversationId: result.conversationId,
+      membership: result.leftIds?.includes(userId) ? 'left' : 'removed',
+      lastSeq,
     });
   }
 }
