@@ -1,8 +1,13 @@
-// What a new user trips over: rules said before they are broken, errors in plain words.
+// What a new user trips over: rules said before they are broken, errors in plain words, muted
+// conversations and the unread count at a glance.
 
+import type { Page } from '@playwright/test';
 import { PASSWORD_RULE, USERNAME_RULE } from '../protocol';
 import { uniqueName } from '../test/helpers/client';
-import { expect, test } from './fixtures';
+import { expect, openChat, sendMessage, startChat, startChatWith, test } from './fixtures';
+
+const item = (page: Page, title: string) =>
+  page.getByTestId('conversation-item').filter({ hasText: title });
 
 test('sign-up states the username and password rules up front, and errors name no field', async ({
   page,
@@ -19,4 +24,40 @@ test('sign-up states the username and password rules up front, and errors name n
   await expect(page.getByRole('main').getByRole('alert')).toHaveText(
     'Password must be at least 8 characters.',
   );
+});
+
+test('the tab title counts unread messages, and a muted conversation is marked and not counted', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await expect(alice.page).toHaveTitle('Chats · Parley');
+
+  await startChat(bob.page, alice.username);
+  await sendMessage(bob.page, 'one');
+  await sendMessage(bob.page, 'two');
+  await sendMessage(bob.page, 'three');
+  await expect(item(alice.page, bob.username).getByTestId('unread-count')).toHaveText('3');
+  await expect(alice.page).toHaveTitle('(3) Chats · Parley');
+  await expect(item(alice.page, bob.username).getByRole('img', { name: 'Muted' })).toHaveCount(0);
+
+  // Reading clears it; a navigation keeps the title right.
+  await openChat(alice.page, bob.username);
+  await expect(alice.page).toHaveTitle('Chats · Parley');
+  await alice.page.getByRole('button', { name: 'Mute' }).click();
+  await expect(alice.page.getByRole('button', { name: 'Unmute' })).toBeVisible();
+  await expect(item(alice.page, bob.username).getByRole('img', { name: 'Muted' })).toBeVisible();
+
+  // Another chat counts; the muted one is marked and counts for nothing.
+  const carol = await actor('carol');
+  await startChatWith(carol, alice, 'hello from carol');
+  await alice.page.goto('/chats');
+  await sendMessage(bob.page, 'four');
+  await expect(item(alice.page, bob.username).getByTestId('unread-count')).toHaveText('1');
+  await expect(item(alice.page, carol.username).getByTestId('unread-count')).toHaveCount(0);
+  await sendMessage(carol.page, 'and again');
+  await expect(item(alice.page, carol.username).getByTestId('unread-count')).toHaveText('1');
+  await expect(alice.page).toHaveTitle('(1) Chats · Parley');
+  await expect(item(alice.page, bob.username).getByRole('img', { name: 'Muted' })).toBeVisible();
+  await expect(item(alice.page, carol.username).getByRole('img', { name: 'Muted' })).toHaveCount(0);
 });
