@@ -1,10 +1,18 @@
-// What a new user trips over: rules said before they are broken, errors in plain words, muted
-// conversations and the unread count at a glance.
+// What a new user trips over: rules said before they are broken, errors in plain words, the
+// state of the connection on a phone, muted conversations and the unread count at a glance.
 
-import type { Page } from '@playwright/test';
+import { devices, type Page } from '@playwright/test';
 import { PASSWORD_RULE, USERNAME_RULE } from '../protocol';
 import { uniqueName } from '../test/helpers/client';
-import { expect, openChat, sendMessage, startChat, startChatWith, test } from './fixtures';
+import {
+  createActor,
+  expect,
+  openChat,
+  sendMessage,
+  startChat,
+  startChatWith,
+  test,
+} from './fixtures';
 
 const item = (page: Page, title: string) =>
   page.getByTestId('conversation-item').filter({ hasText: title });
@@ -60,4 +68,34 @@ test('the tab title counts unread messages, and a muted conversation is marked a
   await expect(alice.page).toHaveTitle('(1) Chats · Parley');
   await expect(item(alice.page, bob.username).getByRole('img', { name: 'Muted' })).toBeVisible();
   await expect(item(alice.page, carol.username).getByRole('img', { name: 'Muted' })).toHaveCount(0);
+});
+
+test('on a phone, the open conversation shows when it is offline or connecting', async ({
+  browser,
+  server,
+}) => {
+  const phone = { contextOptions: devices['Pixel 7'] };
+  const alice = await createActor(browser, server.url, 'alice', phone);
+  const bob = await createActor(browser, server.url, 'bob', phone);
+  try {
+    await startChat(alice.page, bob.username);
+    const status = alice.page.getByTestId('conversation-connection');
+    await expect(status).toHaveAttribute('data-state', 'online');
+    await expect(status).toHaveText('');
+
+    await alice.context.setOffline(true);
+    await expect(status).toBeVisible();
+    await expect(status).toHaveText(/Offline|Connecting…/);
+    await expect(status).not.toHaveAttribute('data-state', 'online');
+    await expect(
+      alice.page.getByRole('status').filter({ hasText: /Offline|Connecting/ }),
+    ).toBeVisible();
+
+    await alice.context.setOffline(false);
+    await expect(status).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+    await expect(status).toHaveText('');
+  } finally {
+    await alice.context.close();
+    await bob.context.close();
+  }
 });
