@@ -40,6 +40,8 @@ export interface AckError {
   code: ErrorCode;
   message: string;
   retryAfterMs?: number;
+  /** For BAD_REQUEST: the path of the field that is wrong (`password`, `usernames.1`). */
+  field?: string;
 }
 
 export type AckSuccess<T> = { ok: true } & T;

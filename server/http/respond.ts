@@ -119,7 +119,10 @@ export async function readJsonBody<S extends z.ZodType>(
     throw new AppError(ErrorCode.BadRequest, 'The request body is not valid JSON.');
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new AppError(ErrorCode.BadRequest, describeZodError(parsed.error));
+  if (!parsed.success) {
+    const { message, field } = describeZodError(parsed.error);
+    throw new AppError(ErrorCode.BadRequest, message, field === undefined ? {} : { field });
+  }
   return parsed.data;
 }
 

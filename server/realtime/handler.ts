@@ -187,7 +187,7 @@ async function handle<E extends ClientEventName>(
       { event: 'socket.invalid-payload', name: event, userId: socket.data.user.id },
       'invalid payload',
     );
-    answer({ ok: false, code: ErrorCode.BadRequest, message: describeZodError(parsed.error) });
+    answer({ ok: false, code: ErrorCode.BadRequest, ...describeZodError(parsed.error) });
     return;
   }
   const effects: (() => void)[] = [];

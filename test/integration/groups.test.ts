@@ -101,7 +101,8 @@ describe('creating a group', () => {
     ).toMatchObject({
       ok: false,
       code: 'BAD_REQUEST',
-      message: 'title: Give the group a name.',
+      message: 'Give the group a name.',
+      field: 'title',
     });
     const others = await Promise.all(
       Array.from({ length: MAX_GROUP_SIZE }, () => person(suite, 'm')),

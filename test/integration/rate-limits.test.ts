@@ -465,7 +465,8 @@ describe('abuse and operations', () => {
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toMatchObject({
       code: 'BAD_REQUEST',
-      message: 'messagesPerSecond: Messages per second must be at least 1.',
+      message: 'Messages per second must be at least 1.',
+      field: 'messagesPerSecond',
     });
   });
 });
