@@ -50,6 +50,8 @@ const EnvSchema = z.object({
   SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /** How often each node re-checks the sessions of its sockets (ended ones are disconnected). */
   SESSION_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** A connection that has not signed in (Socket.IO CONNECT) this long after it opened is closed. */
+  SOCKET_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** How long after a user's last connection closes before they show as offline. */
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   /** Web Push keys (base64url); generated on first start and kept in the database when unset. */
@@ -104,6 +106,7 @@ export interface Config {
   sessionIdleMs: number;
   sessionCheckIntervalMs: number;
   presenceGraceMs: number;
+  socketConnectTimeoutMs: number;
   vapid: { publicKey: string; privateKey: string } | null;
   vapidSubject: string;
   /** Origins a push subscription endpoint must be at (`https://*.example.com` matches subdomains). */
@@ -155,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMs: values.SESSION_IDLE_DAYS * 24 * 60 * 60 * 1000,
     sessionCheckIntervalMs: values.SESSION_CHECK_INTERVAL_MS,
     presenceGraceMs: values.PRESENCE_GRACE_MS,
+    socketConnectTimeoutMs: values.SOCKET_CONNECT_TIMEOUT_MS,
     vapid:
       values.VAPID_PUBLIC_KEY && values.VAPID_PRIVATE_KEY
         ? { publicKey: values.VAPID_PUBLIC_KEY, privateKey: values.VAPID_PRIVATE_KEY }

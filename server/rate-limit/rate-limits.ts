@@ -105,16 +105,8 @@ export class RateLimits {
   private readonly signInFailures: RateLimiterAbstract;
   /** The growing wait after them, per account and address (set with block()). */
   private readonly signInDelay: RateLimiterAbstract;
-  private readonly socketsPerUser = new RateLimiterMemory({
-    keyPrefix: 'sockets-user',
-    points: 1,
-    duration: 0,
-  });
-  private readonly socketsPerAddress = new RateLimiterMemory({
-    keyPrefix: 'sockets-address',
-    points: 1,
-    duration: 0,
-  });
+  private readonly socketsPerUser = new OpenCounts();
+  private readonly socketsPerAddress = new OpenCounts();
   private readonly work: WorkBudget;
   private readonly logPerSubject = new RateLimiterMemory({
     points: 1,
@@ -209,32 +201,36 @@ export class RateLimits {
   }
 
   /**
-   * Holds a place for a new connection of this user from this address, or throws
-   * RATE_LIMITED. Call the returned function once the connection is gone (more calls do
-   * nothing).
+   * Holds a place for a new Engine.IO connection from this address, signed in or not (yet), or
+   * throws RATE_LIMITED. Call the returned function once the connection is closed (more calls
+   * do nothing).
    */
-  async acquireConnection(userId: string, address: string): Promise<() => void> {
-    this.limiters(); // applies changed limits to the counters
+  acquireAddress(address: string): () => void {
     const key = addressKey(address);
-    const { socketsPerIp, socketsPerUser } = this.deps.settings.current;
-    await this.hold('sockets-address', this.socketsPerAddress, key, { address: key }, () =>
-      connectionsMessage('address', socketsPerIp),
-    );
-    try {
-      await this.hold('sockets-user', this.socketsPerUser, userId, { userId }, () =>
-        connectionsMessage('user', socketsPerUser),
+    const limit = this.deps.settings.current.socketsPerIp;
+    if (!this.socketsPerAddress.take(key, limit)) {
+      throw this.refuse(
+        'sockets-address',
+        { address: key },
+        SOCKET_RETRY_AFTER_MS,
+        connectionsMessage('address', limit),
       );
-    } catch (error) {
-      release(this.socketsPerAddress, key);
-      throw error;
     }
-    let isReleased = false;
-    return () => {
-      if (isReleased) return;
-      isReleased = true;
-      release(this.socketsPerUser, userId);
-      release(this.socketsPerAddress, key);
-    };
+    return this.socketsPerAddress.holder(key);
+  }
+
+  /** Holds a place for a new socket of this user, or throws RATE_LIMITED; like acquireAddress. */
+  acquireUser(userId: string): () => void {
+    const limit = this.deps.settings.current.socketsPerUser;
+    if (!this.socketsPerUser.take(userId, limit)) {
+      throw this.refuse(
+        'sockets-user',
+        { userId },
+        SOCKET_RETRY_AFTER_MS,
+        connectionsMessage('user', limit),
+      );
+    }
+    return this.socketsPerUser.holder(userId);
   }
 
   /** The limiters for the current settings, built again when the limits changed. */
@@ -256,9 +252,6 @@ export class RateLimits {
       signUp: this.store('sign-up', settings.signUpsPerIpPerHour, 3_600),
       signInAddress: this.store('sign-in-address', settings.signInFailuresPerIpPerHour, 3_600),
     };
-    // Open connections stay counted: only the limit moves.
-    this.socketsPerUser.points = settings.socketsPerUser;
-    this.socketsPerAddress.points = settings.socketsPerIp;
     if (this.built) {
       this.deps.logger.info({ event: 'rate-limit.settings-applied' }, 'rate limits changed');
     }
@@ -298,22 +291,6 @@ export class RateLimits {
         return;
       }
       throw this.refuse(name, subject, retryAfter(rejection));
-    }
-  }
-
-  private async hold(
-    name: LimiterName,
-    counter: RateLimiterMemory,
-    key: string,
-    subject: Subject,
-    message: () => string,
-  ): Promise<void> {
-    try {
-      await counter.consume(key);
-    } catch (rejection) {
-      release(counter, key); // the refused connection holds no place
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      throw this.refuse(name, subject, SOCKET_RETRY_AFTER_MS, message());
     }
   }
 
@@ -378,12 +355,31 @@ function retryAfter(result: RateLimiterRes): number {
   return result.msBeforeNext > 0 ? Math.ceil(result.msBeforeNext) : 1_000;
 }
 
-/** Gives a connection's place back; a counter back at zero is dropped to free its memory. */
-function release(counter: RateLimiterMemory, key: string): void {
-  void counter.reward(key).then((left) => {
-    if (left.consumedPoints <= 0) return counter.delete(key);
-    return undefined;
-  });
+/**
+ * Connections open at once per key, in this node's memory. Synchronous, so that a place is
+ * taken in the same tick the connection opens; a key back at zero is dropped.
+ */
+class OpenCounts {
+  private readonly counts = new Map<string, number>();
+
+  take(key: string, limit: number): boolean {
+    const open = this.counts.get(key) ?? 0;
+    if (open >= limit) return false;
+    this.counts.set(key, open + 1);
+    return true;
+  }
+
+  /** Gives the place taken for `key` back, once however often it is called. */
+  holder(key: string): () => void {
+    let isReleased = false;
+    return () => {
+      if (isReleased) return;
+      isReleased = true;
+      const open = (this.counts.get(key) ?? 1) - 1;
+      if (open <= 0) this.counts.delete(key);
+      else this.counts.set(key, open);
+    };
+  }
 }
 
 function sameLimits(a: Settings, b: Settings): boolean {

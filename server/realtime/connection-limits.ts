@@ -1,8 +1,10 @@
-// The handshake's last step: at most `socketsPerUser` connections of one person and
-// `socketsPerIp` from one address at once (each node counts its own). A connection over either
-// limit is refused with a connect_error whose data is { code: "RATE_LIMITED", message,
-// retryAfterMs }; its place is given back when it disconnects, or when its transport closes
-// before it ever connected.
+// At most `socketsPerIp` connections from one address and `socketsPerUser` sockets of one
+// person at once (each node counts its own). The address counts every Engine.IO connection
+// from the moment it opens, whether it ever signs in or not: connections that never send the
+// Socket.IO CONNECT are counted too, and closed after SOCKET_CONNECT_TIMEOUT_MS (the server's
+// connectTimeout). A connection over either limit is refused with a connect_error whose data
+// is { code: "RATE_LIMITED", message, retryAfterMs }; a place is given back when its
+// connection closes.
 
 import type { Deps } from '../deps';
 import { toAckError } from '../errors';
@@ -11,24 +13,47 @@ import type { ParleyIo } from './types';
 
 type Middleware = Parameters<ParleyIo['use']>[0];
 
+/** The Engine.IO connection, as far as counting it needs. */
+interface EngineConnection {
+  request: { headers: Record<string, string | string[] | undefined> };
+  remoteAddress: string;
+  write(data: string): unknown;
+  close(): unknown;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/** Counts every Engine.IO connection against its address from the moment it opens. */
+export function limitAddresses(io: ParleyIo, deps: Deps): void {
+  io.engine.on('connection', (connection: EngineConnection) => {
+    const address = clientAddress(
+      connection.request.headers['x-forwarded-for'],
+      connection.remoteAddress,
+      deps.config.trustProxy,
+    );
+    try {
+      connection.once('close', deps.rateLimits.acquireAddress(address));
+    } catch (error) {
+      // Refused before anything else is read from it. The client hears why in a Socket.IO
+      // CONNECT_ERROR for the main namespace (`4` + its JSON, protocol v5, in an Engine.IO
+      // message), as a middleware would answer, and the connection closes once that is sent.
+      const { code, message, retryAfterMs } = toAckError(error);
+      connection.write(`4${JSON.stringify({ message, data: { code, message, retryAfterMs } })}`);
+      connection.close();
+    }
+  });
+}
+
 /** Runs after authentication: it needs socket.data.user. */
 export function limitConnections(deps: Deps): Middleware {
   return (socket, next) => {
-    const address = clientAddress(
-      socket.handshake.headers['x-forwarded-for'],
-      socket.handshake.address,
-      deps.config.trustProxy,
-    );
-    deps.rateLimits.acquireConnection(socket.data.user.id, address).then(
-      (release) => {
-        socket.once('disconnect', release);
-        socket.conn.once('close', release);
-        next();
-      },
-      (error: unknown) => {
-        const { code, message, retryAfterMs } = toAckError(error);
-        next(Object.assign(new Error(message), { data: { code, message, retryAfterMs } }));
-      },
-    );
+    try {
+      const release = deps.rateLimits.acquireUser(socket.data.user.id);
+      socket.once('disconnect', release);
+      socket.conn.once('close', release);
+      next();
+    } catch (error) {
+      const { code, message, retryAfterMs } = toAckError(error);
+      next(Object.assign(new Error(message), { data: { code, message, retryAfterMs } }));
+    }
   };
 }

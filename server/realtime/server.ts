@@ -15,7 +15,7 @@ import type { Deps } from '../deps';
 import { isSecureConnection, readSessionToken } from '../http/session-cookie';
 import { isFromApp } from '../http/origin';
 import { safeError } from '../logger';
-import { limitConnections } from './connection-limits';
+import { limitAddresses, limitConnections } from './connection-limits';
 import { registerHandlers } from './handler';
 import { handlers } from './handlers';
 import { InFlightWork } from './in-flight';
@@ -54,6 +54,9 @@ export function createRealtime(
   const io: ParleyIo = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: SOCKET_MAX_FRAME_BYTES,
+    // A connection that has not joined (signed in) by then is closed; it holds a place of its
+    // address until it is (connection-limits.ts).
+    connectTimeout: deps.config.socketConnectTimeoutMs,
     // In development Next's hot reload needs the other WebSocket upgrades.
     destroyUpgrade: !options.passThroughUpgrades,
     allowRequest: (request, callback) => {
@@ -120,6 +123,7 @@ export function createRealtime(
         );
       });
   });
+  limitAddresses(io, deps);
   io.use(limitConnections(deps));
 
   const presence = new PresenceTracker(io, deps, deps.config.presenceGraceMs);

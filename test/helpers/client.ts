@@ -70,12 +70,14 @@ export interface Connected {
 export async function connect(
   baseUrl: string,
   account: Pick<Account, 'cookie'>,
-  options: { origin?: string; reconnection?: boolean } = {},
+  options: { origin?: string; reconnection?: boolean; localAddress?: string } = {},
 ): Promise<Connected> {
   const socket: TestSocket = io(baseUrl, {
     transports: ['websocket'],
     reconnection: options.reconnection ?? false,
     extraHeaders: { cookie: account.cookie, ...(options.origin ? { origin: options.origin } : {}) },
+    // Passed on to the WebSocket (ws), for tests of limits per address; not in the client's types.
+    ...((options.localAddress ? { localAddress: options.localAddress } : {}) as object),
   });
   const ready = await new Promise<SessionReady>((resolve, reject) => {
     socket.once('session:ready', resolve);

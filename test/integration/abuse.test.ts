@@ -5,16 +5,19 @@
 // beforeEvent failpoint, and budgets refill on the server's injected clock: nothing sleeps.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { writeSettings } from '../../db';
 import {
   EVENTS_IN_FLIGHT_PER_SOCKET,
   type ClientEventAck,
   type ClientEventName,
+  type Settings,
 } from '../../protocol';
 import { call, connect, emitNow, signUp, type Account, type TestSocket } from '../helpers/client';
-import { createTestDatabase } from '../helpers/database';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { socketUrl } from '../helpers/raw-socket';
 import { GENEROUS_LIMITS } from '../helpers/rate-limits';
-import { startServer } from '../helpers/server';
+import { startServer, type TestServer } from '../helpers/server';
 import { pair, send, type Suite } from '../helpers/suite';
 
 const suite = { sockets: [] } as unknown as Suite;
@@ -90,6 +93,12 @@ afterAll(async () => {
   await suite.server?.stop();
   await suite.database?.drop();
 });
+
+/** What an admin does on /admin; applied on this node at once. */
+async function setLimits(changes: Partial<Settings>): Promise<void> {
+  const { deps } = suite.server.parley;
+  await deps.settings.update(deps.db, changes, deps.logger);
+}
 
 async function openSockets(account: Account, count: number): Promise<TestSocket[]> {
   const sockets = await Promise.all(
@@ -212,4 +221,60 @@ describe('cutting a flooding socket off', () => {
     const groups = await call(otherTab!, 'conversation:list', {});
     expect(groups.ok && groups.conversations.map((item) => item.title).sort()).toEqual(titles);
   });
+});
+
+describe('connections that never sign in', () => {
+  /** A server that closes them after 200 ms instead of the default 5 s. */
+  const quick = {} as { server: TestServer; database: TestDatabase };
+  beforeAll(async () => {
+    quick.database = await createTestDatabase();
+    quick.server = await startServer({
+      ...quick.database.serverOptions,
+      env: { SOCKET_CONNECT_TIMEOUT_MS: '200' },
+    });
+  });
+  afterAll(async () => {
+    await quick.server?.stop();
+    await quick.database?.drop();
+  });
+
+  /** Opens the Engine.IO transport from `localAddress` and never joins: no CONNECT, no cookie. */
+  function openSilent(localAddress: string) {
+    const ws = new WebSocket(socketUrl(suite.server.url), { localAddress });
+    ws.on('error', () => {});
+    const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+    const opened = new Promise<void>((resolve, reject) => {
+      ws.once('message', () => resolve()); // the Engine.IO handshake, `0{"sid",…}`
+      void closed.then(() => reject(new Error('closed before the handshake')));
+    });
+    suite.sockets.push({ close: () => ws.terminate() } as unknown as TestSocket);
+    return { opened, closed };
+  }
+
+  it('count against the connections per address, so one more is refused', async () => {
+    const address = '127.0.0.91';
+    await setLimits({ socketsPerIp: 3 });
+    const silent = Array.from({ length: 3 }, () => openSilent(address));
+    await Promise.all(silent.map((connection) => connection.opened));
+    const account = await signUp(suite.server.url, 'late');
+    const refused = await connect(suite.server.url, account, { localAddress: address }).then(
+      () => undefined,
+      (error: Error & { data?: unknown }) => error,
+    );
+    expect(refused).toMatchObject({
+      message: 'Too many connections from your network: at most 3 at once. Try again later.',
+      data: { code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) },
+    });
+    // Back to the suite's limit for the tests after this one.
+    await setLimits({ socketsPerIp: GENEROUS_LIMITS.socketsPerIp });
+  });
+
+  it('are closed by the server after SOCKET_CONNECT_TIMEOUT_MS', async () => {
+    const server = quick.server;
+    const ws = new WebSocket(socketUrl(server.url));
+    ws.on('error', () => {});
+    const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+    await new Promise((resolve) => ws.once('message', resolve)); // the Engine.IO handshake
+    await closed; // by the server: this test never closes it
+  }, 10_000); // the server waited 45 s before
 });
