@@ -2,7 +2,7 @@
 //   npm run bench                       every scenario, full size (about half an hour)
 //   npm run bench -- --quick            a smoke run of seconds per scenario (part of npm test)
 //   npm run bench -- --only max-rate    some scenarios (ids: fixed-rates, max-rate, fan-out,
-//                                       idle, storm, history), comma-separated
+//                                       idle, storm, history, flood), comma-separated
 //   npm run bench -- --name mine        results in bench/results/mine.json and .md
 
 import { execFileSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { toMarkdown, writeResults, type BenchResults } from './report';
 import type { BenchContext, ScenarioResult } from './scenario';
 import { fanOut } from './scenarios/fan-out';
 import { fixedRates } from './scenarios/fixed-rates';
+import { readFlood } from './scenarios/flood';
 import { historyPages } from './scenarios/history';
 import { idleConnections } from './scenarios/idle';
 import { maxRate } from './scenarios/max-rate';
@@ -27,6 +28,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> 
   idle: idleConnections,
   storm: reconnectStorm,
   history: historyPages,
+  flood: readFlood,
 };
 
 function gitCommit(): string {

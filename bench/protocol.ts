@@ -70,6 +70,14 @@ export type Command =
       startAtMicros: number;
       requests: { client: number; conversationId: string; beforeSeq?: number; label: string }[];
     }
+  | {
+      type: 'flood';
+      /** The flooding clients (indexes into this worker's clients). */
+      clients: number[];
+      durationMs: number;
+      /** Requests each keeps unanswered: asked again the moment one is answered. */
+      inFlight: number;
+    }
   | { type: 'report'; reset: boolean }
   | { type: 'close' };
 
@@ -134,6 +142,7 @@ export type Reply =
     }
   | { type: 'settled'; pending: number }
   | { type: 'history-done'; sent: number; failed: number; maxLagMs: number; firstError?: string }
+  | { type: 'flood-done'; answered: number; refused: number; unanswered: number }
   | { type: 'report'; report: WorkerReport }
   | { type: 'closed' }
   | { type: 'error'; message: string };

@@ -527,6 +527,38 @@ async function runHistory(
   return { type: 'history-done', sent, failed, maxLagMs, ...(firstError ? { firstError } : {}) };
 }
 
+/**
+ * A hostile reader: conversation:list over and over from each of `clients`, `inFlight` at a
+ * time each, asked again the moment one is answered, refusals or not, until the time is up.
+ */
+async function runFlood(
+  command: Extract<Command, { type: 'flood' }>,
+): Promise<Extract<Reply, { type: 'flood-done' }>> {
+  const until = performance.now() + command.durationMs;
+  const counts = { answered: 0, refused: 0, unanswered: 0 };
+  const ask = (client: Client): Promise<void> =>
+    new Promise<void>((resolve) => {
+      client.socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emit(
+          ClientEvent.ConversationList,
+          {},
+          (error: Error | null, response?: { ok: boolean }) => {
+            if (error) counts.unanswered += 1;
+            else if (response?.ok) counts.answered += 1;
+            else counts.refused += 1;
+            resolve();
+          },
+        );
+    }).then(() => (performance.now() < until && client.socket.connected ? ask(client) : undefined));
+  await Promise.all(
+    command.clients.flatMap((index) =>
+      Array.from({ length: command.inFlight }, () => ask(clients[index]!)),
+    ),
+  );
+  return { type: 'flood-done', ...counts };
+}
+
 // ---- drops, waits and reports ------------------------------------------------------------
 
 function dropAll(): Extract<Reply, { type: 'dropped' }> {
@@ -661,6 +693,8 @@ async function handle(command: Command): Promise<Reply> {
       return { type: 'settled', pending: await settle(command) };
     case 'history':
       return runHistory(command);
+    case 'flood':
+      return runFlood(command);
     case 'report':
       return { type: 'report', report: report(command.reset) };
     case 'close':

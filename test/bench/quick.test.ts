@@ -9,7 +9,7 @@ import type { BenchResults } from '../../bench/report';
 import type { StepResult } from '../../bench/steps';
 import { PROJECT_ROOT } from '../helpers/paths';
 
-const SCENARIO_IDS = ['fixed-rates', 'max-rate', 'fan-out', 'idle', 'storm', 'history'];
+const SCENARIO_IDS = ['fixed-rates', 'max-rate', 'fan-out', 'idle', 'storm', 'history', 'flood'];
 const TIMEOUT_MS = 5 * 60_000;
 
 const name = `vitest-${process.pid}-${Date.now().toString(36)}`;
@@ -139,6 +139,14 @@ it(
     for (const [label, summary] of Object.entries(history.latencies)) {
       expect(summary.count, label).toBeGreaterThan(0);
     }
+
+    const flood = data('flood') as {
+      quiet: StepResult;
+      flooded: StepResult;
+      floodCounts: { answered: number };
+    };
+    expectMeasuredSteps([flood.quiet, flood.flooded]);
+    expect(flood.floodCounts.answered).toBeGreaterThan(0);
   },
   TIMEOUT_MS,
 );
