@@ -3,7 +3,12 @@
 // work budget. A socket that keeps sending while refused is cut off, but only once the events
 // it already has in flight are answered: work that was done is always acked.
 
-import { ClientEvent, EVENTS_IN_FLIGHT_PER_SOCKET, type ClientEventName } from '../../protocol';
+import {
+  ClientEvent,
+  ErrorCode,
+  EVENTS_IN_FLIGHT_PER_SOCKET,
+  type ClientEventName,
+} from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import {
@@ -11,7 +16,6 @@ import {
   ABUSE_WINDOW_SECONDS,
   type LimiterName,
 } from '../rate-limit/rate-limits';
-import { ErrorCode } from '../../protocol';
 import type { ParleySocket } from './types';
 
 /**
