@@ -51,7 +51,7 @@ const EnvSchema = z.object({
   /** How often each node re-checks the sessions of its sockets (ended ones are disconnected). */
   SESSION_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** A connection that has not signed in (Socket.IO CONNECT) this long after it opened is closed. */
-  SOCKET_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  SOCKET_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** How long after a user's last connection closes before they show as offline. */
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   /** Web Push keys (base64url); generated on first start and kept in the database when unset. */

@@ -224,7 +224,7 @@ describe('cutting a flooding socket off', () => {
 });
 
 describe('connections that never sign in', () => {
-  /** A server that closes them after 200 ms instead of the default 5 s. */
+  /** A server that closes them after 200 ms instead of the default 10 s. */
   const quick = {} as { server: TestServer; database: TestDatabase };
   beforeAll(async () => {
     quick.database = await createTestDatabase();
