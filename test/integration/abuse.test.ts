@@ -143,8 +143,9 @@ describe('a flood of reads', () => {
     expect(taken.flat().every((ack) => ack.ok)).toBe(true);
 
     // 20 lists spent 200 of the 400 points; 20 more (10 each) empty the budget.
-    const spent = [];
-    for (let index = 0; index < 20; index++) spent.push(await list(sockets[0]!));
+    const spent = await Promise.all(
+      Array.from({ length: 20 }, () => call(sockets[0]!, 'conversation:list', {})),
+    );
     expect(spent.every((ack) => ack.ok)).toBe(true);
     const overBudget = await list(sockets[1]!);
     expect(overBudget).toMatchObject({
