@@ -12,7 +12,9 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const client = useChatClient();
   const limit = useChatState((state) => state.limits.maxMessageLength);
   const pausedSeconds = useSecondsLeft(useChatState((state) => state.sendingPausedUntil));
-  const [text, setText] = useState('');
+  // The draft lives in the client: it stays when another conversation is opened, and on
+  // the device across reloads.
+  const text = useChatState((state) => state.drafts[conversationId] ?? '');
   const [error, setError] = useState<string | null>(null);
 
   const input = useRef<HTMLTextAreaElement>(null);
@@ -41,7 +43,6 @@ export function Composer({ conversationId }: { conversationId: string }) {
       setError(result.message);
       return;
     }
-    setText('');
     setError(null);
   }
 
@@ -68,7 +69,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
         aria-invalid={isTooLong}
         aria-describedby={shownError ? `composer-error-${conversationId}` : undefined}
         onChange={(event) => {
-          setText(event.target.value);
+          client.setDraft(conversationId, event.target.value);
           setError(null);
           client.typing(conversationId, event.target.value.trim() !== '');
         }}

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { hasVisibleText } from '../protocol';
 import { describeTyping } from '../hooks/chat-state';
 import { useChatState } from '../hooks/use-chat';
 import { formatListTime } from './format-time';
@@ -13,6 +14,7 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
   const isLoaded = useChatState((state) => state.isListLoaded);
   const meId = useChatState((state) => state.me.id);
   const typing = useChatState((state) => state.typing);
+  const drafts = useChatState((state) => state.drafts);
 
   if (isLoaded && conversations.length === 0) {
     return <p className={styles.empty}>No conversations yet. Start one above.</p>;
@@ -23,11 +25,19 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
         const preview = conversation.lastMessage;
         const isActive = conversation.id === activeId;
         const typingText = describeTyping(typing[conversation.id]);
-        const previewText = typingText
-          ? typingText
-          : preview
-            ? `${preview.kind === 'text' && preview.senderId === meId ? 'You: ' : ''}${preview.body}`
-            : 'No messages yet';
+        // The open conversation's draft is in its composer; the others show theirs here.
+        const draft = isActive ? undefined : drafts[conversation.id];
+        const previewText = typingText ? (
+          typingText
+        ) : draft && hasVisibleText(draft) ? (
+          <>
+            <span className={styles.draftLabel}>Draft:</span> {draft}
+          </>
+        ) : preview ? (
+          `${preview.kind === 'text' && preview.senderId === meId ? 'You: ' : ''}${preview.body}`
+        ) : (
+          'No messages yet'
+        );
         return (
           <li key={conversation.id}>
             <Link

@@ -1,5 +1,6 @@
 // What a new user trips over: rules said before they are broken, errors in plain words, the
-// state of the connection on a phone, muted conversations and the unread count at a glance.
+// state of the connection on a phone, muted conversations and the unread count at a glance,
+// and drafts kept per conversation.
 
 import { devices, type Page } from '@playwright/test';
 import { PASSWORD_RULE, USERNAME_RULE } from '../protocol';
@@ -7,6 +8,7 @@ import { uniqueName } from '../test/helpers/client';
 import {
   createActor,
   expect,
+  messages,
   openChat,
   sendMessage,
   startChat,
@@ -14,6 +16,7 @@ import {
   test,
 } from './fixtures';
 
+const composer = (page: Page) => page.getByLabel('Message', { exact: true });
 const item = (page: Page, title: string) =>
   page.getByTestId('conversation-item').filter({ hasText: title });
 
@@ -98,4 +101,47 @@ test('on a phone, the open conversation shows when it is offline or connecting',
     await alice.context.close();
     await bob.context.close();
   }
+});
+
+test('a draft stays with its conversation, across a reload, is shown in the list, and goes when sent', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  const carol = await actor('carol');
+  await startChatWith(bob, alice, 'hi alice');
+  await startChatWith(carol, alice, 'hi from carol');
+
+  await openChat(alice.page, bob.username);
+  await composer(alice.page).fill('half a thought');
+  await openChat(alice.page, carol.username);
+  await expect(composer(alice.page)).toHaveValue('');
+  await expect(item(alice.page, bob.username).getByTestId('conversation-item-preview')).toHaveText(
+    'Draft: half a thought',
+  );
+
+  await openChat(alice.page, bob.username);
+  await expect(composer(alice.page)).toHaveValue('half a thought');
+
+  // Kept on the device: a reload brings it back, in the list and in the composer.
+  await alice.page.goto('/chats');
+  await expect(item(alice.page, bob.username).getByTestId('conversation-item-preview')).toHaveText(
+    'Draft: half a thought',
+  );
+  await expect(
+    item(alice.page, carol.username).getByTestId('conversation-item-preview'),
+  ).not.toContainText('Draft:');
+  await openChat(alice.page, bob.username);
+  await expect(composer(alice.page)).toHaveValue('half a thought');
+
+  await composer(alice.page).press('Enter');
+  await expect(messages(alice.page).last()).toContainText('half a thought');
+  await expect(composer(alice.page)).toHaveValue('');
+  await openChat(alice.page, carol.username);
+  await expect(item(alice.page, bob.username).getByTestId('conversation-item-preview')).toHaveText(
+    'You: half a thought',
+  );
+  await alice.page.reload();
+  await openChat(alice.page, bob.username);
+  await expect(composer(alice.page)).toHaveValue('');
 });

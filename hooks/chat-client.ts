@@ -10,7 +10,7 @@ import {
   type MemberRole,
   type UserSummary,
 } from '../protocol';
-import { applyReceiptToSummary, type ChatState } from './chat-state';
+import { applyDraft, applyReceiptToSummary, type ChatState } from './chat-state';
 import { ChatCommands } from './client/commands';
 import { HeldThreads } from './client/held-threads';
 import { Outbox } from './client/outbox';
@@ -162,8 +162,20 @@ export class ChatClient {
    */
   sendMessage(conversationId: string, body: string) {
     const result = this.outbox.compose(conversationId, body);
-    if (result.ok) this.typingNotifier.stop(conversationId);
+    if (result.ok) {
+      this.typingNotifier.stop(conversationId);
+      this.setDraft(conversationId, '');
+    }
     return result;
+  }
+
+  /** What the composer holds: kept per conversation, on the device too, until it is sent. */
+  setDraft(conversationId: string, text: string): void {
+    const { drafts } = this.getState();
+    const next = applyDraft(drafts, conversationId, text);
+    if (next === drafts) return;
+    patch(this.store, { drafts: next });
+    void this.device.saveDraft(conversationId, text).catch(() => undefined);
   }
 
   retryMessage(clientMsgId: string): void {
@@ -317,6 +329,7 @@ export class ChatClient {
     this.outbox.forget(conversationId);
     this.sync.forget(conversationId);
     this.threads.forget(conversationId);
+    this.setDraft(conversationId, '');
     removeConversation(this.store, conversationId);
   }
 
@@ -326,6 +339,11 @@ export class ChatClient {
       if (!snapshot) return;
       this.threads.restore(snapshot);
       this.outbox.adopt(snapshot.outbox);
+      // A draft typed since the page opened wins over the stored one.
+      update(this.store, (state) => ({
+        ...state,
+        drafts: { ...snapshot.drafts, ...state.drafts },
+      }));
     })();
     return this.hydration;
   }

@@ -61,6 +61,8 @@ export interface ChatState {
   threads: Record<string, Thread>;
   /** The outbox, in the order the messages were composed. */
   pending: PendingMessage[];
+  /** What the user typed in each conversation's composer and has not sent, by id. */
+  drafts: Record<string, string>;
   activeConversationId: string | null;
   /** The server ended this session (signed out elsewhere, or expired). */
   isSessionEnded: boolean;
@@ -350,6 +352,19 @@ export function replaceConversation(
   summary: ConversationSummary,
 ): ConversationSummary[] {
   return sortConversations([...list.filter((item) => item.id !== summary.id), summary]);
+}
+
+/** The drafts after one changed: an empty draft is dropped; no change keeps the same object. */
+export function applyDraft(
+  drafts: Record<string, string>,
+  conversationId: string,
+  text: string,
+): Record<string, string> {
+  if ((drafts[conversationId] ?? '') === text) return drafts;
+  const next = { ...drafts };
+  if (text === '') delete next[conversationId];
+  else next[conversationId] = text;
+  return next;
 }
 
 /** What the tab's title counts: unread messages, except in muted conversations. */

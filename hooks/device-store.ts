@@ -1,5 +1,5 @@
 // What a device keeps between page loads: its conversation list, the messages it holds with
-// its cursor per conversation, and the outbox of messages not yet acknowledged. Browsers use
+// its cursor per conversation, the outbox of messages not yet acknowledged, and the drafts. Browsers use
 // IndexedDB (hooks/indexeddb-store.ts); tests and browsers without IndexedDB use memory.
 
 import type { ConversationSummary, Message } from '../protocol';
@@ -22,6 +22,8 @@ export interface DeviceSnapshot {
   threads: StoredThread[];
   /** Oldest first. */
   outbox: PendingMessage[];
+  /** What was typed and not sent, by conversation id. */
+  drafts: Record<string, string>;
 }
 
 export interface DeviceStore {
@@ -44,6 +46,8 @@ export interface DeviceStore {
   deleteThread(conversationId: string): Promise<void>;
   putPending(message: PendingMessage): Promise<void>;
   deletePending(clientMsgId: string): Promise<void>;
+  /** Keeps the conversation's draft; an empty one is forgotten. */
+  saveDraft(conversationId: string, text: string): Promise<void>;
   /** Forgets everything: on sign-out, nothing of this account stays on the device. */
   clear(): Promise<void>;
 }
@@ -55,6 +59,7 @@ export class MemoryDeviceStore implements DeviceStore {
     { cursor: ThreadCursor; messages: Map<number, Message> }
   >();
   private readonly outbox = new Map<string, PendingMessage>();
+  private readonly drafts = new Map<string, string>();
 
   async load(pageSize: number): Promise<DeviceSnapshot> {
     return {
@@ -64,6 +69,7 @@ export class MemoryDeviceStore implements DeviceStore {
         messages: inRange(messages.values(), newestPageRange(cursor, pageSize)),
       })),
       outbox: [...this.outbox.values()].sort(compareOutbox),
+      drafts: Object.fromEntries(this.drafts),
     };
   }
 
@@ -100,10 +106,16 @@ export class MemoryDeviceStore implements DeviceStore {
     this.outbox.delete(clientMsgId);
   }
 
+  async saveDraft(conversationId: string, text: string): Promise<void> {
+    if (text === '') this.drafts.delete(conversationId);
+    else this.drafts.set(conversationId, text);
+  }
+
   async clear(): Promise<void> {
     this.conversations = [];
     this.threads.clear();
     this.outbox.clear();
+    this.drafts.clear();
   }
 }
 

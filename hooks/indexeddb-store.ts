@@ -19,9 +19,11 @@ interface ParleyDb extends DBSchema {
   threads: { key: string; value: ThreadCursor };
   messages: { key: number; value: Message; indexes: { byConversation: [string, number] } };
   outbox: { key: string; value: PendingMessage };
+  drafts: { key: string; value: { conversationId: string; text: string } };
 }
 
-const VERSION = 1;
+/** 2 added the drafts. */
+const VERSION = 2;
 
 export class IndexedDbDeviceStore implements DeviceStore {
   private readonly name: string;
@@ -33,14 +35,17 @@ export class IndexedDbDeviceStore implements DeviceStore {
 
   private db(): Promise<IDBPDatabase<ParleyDb>> {
     this.database ??= openDB<ParleyDb>(this.name, VERSION, {
-      upgrade(db) {
-        db.createObjectStore('conversations', { keyPath: 'id' });
-        db.createObjectStore('threads', { keyPath: 'conversationId' });
-        db.createObjectStore('messages', { keyPath: 'id' }).createIndex('byConversation', [
-          'conversationId',
-          'seq',
-        ]);
-        db.createObjectStore('outbox', { keyPath: 'clientMsgId' });
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore('conversations', { keyPath: 'id' });
+          db.createObjectStore('threads', { keyPath: 'conversationId' });
+          db.createObjectStore('messages', { keyPath: 'id' }).createIndex('byConversation', [
+            'conversationId',
+            'seq',
+          ]);
+          db.createObjectStore('outbox', { keyPath: 'clientMsgId' });
+        }
+        if (oldVersion < 2) db.createObjectStore('drafts', { keyPath: 'conversationId' });
       },
       // A tab running a newer version wants to upgrade the schema: step aside. This tab's
       // next write reopens (and fails loudly if it is too old), rather than block the new one.
@@ -54,11 +59,12 @@ export class IndexedDbDeviceStore implements DeviceStore {
 
   async load(pageSize: number): Promise<DeviceSnapshot> {
     const db = await this.db();
-    const tx = db.transaction(['conversations', 'threads', 'messages', 'outbox']);
-    const [conversations, cursors, outbox] = await Promise.all([
+    const tx = db.transaction(['conversations', 'threads', 'messages', 'outbox', 'drafts']);
+    const [conversations, cursors, outbox, drafts] = await Promise.all([
       tx.objectStore('conversations').getAll(),
       tx.objectStore('threads').getAll(),
       tx.objectStore('outbox').getAll(),
+      tx.objectStore('drafts').getAll(),
     ]);
     // Only the newest page of each conversation: a device that holds years of history starts
     // as fast as a new one. Requests are issued at once, in the same transaction.
@@ -72,6 +78,7 @@ export class IndexedDbDeviceStore implements DeviceStore {
       conversations,
       threads: cursors.map((cursor, index) => ({ ...cursor, messages: pages[index]! })),
       outbox: outbox.sort(compareOutbox),
+      drafts: Object.fromEntries(drafts.map((draft) => [draft.conversationId, draft.text])),
     };
   }
 
@@ -128,6 +135,12 @@ export class IndexedDbDeviceStore implements DeviceStore {
     await (await this.db()).delete('outbox', clientMsgId);
   }
 
+  async saveDraft(conversationId: string, text: string): Promise<void> {
+    const db = await this.db();
+    if (text === '') await db.delete('drafts', conversationId);
+    else await db.put('drafts', { conversationId, text });
+  }
+
   async clear(): Promise<void> {
     const open = this.database;
     this.database = undefined;
@@ -138,7 +151,7 @@ export class IndexedDbDeviceStore implements DeviceStore {
 
 type MessagesByConversation = IDBPIndex<
   ParleyDb,
-  ('conversations' | 'threads' | 'messages' | 'outbox')[] | ('threads' | 'messages')[],
+  ('conversations' | 'threads' | 'messages' | 'outbox' | 'drafts')[] | ('threads' | 'messages')[],
   'messages',
   'byConversation'
 >;

@@ -25,6 +25,7 @@ export function createChatStore(me: UserSummary): ChatStore {
     isListLoaded: false,
     threads: {},
     pending: [],
+    drafts: {},
     activeConversationId: null,
     isSessionEnded: false,
     sendingPausedUntil: null,
