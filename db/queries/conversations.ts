@@ -239,41 +239,54 @@ export async function listMemberMarkers(
     .orderBy(users.username);
 }
 
-/** The distinct users who share at least one conversation with `userId` (not `userId`). */
-export async function listContactIds(db: Executor, userId: string): Promise<string[]> {
-  const mine = db
+/**
+ * The conversations of `userId` that make their other members contacts: every group, and a
+ * direct conversation once it holds a message. An empty direct conversation is only someone
+ * having typed a username (`conversation:start`); the other person never saw it.
+ */
+function contactConversationIds(db: Executor, userId: string) {
+  return db
     .select({ id: conversationMembers.conversationId })
     .from(conversationMembers)
-    .where(eq(conversationMembers.userId, userId));
+    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+    .where(
+      and(
+        eq(conversationMembers.userId, userId),
+        or(eq(conversations.kind, 'group'), gt(conversations.lastSeq, 0)),
+      ),
+    );
+}
+
+/**
+ * The distinct contacts of `userId` (not `userId`): the people they share a group with or
+ * have a direct conversation with messages in it. Presence goes to these only.
+ */
+export async function listContactIds(db: Executor, userId: string): Promise<string[]> {
   const rows = await db
     .selectDistinct({ userId: conversationMembers.userId })
     .from(conversationMembers)
     .where(
       and(
-        inArray(conversationMembers.conversationId, mine),
+        inArray(conversationMembers.conversationId, contactConversationIds(db, userId)),
         ne(conversationMembers.userId, userId),
       ),
     );
   return rows.map((row) => row.userId);
 }
 
-/** Which of `candidateIds` share at least one conversation with `userId`. */
+/** Which of `candidateIds` are contacts of `userId` (see listContactIds). */
 export async function filterContacts(
   db: Executor,
   userId: string,
   candidateIds: string[],
 ): Promise<string[]> {
   if (candidateIds.length === 0) return [];
-  const mine = db
-    .select({ id: conversationMembers.conversationId })
-    .from(conversationMembers)
-    .where(eq(conversationMembers.userId, userId));
   const rows = await db
     .selectDistinct({ userId: conversationMembers.userId })
     .from(conversationMembers)
     .where(
       and(
-        inArray(conversationMembers.conversationId, mine),
+        inArray(conversationMembers.conversationId, contactConversationIds(db, userId)),
         inArray(conversationMembers.userId, candidateIds),
       ),
     );

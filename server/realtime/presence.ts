@@ -50,7 +50,21 @@ export class PresenceTracker {
     this.leaving.set(userId, timer);
   }
 
-  /** Presence of the people among `userIds` who share a conversation with the viewer. */
+  /**
+   * Tells each of these users the presence of the others who are their contacts: for people
+   * who just became contacts (the first message of a direct conversation), whose apps asked
+   * before and were told nothing.
+   */
+  async introduce(userIds: string[]): Promise<void> {
+    for (const viewerId of userIds) {
+      const others = userIds.filter((id) => id !== viewerId);
+      for (const presence of await this.query(viewerId, others)) {
+        this.io.to(userRoom(viewerId)).emit(ServerEvent.PresenceUpdated, presence);
+      }
+    }
+  }
+
+  /** Presence of the people among `userIds` who are the viewer's contacts (listContactIds). */
   async query(viewerId: string, userIds: string[]): Promise<Presence[]> {
     const visible = await filterContacts(this.deps.db, viewerId, [...new Set(userIds)]);
     if (visible.length === 0) return [];

@@ -127,6 +127,13 @@ describe('across nodes', () => {
     const alice = await on(0, 'alice');
     const bob = await on(2, 'bob');
     const conversationId = await direct(alice, bob);
+    // Presence is for people who have chatted.
+    const firstMessage = await call(alice.socket, 'message:send', {
+      conversationId,
+      clientMsgId: randomUUID(),
+      body: 'hi',
+    });
+    expect(firstMessage).toMatchObject({ ok: true });
     expect(await call(alice.socket, 'presence:query', { userIds: [bob.user.id] })).toMatchObject({
       ok: true,
       presence: [{ isOnline: true }],

@@ -22,6 +22,7 @@ import {
   type TestDatabase,
 } from '../helpers/database';
 import { startNextPages, type NextPages } from '../helpers/next-pages';
+import { tryHandshake } from '../helpers/raw-socket';
 import { startServer, type TestServer } from '../helpers/server';
 
 let database: TestDatabase;
@@ -411,10 +412,14 @@ describe('Socket.IO handshakes from other sites', () => {
       'our host and port over HTTP, when the proxy says the client came over HTTPS',
       { origin: 'OWN', 'x-forwarded-proto': 'https' },
     ],
-  ])('are refused with %s, over long-polling and WebSocket', async (_, headers) => {
+  ])('are refused with %s, over long-polling (403) and WebSocket (400)', async (_, headers) => {
     const response = await handshake(headers);
     expect(response.status).toBe(403);
-    expect(await response.json()).toMatchObject({ message: 'Origin not allowed' });
+    expect(await response.json()).toEqual({ code: 4, message: 'Origin not allowed' });
+    // Engine.IO answers every refused WebSocket upgrade 400, whatever the reason.
+    expect(
+      await tryHandshake(server.url, { cookie: admin.cookie, ...withOwnOrigin(headers) }),
+    ).toBe(400);
 
     const socket = io(server.url, {
       transports: ['websocket'],

@@ -3,14 +3,30 @@
 import { describe, expect, it } from 'vitest';
 import type { Presence, TypingUpdate } from '../../protocol';
 import { call, nextEvent } from '../helpers/client';
-import { openTab, pair, person, setupSuite } from '../helpers/suite';
+import { openTab, pair, person, send, setupSuite } from '../helpers/suite';
 
 const GRACE_MS = 400;
 const suite = setupSuite({ env: { PRESENCE_GRACE_MS: String(GRACE_MS) } });
 
+/**
+ * Alice and Bob, who have chatted: a direct conversation with a message in it. Returns once
+ * each has been told the other's presence, which the first message brings.
+ */
+async function chatting() {
+  const started = await pair(suite);
+  const { alice, bob } = started;
+  const introduced = Promise.all([
+    nextEvent(alice.socket, 'presence:updated', (presence) => presence.userId === bob.user.id),
+    nextEvent(bob.socket, 'presence:updated', (presence) => presence.userId === alice.user.id),
+  ]);
+  await send(alice, started.conversationId, 'hi');
+  await introduced;
+  return started;
+}
+
 describe('presence', () => {
   it('turns offline only when the last tab closes, after the grace period, with last seen', async () => {
-    const { alice, bob } = await pair(suite);
+    const { alice, bob } = await chatting();
     const bobTab2 = await openTab(suite, bob);
     const events: Presence[] = [];
     alice.socket.on('presence:updated', (presence) => {
@@ -41,7 +57,7 @@ describe('presence', () => {
   });
 
   it('lets a reload within the grace period pass unnoticed', async () => {
-    const { alice, bob } = await pair(suite);
+    const { alice, bob } = await chatting();
     const events: Presence[] = [];
     alice.socket.on('presence:updated', (presence) => {
       if (presence.userId === bob.user.id) events.push(presence);
@@ -62,7 +78,7 @@ describe('presence', () => {
   });
 
   it('announces coming online to the people one chats with', async () => {
-    const { alice, bob } = await pair(suite);
+    const { alice, bob } = await chatting();
     bob.socket.close();
     await nextEvent(alice.socket, 'presence:updated', (presence) => !presence.isOnline);
     const online = nextEvent(alice.socket, 'presence:updated', (presence) => presence.isOnline);
@@ -71,11 +87,59 @@ describe('presence', () => {
   });
 
   it('is only shown to people who share a conversation', async () => {
-    const { bob } = await pair(suite);
+    const { bob } = await chatting();
     const eve = await person(suite, 'eve');
     expect(await call(eve.socket, 'presence:query', { userIds: [bob.user.id] })).toEqual({
       ok: true,
       presence: [],
+    });
+  });
+
+  it('is not shown to a stranger who started an empty conversation, until a message is in it', async () => {
+    const { alice, bob } = await chatting();
+    const eve = await person(suite, 'eve');
+    const started = await call(eve.socket, 'conversation:start', { username: bob.user.username });
+    if (!started.ok) throw new Error(started.message);
+    const seenByEve: Presence[] = [];
+    eve.socket.on('presence:updated', (presence) => seenByEve.push(presence));
+    const query = () => call(eve.socket, 'presence:query', { userIds: [bob.user.id] });
+    expect(await query()).toEqual({ ok: true, presence: [] });
+
+    // Bob leaves and comes back: alice, who chats with him, is told both; eve neither, nor
+    // his last seen when she asks.
+    const offline = nextEvent(alice.socket, 'presence:updated', (presence) => !presence.isOnline);
+    bob.socket.close();
+    await offline;
+    expect(await query()).toEqual({ ok: true, presence: [] });
+    const online = nextEvent(alice.socket, 'presence:updated', (presence) => presence.isOnline);
+    const bobAgain = await openTab(suite, bob);
+    await online;
+    // Eve's query is answered after anything sent to her with alice's event: nothing was.
+    expect(await query()).toEqual({ ok: true, presence: [] });
+    expect(seenByEve).toEqual([]);
+
+    // The first message makes them contacts: each is told the other's presence at once.
+    const bobForEve = nextEvent(eve.socket, 'presence:updated');
+    const eveForBob = nextEvent(bobAgain.socket, 'presence:updated');
+    await send(eve, started.conversation.id, 'hello bob');
+    expect(await bobForEve).toEqual({ userId: bob.user.id, isOnline: true, lastSeenAt: null });
+    expect(await eveForBob).toEqual({ userId: eve.user.id, isOnline: true, lastSeenAt: null });
+    expect(await query()).toEqual({
+      ok: true,
+      presence: [{ userId: bob.user.id, isOnline: true, lastSeenAt: null }],
+    });
+  });
+
+  it('is shown to the members of a group one shares, before anyone has written', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => person(suite, name)));
+    const created = await call(alice!.socket, 'group:create', {
+      title: 'Quiet',
+      usernames: [bob!.user.username],
+    });
+    if (!created.ok) throw new Error(created.message);
+    expect(await call(bob!.socket, 'presence:query', { userIds: [alice!.user.id] })).toEqual({
+      ok: true,
+      presence: [{ userId: alice!.user.id, isOnline: true, lastSeenAt: null }],
     });
   });
 });

@@ -90,6 +90,20 @@ const suite = setupSuite({
   env: { PUSH_ENDPOINTS: pushOrigin, PRESENCE_GRACE_MS: '100' },
 });
 
+/** Alice and Bob, who have chatted (Bob wrote first), so that each sees the other's presence. */
+async function chatting() {
+  const started = await pair(suite);
+  const { alice, bob } = started;
+  const introduced = nextEvent(
+    alice.socket,
+    'presence:updated',
+    (presence) => presence.userId === bob.user.id,
+  );
+  await send(bob, started.conversationId, 'hi');
+  await introduced;
+  return started;
+}
+
 /** Closes a socket and waits until a contact hears that its owner is offline: the server saw it go. */
 async function goOffline(socket: Person['socket'], who: Person, watcher: Person) {
   const gone = nextEvent(
@@ -136,7 +150,7 @@ const dispatched = (messageId: number) =>
 
 describe('web push', () => {
   it('sends an offline recipient a correctly encrypted, signed notification', async () => {
-    const { alice, bob, conversationId } = await pair(suite);
+    const { alice, bob, conversationId } = await chatting();
     const phone = await subscribe(bob, `/sub/${randomUUID()}`);
     await goOffline(bob.socket, bob, alice);
     const message = await send(alice, conversationId, 'Dinner at 8?');
@@ -211,7 +225,7 @@ describe('web push', () => {
   });
 
   it('respects a muted conversation', async () => {
-    const { alice, bob, conversationId } = await pair(suite);
+    const { alice, bob, conversationId } = await chatting();
     const phone = await subscribe(bob, `/sub/${randomUUID()}`);
     expect(await call(bob.socket, 'conversation:mute', { conversationId, isMuted: true })).toEqual({
       ok: true,
@@ -232,7 +246,7 @@ describe('web push', () => {
   });
 
   it('forgets a subscription the push service reports gone', async () => {
-    const { alice, bob, conversationId } = await pair(suite);
+    const { alice, bob, conversationId } = await chatting();
     await subscribe(bob, `/gone/${randomUUID()}`);
     await goOffline(bob.socket, bob, alice);
     const first = await send(alice, conversationId, 'one');

@@ -3,6 +3,7 @@ import { getHistory } from '../../chat/get-history';
 import { getMessageReceipts } from '../../chat/get-message-receipts';
 import { sendMessage } from '../../chat/send-message';
 import type { HandlerMap } from '../handler';
+import { safeError } from '../../logger';
 import { userRoom } from '../rooms';
 
 export const messageHandlers: Pick<
@@ -11,7 +12,10 @@ export const messageHandlers: Pick<
   | typeof ClientEvent.MessageHistory
   | typeof ClientEvent.MessageReceipts
 > = {
-  [ClientEvent.MessageSend]: async ({ deps, io, push, socket, session, afterAck }, input) => {
+  [ClientEvent.MessageSend]: async (
+    { deps, io, push, presence, socket, session, afterAck },
+    input,
+  ) => {
     const result = await sendMessage(deps, session.user, input);
     if (result.created) {
       deps.failpoints.afterMessageCommit?.();
@@ -26,6 +30,18 @@ export const messageHandlers: Pick<
         .except(socket.id)
         .emit(ServerEvent.MessageCreated, result.message);
       if (result.created) void push.notify(result.message, result.memberIds);
+      // The first message of a direct conversation makes its two people contacts (again on a
+      // retry: the first introduction may have died with its node too).
+      if (result.message.seq === 1) {
+        presence
+          .introduce(result.memberIds)
+          .catch((error: unknown) =>
+            deps.logger.error(
+              { event: 'presence.failed', err: safeError(error) },
+              'presence update failed',
+            ),
+          );
+      }
     });
     return { message: result.message, duplicate: !result.created };
   },
