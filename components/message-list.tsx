@@ -29,8 +29,8 @@ export function MessageList({ conversationId }: { conversationId: string }) {
   // Only what has been on screen is marked read (the client sends it when the tab is visible).
   useSeenMessages(scroller, (seq) => client.markSeen(conversationId, seq));
   const previous = useRef<{
-    messages: unknown;
-    pending: unknown;
+    messages: typeof messages;
+    pending: typeof pending | undefined;
     firstId: number;
     firstTop: number;
     isAtBottom: boolean;
