@@ -5,6 +5,7 @@ import { hasMoreBefore, statusOf } from '../hooks/chat-state';
 import { useChatClient, useChatState, useConversation, usePending } from '../hooks/use-chat';
 import { MessageBubble } from './message-bubble';
 import { MessageInfo } from './message-info';
+import { useSeenMessages } from './use-seen-messages';
 import controls from './controls.module.css';
 import styles from './message-list.module.css';
 
@@ -22,11 +23,14 @@ export function MessageList({ conversationId }: { conversationId: string }) {
   const messages = thread?.messages;
   const isGroup = summary?.kind === 'group';
   const [infoSeq, setInfoSeq] = useState<number | null>(null);
+  const [isAtBottom, setIsAtBottom] = useState(true);
 
   const scroller = useRef<HTMLDivElement>(null);
+  // Only what has been on screen is marked read (the client sends it when the tab is visible).
+  useSeenMessages(scroller, (seq) => client.markSeen(conversationId, seq));
   const previous = useRef<{
-    messages: unknown;
-    pending: unknown;
+    messages: typeof messages;
+    pending: typeof pending | undefined;
     firstId: number;
     firstTop: number;
     isAtBottom: boolean;
@@ -77,94 +81,121 @@ export function MessageList({ conversationId }: { conversationId: string }) {
     const element = scroller.current;
     if (!element) return;
     previous.current.isAtBottom = isNearBottom(element);
+    setIsAtBottom(previous.current.isAtBottom);
     if (element.scrollTop < LOAD_OLDER_PX) void client.loadOlder(conversationId);
   }
 
+  function scrollToLatest() {
+    const element = scroller.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }
+
+  // Messages beyond the read marker have not been on screen yet: they wait below.
+  const newCount = summary?.unreadCount ?? 0;
   return (
-    <div
-      className={styles.messages}
-      ref={scroller}
-      onScroll={onScroll}
-      data-testid="message-scroller"
-    >
-      <p className={styles.edge}>
-        {!thread
-          ? 'Loading messages…'
-          : thread.isLoadingOlder
-            ? 'Loading older messages…'
-            : hasMoreBefore(thread)
-              ? ''
-              : 'This is the beginning of the conversation.'}
-      </p>
-      {/* A log region announces new messages politely; the list inside keeps list semantics. */}
-      <div role="log" aria-live="polite" aria-label="Messages">
-        <ol className={styles.list}>
-          {messages?.map((message) => {
-            if (message.kind === 'system') {
+    <div className={styles.frame}>
+      <div
+        className={styles.messages}
+        ref={scroller}
+        onScroll={onScroll}
+        data-testid="message-scroller"
+      >
+        <p className={styles.edge}>
+          {!thread
+            ? 'Loading messages…'
+            : thread.isLoadingOlder
+              ? 'Loading older messages…'
+              : hasMoreBefore(thread)
+                ? ''
+                : 'This is the beginning of the conversation.'}
+        </p>
+        {/* A log region announces new messages politely; the list inside keeps list semantics. */}
+        <div role="log" aria-live="polite" aria-label="Messages">
+          <ol className={styles.list}>
+            {messages?.map((message) => {
+              if (message.kind === 'system') {
+                return (
+                  <li
+                    key={message.id}
+                    className={styles.system}
+                    data-testid="system-message"
+                    data-message-id={message.id}
+                    data-seq={message.seq}
+                  >
+                    <span>{message.body}</span>
+                  </li>
+                );
+              }
+              const isMine = message.senderId === meId;
               return (
-                <li
-                  key={message.id}
-                  className={styles.system}
-                  data-testid="system-message"
-                  data-message-id={message.id}
-                >
-                  <span>{message.body}</span>
+                <li key={message.id} className={styles.item} data-message-id={message.id}>
+                  <MessageBubble
+                    body={message.body}
+                    createdAt={message.createdAt}
+                    isMine={isMine}
+                    seq={message.seq}
+                    status={isMine ? statusOf(message, summary) : undefined}
+                    senderName={isGroup && !isMine ? message.senderUsername : undefined}
+                    onInfo={isGroup && isMine ? () => setInfoSeq(message.seq) : undefined}
+                  />
+                  {infoSeq === message.seq && (
+                    <MessageInfo
+                      conversationId={conversationId}
+                      seq={message.seq}
+                      onClose={() => setInfoSeq(null)}
+                    />
+                  )}
                 </li>
               );
-            }
-            const isMine = message.senderId === meId;
-            return (
-              <li key={message.id} className={styles.item} data-message-id={message.id}>
+            })}
+            {pending.map((message) => (
+              <li key={message.clientMsgId} className={styles.item}>
                 <MessageBubble
                   body={message.body}
                   createdAt={message.createdAt}
-                  isMine={isMine}
-                  seq={message.seq}
-                  status={isMine ? statusOf(message, summary) : undefined}
-                  senderName={isGroup && !isMine ? message.senderUsername : undefined}
-                  onInfo={isGroup && isMine ? () => setInfoSeq(message.seq) : undefined}
+                  isMine
+                  status={message.status}
                 />
-                {infoSeq === message.seq && (
-                  <MessageInfo
-                    conversationId={conversationId}
-                    seq={message.seq}
-                    onClose={() => setInfoSeq(null)}
-                  />
+                {message.status === 'failed' && (
+                  <div className={styles.sendError} role="alert">
+                    <span>{message.error}</span>
+                    <button
+                      type="button"
+                      className={controls.quietButton}
+                      onClick={() => client.retryMessage(message.clientMsgId)}
+                    >
+                      Retry
+                    </button>
+                    <button
+                      type="button"
+                      className={controls.quietButton}
+                      onClick={() => client.discardMessage(message.clientMsgId)}
+                    >
+                      Delete
+                    </button>
+                  </div>
                 )}
               </li>
-            );
-          })}
-          {pending.map((message) => (
-            <li key={message.clientMsgId} className={styles.item}>
-              <MessageBubble
-                body={message.body}
-                createdAt={message.createdAt}
-                isMine
-                status={message.status}
-              />
-              {message.status === 'failed' && (
-                <div className={styles.sendError} role="alert">
-                  <span>{message.error}</span>
-                  <button
-                    type="button"
-                    className={controls.quietButton}
-                    onClick={() => client.retryMessage(message.clientMsgId)}
-                  >
-                    Retry
-                  </button>
-                  <button
-                    type="button"
-                    className={controls.quietButton}
-                    onClick={() => client.discardMessage(message.clientMsgId)}
-                  >
-                    Delete
-                  </button>
-                </div>
-              )}
-            </li>
-          ))}
-        </ol>
+            ))}
+          </ol>
+        </div>
       </div>
+      {!isAtBottom && (
+        <button
+          type="button"
+          className={newCount > 0 ? styles.jumpWithCount : styles.jump}
+          onClick={scrollToLatest}
+          aria-label={
+            newCount > 0
+              ? `${newCount} new ${newCount === 1 ? 'message' : 'messages'}: scroll to the latest`
+              : 'Scroll to the latest message'
+          }
+          data-testid="jump-to-latest"
+        >
+          {newCount > 0 && <span>{newCount} new</span>}
+          <span aria-hidden="true">↓</span>
+        </button>
+      )}
     </div>
   );
 }

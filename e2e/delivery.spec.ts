@@ -66,6 +66,40 @@ test('alice’s ticks go from one to two to blue as bob comes online and opens t
   await expect(lastStatus(alice.page)).toHaveCSS('color', 'rgb(25, 118, 210)');
 });
 
+test('a message that arrives while bob is scrolled up stays unread until he jumps to it', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await startChatWith(alice, bob, 'hello');
+  // Taller than bob's view, so that he can scroll away from the newest message.
+  const tall = Array.from({ length: 40 }, (_, index) => `line ${index + 1}`).join('\n');
+  await sendMessage(alice.page, tall);
+  await expect(lastStatus(alice.page)).toHaveAttribute('aria-label', 'Read');
+
+  const jump = bob.page.getByTestId('jump-to-latest');
+  await expect(jump).toBeHidden();
+  await bob.page.getByTestId('message-scroller').evaluate((element) => element.scrollTo(0, 0));
+  // Far from the newest message with nothing new: a plain way back down.
+  await expect(jump).toHaveAccessibleName('Scroll to the latest message');
+
+  await sendMessage(alice.page, 'are you still there?');
+  await expect(jump).toHaveAccessibleName('1 new message: scroll to the latest');
+  await expect(jump).toContainText('1 new');
+  // Bob's device has the message (two ticks) but he has not seen it: not read, not blue.
+  // The count above comes from bob's read marker, which moves on his device before it is
+  // sent: showing 1 new means no read receipt for it has gone out.
+  await expect(lastStatus(alice.page)).toHaveAttribute('aria-label', 'Delivered');
+  await expect(lastStatus(alice.page)).not.toHaveCSS('color', 'rgb(25, 118, 210)');
+  await expect(messages(bob.page).last()).not.toBeInViewport();
+
+  await jump.click();
+  await expect(messages(bob.page).last()).toBeInViewport();
+  await expect(jump).toBeHidden();
+  await expect(lastStatus(alice.page)).toHaveAttribute('aria-label', 'Read');
+  await expect(lastStatus(alice.page)).toHaveCSS('color', 'rgb(25, 118, 210)');
+});
+
 test('messages composed offline survive a reload and arrive once, in order, when back online', async ({
   actor,
 }) => {

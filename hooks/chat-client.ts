@@ -44,6 +44,11 @@ export interface ChatClientOptions {
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
   /** Whether the person is looking at this tab: only then are messages marked read. */
   isVisible?: () => boolean;
+  /**
+   * Mark read only what the view says it has shown (markSeen), as a page does; otherwise the
+   * open conversation is marked read whole.
+   */
+  marksReadWhenSeen?: boolean;
   /** Called for every ack of one of this client's sends (a retry may be acked again). */
   onAcknowledged?: (message: Message) => void;
 }
@@ -88,6 +93,7 @@ export class ChatClient {
       isVisible:
         options.isVisible ??
         (() => typeof document === 'undefined' || document.visibilityState === 'visible'),
+      marksReadWhenSeen: options.marksReadWhenSeen ?? false,
       forgetConversation: (conversationId) => this.forgetConversation(conversationId),
     });
     this.typingIndicators = new TypingIndicators(this.store);
@@ -231,9 +237,14 @@ export class ChatClient {
     return this.commands.refreshPresence(userIds);
   }
 
-  /** Tells the server the open conversation has been seen, when the tab is visible. */
+  /** Tells the server what of the open conversation has been seen, when the tab is visible. */
   markActiveRead(): void {
     this.commands.markActiveRead();
+  }
+
+  /** The view has had the conversation's messages up to `seq` on screen. */
+  markSeen(conversationId: string, seq: number): void {
+    this.commands.markSeen(conversationId, seq);
   }
 
   // ---- wiring --------------------------------------------------------------------------
@@ -327,6 +338,7 @@ export class ChatClient {
   /** The user is no longer in this conversation: nothing of it stays on the device. */
   private forgetConversation(conversationId: string): void {
     this.outbox.forget(conversationId);
+    this.commands.forgetSeen(conversationId);
     this.sync.forget(conversationId);
     this.threads.forget(conversationId);
     this.setDraft(conversationId, '');

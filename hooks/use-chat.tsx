@@ -21,6 +21,8 @@ export function ChatProvider({ me, children }: { me: UserSummary; children: Reac
           typeof indexedDB === 'undefined'
             ? new MemoryDeviceStore()
             : new IndexedDbDeviceStore(me.id),
+        // The message list says what has been on screen (components/message-list.tsx).
+        marksReadWhenSeen: true,
       }),
   );
   useEffect(() => {

@@ -28,6 +28,11 @@ export interface CommandsOptions {
   store: ChatStore;
   /** Whether the person is looking at this tab: only then are messages marked read. */
   isVisible: () => boolean;
+  /**
+   * Whether a view says which messages it has shown (markSeen): then only those are marked
+   * read. Without one (the bench, tests) the open conversation counts as seen whole.
+   */
+  marksReadWhenSeen: boolean;
   /** The user left: nothing of the conversation stays on the device. */
   forgetConversation: (conversationId: string) => void;
 }
@@ -35,6 +40,8 @@ export interface CommandsOptions {
 export class ChatCommands {
   private readonly request: Request;
   private readonly store: ChatStore;
+  /** Per conversation, the newest seq the view has had on screen. */
+  private readonly seenSeq = new Map<string, number>();
 
   constructor(private readonly options: CommandsOptions) {
     this.request = options.request;
@@ -130,13 +137,30 @@ export class ChatCommands {
     }));
   }
 
-  /** Tells the server the open conversation has been seen, when the tab is visible. */
+  /**
+   * The view has shown the messages of a conversation up to `seq`: the read marker may move
+   * that far (a message that arrived while the reader was scrolled up stays unread).
+   */
+  markSeen(conversationId: string, seq: number): void {
+    if (seq <= (this.seenSeq.get(conversationId) ?? 0)) return;
+    this.seenSeq.set(conversationId, seq);
+    if (conversationId === this.store.getState().activeConversationId) this.markActiveRead();
+  }
+
+  forgetSeen(conversationId: string): void {
+    this.seenSeq.delete(conversationId);
+  }
+
+  /** Tells the server what of the open conversation has been seen, when the tab is visible. */
   markActiveRead(): void {
     const state = this.store.getState();
     const conversationId = state.activeConversationId;
     if (!conversationId || !this.options.isConnected() || !this.options.isVisible()) return;
     const summary = summaryOf(state, conversationId);
-    const seq = state.threads[conversationId]?.syncedSeq ?? 0;
+    const synced = state.threads[conversationId]?.syncedSeq ?? 0;
+    const seq = this.options.marksReadWhenSeen
+      ? Math.min(synced, this.seenSeq.get(conversationId) ?? 0)
+      : synced;
     if (!summary || seq <= summary.readSeq) return;
     updateSummary(this.store, conversationId, (item) => applyReadToSummary(item, seq));
     void this.request(ClientEvent.ConversationMarkRead, { conversationId, seq });
