@@ -30,8 +30,20 @@ export const users = pgTable(
       .default('user'),
     createdAt: createdAt(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    /** Who sees this user's online state and last seen: their contacts, or nobody. */
+    presenceVisibility: text('presence_visibility', { enum: ['contacts', 'nobody'] })
+      .notNull()
+      .default('contacts'),
+    /** Whether others see this user's reads (blue ticks); off also hides others' reads from them. */
+    isSendingReadReceipts: boolean('is_sending_read_receipts').notNull().default(true),
   },
-  (t) => [check('users_role_check', sql`${t.role} in ('user', 'admin')`)],
+  (t) => [
+    check('users_role_check', sql`${t.role} in ('user', 'admin')`),
+    check(
+      'users_presence_visibility_check',
+      sql`${t.presenceVisibility} in ('contacts', 'nobody')`,
+    ),
+  ],
 );
 
 export const sessions = pgTable(

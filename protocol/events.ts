@@ -18,6 +18,7 @@ import {
   MessageReceiptsRequest,
   MessageSendRequest,
   PresenceQueryRequest,
+  PrivacyUpdateRequest,
 } from './schemas';
 import type {
   ClientLimits,
@@ -27,6 +28,7 @@ import type {
   Message,
   MessageReceipts,
   Presence,
+  PrivacySettings,
   ReceiptUpdate,
   SessionReady,
   TypingUpdate,
@@ -50,6 +52,7 @@ export const ClientEvent = {
   GroupSetRole: 'group:set-role',
   GroupMembers: 'group:members',
   PresenceQuery: 'presence:query',
+  PrivacyUpdate: 'privacy:update',
   TypingStart: 'typing:start',
   TypingStop: 'typing:stop',
 } as const;
@@ -88,6 +91,7 @@ export const clientEventSchemas = {
   [ClientEvent.GroupSetRole]: GroupSetRoleRequest,
   [ClientEvent.GroupMembers]: ConversationRequest,
   [ClientEvent.PresenceQuery]: PresenceQueryRequest,
+  [ClientEvent.PrivacyUpdate]: PrivacyUpdateRequest,
   [ClientEvent.TypingStart]: ConversationRequest,
   [ClientEvent.TypingStop]: ConversationRequest,
 } as const;
@@ -114,6 +118,8 @@ export interface ClientEventResults {
   [ClientEvent.GroupMembers]: { members: GroupMember[] };
   /** Only people who share a conversation with you; others are left out. */
   [ClientEvent.PresenceQuery]: { presence: Presence[] };
+  /** Changes any of the settings; answers with all of them. */
+  [ClientEvent.PrivacyUpdate]: { privacy: PrivacySettings };
   [ClientEvent.TypingStart]: Record<string, never>;
   [ClientEvent.TypingStop]: Record<string, never>;
 }

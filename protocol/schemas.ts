@@ -149,6 +149,17 @@ export const PresenceQueryRequest = z.strictObject({
     .max(PRESENCE_QUERY_MAX, { error: `At most ${PRESENCE_QUERY_MAX} users at a time.` }),
 });
 
+export const PrivacyUpdateRequest = z
+  .strictObject({
+    presence: z
+      .enum(['contacts', 'nobody'], { error: 'presence must be "contacts" or "nobody".' })
+      .optional(),
+    readReceipts: z.boolean({ error: 'readReceipts must be true or false.' }).optional(),
+  })
+  .refine((input) => input.presence !== undefined || input.readReceipts !== undefined, {
+    error: 'Give presence, readReceipts or both.',
+  });
+
 export const ConversationMuteRequest = z.strictObject({
   conversationId: Uuid,
   isMuted: z.boolean({ error: 'isMuted must be true or false.' }),

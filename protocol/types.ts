@@ -89,6 +89,20 @@ export interface SessionReady {
   /** Whether the user may open /admin. */
   isAdmin: boolean;
   limits: ClientLimits;
+  privacy: PrivacySettings;
+}
+
+/** Who sees the user's online state and last seen. */
+export type PresenceVisibility = 'contacts' | 'nobody';
+
+/**
+ * The user's privacy settings. `presence: 'nobody'`: nobody sees their online state or last
+ * seen, and they see nobody's. `readReceipts: false`: others never see their reads (blue
+ * ticks), and they see nobody's.
+ */
+export interface PrivacySettings {
+  presence: PresenceVisibility;
+  readReceipts: boolean;
 }
 
 export interface GroupMember extends UserSummary {

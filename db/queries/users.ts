@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { users, type UserRow } from '../schema';
 
@@ -62,4 +62,35 @@ export async function findLastSeen(
     .from(users)
     .where(inArray(users.id, userIds));
   return new Map(rows.map((row) => [row.id, row.lastSeenAt]));
+}
+
+export interface PrivacyRow {
+  presenceVisibility: 'contacts' | 'nobody';
+  isSendingReadReceipts: boolean;
+}
+
+/** Changes any of the user's privacy settings; answers with all of them (null: no such user). */
+export async function setPrivacy(
+  db: Executor,
+  userId: string,
+  changes: Partial<PrivacyRow>,
+): Promise<PrivacyRow | null> {
+  const [row] = await db.update(users).set(changes).where(eq(users.id, userId)).returning({
+    presenceVisibility: users.presenceVisibility,
+    isSendingReadReceipts: users.isSendingReadReceipts,
+  });
+  return row ?? null;
+}
+
+/** Which of these users hide their online state and last seen (presence visibility nobody). */
+export async function findUsersHidingPresence(
+  db: Executor,
+  userIds: string[],
+): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(inArray(users.id, userIds), eq(users.presenceVisibility, 'nobody')));
+  return new Set(rows.map((row) => row.id));
 }

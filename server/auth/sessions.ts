@@ -15,7 +15,8 @@ import {
   touchSessions,
   type LiveAt,
 } from '../../db';
-import type { UserSummary } from '../../protocol';
+import type { PrivacySettings, UserSummary } from '../../protocol';
+import { toPrivacySettings } from '../chat/update-privacy';
 import type { Deps } from '../deps';
 import { safeError } from '../logger';
 
@@ -34,6 +35,8 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export interface AuthenticatedSession {
   sessionId: string;
   user: UserSummary & { role: 'user' | 'admin' };
+  /** As they were when the session was checked (sent in session:ready). */
+  privacy: PrivacySettings;
 }
 
 type SessionDeps = Pick<Deps, 'db' | 'config' | 'clock'>;
@@ -77,6 +80,7 @@ export async function authenticateToken(
   return {
     sessionId: found.session.id,
     user: { id: found.user.id, username: found.user.username, role: found.user.role },
+    privacy: toPrivacySettings(found.user),
   };
 }
 

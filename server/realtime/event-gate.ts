@@ -37,6 +37,7 @@ export const EVENT_WORK: Record<ClientEventName, number> = {
   [ClientEvent.ConversationGet]: 2,
   [ClientEvent.ConversationMute]: 2,
   [ClientEvent.PresenceQuery]: 2,
+  [ClientEvent.PrivacyUpdate]: 2,
   // A short transaction that also writes a system message or a new conversation.
   [ClientEvent.ConversationStart]: 3,
   [ClientEvent.GroupLeave]: 3,

@@ -3,7 +3,13 @@
 // adapter). Going offline waits a grace period, so a reload or a brief network switch does
 // not flicker; only the last connection's departure counts.
 
-import { filterContacts, findLastSeen, listContactIds, touchLastSeen } from '../../db';
+import {
+  filterContacts,
+  findLastSeen,
+  findUsersHidingPresence,
+  listContactIds,
+  touchLastSeen,
+} from '../../db';
 import { ServerEvent, type Presence } from '../../protocol';
 import type { Deps } from '../deps';
 import { safeError } from '../logger';
@@ -64,18 +70,51 @@ export class PresenceTracker {
     }
   }
 
-  /** Presence of the people among `userIds` who are the viewer's contacts (listContactIds). */
+  /**
+   * Presence of the people among `userIds` who are the viewer's contacts (listContactIds).
+   * Someone who hides their presence (privacy: nobody) is told as neither online nor seen; a
+   * viewer who hides theirs is told that of everyone.
+   */
   async query(viewerId: string, userIds: string[]): Promise<Presence[]> {
     const visible = await filterContacts(this.deps.db, viewerId, [...new Set(userIds)]);
     if (visible.length === 0) return [];
-    const sockets = await this.socketsOf(visible);
+    const hidden = await findUsersHidingPresence(this.deps.db, [viewerId, ...visible]);
+    if (hidden.has(viewerId)) return visible.map(hiddenPresence);
+    const shown = new Map(
+      (await this.current(visible.filter((id) => !hidden.has(id)))).map((p) => [p.userId, p]),
+    );
+    return visible.map((userId) => shown.get(userId) ?? hiddenPresence(userId));
+  }
+
+  /**
+   * After the user changed who sees their presence: their contacts are told it as they may now
+   * see it, and the user is told the contacts' (hiding yours hides theirs from you).
+   */
+  async refresh(userId: string): Promise<void> {
+    const contacts = await listContactIds(this.deps.db, userId);
+    if (contacts.length === 0) return;
+    const hidden = await findUsersHidingPresence(this.deps.db, [userId, ...contacts]);
+    const [mine] = hidden.has(userId) ? [hiddenPresence(userId)] : await this.current([userId]);
+    const viewers = contacts.filter((id) => !hidden.has(id));
+    if (mine && viewers.length > 0) {
+      this.io.to(viewers.map(userRoom)).emit(ServerEvent.PresenceUpdated, mine);
+    }
+    for (const presence of await this.query(userId, contacts)) {
+      this.io.to(userRoom(userId)).emit(ServerEvent.PresenceUpdated, presence);
+    }
+  }
+
+  /** Online state and last seen of these users, whoever asks. */
+  private async current(userIds: string[]): Promise<Presence[]> {
+    if (userIds.length === 0) return [];
+    const sockets = await this.socketsOf(userIds);
     const online = new Set(sockets.map((socket) => socket.data.user.id));
     for (const userId of this.leaving.keys()) online.add(userId);
     const lastSeen = await findLastSeen(
       this.deps.db,
-      visible.filter((id) => !online.has(id)),
+      userIds.filter((id) => !online.has(id)),
     );
-    return visible.map((userId) =>
+    return userIds.map((userId) =>
       online.has(userId)
         ? { userId, isOnline: true, lastSeenAt: null }
         : { userId, isOnline: false, lastSeenAt: lastSeen.get(userId)?.toISOString() ?? null },
@@ -125,9 +164,19 @@ export class PresenceTracker {
     await this.announce({ userId, isOnline: false, lastSeenAt: lastSeen?.toISOString() ?? null });
   }
 
+  /** To the user's contacts; nobody hears of someone who hides it, nor does someone who hides theirs. */
   private async announce(presence: Presence): Promise<void> {
     const contacts = await listContactIds(this.deps.db, presence.userId);
-    if (contacts.length > 0)
-      this.io.to(contacts.map(userRoom)).emit(ServerEvent.PresenceUpdated, presence);
+    if (contacts.length === 0) return;
+    const hidden = await findUsersHidingPresence(this.deps.db, [presence.userId, ...contacts]);
+    if (hidden.has(presence.userId)) return;
+    const viewers = contacts.filter((id) => !hidden.has(id));
+    if (viewers.length > 0)
+      this.io.to(viewers.map(userRoom)).emit(ServerEvent.PresenceUpdated, presence);
   }
+}
+
+/** What is told of someone whose presence the viewer may not see: neither online nor seen. */
+function hiddenPresence(userId: string): Presence {
+  return { userId, isOnline: false, lastSeenAt: null };
 }

@@ -142,6 +142,7 @@ export function createRealtime(
       user: { id: user.id, username: user.username },
       isAdmin: user.role === 'admin',
       limits: clientLimits(deps),
+      privacy: socket.data.privacy,
     });
     presence.onConnect(user.id).catch(logFailure('presence.connect-failed'));
     socket.on('disconnect', () => {

@@ -144,6 +144,87 @@ describe('presence', () => {
   });
 });
 
+describe('presence privacy', () => {
+  const hidden = (userId: string) => ({ userId, isOnline: false, lastSeenAt: null });
+
+  it('with "nobody", others get neither online nor last seen, and the hider sees nobody’s', async () => {
+    const { alice, bob } = await chatting();
+    expect(bob.ready.privacy).toEqual({ presence: 'contacts', readReceipts: true });
+
+    const aliceTold = nextEvent(alice.socket, 'presence:updated', (p) => p.userId === bob.user.id);
+    const bobTold = nextEvent(bob.socket, 'presence:updated', (p) => p.userId === alice.user.id);
+    expect(await call(bob.socket, 'privacy:update', { presence: 'nobody' })).toEqual({
+      ok: true,
+      privacy: { presence: 'nobody', readReceipts: true },
+    });
+    // Both online, yet each is now told the other is neither online nor seen.
+    expect(await aliceTold).toEqual(hidden(bob.user.id));
+    expect(await bobTold).toEqual(hidden(alice.user.id));
+    expect(await call(alice.socket, 'presence:query', { userIds: [bob.user.id] })).toEqual({
+      ok: true,
+      presence: [hidden(bob.user.id)],
+    });
+    expect(await call(bob.socket, 'presence:query', { userIds: [alice.user.id] })).toEqual({
+      ok: true,
+      presence: [hidden(alice.user.id)],
+    });
+
+    // The setting is stored: a new tab is told it, and queries still hide.
+    const bobTab2 = await openTab(suite, bob);
+    expect(bobTab2.ready.privacy).toEqual({ presence: 'nobody', readReceipts: true });
+
+    // Back to contacts: both see each other online again, at once.
+    const aliceSees = nextEvent(alice.socket, 'presence:updated', (p) => p.userId === bob.user.id);
+    const bobSees = nextEvent(bob.socket, 'presence:updated', (p) => p.userId === alice.user.id);
+    await call(bob.socket, 'privacy:update', { presence: 'contacts' });
+    expect(await aliceSees).toEqual({ userId: bob.user.id, isOnline: true, lastSeenAt: null });
+    expect(await bobSees).toEqual({ userId: alice.user.id, isOnline: true, lastSeenAt: null });
+  });
+
+  it('does not announce the coming and going of someone who hides it', async () => {
+    const { alice, bob } = await chatting();
+    const carol = await person(suite, 'carol');
+    const started = await call(carol.socket, 'conversation:start', {
+      username: alice.user.username,
+    });
+    if (!started.ok) throw new Error(started.message);
+    await send(carol, started.conversation.id, 'hello');
+    await call(bob.socket, 'privacy:update', { presence: 'nobody' });
+    await call(carol.socket, 'presence:query', { userIds: [alice.user.id] });
+    const events: Presence[] = [];
+    alice.socket.on('presence:updated', (presence) => events.push(presence));
+
+    // Bob leaves, then Carol: the grace periods end in that order, and only Carol is told.
+    bob.socket.close();
+    carol.socket.close();
+    await nextEvent(alice.socket, 'presence:updated', (p) => p.userId === carol.user.id);
+    expect(events.map((presence) => presence.userId)).toEqual([carol.user.id]);
+  });
+
+  it('refuses a change that names nothing or a value it does not know, with a clear error', async () => {
+    const alice = await person(suite, 'alice');
+    expect(await call(alice.socket, 'privacy:update', {})).toMatchObject({
+      ok: false,
+      code: 'BAD_REQUEST',
+      message: 'Give presence, readReceipts or both.',
+    });
+    expect(
+      await call(alice.socket, 'privacy:update', { presence: 'everyone' as 'nobody' }),
+    ).toMatchObject({
+      ok: false,
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/presence must be "contacts" or "nobody"/),
+    });
+    expect(
+      await call(alice.socket, 'privacy:update', { readReceipts: 'no' as unknown as boolean }),
+    ).toMatchObject({
+      ok: false,
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/readReceipts must be true or false/),
+    });
+  });
+});
+
 describe('typing', () => {
   const about = (conversationId: string) => (update: TypingUpdate) =>
     update.conversationId === conversationId;
