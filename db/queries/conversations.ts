@@ -156,23 +156,38 @@ interface ConversationWideMarkers {
   memberCount: number;
 }
 
+/**
+ * A member's read marker as the others see it: nothing read while they have read receipts off
+ * (users.is_sending_read_receipts). "Read by all" is the minimum of these, so it stays 0 for
+ * everyone in a conversation with such a member, them included: they see no reads either.
+ */
+const SHOWN_READ_SEQ = sql.raw(
+  `case when u.is_sending_read_receipts then cm.read_up_to_seq else 0 end`,
+);
+
 /** For each conversation: how far every member has received and read, and how many they are. */
 async function findConversationWideMarkers(
   db: Executor,
   conversationIds: string[],
 ): Promise<Map<string, ConversationWideMarkers>> {
   if (conversationIds.length === 0) return new Map();
-  const rows = await db
-    .select({
-      conversationId: conversationMembers.conversationId,
-      deliveredToAllSeq: sql<number>`min(${conversationMembers.deliveredUpToSeq})`.mapWith(Number),
-      readByAllSeq: sql<number>`min(${conversationMembers.readUpToSeq})`.mapWith(Number),
-      memberCount: sql<number>`count(*)`.mapWith(Number),
-    })
-    .from(conversationMembers)
-    .where(inArray(conversationMembers.conversationId, conversationIds))
-    .groupBy(conversationMembers.conversationId);
-  return new Map(rows.map(({ conversationId, ...markers }) => [conversationId, markers]));
+  const rows = rowsOf<{ c: string; d: number; r: number; n: number }>(
+    await db.execute(sql`
+      select cm.conversation_id as c, min(cm.delivered_up_to_seq) as d,
+        min(${SHOWN_READ_SEQ}) as r, count(*) as n
+      from conversation_members cm join users u on u.id = cm.user_id
+      where cm.conversation_id in (${sql.join(
+        conversationIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})
+      group by cm.conversation_id`),
+  );
+  return new Map(
+    rows.map((row) => [
+      row.c,
+      { deliveredToAllSeq: Number(row.d), readByAllSeq: Number(row.r), memberCount: Number(row.n) },
+    ]),
+  );
 }
 
 /** For each direct conversation id: the member who is not `userId`. */
@@ -223,7 +238,14 @@ export async function listMemberMarkers(
   db: Executor,
   conversationId: string,
 ): Promise<
-  { id: string; username: string; deliveredSeq: number; readSeq: number; joinedSeq: number }[]
+  {
+    id: string;
+    username: string;
+    deliveredSeq: number;
+    readSeq: number;
+    joinedSeq: number;
+    isSendingReadReceipts: boolean;
+  }[]
 > {
   return db
     .select({
@@ -232,6 +254,7 @@ export async function listMemberMarkers(
       deliveredSeq: conversationMembers.deliveredUpToSeq,
       readSeq: conversationMembers.readUpToSeq,
       joinedSeq: conversationMembers.joinedSeq,
+      isSendingReadReceipts: users.isSendingReadReceipts,
     })
     .from(conversationMembers)
     .innerJoin(users, eq(users.id, conversationMembers.userId))
@@ -269,6 +292,27 @@ export async function listContactIds(db: Executor, userId: string): Promise<stri
       and(
         inArray(conversationMembers.conversationId, contactConversationIds(db, userId)),
         ne(conversationMembers.userId, userId),
+      ),
+    );
+  return rows.map((row) => row.userId);
+}
+
+/**
+ * Who is told the presence of `userId`: their contacts (listContactIds) who show their own
+ * presence, and nobody when `userId` hides theirs (users.presence_visibility).
+ */
+export async function listPresenceViewerIds(db: Executor, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ userId: conversationMembers.userId })
+    .from(conversationMembers)
+    .innerJoin(users, eq(users.id, conversationMembers.userId))
+    .where(
+      and(
+        inArray(conversationMembers.conversationId, contactConversationIds(db, userId)),
+        ne(conversationMembers.userId, userId),
+        eq(users.presenceVisibility, 'contacts'),
+        sql`exists (select 1 from users me
+          where me.id = ${userId} and me.presence_visibility = 'contacts')`,
       ),
     );
   return rows.map((row) => row.userId);
@@ -331,6 +375,8 @@ export interface MarkerAdvance {
   isConversationWideChanged: boolean;
   /** Every member, when the conversation-wide markers moved (empty otherwise). */
   memberIds: string[];
+  /** The members with read receipts off: nobody else is told their read marker, nor they others'. */
+  readHiddenByIds: string[];
 }
 
 /**
@@ -371,8 +417,9 @@ export async function advanceMarkers(
         select t.conversation_id as c, agg.d, agg.r
         from (select distinct conversation_id from target) t
         cross join lateral (
-          select min(delivered_up_to_seq) as d, min(read_up_to_seq) as r
-          from conversation_members cm where cm.conversation_id = t.conversation_id) agg
+          select min(cm.delivered_up_to_seq) as d, min(${SHOWN_READ_SEQ}) as r
+          from conversation_members cm join users u on u.id = cm.user_id
+          where cm.conversation_id = t.conversation_id) agg
         where agg.d is not null
       ),
       old as (
@@ -402,16 +449,26 @@ export async function advanceMarkers(
   // After the commit, in a new snapshot: what every member holds now.
   const before = moved.before.filter((row) => moved.updated.some((item) => item.c === row.c));
   const after = new Map(
-    rowsOf<{ c: string; d: number; r: number; members: string[] | null }>(
+    rowsOf<{
+      c: string;
+      d: number;
+      r: number;
+      members: string[] | null;
+      hiding: string[] | null;
+    }>(
       await db.execute(sql`
         with before as (
           select * from jsonb_to_recordset(${JSON.stringify(before)}::jsonb) as x(c uuid, d int, r int)
         )
         select b.c, agg.d, agg.r,
-          case when agg.d <> b.d or agg.r <> b.r then agg.members end as members
+          case when agg.d <> b.d or agg.r <> b.r then agg.members end as members,
+          agg.hiding
         from before b cross join lateral (
-          select min(delivered_up_to_seq) as d, min(read_up_to_seq) as r, json_agg(user_id) as members
-          from conversation_members cm where cm.conversation_id = b.c) agg`),
+          select min(cm.delivered_up_to_seq) as d, min(${SHOWN_READ_SEQ}) as r,
+            json_agg(cm.user_id) as members,
+            json_agg(cm.user_id) filter (where not u.is_sending_read_receipts) as hiding
+          from conversation_members cm join users u on u.id = cm.user_id
+          where cm.conversation_id = b.c) agg`),
     ).map((row) => [row.c, row]),
   );
   const updated = new Map(moved.updated.map((row) => [`${row.c}/${row.u}`, row]));
@@ -432,6 +489,7 @@ export async function advanceMarkers(
       newlyDelivered,
       isConversationWideChanged: wide.members !== null,
       memberIds: wide.members ?? [],
+      readHiddenByIds: wide.hiding ?? [],
     };
   });
 }

@@ -15,6 +15,11 @@ export interface MarkerResult {
   isOwnDevicesNotified: boolean;
   /** Messages that reached a device of this member for the first time. */
   newlyDelivered: number;
+  /**
+   * Of `notifyUserIds`, those with read receipts off: when the member hides their reads, or the
+   * one told hides theirs, the receipt goes without the member's read marker.
+   */
+  readHiddenByIds: string[];
 }
 
 /** Records that a device of the user holds the conversation up to `seq` (two ticks). */
@@ -45,10 +50,12 @@ async function advance(
 ): Promise<MarkerResult> {
   const moved = await deps.markerWriter.add({ conversationId, userId, ...target });
   if (!moved) throw conversationNotFound();
-  const { isConversationWideChanged, newlyDelivered, memberIds, ...markers } = moved;
+  const { isConversationWideChanged, newlyDelivered, memberIds, readHiddenByIds, ...markers } =
+    moved;
   return {
     receipt: { conversationId, userId, ...markers },
     newlyDelivered,
+    readHiddenByIds,
     notifyUserIds: isConversationWideChanged ? memberIds : alwaysNotify,
     isOwnDevicesNotified: alwaysNotify.includes(userId),
   };

@@ -8,6 +8,7 @@ import {
   findLastSeen,
   findUsersHidingPresence,
   listContactIds,
+  listPresenceViewerIds,
   touchLastSeen,
 } from '../../db';
 import { ServerEvent, type Presence } from '../../protocol';
@@ -40,20 +41,25 @@ export class PresenceTracker {
   }
 
   async onDisconnect(userId: string): Promise<void> {
-    await touchLastSeen(this.deps.db, userId);
+    // Marked as leaving before anything is awaited: a reconnect that comes while last seen is
+    // written must find it, or it would be announced as coming online.
+    const touched = touchLastSeen(this.deps.db, userId);
     // The grace period counts from the last connection's departure.
     clearTimeout(this.leaving.get(userId));
     const timer = setTimeout(() => {
       this.leaving.delete(userId);
-      void this.settle(userId).catch((error: unknown) =>
-        this.deps.logger.error(
-          { event: 'presence.failed', err: safeError(error) },
-          'presence update failed',
-        ),
-      );
+      void touched
+        .then(() => this.settle(userId))
+        .catch((error: unknown) =>
+          this.deps.logger.error(
+            { event: 'presence.failed', err: safeError(error) },
+            'presence update failed',
+          ),
+        );
     }, this.graceMs);
     timer.unref();
     this.leaving.set(userId, timer);
+    await touched;
   }
 
   /**
@@ -166,11 +172,7 @@ export class PresenceTracker {
 
   /** To the user's contacts; nobody hears of someone who hides it, nor does someone who hides theirs. */
   private async announce(presence: Presence): Promise<void> {
-    const contacts = await listContactIds(this.deps.db, presence.userId);
-    if (contacts.length === 0) return;
-    const hidden = await findUsersHidingPresence(this.deps.db, [presence.userId, ...contacts]);
-    if (hidden.has(presence.userId)) return;
-    const viewers = contacts.filter((id) => !hidden.has(id));
+    const viewers = await listPresenceViewerIds(this.deps.db, presence.userId);
     if (viewers.length > 0)
       this.io.to(viewers.map(userRoom)).emit(ServerEvent.PresenceUpdated, presence);
   }

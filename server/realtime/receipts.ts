@@ -18,6 +18,7 @@ export const IMMEDIATE_RECEIPTS_MAX_MEMBERS = 100;
 interface Pending {
   receipt: ReceiptUpdate;
   memberIds: string[];
+  readHiddenByIds: string[];
   timer: NodeJS.Timeout;
 }
 
@@ -31,13 +32,13 @@ export class ReceiptBroadcaster {
   ) {}
 
   send(result: MarkerResult): void {
-    const { receipt, notifyUserIds } = result;
+    const { receipt, notifyUserIds, readHiddenByIds } = result;
     if (notifyUserIds.length <= IMMEDIATE_RECEIPTS_MAX_MEMBERS) {
-      if (notifyUserIds.length > 0) this.emit(notifyUserIds, receipt);
+      if (notifyUserIds.length > 0) this.emit(notifyUserIds, receipt, readHiddenByIds);
       return;
     }
     // The reader's other devices clear their unread count now; the group's ticks may wait.
-    if (result.isOwnDevicesNotified) this.emit([receipt.userId], receipt);
+    if (result.isOwnDevicesNotified) this.emit([receipt.userId], receipt, []);
     const waiting = this.pending.get(receipt.conversationId);
     if (waiting) {
       waiting.receipt = {
@@ -46,13 +47,19 @@ export class ReceiptBroadcaster {
         readByAllSeq: Math.max(waiting.receipt.readByAllSeq, receipt.readByAllSeq),
       };
       waiting.memberIds = notifyUserIds;
+      waiting.readHiddenByIds = readHiddenByIds;
       return;
     }
     const timer = setTimeout(
       () => this.flush(receipt.conversationId),
       this.windowMs(notifyUserIds.length),
     );
-    this.pending.set(receipt.conversationId, { receipt, memberIds: notifyUserIds, timer });
+    this.pending.set(receipt.conversationId, {
+      receipt,
+      memberIds: notifyUserIds,
+      readHiddenByIds,
+      timer,
+    });
   }
 
   /** Sends everything that waits (before the node closes its sockets). */
@@ -65,10 +72,27 @@ export class ReceiptBroadcaster {
     if (!waiting) return;
     this.pending.delete(conversationId);
     clearTimeout(waiting.timer);
-    this.emit(waiting.memberIds, waiting.receipt);
+    this.emit(waiting.memberIds, waiting.receipt, waiting.readHiddenByIds);
   }
 
-  private emit(userIds: string[], receipt: ReceiptUpdate): void {
-    this.io.to(userIds.map(userRoom)).emit(ServerEvent.ReceiptUpdated, receipt);
+  /**
+   * A member's own devices always get their read marker; others do not when either side has
+   * read receipts off (they get 0: nothing read).
+   */
+  private emit(userIds: string[], receipt: ReceiptUpdate, readHiddenByIds: string[]): void {
+    const hiding = new Set(readHiddenByIds);
+    const isMoverHiding = hiding.has(receipt.userId);
+    const shown: string[] = [];
+    const hidden: string[] = [];
+    for (const userId of userIds) {
+      const isHidden = userId !== receipt.userId && (isMoverHiding || hiding.has(userId));
+      (isHidden ? hidden : shown).push(userId);
+    }
+    if (shown.length > 0) {
+      this.io.to(shown.map(userRoom)).emit(ServerEvent.ReceiptUpdated, receipt);
+    }
+    if (hidden.length > 0) {
+      this.io.to(hidden.map(userRoom)).emit(ServerEvent.ReceiptUpdated, { ...receipt, readSeq: 0 });
+    }
   }
 }

@@ -583,6 +583,7 @@ describe(`advanceMarkers on ${TEST_DB}`, () => {
       newlyDelivered: 4,
       isConversationWideChanged: false,
       memberIds: [],
+      readHiddenByIds: [],
     });
     // Reading implies delivery.
     expect(results[1]).toEqual({
@@ -593,6 +594,7 @@ describe(`advanceMarkers on ${TEST_DB}`, () => {
       newlyDelivered: 3,
       isConversationWideChanged: false,
       memberIds: [],
+      readHiddenByIds: [],
     });
     const moved = advanced(results[2]);
     expect({ ...moved, memberIds: sorted(moved.memberIds) }).toEqual({
@@ -603,6 +605,7 @@ describe(`advanceMarkers on ${TEST_DB}`, () => {
       newlyDelivered: 5,
       isConversationWideChanged: true,
       memberIds: sorted([a, d]),
+      readHiddenByIds: [],
     });
 
     expect(await markers(group)).toEqual({
@@ -657,6 +660,7 @@ describe(`advanceMarkers on ${TEST_DB}`, () => {
         newlyDelivered: 0,
         isConversationWideChanged: false,
         memberIds: [],
+        readHiddenByIds: [],
       },
       {
         deliveredSeq: 5,
@@ -666,6 +670,7 @@ describe(`advanceMarkers on ${TEST_DB}`, () => {
         newlyDelivered: 0,
         isConversationWideChanged: false,
         memberIds: [],
+        readHiddenByIds: [],
       },
     ]);
     expect(await markers(dm)).toEqual({
@@ -742,6 +747,7 @@ describe(`advanceMarkers on ${TEST_DB}`, () => {
       newlyDelivered: 2,
       isConversationWideChanged: false,
       memberIds: [],
+      readHiddenByIds: [],
     });
     expect(await markers(group)).toEqual({
       [a]: { delivered: 8, read: 8 },
@@ -785,6 +791,7 @@ describe(`advanceMarkers on ${TEST_DB}`, () => {
       readByAllSeq: 0,
       isConversationWideChanged: false,
       memberIds: [],
+      readHiddenByIds: [],
     };
     expect(results[0]).toEqual({ ...expectedB, newlyDelivered: 4 });
     expect(results[2]).toEqual({ ...expectedB, newlyDelivered: 0 });

@@ -245,3 +245,94 @@ describe('the conversation list', () => {
     expect(got).toMatchObject({ ok: true, conversation: { unreadCount: 0, readSeq: 2 } });
   });
 });
+
+describe('read receipts off', () => {
+  it('shows the sender delivered but never read, and the reader no read from others', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    expect(await call(bob.socket, 'privacy:update', { readReceipts: false })).toEqual({
+      ok: true,
+      privacy: { presence: 'contacts', readReceipts: false },
+    });
+    const toAlice: ReceiptUpdate[] = [];
+    const toBob: ReceiptUpdate[] = [];
+    alice.socket.on('receipt:updated', (receipt) => toAlice.push(receipt));
+    bob.socket.on('receipt:updated', (receipt) => toBob.push(receipt));
+
+    await send(alice, conversationId, 'one');
+    // Bob's device has it: Alice sees two ticks.
+    const delivered = nextEvent(alice.socket, 'receipt:updated', (r) => r.deliveredToAllSeq === 1);
+    await call(bob.socket, 'conversation:mark-delivered', { conversationId, seq: 1 });
+    expect(await delivered).toMatchObject({ deliveredToAllSeq: 1, readByAllSeq: 0 });
+    // Bob reads it; his unread count clears, and Alice is never told.
+    expect(await call(bob.socket, 'conversation:mark-read', { conversationId, seq: 1 })).toEqual({
+      ok: true,
+      readSeq: 1,
+    });
+    expect(await call(bob.socket, 'conversation:get', { conversationId })).toMatchObject({
+      ok: true,
+      conversation: { readSeq: 1, unreadCount: 0, readByAllSeq: 0 },
+    });
+    expect(await call(alice.socket, 'conversation:get', { conversationId })).toMatchObject({
+      ok: true,
+      conversation: { deliveredToAllSeq: 1, readByAllSeq: 0 },
+    });
+    expect(await call(alice.socket, 'message:receipts', { conversationId, seq: 1 })).toEqual({
+      ok: true,
+      receipts: { readBy: [], deliveredTo: [bob.user], pending: [] },
+    });
+
+    // Bob answers and Alice reads it: Bob sees it delivered, not read.
+    await send(bob, conversationId, 'two');
+    const aliceRead = nextEvent(bob.socket, 'receipt:updated', (r) => r.deliveredToAllSeq === 2);
+    await call(alice.socket, 'conversation:mark-read', { conversationId, seq: 2 });
+    expect(await aliceRead).toMatchObject({ userId: alice.user.id, readSeq: 0, readByAllSeq: 0 });
+    expect(await call(bob.socket, 'conversation:get', { conversationId })).toMatchObject({
+      ok: true,
+      conversation: { deliveredToAllSeq: 2, readByAllSeq: 0 },
+    });
+    expect(await call(bob.socket, 'message:receipts', { conversationId, seq: 2 })).toEqual({
+      ok: true,
+      receipts: { readBy: [], deliveredTo: [alice.user], pending: [] },
+    });
+    // Nothing on the wire told either of them a read of the other.
+    expect(
+      toAlice.filter((r) => r.readByAllSeq > 0 || (r.userId === bob.user.id && r.readSeq > 0)),
+    ).toEqual([]);
+    expect(
+      toBob.filter((r) => r.readByAllSeq > 0 || (r.userId === alice.user.id && r.readSeq > 0)),
+    ).toEqual([]);
+  });
+
+  it('counts a member with receipts off as having read nothing in a group’s "read by all"', async () => {
+    const alice = await person(suite, 'alice');
+    const bob = await person(suite, 'bob');
+    const carol = await person(suite, 'carol');
+    const created = await call(alice.socket, 'group:create', {
+      title: 'trio',
+      usernames: [bob.user.username, carol.user.username],
+    });
+    if (!created.ok) throw new Error(created.message);
+    const conversationId = created.conversation.id;
+    await call(carol.socket, 'privacy:update', { readReceipts: false });
+    const sent = await send(alice, conversationId, 'hello all');
+    await call(bob.socket, 'conversation:mark-read', { conversationId, seq: sent.seq });
+    await call(carol.socket, 'conversation:mark-read', { conversationId, seq: sent.seq });
+    expect(await call(alice.socket, 'conversation:get', { conversationId })).toMatchObject({
+      ok: true,
+      conversation: { deliveredToAllSeq: sent.seq, readByAllSeq: 0 },
+    });
+    expect(await call(alice.socket, 'message:receipts', { conversationId, seq: sent.seq })).toEqual(
+      {
+        ok: true,
+        receipts: { readBy: [bob.user], deliveredTo: [carol.user], pending: [] },
+      },
+    );
+    // Carol sees her own read, and Bob's as a delivery.
+    expect(await call(carol.socket, 'message:receipts', { conversationId, seq: sent.seq })).toEqual(
+      {
+        ok: true,
+        receipts: { readBy: [carol.user], deliveredTo: [bob.user], pending: [] },
+      },
+    );
+  });
+});

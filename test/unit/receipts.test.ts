@@ -90,6 +90,7 @@ function conversation(memberCount: number, memberIds: string[]) {
       options.isConversationWide === false ? (options.isRead ? [userId] : []) : everyone,
     isOwnDevicesNotified: options.isRead ?? false,
     newlyDelivered: 0,
+    readHiddenByIds: [],
   });
 }
 
