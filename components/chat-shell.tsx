@@ -12,6 +12,7 @@ import { ConversationView } from './conversation-view';
 import { NewChatForm } from './new-chat-form';
 import { NewGroupForm } from './new-group-form';
 import { NotificationsToggle } from './notifications-toggle';
+import { PrivacyDialog } from './privacy-dialog';
 import { SignOutButton } from './sign-out-button';
 import { SignOutEverywhereButton } from './sign-out-everywhere-button';
 import controls from './controls.module.css';
@@ -62,6 +63,7 @@ export function ChatShell({ conversationId }: { conversationId: string | null })
               Admin
             </Link>
           )}
+          <PrivacyDialog />
           <SignOutButton />
           <SignOutEverywhereButton />
         </header>

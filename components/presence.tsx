@@ -4,12 +4,15 @@ import { useChatState } from '../hooks/use-chat';
 import { formatLastSeen } from './format-time';
 import styles from './presence.module.css';
 
-/** "online", "last seen today at 10:42", or nothing while unknown. */
+/**
+ * "online", "last seen today at 10:42", or nothing while unknown, and nothing for a presence
+ * with neither: the person hides it, or the viewer hides theirs (privacy), or was never seen.
+ */
 export function usePresenceText(userId: string | undefined): string | null {
   const presence = useChatState((state) => (userId ? state.presence[userId] : undefined));
   if (!presence) return null;
   if (presence.isOnline) return 'online';
-  return presence.lastSeenAt ? formatLastSeen(presence.lastSeenAt) : 'offline';
+  return presence.lastSeenAt ? formatLastSeen(presence.lastSeenAt) : null;
 }
 
 /** A green dot on an avatar while the person is online. */

@@ -41,3 +41,36 @@ test('“typing…” shows while bob types and clears when he sends or stops', 
   await composer.press('Backspace');
   await expect(subtitle).toHaveText('online');
 });
+
+test('with privacy set to nobody, alice no longer sees bob online or last seen', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await startChatWith(alice, bob, 'still there?');
+  const subtitle = alice.page.getByTestId('conversation-subtitle');
+  await expect(subtitle).toHaveText('online');
+
+  await bob.page.getByRole('button', { name: 'Privacy' }).click();
+  const dialog = bob.page.getByRole('dialog', { name: 'Privacy' });
+  await dialog.getByRole('radio', { name: 'Nobody' }).check();
+  await expect(dialog.getByRole('status')).toHaveText('Saved.');
+  await expect(dialog.getByRole('radio', { name: 'Nobody' })).toBeChecked();
+
+  // Bob is still connected, yet alice is told neither online nor last seen.
+  await expect(subtitle).toHaveText('');
+  await expect(
+    alice.page
+      .getByTestId('conversation-item')
+      .filter({ hasText: bob.username })
+      .getByTestId('presence-dot'),
+  ).toHaveAttribute('data-online', 'false');
+
+  // The choice is kept: a reload shows it checked.
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await bob.page.reload();
+  await bob.page.getByRole('button', { name: 'Privacy' }).click();
+  await expect(
+    bob.page.getByRole('dialog', { name: 'Privacy' }).getByRole('radio', { name: 'Nobody' }),
+  ).toBeChecked();
+});

@@ -8,6 +8,7 @@ import {
   ServerEvent,
   type Message,
   type MemberRole,
+  type PrivacySettings,
   type UserSummary,
 } from '../protocol';
 import { applyDraft, applyReceiptToSummary, type ChatState } from './chat-state';
@@ -223,6 +224,11 @@ export class ChatClient {
     return this.commands.setMuted(conversationId, isMuted);
   }
 
+  /** Changes who sees the user's presence and/or whether they send read receipts. */
+  setPrivacy(change: Partial<PrivacySettings>) {
+    return this.commands.setPrivacy(change);
+  }
+
   /** Loads a group's members (and their presence) into the state. */
   loadMembers(conversationId: string) {
     return this.commands.loadMembers(conversationId);
@@ -256,14 +262,14 @@ export class ChatClient {
       if (connection !== 'online') this.outbox.onDisconnected();
     });
     // Every connection starts with session:ready; only then is it known whose it is.
-    transport.on(ServerEvent.SessionReady, ({ user, isAdmin, limits }) => {
+    transport.on(ServerEvent.SessionReady, ({ user, isAdmin, limits, privacy }) => {
       if (user.id !== this.getState().me.id) {
         // This browser has signed into another account since (which ended this tab's
         // session): nothing of this account may be sent, or shown, as that one.
         transport.endSession();
         return;
       }
-      update(store, (state) => ({ ...state, me: user, isAdmin, limits }));
+      update(store, (state) => ({ ...state, me: user, isAdmin, limits, privacy }));
       void this.catchUp();
     });
     transport.on(ServerEvent.SettingsUpdated, ({ limits }) => patch(store, { limits }));

@@ -9,6 +9,7 @@ import {
   type GroupMember,
   type Message,
   type Presence,
+  type PrivacySettings,
   type ReceiptUpdate,
   type UserSummary,
 } from '../protocol';
@@ -48,6 +49,8 @@ export interface ChatState {
   me: UserSummary;
   isAdmin: boolean;
   limits: ClientLimits;
+  /** Who sees the user's presence, and whether they send read receipts (session:ready). */
+  privacy: PrivacySettings;
   /** What the device knows of the people the user chats with, by user id. */
   presence: Record<string, Presence>;
   /** By conversation id. */

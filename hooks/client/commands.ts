@@ -9,6 +9,7 @@ import {
   type ConversationSummary,
   type MemberRole,
   type MessageReceipts,
+  type PrivacySettings,
 } from '../../protocol';
 import { applyReadToSummary } from '../chat-state';
 import { summaryOf, update, updateSummary, upsertSummary, type ChatStore } from './store';
@@ -97,6 +98,14 @@ export class ChatCommands {
     updateSummary(this.store, conversationId, (item) =>
       item.isMuted === response.isMuted ? item : { ...item, isMuted: response.isMuted },
     );
+    return { ok: true };
+  }
+
+  /** Changes who sees the user's presence and/or whether they send read receipts. */
+  async setPrivacy(change: Partial<PrivacySettings>): Promise<ActionResult> {
+    const response = await this.request(ClientEvent.PrivacyUpdate, change);
+    if (!response.ok) return { ok: false, message: response.message };
+    update(this.store, (state) => ({ ...state, privacy: response.privacy }));
     return { ok: true };
   }
 

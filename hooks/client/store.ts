@@ -18,6 +18,7 @@ export function createChatStore(me: UserSummary): ChatStore {
     me,
     isAdmin: false,
     limits: { maxMessageLength: MESSAGE_MAX_CODE_POINTS },
+    privacy: { presence: 'contacts', readReceipts: true },
     presence: {},
     typing: {},
     members: {},

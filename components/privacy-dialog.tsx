@@ -1,0 +1,110 @@
+'use client';
+// Privacy, as in other chat apps: who sees my online state and last seen, and whether I send
+// read receipts. Each choice is saved the moment it is made; the dialog says whether it was.
+
+import { useId, useRef, useState } from 'react';
+import type { PresenceVisibility, PrivacySettings } from '../protocol';
+import { useChatClient, useChatState } from '../hooks/use-chat';
+import controls from './controls.module.css';
+import styles from './privacy-dialog.module.css';
+
+type Outcome = { ok: true; text: string } | { ok: false; text: string } | null;
+
+/** The "Privacy" button of the chat list header, and the dialog it opens. */
+export function PrivacyDialog() {
+  const client = useChatClient();
+  const saved = useChatState((state) => state.privacy);
+  // The choice being saved shows as made at once; a refusal puts the saved one back.
+  const [choice, setChoice] = useState<Partial<PrivacySettings>>({});
+  const privacy = { ...saved, ...choice };
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const id = useId();
+
+  function open() {
+    setOutcome(null);
+    dialog.current?.showModal();
+  }
+
+  async function save(change: Partial<PrivacySettings>) {
+    setIsBusy(true);
+    setOutcome(null);
+    setChoice(change);
+    const result = await client.setPrivacy(change);
+    setChoice({});
+    setIsBusy(false);
+    setOutcome(result.ok ? { ok: true, text: 'Saved.' } : { ok: false, text: result.message });
+  }
+
+  const presenceChoice = (value: PresenceVisibility, label: string) => (
+    <label className={styles.choice}>
+      <input
+        type="radio"
+        name={`${id}-presence`}
+        value={value}
+        checked={privacy.presence === value}
+        disabled={isBusy}
+        onChange={() => void save({ presence: value })}
+      />
+      {label}
+    </label>
+  );
+
+  const receiptsChoice = (value: boolean, label: string) => (
+    <label className={styles.choice}>
+      <input
+        type="radio"
+        name={`${id}-receipts`}
+        value={value ? 'on' : 'off'}
+        checked={privacy.readReceipts === value}
+        disabled={isBusy}
+        onChange={() => void save({ readReceipts: value })}
+      />
+      {label}
+    </label>
+  );
+
+  return (
+    <>
+      <button className={controls.quietButton} type="button" onClick={open}>
+        Privacy
+      </button>
+      <dialog ref={dialog} className={styles.dialog} aria-labelledby={`${id}-title`}>
+        <h2 id={`${id}-title`}>Privacy</h2>
+        <fieldset className={styles.group}>
+          <legend>Who sees my last seen and online</legend>
+          {presenceChoice('contacts', 'People I chat with')}
+          {presenceChoice('nobody', 'Nobody')}
+          <p className={controls.fieldHint}>
+            With nobody, you do not see anyone&apos;s last seen and online either.
+          </p>
+        </fieldset>
+        <fieldset className={styles.group}>
+          <legend>Read receipts</legend>
+          {receiptsChoice(true, 'On')}
+          {receiptsChoice(false, 'Off')}
+          <p className={controls.fieldHint}>
+            Off: others do not see when you have read their messages, and you do not see when they
+            have read yours. Delivered ticks stay.
+          </p>
+        </fieldset>
+        <p
+          role="status"
+          className={outcome?.ok === false ? controls.formError : controls.formSuccess}
+        >
+          {outcome?.text}
+        </p>
+        <div className={styles.actions}>
+          <button
+            className={controls.quietButton}
+            type="button"
+            onClick={() => dialog.current?.close()}
+          >
+            Close
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}
