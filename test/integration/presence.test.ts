@@ -188,16 +188,28 @@ describe('presence privacy', () => {
       username: alice.user.username,
     });
     if (!started.ok) throw new Error(started.message);
+    const carolIntroduced = nextEvent(
+      alice.socket,
+      'presence:updated',
+      (p) => p.userId === carol.user.id,
+    );
     await send(carol, started.conversation.id, 'hello');
+    await carolIntroduced;
+    const bobHidden = nextEvent(alice.socket, 'presence:updated', (p) => p.userId === bob.user.id);
     await call(bob.socket, 'privacy:update', { presence: 'nobody' });
-    await call(carol.socket, 'presence:query', { userIds: [alice.user.id] });
+    expect(await bobHidden).toEqual(hidden(bob.user.id));
     const events: Presence[] = [];
     alice.socket.on('presence:updated', (presence) => events.push(presence));
 
     // Bob leaves, then Carol: the grace periods end in that order, and only Carol is told.
+    const carolGone = nextEvent(
+      alice.socket,
+      'presence:updated',
+      (p) => p.userId === carol.user.id && !p.isOnline,
+    );
     bob.socket.close();
     carol.socket.close();
-    await nextEvent(alice.socket, 'presence:updated', (p) => p.userId === carol.user.id);
+    await carolGone;
     expect(events.map((presence) => presence.userId)).toEqual([carol.user.id]);
   });
 
