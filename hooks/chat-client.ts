@@ -6,6 +6,7 @@ import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import {
   ClientEvent,
   ServerEvent,
+  type MembershipEnded,
   type Message,
   type MemberRole,
   type UserSummary,
@@ -16,8 +17,8 @@ import { HeldThreads } from './client/held-threads';
 import { Outbox } from './client/outbox';
 import {
   createChatStore,
+  endMembership,
   patch,
-  removeConversation,
   summaryOf,
   update,
   updateSummary,
@@ -88,7 +89,6 @@ export class ChatClient {
       isVisible:
         options.isVisible ??
         (() => typeof document === 'undefined' || document.visibilityState === 'visible'),
-      forgetConversation: (conversationId) => this.forgetConversation(conversationId),
     });
     this.typingIndicators = new TypingIndicators(this.store);
     this.typingNotifier = new TypingNotifier((conversationId, isTyping) => {
@@ -253,9 +253,7 @@ export class ChatClient {
     transport.on(ServerEvent.TypingUpdated, ({ conversationId, user, isTyping }) =>
       this.typingIndicators.set(conversationId, user, isTyping),
     );
-    transport.on(ServerEvent.ConversationRemoved, ({ conversationId }) =>
-      this.forgetConversation(conversationId),
-    );
+    transport.on(ServerEvent.ConversationRemoved, (ended) => this.endMembership(ended));
     // The server may have missed pushes for us (its Redis was down): catch up from cursors.
     transport.on(ServerEvent.SyncRequired, () => void this.syncAll());
     transport.on(ServerEvent.MessageCreated, (message) => this.receiveMessage(message));
@@ -312,12 +310,13 @@ export class ChatClient {
     await this.sync.sync(conversationId);
   }
 
-  /** The user is no longer in this conversation: nothing of it stays on the device. */
-  private forgetConversation(conversationId: string): void {
-    this.outbox.forget(conversationId);
-    this.sync.forget(conversationId);
-    this.threads.forget(conversationId);
-    removeConversation(this.store, conversationId);
+  /**
+   * The user is no longer a member: the messages up to the one that recorded it stay on the
+   * device, read-only; what was still waiting to be sent cannot go any more.
+   */
+  private endMembership(ended: MembershipEnded): void {
+    this.outbox.forget(ended.conversationId);
+    endMembership(this.store, ended);
   }
 
   private async hydrate(): Promise<void> {

@@ -10,7 +10,7 @@ import {
   type MemberRole,
   type MessageReceipts,
 } from '../../protocol';
-import { applyReadToSummary } from '../chat-state';
+import { applyReadToSummary, isFormerMember } from '../chat-state';
 import { summaryOf, update, updateSummary, upsertSummary, type ChatStore } from './store';
 import type { Request, RequestResult } from './transport';
 
@@ -29,8 +29,6 @@ export interface CommandsOptions {
   store: ChatStore;
   /** Whether the person is looking at this tab: only then are messages marked read. */
   isVisible: () => boolean;
-  /** The user left: nothing of the conversation stays on the device. */
-  forgetConversation: (conversationId: string) => void;
 }
 
 export class ChatCommands {
@@ -70,7 +68,8 @@ export class ChatCommands {
   async leaveGroup(conversationId: string): Promise<ActionResult> {
     const response = await this.request(ClientEvent.GroupLeave, { conversationId });
     if (!response.ok) return { ok: false, message: response.message };
-    this.options.forgetConversation(conversationId);
+    // The conversation stays, read-only: conversation:removed, on every device of the user
+    // (this one included), says where it ends.
     return { ok: true };
   }
 
@@ -128,7 +127,8 @@ export class ChatCommands {
     if (!conversationId || !this.options.isConnected() || !this.options.isVisible()) return;
     const summary = summaryOf(state, conversationId);
     const seq = state.threads[conversationId]?.syncedSeq ?? 0;
-    if (!summary || seq <= summary.readSeq) return;
+    // A former member's copy is read-only: the server keeps no markers for them.
+    if (!summary || seq <= summary.readSeq || isFormerMember(summary)) return;
     updateSummary(this.store, conversationId, (item) => applyReadToSummary(item, seq));
     void this.request(ClientEvent.ConversationMarkRead, { conversationId, seq });
   }
