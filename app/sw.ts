@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
-// The service worker (built by `serwist build` into public/sw.js after `next build`).
-// It precaches the app shell, so that Parley opens without a network: the pages /chats,
-// /sign-in and /sign-up (see serwist.config.js) and every hashed asset. Pages are taken from
+// The service worker (built by scripts/build-service-worker.mjs into public/sw.js after
+// `next build`). It precaches the app shell, so that Parley opens without a network: the pages
+// /chats, /sign-in and /sign-up (listed in that script) and every hashed asset. Pages are taken from
 // the network whenever it answers, since each carries a fresh CSP nonce; the kept copies are
 // for when it does not. The API and Socket.IO always go to the network and are never cached;
 // nor is any request that changes state.

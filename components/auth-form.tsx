@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { PASSWORD_MIN_LENGTH, USERNAME_RULE } from '../protocol';
+import { PASSWORD_MIN_LENGTH, PASSWORD_RULE, USERNAME_RULE } from '../protocol';
 import { callApi } from '../hooks/api';
 import { cacheUser } from '../hooks/session-cache';
 import page from './card-page.module.css';
@@ -64,8 +64,14 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
             autoComplete={isSignUp ? 'new-password' : 'current-password'}
             required
             minLength={isSignUp ? PASSWORD_MIN_LENGTH : undefined}
+            aria-describedby={isSignUp ? 'password-rule' : undefined}
           />
         </label>
+        {isSignUp && (
+          <p id="password-rule" className={controls.fieldHint}>
+            {PASSWORD_RULE}
+          </p>
+        )}
         {error && (
           <p className={controls.formError} role="alert">
             {error}

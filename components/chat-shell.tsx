@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
+import { countUnread } from '../hooks/chat-state';
 import { forgetCachedUser } from '../hooks/session-cache';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 import { ConnectionStatus } from './connection-status';
@@ -16,6 +17,9 @@ import { SignOutEverywhereButton } from './sign-out-everywhere-button';
 import controls from './controls.module.css';
 import styles from './chat-shell.module.css';
 
+/** The tab's title (app/chats/page.tsx), after the count of unread messages when there are. */
+const TITLE = 'Chats · Parley';
+
 /** Two panes like WhatsApp Web; on a narrow screen, one at a time. */
 export function ChatShell({ conversationId }: { conversationId: string | null }) {
   const router = useRouter();
@@ -24,6 +28,19 @@ export function ChatShell({ conversationId }: { conversationId: string | null })
   const isSessionEnded = useChatState((state) => state.isSessionEnded);
   const isAdmin = useChatState((state) => state.isAdmin);
   const [isCreatingGroup, setIsCreatingGroup] = useState(false);
+  const unread = useChatState((state) => countUnread(state.conversations));
+
+  // "(3) Chats · Parley": a glance at the tab tells there is something to read. Set again
+  // after each navigation, which may put the page's own title back.
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) ${TITLE}` : TITLE;
+  }, [unread, conversationId]);
+  useEffect(
+    () => () => {
+      document.title = TITLE;
+    },
+    [],
+  );
 
   useEffect(() => {
     if (!isSessionEnded) return;

@@ -9,16 +9,21 @@ const LABELS = {
   offline: 'Offline',
 } as const;
 
-export function ConnectionStatus() {
+/**
+ * The connection's state, as a live region. `quietWhenOnline` says nothing while online, for
+ * places that only need to tell when messages cannot go out (the conversation view on phones).
+ */
+export function ConnectionStatus({
+  testId = 'connection',
+  quietWhenOnline = false,
+}: {
+  testId?: string;
+  quietWhenOnline?: boolean;
+}) {
   const connection = useChatState((state) => state.connection);
   return (
-    <span
-      className={styles[connection]}
-      role="status"
-      data-testid="connection"
-      data-state={connection}
-    >
-      {LABELS[connection]}
+    <span className={styles[connection]} role="status" data-testid={testId} data-state={connection}>
+      {quietWhenOnline && connection === 'online' ? '' : LABELS[connection]}
     </span>
   );
 }

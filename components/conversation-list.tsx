@@ -57,20 +57,47 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
                 <time dateTime={conversation.lastActivityAt}>
                   {formatListTime(conversation.lastActivityAt)}
                 </time>
-                {conversation.unreadCount > 0 && (
-                  <span
-                    className={styles.badge}
-                    data-testid="unread-count"
-                    aria-label={`${conversation.unreadCount} unread`}
-                  >
-                    {conversation.unreadCount}
-                  </span>
-                )}
+                <span className={styles.indicators}>
+                  {conversation.isMuted && <MutedIcon />}
+                  {conversation.unreadCount > 0 && (
+                    <span
+                      className={styles.badge}
+                      data-testid="unread-count"
+                      aria-label={`${conversation.unreadCount} unread`}
+                    >
+                      {conversation.unreadCount}
+                    </span>
+                  )}
+                </span>
               </span>
             </Link>
           </li>
         );
       })}
     </ul>
+  );
+}
+
+/** A bell struck through: the conversation is muted (no notifications). */
+function MutedIcon() {
+  return (
+    <svg
+      className={styles.muted}
+      role="img"
+      aria-label="Muted"
+      data-testid="muted-icon"
+      viewBox="0 0 24 24"
+      width="16"
+      height="16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
+      <path d="M6 17v-6a6 6 0 0 1 9.5-4.9M18 11v6l1.5 1.5H8" />
+      <path d="M10 21h4" />
+      <path d="M3 3l18 18" />
+    </svg>
   );
 }

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { describeTyping, isFormerMember } from '../hooks/chat-state';
 import { useChatClient, useChatState, useConversation } from '../hooks/use-chat';
 import { Composer } from './composer';
+import { ConnectionStatus } from './connection-status';
 import { GroupInfo } from './group-info';
 import { MessageList } from './message-list';
 import { PresenceDot, usePresenceText } from './presence';
@@ -60,6 +61,10 @@ export function ConversationView({ conversationId }: { conversationId: string })
             <p className={styles.subtitle} data-testid="conversation-subtitle" aria-live="polite">
               {subtitle ?? ''}
             </p>
+            {/* Phones show the list's header (and its connection state) only on the list. */}
+            <div className={styles.connection}>
+              <ConnectionStatus testId="conversation-connection" quietWhenOnline />
+            </div>
           </div>
           {summary && !isFormer && (
             <button

@@ -24,10 +24,27 @@ export function MessageList({ conversationId }: { conversationId: string }) {
   const [infoSeq, setInfoSeq] = useState<number | null>(null);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const previous = useRef({ firstId: 0, height: 0, isAtBottom: true, count: 0 });
+  const previous = useRef<{
+    messages: unknown;
+    pending: unknown;
+    firstId: number;
+    firstTop: number;
+    isAtBottom: boolean;
+    count: number;
+  }>({
+    messages: undefined,
+    pending: undefined,
+    firstId: 0,
+    firstTop: 0,
+    isAtBottom: true,
+    count: 0,
+  });
 
   // Keep the reader's place: pinned to the bottom for new messages, steady when older ones
-  // are inserted above.
+  // are inserted above. This is the only correction: the browser's own scroll anchoring is
+  // off for the list (overflow-anchor in the CSS), or both would move it and the view would
+  // jump forward by the height of the page inserted. It runs after every render, so the
+  // position of the first message is always the one of the last commit.
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element) return;
@@ -35,17 +52,26 @@ export function MessageList({ conversationId }: { conversationId: string }) {
     const count = (messages?.length ?? 0) + pending.length;
     const before = previous.current;
     if (before.firstId !== 0 && firstId !== before.firstId && count > before.count) {
-      element.scrollTop += element.scrollHeight - before.height;
-    } else if (before.isAtBottom || (count > before.count && pending.length > 0)) {
+      // Older messages went in above: the message that was first moves down by their
+      // height, and the view with it.
+      const anchor = findMessage(element, before.firstId);
+      if (anchor) element.scrollTop += topInContent(element, anchor) - before.firstTop;
+    } else if (
+      (messages !== before.messages || pending !== before.pending) &&
+      (before.isAtBottom || (count > before.count && pending.length > 0))
+    ) {
       element.scrollTop = element.scrollHeight;
     }
+    const first = findMessage(element, firstId);
     previous.current = {
+      messages,
+      pending,
       firstId,
-      height: element.scrollHeight,
+      firstTop: first ? topInContent(element, first) : 0,
       isAtBottom: isNearBottom(element),
       count,
     };
-  }, [messages, pending]);
+  });
 
   function onScroll() {
     const element = scroller.current;
@@ -76,14 +102,19 @@ export function MessageList({ conversationId }: { conversationId: string }) {
           {messages?.map((message) => {
             if (message.kind === 'system') {
               return (
-                <li key={message.id} className={styles.system} data-testid="system-message">
+                <li
+                  key={message.id}
+                  className={styles.system}
+                  data-testid="system-message"
+                  data-message-id={message.id}
+                >
                   <span>{message.body}</span>
                 </li>
               );
             }
             const isMine = message.senderId === meId;
             return (
-              <li key={message.id} className={styles.item}>
+              <li key={message.id} className={styles.item} data-message-id={message.id}>
                 <MessageBubble
                   body={message.body}
                   createdAt={message.createdAt}
@@ -135,6 +166,17 @@ export function MessageList({ conversationId }: { conversationId: string }) {
         </ol>
       </div>
     </div>
+  );
+}
+
+function findMessage(scroller: HTMLElement, id: number): HTMLElement | null {
+  return scroller.querySelector<HTMLElement>(`[data-message-id="${id}"]`);
+}
+
+/** Where an element starts within the scrolled content, whatever the scroll position. */
+function topInContent(scroller: HTMLElement, element: HTMLElement): number {
+  return (
+    element.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop
   );
 }
 

@@ -1,7 +1,9 @@
+import type { Page } from '@playwright/test';
 import { MESSAGE_MAX_CODE_POINTS } from '../protocol';
 import { makeTempDir } from '../test/helpers/paths';
 import { startProcessServer } from '../test/helpers/process-server';
 import {
+  bodies,
   createActor,
   expect,
   messages,
@@ -87,6 +89,7 @@ test('older messages load when scrolling up, from the server, then from the devi
   browser,
   server,
 }) => {
+  test.setTimeout(120_000); // 70 messages typed, two sign-ins and a reload: near a minute
   const alice = await actor('alice');
   const bob = await actor('bob');
   await bob.context.close(); // bob is away; he comes back on a new device
@@ -100,9 +103,13 @@ test('older messages load when scrolling up, from the server, then from the devi
     await startChat(device.page, alice.username);
     await expect(messages(device.page)).toHaveCount(50);
     await expect(messages(device.page).first()).toContainText('message 21');
-    await device.page.getByTestId('message-scroller').evaluate((element) => element.scrollTo(0, 0));
+    // Near the top, not at it: the message at the top of the view stays where it was while
+    // the older page goes in above it.
+    const before = await scrollNearTop(device.page);
     await expect(messages(device.page)).toHaveCount(70);
     await expect(messages(device.page).first()).toContainText('message 1');
+    expect(await topOf(device.page, before.text)).toBeCloseTo(before.top, -1);
+    await device.page.getByTestId('message-scroller').evaluate((element) => element.scrollTo(0, 0));
     await expect(device.page.getByText('This is the beginning of the conversation.')).toBeVisible();
 
     // A start reads only the newest page from the device; the older ones are there too.
@@ -112,14 +119,37 @@ test('older messages load when scrolling up, from the server, then from the devi
     await expect(device.page.getByTestId('connection')).toHaveAttribute('data-state', 'offline');
     await expect(messages(device.page)).toHaveCount(50);
     await expect(messages(device.page).first()).toContainText('message 21');
-    await device.page.getByTestId('message-scroller').evaluate((element) => element.scrollTo(0, 0));
+    const offlineBefore = await scrollNearTop(device.page);
     await expect(messages(device.page)).toHaveCount(70);
     await expect(messages(device.page).first()).toContainText('message 1');
+    expect(await topOf(device.page, offlineBefore.text)).toBeCloseTo(offlineBefore.top, -1);
+    await device.page.getByTestId('message-scroller').evaluate((element) => element.scrollTo(0, 0));
     await expect(device.page.getByText('This is the beginning of the conversation.')).toBeVisible();
   } finally {
     await device.context.close();
   }
 });
+
+/**
+ * Scrolls the message list to 100 px from its top (close enough to load the older page) and
+ * says which message is then at the top of the view, and where, before anything loads.
+ */
+async function scrollNearTop(page: Page): Promise<{ text: string; top: number }> {
+  return page.getByTestId('message-scroller').evaluate((scroller) => {
+    scroller.scrollTop = 100;
+    const viewTop = scroller.getBoundingClientRect().top;
+    const items = [...scroller.querySelectorAll<HTMLElement>('[data-testid="message-body"]')];
+    const first = items.find((item) => item.getBoundingClientRect().top >= viewTop);
+    if (!first) throw new Error('No message in view.');
+    return { text: first.textContent ?? '', top: first.getBoundingClientRect().top };
+  });
+}
+
+async function topOf(page: Page, text: string): Promise<number> {
+  const box = await bodies(page).getByText(text, { exact: true }).boundingBox();
+  if (!box) throw new Error(`"${text}" is not on the page.`);
+  return box.y;
+}
 
 test('history is there after a reload and after a server restart', async ({ browser }) => {
   test.setTimeout(120_000); // two server starts on a fresh embedded database

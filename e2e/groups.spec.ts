@@ -169,7 +169,7 @@ test('an admin lowers the group size on /admin, and adding one more member then 
     await root.page.getByLabel('Maximum group size').fill('1');
     await root.page.getByRole('button', { name: 'Save' }).click();
     await expect(
-      root.page.getByText('maxGroupSize: Maximum group size must be at least 2.'),
+      root.page.getByText('Maximum group size must be at least 2.', { exact: true }),
     ).toBeVisible();
     await root.page.getByLabel('Maximum group size').fill('3');
     await root.page.getByRole('button', { name: 'Save' }).click();

@@ -39,9 +39,14 @@ export async function callApi<N extends HttpEndpointName>(
     response = await fetch(endpoint.path, {
       method: endpoint.method,
       cache: 'no-store',
-      ...(endpoint.body
-        ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
-        : {}),
+      // Every state change goes as JSON ({} for endpoints that read no body): the server
+      // refuses anything else.
+      ...(endpoint.method === 'GET'
+        ? {}
+        : {
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(endpoint.body ? body : {}),
+          }),
     });
     json = await response.json().catch(() => undefined);
   } catch {

@@ -250,8 +250,8 @@ export class ChatClient {
         presence: { ...state.presence, [presence.userId]: presence },
       })),
     );
-    transport.on(ServerEvent.TypingUpdated, ({ conversationId, user, isTyping }) =>
-      this.typingIndicators.set(conversationId, user, isTyping),
+    transport.on(ServerEvent.TypingUpdated, ({ conversationId, user, isTyping, device, order }) =>
+      this.typingIndicators.set(conversationId, user, isTyping, { device, order }),
     );
     transport.on(ServerEvent.ConversationRemoved, (ended) => this.endMembership(ended));
     // The server may have missed pushes for us (its Redis was down): catch up from cursors.

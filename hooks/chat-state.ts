@@ -370,6 +370,14 @@ export function replaceConversation(
   return sortConversations([...list.filter((item) => item.id !== summary.id), summary]);
 }
 
+/** What the tab's title counts: unread messages, except in muted conversations. */
+export function countUnread(conversations: ConversationSummary[]): number {
+  return conversations.reduce(
+    (total, item) => (item.isMuted ? total : total + item.unreadCount),
+    0,
+  );
+}
+
 /** "bob is typing…", "bob and carol are typing…", "4 people are typing…". */
 export function describeTyping(typing: TypingInConversation | undefined): string | null {
   const names = Object.values(typing ?? {})

@@ -25,6 +25,10 @@ export const ErrorCode = {
   UnknownEvent: 'UNKNOWN_EVENT',
   /** An HTTP method the REST endpoint does not take (the Allow header lists those it does). */
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',
+  /** A REST request body larger than HTTP_MAX_BODY_BYTES. */
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** A state-changing REST request that is not Content-Type: application/json. */
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   RateLimited: 'RATE_LIMITED',
   Internal: 'INTERNAL',
 } as const;
@@ -36,6 +40,8 @@ export interface AckError {
   code: ErrorCode;
   message: string;
   retryAfterMs?: number;
+  /** For BAD_REQUEST: the path of the field that is wrong (`password`, `usernames.1`). */
+  field?: string;
 }
 
 export type AckSuccess<T> = { ok: true } & T;
@@ -60,6 +66,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   LAST_ADMIN: 409,
   UNKNOWN_EVENT: 400,
   METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
 };

@@ -107,7 +107,8 @@ export interface ClientEventResults {
   [ClientEvent.MessageReceipts]: { receipts: MessageReceipts };
   [ClientEvent.GroupCreate]: { conversation: ConversationSummary };
   [ClientEvent.GroupAddMembers]: { conversation: ConversationSummary };
-  [ClientEvent.GroupRemoveMember]: { conversation: ConversationSummary };
+  /** `conversation` is null when you removed yourself: that is leaving. */
+  [ClientEvent.GroupRemoveMember]: { conversation: ConversationSummary | null };
   [ClientEvent.GroupLeave]: Record<string, never>;
   [ClientEvent.GroupSetRole]: { conversation: ConversationSummary };
   [ClientEvent.GroupMembers]: { members: GroupMember[] };

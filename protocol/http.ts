@@ -134,6 +134,7 @@ export const ApiError = z.object({
   code: z.enum(ErrorCode),
   message: z.string(),
   retryAfterMs: z.number().optional(),
+  field: z.string().optional(),
 });
 
 /** The message of a JSON 404 for any /api/ path that is not in the table. */

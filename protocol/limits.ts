@@ -11,6 +11,14 @@ export const MESSAGE_MAX_CODE_POINTS = 100_000;
  */
 export const SOCKET_MAX_FRAME_BYTES = 1_048_576;
 
+/**
+ * Client events one socket may have unanswered at once. The server refuses more with
+ * RATE_LIMITED before it parses them, so that a flood cannot queue work on the node without
+ * bound; the browser client and the benchmark's clients queue their own requests beyond it
+ * (hooks/client/transport.ts), so they never meet the refusal.
+ */
+export const EVENTS_IN_FLIGHT_PER_SOCKET = 4;
+
 /** Largest accepted HTTP JSON body (sign-up, sign-in). */
 export const HTTP_MAX_BODY_BYTES = 16_384;
 

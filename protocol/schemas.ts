@@ -20,7 +20,10 @@ const USERNAME_PATTERN = new RegExp(
 /** C0 controls (NUL among them) and DEL: never part of a name. */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
-export const USERNAME_RULE = `Usernames are ${USERNAME_MIN_LENGTH} to ${USERNAME_MAX_LENGTH} characters: letters, digits and underscores, starting with a letter.`;
+export const USERNAME_RULE = `Usernames are ${USERNAME_MIN_LENGTH} to ${USERNAME_MAX_LENGTH} characters: letters a to z, digits and underscores, starting with a letter.`;
+
+/** What sign-up asks of a new password: its length here, the rest checked by the server. */
+export const PASSWORD_RULE = `Passwords are ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, with at least 4 different ones, and must not contain your username or be a common password.`;
 
 /** A username as typed: case-insensitive, surrounding spaces ignored. */
 export const Username = z
@@ -179,14 +182,18 @@ export const PushSubscriptionRequest = z.strictObject({
 
 export const PushUnsubscribeRequest = z.strictObject({ endpoint: PushEndpoint });
 
-/** The first problem of a failed parse, as one sentence a person can read. */
-export function describeZodError(error: z.ZodError): string {
+/**
+ * The first problem of a failed parse: a sentence a person can read (it never names an
+ * internal field) and, apart, the path of the field it is about (`password`, `usernames.1`),
+ * absent when the problem is the request as a whole.
+ */
+export function describeZodError(error: z.ZodError): { message: string; field?: string } {
   const issue = error.issues[0];
-  if (!issue) return 'The request is not valid.';
-  const path = issue.path.map(String).join('.');
+  if (!issue) return { message: 'The request is not valid.' };
+  const field = issue.path.map(String).join('.');
   // zod would say "Invalid input: expected object, received array".
-  if (!path && issue.code === 'invalid_type' && issue.expected === 'object') {
-    return 'The request must be one JSON object.';
+  if (!field && issue.code === 'invalid_type' && issue.expected === 'object') {
+    return { message: 'The request must be one JSON object.' };
   }
-  return path ? `${path}: ${issue.message}` : issue.message;
+  return field ? { message: issue.message, field } : { message: issue.message };
 }

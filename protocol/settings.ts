@@ -88,6 +88,20 @@ export const RATE_LIMIT_SETTINGS = {
     min: 1,
     max: 1_000,
   },
+  workPointsPerSecond: {
+    label: 'Work points per second',
+    hint: 'Each person, sustained: every request costs points by the work it causes (docs/api.md, "Rate limits").',
+    default: 250,
+    min: 1,
+    max: 1_000_000,
+  },
+  workBurst: {
+    label: 'Work points in a burst',
+    hint: 'Each person, on top of the sustained rate: what starting the app on a new device may spend at once.',
+    default: 5_000,
+    min: 1,
+    max: 100_000_000,
+  },
   socketsPerUser: {
     label: 'Connections per person',
     hint: 'Open at once (tabs and devices), on each server node.',

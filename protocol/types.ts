@@ -115,6 +115,13 @@ export interface TypingUpdate {
   conversationId: string;
   user: UserSummary;
   isTyping: boolean;
+  /** An opaque id of the typist's connection (a tab or device). */
+  device: string;
+  /**
+   * Grows with every update of that device: an update with an order lower than one already
+   * seen from the same device is older (it was overtaken on the way) and must be ignored.
+   */
+  order: number;
 }
 
 /** A member's markers moved; the conversation-wide markers are as they are after the move. */

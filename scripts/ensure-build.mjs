@@ -24,7 +24,7 @@ const BUILDS = [
       'server/http/csp.ts',
       'public/icons',
       'next.config.js',
-      'serwist.config.js',
+      'scripts/build-service-worker.mjs',
       'package-lock.json',
       'tsconfig.json',
     ],

@@ -6,16 +6,19 @@ import { ErrorCode, type AckError } from '../protocol';
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly retryAfterMs: number | undefined;
+  /** The request field the error is about, for programs (the message never names it). */
+  readonly field: string | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options?: { cause?: unknown; retryAfterMs?: number },
+    options?: { cause?: unknown; retryAfterMs?: number; field?: string },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.retryAfterMs = options?.retryAfterMs;
+    this.field = options?.field;
   }
 }
 
@@ -29,6 +32,7 @@ export function toAckError(error: unknown): AckError {
       code: error.code,
       message: error.message,
       ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+      ...(error.field === undefined ? {} : { field: error.field }),
     };
   }
   return { ok: false, code: ErrorCode.Internal, message: INTERNAL_ERROR_MESSAGE };

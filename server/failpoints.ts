@@ -1,5 +1,5 @@
-// Fault injection for the tests. Production code calls these hooks at the two places where a
-// test must be able to break the server; by default there are none. The process entry turns
+// Fault injection for the tests. Production code calls these hooks at the few places where a
+// test must be able to break or hold up the server; by default there are none. The process entry turns
 // the documented switch PARLEY_FAILPOINT into hooks (failpointsFromSwitch); tests that build
 // the server in-process pass their own.
 //
@@ -8,6 +8,7 @@
 // http-error: a REST request carrying the header `x-parley-failpoint: http-error` fails the way
 // a query does, with SQL and its parameters in the error: what must never reach a client.
 
+import type { ClientEventName } from '../protocol';
 import type { Config } from './config';
 
 export interface Failpoints {
@@ -16,6 +17,14 @@ export interface Failpoints {
    * makes the handler wrapper behave as if the node had died at this point.
    */
   afterMessageCommit?(): void;
+  /**
+   * Before a socket event's handler runs, after it was admitted and parsed: a test holds
+   * handlers open here to see how many run at once.
+   */
+  beforeEvent?(
+    event: ClientEventName,
+    socket: { socketId: string; userId: string },
+  ): Promise<void> | void;
   /** Before a REST route runs; what it throws is handled like a route's own failure. */
   beforeHttpRoute?(request: Request): void;
 }

@@ -66,15 +66,16 @@ export async function createParley(components: ParleyComponents): Promise<Parley
   const { database, config, logger, redis, pages, upgrades } = components;
   const settings = await SettingsStore.load(database.db, logger);
   const metrics = new Metrics(config.nodeId);
+  const clock = components.clock ?? systemClock;
   const deps: Deps = {
     db: database.db,
     config,
     logger,
-    clock: components.clock ?? systemClock,
+    clock,
     failpoints: components.failpoints ?? {},
     settings,
     metrics,
-    rateLimits: new RateLimits({ settings, logger, metrics, redis: redis?.pub }),
+    rateLimits: new RateLimits({ settings, logger, metrics, clock, redis: redis?.pub }),
     messageWriter: createMessageWriter(database.db),
     markerWriter: createMarkerWriter(database.db),
   };
@@ -98,6 +99,7 @@ export async function createParley(components: ParleyComponents): Promise<Parley
     deps,
   );
   const serveRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (refuseNonPathTarget(req, res)) return;
     if (serveOperational(req, res, readiness, metrics)) return;
     if (isApiPath((req.url ?? '/').split('?')[0]!)) {
       serveApi(req, res);
@@ -155,6 +157,20 @@ export async function createParley(components: ParleyComponents): Promise<Parley
         await realtime.close();
       })()),
   };
+}
+
+/**
+ * Answers 400 to a request line whose target is not a path: the absolute form (`GET
+ * http://evil.example/x`), which only proxies take and which Next.js would otherwise answer with
+ * a redirect to that host, and the asterisk form. Parley is never a proxy, and a proxy in front
+ * of it sends paths. Engine.io passes such requests on too: their path is no /socket.io/ path.
+ */
+function refuseNonPathTarget(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.url?.startsWith('/')) return false;
+  res
+    .writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' })
+    .end('Bad request: the request line must name a path, such as /chats.');
+  return true;
 }
 
 async function listen(

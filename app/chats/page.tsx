@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 import { ChatApp } from '../../components/chat-app';
 import appStatus from '../../components/app-status.module.css';
 
+// components/chat-shell.tsx puts the number of unread messages before it.
 export const metadata = { title: 'Chats · Parley' };
 
 /** The same shell for every user and conversation (nothing per user is rendered on the server),

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { rowsOf, type Database, type Executor } from '../client';
 import { isUniqueViolation } from '../errors';
@@ -280,11 +280,21 @@ export async function filterContacts(
   return rows.map((row) => row.userId);
 }
 
-export async function listMemberIds(db: Executor, conversationId: string): Promise<string[]> {
+/** The members; with `seq`, only those who see that message (added at or before it). */
+export async function listMemberIds(
+  db: Executor,
+  conversationId: string,
+  seq?: number,
+): Promise<string[]> {
   const rows = await db
     .select({ userId: conversationMembers.userId })
     .from(conversationMembers)
-    .where(eq(conversationMembers.conversationId, conversationId));
+    .where(
+      and(
+        eq(conversationMembers.conversationId, conversationId),
+        seq === undefined ? undefined : lte(conversationMembers.joinedSeq, seq),
+      ),
+    );
   return rows.map((row) => row.userId);
 }
 

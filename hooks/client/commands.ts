@@ -20,7 +20,6 @@ export type ActionResult<T = object> = ({ ok: true } & T) | { ok: false; message
 type GroupChange =
   | typeof ClientEvent.GroupCreate
   | typeof ClientEvent.GroupAddMembers
-  | typeof ClientEvent.GroupRemoveMember
   | typeof ClientEvent.GroupSetRole;
 
 export interface CommandsOptions {
@@ -57,8 +56,18 @@ export class ChatCommands {
     return this.changeGroup(ClientEvent.GroupAddMembers, { conversationId, usernames });
   }
 
-  removeMember(conversationId: string, userId: string) {
-    return this.changeGroup(ClientEvent.GroupRemoveMember, { conversationId, userId });
+  /** Removing yourself is leaving: the group is then forgotten on this device too. */
+  async removeMember(
+    conversationId: string,
+    userId: string,
+  ): Promise<ActionResult<{ conversation: ConversationSummary | null }>> {
+    const response = await this.request(ClientEvent.GroupRemoveMember, { conversationId, userId });
+    if (!response.ok) return { ok: false, message: response.message };
+    if (!response.conversation) {
+      this.options.forgetConversation(conversationId);
+      return { ok: true, conversation: null };
+    }
+    return this.acceptChange(response.conversation);
   }
 
   setRole(conversationId: string, userId: string, role: MemberRole) {
@@ -149,9 +158,12 @@ export class ChatCommands {
       typeof ClientEvent.GroupCreate
     >;
     if (!response.ok) return { ok: false, message: response.message };
-    this.acceptSummary(response.conversation);
-    if (this.store.getState().members[response.conversation.id])
-      void this.loadMembers(response.conversation.id);
-    return { ok: true, conversation: response.conversation };
+    return this.acceptChange(response.conversation);
+  }
+
+  private acceptChange(conversation: ConversationSummary) {
+    this.acceptSummary(conversation);
+    if (this.store.getState().members[conversation.id]) void this.loadMembers(conversation.id);
+    return { ok: true as const, conversation };
   }
 }

@@ -5,6 +5,7 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   ErrorCode,
+  EVENTS_IN_FLIGHT_PER_SOCKET,
   type ClientEventAck,
   type ClientEventName,
   type ClientEventPayload,
@@ -34,13 +35,17 @@ const REFUSED_RETRY_MS = 15_000;
 
 /**
  * The request function over any socket.io-client socket (the benchmark's bare ones too): the
- * ack, or TIMEOUT when none comes within `timeoutMs` (or the connection drops meanwhile).
+ * ack, or TIMEOUT when none comes within `timeoutMs` (or the connection drops meanwhile). At
+ * most EVENTS_IN_FLIGHT_PER_SOCKET requests wait for their answer at once, as the server
+ * demands; the others wait their turn here, in order, and their timeout starts when they go.
  */
 export function requestOver(
   socket: { timeout(ms: number): unknown },
   timeoutMs = REQUEST_TIMEOUT_MS,
 ): Request {
-  return (event, payload) => {
+  let inFlight = 0;
+  const queue: (() => void)[] = [];
+  const emit: Request = (event, payload) => {
     // socket.io-client's types cannot express "the ack of event E" through timeout().
     const timed = socket.timeout(timeoutMs) as {
       emit(
@@ -58,6 +63,18 @@ export function requestOver(
         );
       });
     });
+  };
+  return async (event, payload) => {
+    if (inFlight < EVENTS_IN_FLIGHT_PER_SOCKET) inFlight++;
+    else await new Promise<void>((resolve) => queue.push(resolve));
+    try {
+      return await emit(event, payload);
+    } finally {
+      // The place goes straight to the next in line, or is given back.
+      const next = queue.shift();
+      if (next) next();
+      else inFlight--;
+    }
   };
 }
 

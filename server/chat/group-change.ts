@@ -6,6 +6,8 @@
 
 import {
   appendMessages,
+  findFormerMembership,
+  findMembership,
   inTransaction,
   insertFormerMembers,
   lockGroup,
@@ -31,6 +33,8 @@ export interface GroupChangeResult {
   removedIds: string[];
   /** Who of removedIds left themselves; the others were removed. */
   leftIds?: string[];
+  /** When no system message records the going (a retried leave): the seq of the one that did. */
+  departureSeq?: number;
 }
 
 /** The group as a change finds it, under the lock. */
@@ -51,16 +55,40 @@ export interface GroupChangeOutcome {
   removedIds?: string[];
 }
 
-/** Runs `change` on the locked group, for an actor who must be one of its members. */
+/**
+ * Runs `change` on the locked group, for an actor who must be one of its members. A change
+ * whose goal is that the actor is no longer in the group (`isDoneWithoutActor`: leaving) is
+ * already made when they are not: it answers as made, so a retry after a lost ack gets the
+ * same answer; for a group that does not exist the answer is the same, so ids reveal nothing.
+ * A direct conversation of the actor is not a group: NOT_FOUND.
+ */
 export async function changeGroup(
   deps: Deps,
   actorId: string,
   conversationId: string,
   change: (group: LockedGroup) => Promise<GroupChangeOutcome>,
+  options: { isDoneWithoutActor?: boolean } = {},
 ): Promise<GroupChangeResult> {
   const committed = await inTransaction(deps.db, async (tx) => {
     const group = await lockGroup(tx, conversationId);
     const actor = group?.members.find((member) => member.userId === actorId);
+    // (A conversation that is not a group but has the actor in it is their direct chat.)
+    const isDone =
+      options.isDoneWithoutActor &&
+      !actor &&
+      (group !== null || !(await findMembership(tx, conversationId, actorId)));
+    if (isDone) {
+      // Their devices are told again: the first answer may have been lost with its broadcasts.
+      const former = await findFormerMembership(tx, conversationId, actorId);
+      return {
+        conversationId,
+        memberIds: [],
+        removedIds: former ? [actorId] : [],
+        leftIds: former?.reason === 'left' ? [actorId] : [],
+        systemMessages: [],
+        ...(former ? { departureSeq: former.leftSeq } : {}),
+      };
+    }
     // Not being a member looks exactly like the group not existing.
     if (!group || !actor) throw conversationNotFound();
     const outcome = await change({

@@ -1,4 +1,4 @@
-import { findFormerMembership, storeMessages, type Database } from '../../db';
+import { findFormerMembership, listMemberIds, storeMessages, type Database } from '../../db';
 import { checkMessageText, ErrorCode, type Message, type UserSummary } from '../../protocol';
 import type { Deps } from '../deps';
 import { Batcher } from '../lib/batcher';
@@ -7,9 +7,13 @@ import { toMessage } from './to-wire';
 
 export interface SendMessageResult {
   message: Message;
-  /** False when this clientMsgId was stored before: nothing new was written or should be sent. */
+  /** False when this clientMsgId was stored before: nothing new was written. */
   created: boolean;
-  /** Everyone to notify, the sender included (their other devices). Empty when not created. */
+  /**
+   * Everyone to send it to, the sender included (their other devices). A duplicate goes out
+   * again too: the node that stored it may have died before its broadcast, and nothing else
+   * would bring it to devices that are connected (clients drop a message they have by seq).
+   */
   memberIds: string[];
 }
 
@@ -48,7 +52,11 @@ export async function sendMessage(
         'This message id was already used for a different message. Send it with a new id.',
       );
     }
-    return { message: toMessage(stored, sender.username), created: false, memberIds: [] };
+    return {
+      message: toMessage(stored, sender.username),
+      created: false,
+      memberIds: await listMemberIds(deps.db, stored.conversationId, stored.seq),
+    };
   }
   return {
     message: toMessage(result.message, sender.username),

@@ -15,7 +15,7 @@ import {
 import type { Deps } from '../deps';
 import { safeError } from '../logger';
 import { CLIENT_ADDRESS_HEADER, clientAddress } from './client-address';
-import { errorResponse, jsonResponse, type ApiRoutes } from './respond';
+import { errorResponse, isJsonContentType, jsonResponse, notJson, type ApiRoutes } from './respond';
 import { sendWebResponse, toWebRequest } from './web-bridge';
 
 /** Whether a request path belongs to the API (`/api` and everything below it). */
@@ -74,6 +74,12 @@ async function answer(
     );
     refusal.headers.set('allow', allowed.join(', '));
     await sendWebResponse(res, refusal, isHead);
+    return;
+  }
+  // Every state change is JSON, a body-less one included: no form, whatever its Origin.
+  if (method !== 'GET' && !isHead && !isJsonContentType(req.headers['content-type'])) {
+    req.resume(); // the body goes unread
+    await sendWebResponse(res, errorResponse(notJson(), deps.logger, name), false);
     return;
   }
   const request = await toWebRequest(req, {

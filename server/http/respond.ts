@@ -16,7 +16,7 @@ import type { Deps } from '../deps';
 import { AppError, toAckError } from '../errors';
 import { safeError, type Logger } from '../logger';
 import { isFromApp } from './origin';
-import { readSessionToken } from './session-cookie';
+import { isSecureRequest, readSessionToken } from './session-cookie';
 
 export type RouteHandler = (request: Request) => Promise<Response>;
 
@@ -84,11 +84,15 @@ export function errorResponse(error: unknown, logger: Logger, route: string): Re
 }
 
 /** Refuses cross-site state changes: a foreign Origin, or a browser that says cross-site. */
-export function assertSameOrigin(request: Request, config: Pick<Config, 'allowedOrigins'>): void {
+export function assertSameOrigin(
+  request: Request,
+  config: Pick<Config, 'allowedOrigins' | 'cookieSecure'>,
+): void {
   const fromApp = isFromApp(
     {
       origin: request.headers.get('origin') ?? undefined,
       host: request.headers.get('host') ?? undefined,
+      isSecure: isSecureRequest(request, config),
       fetchSite: request.headers.get('sec-fetch-site') ?? undefined,
     },
     config,
@@ -103,10 +107,7 @@ export async function readJsonBody<S extends z.ZodType>(
   request: Request,
   schema: S,
 ): Promise<z.output<S>> {
-  const type = request.headers.get('content-type') ?? '';
-  if (!type.toLowerCase().startsWith('application/json')) {
-    throw new AppError(ErrorCode.BadRequest, 'Send the request body as application/json.');
-  }
+  if (!isJsonContentType(request.headers.get('content-type'))) throw notJson();
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > HTTP_MAX_BODY_BYTES) throw bodyTooLarge();
   const text = await request.text();
@@ -118,13 +119,32 @@ export async function readJsonBody<S extends z.ZodType>(
     throw new AppError(ErrorCode.BadRequest, 'The request body is not valid JSON.');
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new AppError(ErrorCode.BadRequest, describeZodError(parsed.error));
+  if (!parsed.success) {
+    const { message, field } = describeZodError(parsed.error);
+    throw new AppError(ErrorCode.BadRequest, message, field === undefined ? {} : { field });
+  }
   return parsed.data;
 }
 
 function bodyTooLarge(): AppError {
   return new AppError(
-    ErrorCode.BadRequest,
+    ErrorCode.PayloadTooLarge,
     `The request body is larger than ${HTTP_MAX_BODY_BYTES} bytes.`,
+  );
+}
+
+/**
+ * Whether a Content-Type header says JSON (`application/json`, parameters such as charset
+ * allowed). Browsers send a cross-site request with this type only after a CORS preflight,
+ * which Parley never grants, so a form another site posts can never pass as one.
+ */
+export function isJsonContentType(type: string | null | undefined): boolean {
+  return type?.split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
+export function notJson(): AppError {
+  return new AppError(
+    ErrorCode.UnsupportedMediaType,
+    'Send the request as JSON, with the header Content-Type: application/json.',
   );
 }

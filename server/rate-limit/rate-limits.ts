@@ -29,10 +29,12 @@ import {
   type Settings,
 } from '../../protocol';
 import type { SettingsStore } from '../chat/settings';
+import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { addressKey } from '../http/client-address';
 import { safeError, type Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import { WorkBudget } from './work-budget';
 
 /** Every limiter, as named in logs and in the `limiter` label of parley_rate_limited_total. */
 export type LimiterName =
@@ -40,6 +42,8 @@ export type LimiterName =
   | 'typing'
   | 'conversation'
   | 'group'
+  | 'work'
+  | 'in-flight'
   | 'sign-up'
   | 'sign-in-address'
   | 'sign-in-account'
@@ -52,9 +56,17 @@ export type EventLimiterName = 'message' | 'typing' | 'conversation' | 'group';
 /** Who reached a limit, for the log line (never a message body, password or token). */
 type Subject = { userId: string } | { address: string };
 
-/** A socket answered RATE_LIMITED this many times within the window is disconnected. */
+/**
+ * A socket answered RATE_LIMITED this many times within the window is cut off (see
+ * server/realtime/event-gate.ts).
+ */
 export const ABUSE_REJECTIONS = 50;
 export const ABUSE_WINDOW_SECONDS = 10;
+/**
+ * What an event refused for too many in flight on its socket is told to wait: the answers it
+ * waits for usually come within milliseconds, and a client that waits this long is no flood.
+ */
+const IN_FLIGHT_RETRY_AFTER_MS = 500;
 /** After the free failures, each failed sign-in waits 1 s, doubling, up to this. */
 const SIGN_IN_DELAY_MAX_SECONDS = 15 * 60;
 /** Failures in a row are forgotten at a successful sign-in, or a day after the first one. */
@@ -81,6 +93,8 @@ export interface RateLimitDeps {
   settings: SettingsStore;
   logger: Logger;
   metrics: Metrics;
+  /** Where the work budget reads the time. */
+  clock: Clock;
   /** The node's Redis connection for commands; the counters stay in memory without it. */
   redis?: Redis | undefined;
 }
@@ -101,11 +115,7 @@ export class RateLimits {
     points: 1,
     duration: 0,
   });
-  private readonly abuse = new RateLimiterMemory({
-    keyPrefix: 'abuse',
-    points: ABUSE_REJECTIONS,
-    duration: ABUSE_WINDOW_SECONDS,
-  });
+  private readonly work: WorkBudget;
   private readonly logPerSubject = new RateLimiterMemory({
     points: 1,
     duration: LOG_WINDOW_SECONDS,
@@ -122,12 +132,28 @@ export class RateLimits {
       SIGN_IN_FAILURES_KEPT_SECONDS,
     );
     this.signInDelay = this.store('sign-in-delay', 1, SIGN_IN_FAILURES_KEPT_SECONDS);
+    this.work = new WorkBudget(deps);
     this.limiters();
   }
 
   /** One socket event of a user; throws RATE_LIMITED when they are over the limit. */
   async consumeEvent(name: EventLimiterName, userId: string): Promise<void> {
     await this.take(name, this.limiters()[name], userId, { userId });
+  }
+
+  /**
+   * Spends `cost` points of the user's work budget (see work-budget.ts); throws RATE_LIMITED,
+   * spending nothing, when the budget does not hold them. Synchronous: it runs before anything
+   * else an event does.
+   */
+  spendWork(userId: string, cost: number): void {
+    const waitMs = this.work.spend(userId, cost);
+    if (waitMs > 0) throw this.refuse('work', { userId }, waitMs);
+  }
+
+  /** The error for an event beyond the events a socket may have in flight. */
+  refuseInFlight(userId: string): AppError {
+    return this.refuse('in-flight', { userId }, IN_FLIGHT_RETRY_AFTER_MS);
   }
 
   /** One sign-up attempt from an address. */
@@ -209,16 +235,6 @@ export class RateLimits {
       release(this.socketsPerUser, userId);
       release(this.socketsPerAddress, key);
     };
-  }
-
-  /** Counts a RATE_LIMITED answer to a socket; true once it has had too many. */
-  async isAbusive(socketId: string): Promise<boolean> {
-    try {
-      await this.abuse.consume(socketId);
-      return false;
-    } catch {
-      return true;
-    }
   }
 
   /** The limiters for the current settings, built again when the limits changed. */
@@ -397,6 +413,10 @@ function describeRefusal(name: LimiterName, retryAfterMs: number): string {
       return `You have started too many chats. Try again in ${wait}.`;
     case 'group':
       return `You have created too many groups. Try again in ${wait}.`;
+    case 'work':
+      return `You are making requests too fast. Try again in ${wait}.`;
+    case 'in-flight':
+      return `Too many requests at once on this connection. Wait for the answers, then try again in ${wait}.`;
     case 'sign-up':
       return `Too many sign-ups from your network. Try again in ${wait}.`;
     case 'sign-in-address':

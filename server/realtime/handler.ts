@@ -1,6 +1,8 @@
-// The one wrapper every socket event goes through: find the ack, parse the payload with the
-// event's zod schema, run the handler, answer { ok: true, ... } or { ok: false, code, message }.
-// Socket.IO catches nothing for us; this does, so no handler can crash the process.
+// The one wrapper every socket event goes through: admit it (EventGate: a place among the
+// socket's events in flight and its price from the work budget), find the ack, parse the
+// payload with the event's zod schema, run the handler, answer { ok: true, ... } or
+// { ok: false, code, message }. Socket.IO catches nothing for us; this does, so no handler can
+// crash the process.
 
 import {
   ClientEvent,
@@ -17,11 +19,9 @@ import { AppError, toAckError } from '../errors';
 import { NodeDiedError } from '../failpoints';
 import { safeError } from '../logger';
 import type { PushNotifier } from '../push/push-notifier';
-import {
-  ABUSE_REJECTIONS,
-  ABUSE_WINDOW_SECONDS,
-  type EventLimiterName,
-} from '../rate-limit/rate-limits';
+import type { EventLimiterName } from '../rate-limit/rate-limits';
+import { nextArrival } from './arrival';
+import { EventGate } from './event-gate';
 import type { InFlightWork } from './in-flight';
 import type { PresenceTracker } from './presence';
 import type { ReceiptBroadcaster } from './receipts';
@@ -33,6 +33,8 @@ export interface HandlerContext extends Omit<HandlerEnv, 'inFlight'> {
   session: SocketData;
   /** Runs after a successful ack: broadcasts go here, so they always follow the commit. */
   afterAck(effect: () => void): void;
+  /** This event's place among its socket's events, in the order they arrived (./arrival.ts). */
+  arrival: number;
 }
 
 export type EventHandler<E extends ClientEventName> = (
@@ -46,7 +48,10 @@ type AckFn = (response: unknown) => void;
 
 const KNOWN_EVENTS = new Set<string>(Object.keys(clientEventSchemas));
 
-/** The events that count against a per-user rate limit (one point each); others are free. */
+/**
+ * The events that also count against a per-user limit of their kind (one point each), on top
+ * of the work budget every event spends from (EVENT_WORK in event-gate.ts).
+ */
 const EVENT_LIMITERS: Partial<Record<ClientEventName, EventLimiterName>> = {
   [ClientEvent.MessageSend]: 'message',
   [ClientEvent.TypingStart]: 'typing',
@@ -70,6 +75,7 @@ export function registerHandlers(
   handlers: HandlerMap,
 ): void {
   const { deps } = env;
+  const gate = new EventGate(deps, socket);
   // The typed socket only knows the contract; the wrapper must also see what is outside it.
   const raw = socket as unknown as {
     on(event: string, listener: (...args: unknown[]) => void): void;
@@ -77,12 +83,18 @@ export function registerHandlers(
   };
   for (const event of KNOWN_EVENTS as Set<ClientEventName>) {
     raw.on(event, (...args) => {
-      void dispatch(event, args, { ...env, socket, handler: handlers[event] });
+      dispatch(event, args, { ...env, socket, gate, handler: handlers[event] });
     });
   }
   raw.onAny((event, ...args) => {
     if (KNOWN_EVENTS.has(event)) return;
     const ack = args.at(-1);
+    const admission = gate.admit(undefined);
+    if (!admission.ok) {
+      if (typeof ack === 'function') reply(ack as AckFn, toAckError(admission.error));
+      return;
+    }
+    admission.release();
     deps.logger.info(
       { event: 'socket.unknown-event', userId: socket.data.user.id },
       'unknown event',
@@ -98,25 +110,39 @@ export function registerHandlers(
   });
 }
 
-async function dispatch<E extends ClientEventName>(
-  event: E,
-  args: unknown[],
-  env: HandlerEnv & { socket: ParleySocket; handler: EventHandler<E> },
-): Promise<void> {
-  const done = env.inFlight.start();
+type DispatchEnv<E extends ClientEventName> = HandlerEnv & {
+  socket: ParleySocket;
+  gate: EventGate;
+  handler: EventHandler<E>;
+};
+
+/** Admits the event at once, before anything is parsed or read: a flood queues nothing. */
+function dispatch<E extends ClientEventName>(event: E, args: unknown[], env: DispatchEnv<E>): void {
   const startedAt = performance.now();
-  try {
-    await handle(event, args, env, startedAt);
-  } finally {
-    done();
+  const arrival = nextArrival(env.socket);
+  const admission = env.gate.admit(event);
+  if (!admission.ok) {
+    const ack = args.at(-1);
+    if (typeof ack === 'function') {
+      const response = toAckError(admission.error);
+      reply(ack as AckFn, response);
+      env.deps.metrics.eventErrors.inc({ event, code: response.code });
+    }
+    return;
   }
+  const done = env.inFlight.start();
+  void handle(event, args, env, startedAt, arrival).finally(() => {
+    done();
+    admission.release();
+  });
 }
 
 async function handle<E extends ClientEventName>(
   event: E,
   args: unknown[],
-  env: HandlerEnv & { socket: ParleySocket; handler: EventHandler<E> },
+  env: DispatchEnv<E>,
   startedAt: number,
+  arrival: number,
 ): Promise<void> {
   const { deps, socket } = env;
   const last = args.at(-1);
@@ -149,7 +175,9 @@ async function handle<E extends ClientEventName>(
       await deps.rateLimits.consumeEvent(limiter, socket.data.user.id);
     } catch (error) {
       answer(toAckError(error));
-      await disconnectIfAbusive(deps, socket, limiter);
+      if (error instanceof AppError && error.code === ErrorCode.RateLimited) {
+        env.gate.refused(limiter);
+      }
       return;
     }
   }
@@ -159,17 +187,22 @@ async function handle<E extends ClientEventName>(
       { event: 'socket.invalid-payload', name: event, userId: socket.data.user.id },
       'invalid payload',
     );
-    answer({ ok: false, code: ErrorCode.BadRequest, message: describeZodError(parsed.error) });
+    answer({ ok: false, code: ErrorCode.BadRequest, ...describeZodError(parsed.error) });
     return;
   }
   const effects: (() => void)[] = [];
-  const { handler, inFlight: _inFlight, ...services } = env;
+  const { handler, inFlight: _inFlight, gate: _gate, ...services } = env;
   try {
+    await deps.failpoints.beforeEvent?.(event, {
+      socketId: socket.id,
+      userId: socket.data.user.id,
+    });
     const result = await handler(
       {
         ...services,
         session: socket.data,
         afterAck: (effect) => effects.push(effect),
+        arrival,
       },
       parsed.data as ClientEventInput<E>,
     );
@@ -204,24 +237,6 @@ async function handle<E extends ClientEventName>(
       );
     }
   }
-}
-
-/**
- * A client that keeps sending while it is told to wait is not one of ours (they wait for
- * retryAfterMs): after ABUSE_REJECTIONS refusals within ABUSE_WINDOW_SECONDS, it is cut off.
- */
-async function disconnectIfAbusive(
-  deps: Deps,
-  socket: ParleySocket,
-  limiter: EventLimiterName,
-): Promise<void> {
-  if (!socket.connected || !(await deps.rateLimits.isAbusive(socket.id))) return;
-  deps.metrics.rateLimitDisconnects.inc();
-  deps.logger.warn(
-    { event: 'rate-limit.abuse-disconnect', limiter, userId: socket.data.user.id },
-    `socket disconnected: ${ABUSE_REJECTIONS} rate-limited requests within ${ABUSE_WINDOW_SECONDS} s`,
-  );
-  socket.disconnect(true);
 }
 
 function reply(ack: AckFn, response: ({ ok: true } & object) | AckError): void {

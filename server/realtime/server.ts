@@ -3,6 +3,7 @@
 // that carries broadcasts, room queries and settings changes to every node.
 
 import type { Server as HttpServer } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { ErrorCode, ServerEvent, SOCKET_MAX_FRAME_BYTES } from '../../protocol';
@@ -11,7 +12,7 @@ import type { RedisLink } from '../cluster/redis';
 import { PushNotifier } from '../push/push-notifier';
 import type { VapidKeys } from '../push/vapid';
 import type { Deps } from '../deps';
-import { readSessionToken } from '../http/session-cookie';
+import { isSecureConnection, readSessionToken } from '../http/session-cookie';
 import { isFromApp } from '../http/origin';
 import { safeError } from '../logger';
 import { limitConnections } from './connection-limits';
@@ -61,10 +62,16 @@ export function createRealtime(
         return;
       }
       const fetchSite = request.headers['sec-fetch-site'];
+      const forwardedProto = request.headers['x-forwarded-proto'];
       const allowed = isFromApp(
         {
           origin: request.headers.origin,
           host: request.headers.host,
+          isSecure: isSecureConnection(
+            Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto,
+            (request.socket as Partial<TLSSocket>).encrypted === true,
+            deps.config,
+          ),
           fetchSite: Array.isArray(fetchSite) ? fetchSite[0] : fetchSite,
         },
         deps.config,

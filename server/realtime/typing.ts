@@ -1,22 +1,29 @@
 // "bob is typing…": relayed to the other members, and cleared when the typist's socket goes.
+// Each update carries its socket's arrival order: a "stopped" whose handler finished late must
+// not clear the "typing" that followed it, so clients drop an update older than one they have.
 
 import { listMemberIds } from '../../db';
 import { ServerEvent } from '../../protocol';
 import type { Deps } from '../deps';
 import { conversationNotFound } from '../errors';
+import { deviceOf, nextArrival } from './arrival';
 import { userRoom } from './rooms';
 import type { ParleyIo, ParleySocket } from './types';
 
 /** Conversations each socket is typing in, to say "stopped" for it when it disconnects. */
 const typingIn = new WeakMap<ParleySocket, Set<string>>();
 
-/** Checks membership and returns the function that tells the other members. */
+/**
+ * Checks membership and returns the function that tells the other members. `order`: the
+ * event's arrival on its socket (./arrival.ts).
+ */
 export async function prepareTyping(
   deps: Deps,
   io: ParleyIo,
   socket: ParleySocket,
   conversationId: string,
   isTyping: boolean,
+  order: number,
 ): Promise<() => void> {
   const user = socket.data.user;
   const memberIds = await listMemberIds(deps.db, conversationId);
@@ -32,6 +39,8 @@ export async function prepareTyping(
       conversationId,
       user: { id: user.id, username: user.username },
       isTyping,
+      device: deviceOf(socket),
+      order,
     });
   };
 }
@@ -42,8 +51,12 @@ export async function stopTypingOnDisconnect(
   io: ParleyIo,
   socket: ParleySocket,
 ): Promise<void> {
+  // After every event the socket sent: nothing it said can be newer.
+  const order = nextArrival(socket);
   for (const conversationId of [...(typingIn.get(socket) ?? [])]) {
-    const announce = await prepareTyping(deps, io, socket, conversationId, false).catch(() => null);
+    const announce = await prepareTyping(deps, io, socket, conversationId, false, order).catch(
+      () => null,
+    );
     announce?.();
   }
   typingIn.delete(socket);

@@ -154,7 +154,7 @@ describe('across nodes', () => {
     const gone = [bob.socket, await tab(0, bob)].map(disconnectOf);
     const response = await fetch(`${cluster.nodes[2]!.url}/api/auth/sign-out`, {
       method: 'POST',
-      headers: { cookie: bob.cookie },
+      headers: { 'content-type': 'application/json', cookie: bob.cookie },
     });
     expect(response.status).toBe(200);
     expect(await within(Promise.all(gone), 1_000)).toEqual([
@@ -175,7 +175,7 @@ describe('across nodes', () => {
     const gone = [alice.socket, await tab(1, alice), await tab(2, phone)].map(disconnectOf);
     const response = await fetch(`${cluster.nodes[2]!.url}/api/auth/sign-out-everywhere`, {
       method: 'POST',
-      headers: { cookie: phone.cookie },
+      headers: { 'content-type': 'application/json', cookie: phone.cookie },
     });
     expect(response.status).toBe(200);
     expect(await within(Promise.all(gone), 1_000)).toEqual(Array(3).fill('io server disconnect'));

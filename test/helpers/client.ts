@@ -1,14 +1,15 @@
 // A test user: signs up over HTTP like the browser does, then talks over a real socket.
 
 import { io, type Socket } from 'socket.io-client';
-import type {
-  ClientEventAck,
-  ClientEventName,
-  ClientEventPayload,
-  ClientToServerEvents,
-  ServerToClientEvents,
-  SessionReady,
-  UserSummary,
+import {
+  EVENTS_IN_FLIGHT_PER_SOCKET,
+  type ClientEventAck,
+  type ClientEventName,
+  type ClientEventPayload,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SessionReady,
+  type UserSummary,
 } from '../../protocol';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -86,24 +87,49 @@ export async function connect(
   return { socket, ready };
 }
 
-/** Emits a client event and resolves with its ack. */
+/** Emits a client event and resolves with its ack (see `callRaw` on how many go at once). */
 export function call<E extends ClientEventName>(
   socket: TestSocket,
   event: E,
   payload: ClientEventPayload<E>,
 ): Promise<ClientEventAck<E>> {
-  const raw = socket as unknown as {
-    timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
-  };
-  return raw.timeout(10_000).emitWithAck(event, payload) as Promise<ClientEventAck<E>>;
+  return callRaw(socket, event, payload) as Promise<ClientEventAck<E>>;
 }
 
 /** Emits anything at all (for hostile inputs) and resolves with whatever the ack carries. */
 export function callRaw(socket: TestSocket, event: string, ...args: unknown[]): Promise<unknown> {
+  return inTurn(socket, () => emitNow(socket, event, ...args));
+}
+
+/**
+ * Emits at once, however many are unanswered: for the tests of floods, which the server
+ * refuses beyond EVENTS_IN_FLIGHT_PER_SOCKET.
+ */
+export function emitNow(socket: TestSocket, event: string, ...args: unknown[]): Promise<unknown> {
   const raw = socket as unknown as {
     timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
   };
   return raw.timeout(10_000).emitWithAck(event, ...args);
+}
+
+const turns = new WeakMap<TestSocket, { inFlight: number; queue: (() => void)[] }>();
+
+/**
+ * Like the app's clients (hooks/client/transport.ts), at most EVENTS_IN_FLIGHT_PER_SOCKET
+ * requests of a socket wait for their answer at once; the others wait their turn, in order.
+ */
+async function inTurn<T>(socket: TestSocket, run: () => Promise<T>): Promise<T> {
+  let turn = turns.get(socket);
+  if (!turn) turns.set(socket, (turn = { inFlight: 0, queue: [] }));
+  if (turn.inFlight < EVENTS_IN_FLIGHT_PER_SOCKET) turn.inFlight++;
+  else await new Promise<void>((resolve) => turn.queue.push(resolve));
+  try {
+    return await run();
+  } finally {
+    const next = turn.queue.shift();
+    if (next) next();
+    else turn.inFlight--;
+  }
 }
 
 /** The next `event` on the socket that matches `predicate`. */

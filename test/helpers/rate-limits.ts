@@ -15,6 +15,8 @@ export const GENEROUS_LIMITS = {
   signUpsPerIpPerHour: 1_000_000,
   signInFailuresPerIpPerHour: 1_000_000,
   signInFailuresBeforeDelay: 1_000,
+  workPointsPerSecond: 1_000_000,
+  workBurst: 100_000_000,
   socketsPerUser: 100_000,
   socketsPerIp: 1_000_000,
 } satisfies Partial<Settings>;

@@ -57,7 +57,8 @@ describe('callApi', () => {
     expect(result).toEqual({
       ok: false,
       code: 'BAD_REQUEST',
-      message: 'password: Password must be at least 8 characters.',
+      message: 'Password must be at least 8 characters.',
+      field: 'password',
     });
   });
 

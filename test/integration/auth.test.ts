@@ -73,7 +73,7 @@ describe('sign-up', () => {
     expect(response.setCookie).toBeNull();
   });
 
-  it('refuses bodies that are not JSON, too large, or of the wrong type', async () => {
+  it('refuses bodies that are not JSON (400), too large (413), or of the wrong type (415)', async () => {
     const broken = await postJson(server.url, '/api/auth/sign-up', '{"username":');
     expect(broken).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
     expect(broken.body.message).toMatch(/not valid JSON/);
@@ -82,7 +82,7 @@ describe('sign-up', () => {
       username: 'hugo',
       password: 'x'.repeat(20_000),
     });
-    expect(huge).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
+    expect(huge).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
     expect(huge.body.message).toMatch(/larger than/);
 
     const form = await fetch(`${server.url}/api/auth/sign-up`, {
@@ -90,8 +90,11 @@ describe('sign-up', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'username=ivy&password=whatever12',
     });
-    expect(form.status).toBe(400);
-    expect(await form.json()).toMatchObject({ code: 'BAD_REQUEST', message: /application\/json/ });
+    expect(form.status).toBe(415);
+    expect(await form.json()).toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: /application\/json/,
+    });
   });
 
   it('refuses a sign-up posted from a foreign origin', async () => {

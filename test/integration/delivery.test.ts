@@ -189,3 +189,47 @@ describe('a crash between COMMIT and the ack', () => {
     }
   });
 });
+
+describe('a retry after the node died between COMMIT and the ack', () => {
+  it('pushes the message to the members and the sender’s other devices, in a quiet conversation', async () => {
+    // One node of the cluster "dies" for one send (no ack, no broadcast); the retry lands on a
+    // node that is alive, here the same server.
+    let dies: (() => void) | undefined;
+    const died = new Promise<void>((resolve) => (dies = resolve));
+    let isDoomed = false;
+    const server = await startServer({
+      ...suite.database.serverOptions,
+      dataDir: makeDataDir(),
+      failpoints: {
+        afterMessageCommit: () => {
+          if (!isDoomed) return;
+          isDoomed = false;
+          dies?.();
+          throw new NodeDiedError();
+        },
+      },
+    });
+    try {
+      const own = { ...suite, server };
+      const { alice, bob, conversationId } = await pair(own);
+      const alicePhone = await openTab(own, alice);
+      const payload = { conversationId, clientMsgId: randomUUID(), body: 'nobody heard this' };
+      const bobGets = nextEvent(bob.socket, 'message:created');
+      const phoneGets = nextEvent(alicePhone.socket, 'message:created');
+
+      isDoomed = true;
+      alice.socket.emit('message:send', payload, () => {
+        throw new Error('a node that died does not answer');
+      });
+      await died;
+      const retry = await call(alice.socket, 'message:send', payload);
+      expect(retry).toMatchObject({ ok: true, duplicate: true, message: { seq: 1 } });
+      const stored = retry.ok ? retry.message : undefined;
+      // Nothing else is said in the conversation: the retry alone must bring it.
+      expect(await bobGets).toEqual(stored);
+      expect(await phoneGets).toEqual(stored);
+    } finally {
+      await server.stop();
+    }
+  });
+});

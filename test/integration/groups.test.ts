@@ -101,7 +101,8 @@ describe('creating a group', () => {
     ).toMatchObject({
       ok: false,
       code: 'BAD_REQUEST',
-      message: 'title: Give the group a name.',
+      message: 'Give the group a name.',
+      field: 'title',
     });
     const others = await Promise.all(
       Array.from({ length: MAX_GROUP_SIZE }, () => person(suite, 'm')),
@@ -379,6 +380,33 @@ describe('a removed member', () => {
   });
 });
 
+describe('a member who removes themselves', () => {
+  it('leaves: the ack is ok, their other devices and the members are told live, a retry answers the same', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => person(suite, name)));
+    const bobsPhone = await openTab(suite, bob!);
+    const conversation = await group(alice!, [bob!]);
+    const id = conversation.id;
+    const phoneTold = nextEvent(bobsPhone.socket, 'conversation:removed');
+    const aliceSees = nextEvent(alice!.socket, 'message:created', (message) => message.seq === 3);
+    const request = { conversationId: id, userId: bob!.user.id };
+    const first = await call(bob!.socket, 'group:remove-member', request);
+    expect(first).toEqual({ ok: true, conversation: null });
+    expect(await phoneTold).toEqual({ conversationId: id, membership: 'left', lastSeq: 3 });
+    expect(await aliceSees).toMatchObject({
+      conversationId: id,
+      kind: 'system',
+      body: `${bob!.user.username} left`,
+    });
+    // The ack was lost, say: the retry finds the change made, answers it again, and tells the
+    // devices again.
+    const toldAgain = nextEvent(bobsPhone.socket, 'conversation:removed');
+    expect(await call(bob!.socket, 'group:remove-member', request)).toEqual(first);
+    expect(await toldAgain).toEqual({ conversationId: id, membership: 'left', lastSeq: 3 });
+    expect(await call(bob!.socket, 'group:leave', { conversationId: id })).toEqual({ ok: true });
+    expect(texts(await history(alice!, id)).slice(2)).toEqual([`${bob!.user.username} left`]);
+  });
+});
+
 describe('someone who was never a member', () => {
   it('gets the answer of a group that does not exist, for everything, and receives nothing', async () => {
     const [alice, bob, eve] = await Promise.all(
@@ -404,7 +432,6 @@ describe('someone who was never a member', () => {
         'group:set-role',
         (conversationId) => ({ conversationId, userId: eve!.user.id, role: 'admin' }),
       ],
-      ['group:leave', (conversationId) => ({ conversationId })],
       ['conversation:get', (conversationId) => ({ conversationId })],
       ['conversation:mark-read', (conversationId) => ({ conversationId, seq: 1 })],
       ['conversation:mark-delivered', (conversationId) => ({ conversationId, seq: 1 })],
@@ -420,6 +447,10 @@ describe('someone who was never a member', () => {
       });
       expect(absent, event).toEqual(foreign);
     }
+    // Leaving is done when you are not in the group: the same answer whether it exists or not.
+    const left = await call(eve!.socket, 'group:leave', { conversationId: id });
+    expect(left).toEqual({ ok: true });
+    expect(await call(eve!.socket, 'group:leave', { conversationId: missing })).toEqual(left);
     expect(await receivedBefore(eve!, alice!, () => send(alice!, id, 'members only'))).toEqual([]);
     const after = await call(alice!.socket, 'group:members', { conversationId: id });
     expect(after.ok && after.members).toHaveLength(2);

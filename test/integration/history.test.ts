@@ -42,19 +42,19 @@ describe('history', () => {
   it('refuses crafted cursors and limits with a clear error', async () => {
     const { alice, conversationId } = await pair(suite);
     const cases = [
-      [{ conversationId, limit: 0 }, /limit/],
-      [{ conversationId, limit: 101 }, /limit/],
-      [{ conversationId, limit: 2.5 }, /limit/],
-      [{ conversationId, beforeSeq: 0 }, /beforeSeq/],
-      [{ conversationId, beforeSeq: -1 }, /beforeSeq/],
-      [{ conversationId, beforeSeq: '10' }, /beforeSeq/],
-      [{ conversationId, beforeSeq: 2 ** 40 }, /beforeSeq/],
-      [{ conversationId: 'not-a-uuid' }, /conversationId/],
-      [{ conversationId, offset: 10 }, /Unrecognized key/],
+      [{ conversationId, limit: 0 }, { field: 'limit' }],
+      [{ conversationId, limit: 101 }, { field: 'limit' }],
+      [{ conversationId, limit: 2.5 }, { field: 'limit' }],
+      [{ conversationId, beforeSeq: 0 }, { field: 'beforeSeq' }],
+      [{ conversationId, beforeSeq: -1 }, { field: 'beforeSeq' }],
+      [{ conversationId, beforeSeq: '10' }, { field: 'beforeSeq' }],
+      [{ conversationId, beforeSeq: 2 ** 40 }, { field: 'beforeSeq' }],
+      [{ conversationId: 'not-a-uuid' }, { field: 'conversationId' }],
+      [{ conversationId, offset: 10 }, { message: /Unrecognized key/ }],
     ] as const;
-    for (const [payload, message] of cases) {
+    for (const [payload, expected] of cases) {
       const result = await call(alice.socket, 'message:history', payload as never);
-      expect(result).toMatchObject({ ok: false, code: 'BAD_REQUEST', message });
+      expect(result).toMatchObject({ ok: false, code: 'BAD_REQUEST', ...expected });
     }
   });
 

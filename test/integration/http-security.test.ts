@@ -3,6 +3,7 @@
 // errors that never show a stack or SQL.
 
 import { randomBytes } from 'node:crypto';
+import { connect as connectTcp } from 'node:net';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -235,7 +236,23 @@ const FORGERIES: [string, Record<string, string>][] = [
     'Sec-Fetch-Site cross-site with our own Origin',
     { 'sec-fetch-site': 'cross-site', origin: 'OWN' },
   ],
+  ['our host and port over HTTPS, to a server reached over HTTP', { origin: 'OWN_HTTPS' }],
+  [
+    'our host and port over HTTP, when the proxy says the client came over HTTPS',
+    { origin: 'OWN', 'x-forwarded-proto': 'https' },
+  ],
 ];
+
+/** The headers, with OWN and OWN_HTTPS replaced by the server's origin over HTTP and HTTPS. */
+function withOwnOrigin(headers: Record<string, string>): Record<string, string> {
+  const own = { OWN: server.url, OWN_HTTPS: server.url.replace(/^http:/, 'https:') };
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      value === 'OWN' || value === 'OWN_HTTPS' ? own[value] : value,
+    ]),
+  );
+}
 
 async function send(route: string, headers: Record<string, string>) {
   const [method, path] = route.split(' ') as [string, string];
@@ -245,12 +262,7 @@ async function send(route: string, headers: Record<string, string>) {
     headers: {
       'content-type': 'application/json',
       cookie: admin.cookie,
-      ...Object.fromEntries(
-        Object.entries(headers).map(([name, value]) => [
-          name,
-          value === 'OWN' ? server.url : value,
-        ]),
-      ),
+      ...withOwnOrigin(headers),
     },
     body: JSON.stringify(body),
   });
@@ -293,6 +305,19 @@ describe('state-changing requests from other sites', () => {
     expect(removed.status).toBe(200);
   });
 
+  it('pass from our own origin over HTTPS when the proxy says the client came over HTTPS', async () => {
+    const response = await fetch(`${server.url}/api/auth/sign-up`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        origin: server.url.replace(/^http:/, 'https:'),
+        'x-forwarded-proto': 'https',
+      },
+      body: JSON.stringify({ username: uniqueName('proxied'), password: PASSWORD }),
+    });
+    expect(response.status).toBe(201);
+  });
+
   describe.each(FORGERIES)('with %s', (_, headers) => {
     it.each(stateChangingRoutes())(
       '%s is refused with 403 and a clear JSON error',
@@ -320,12 +345,59 @@ describe('state-changing requests from other sites', () => {
   });
 });
 
+/** The body as a form would post it: the route's fields, URL-encoded. */
+function asForm(body: unknown): string {
+  return new URLSearchParams(
+    Object.entries(body as Record<string, unknown>).map(([name, value]) => [name, String(value)]),
+  ).toString();
+}
+
+describe('state-changing requests that are not JSON', () => {
+  it.each(
+    stateChangingRoutes().flatMap((route) =>
+      [
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'text/plain;charset=UTF-8',
+        'application/jsonp',
+        null,
+      ].map((type) => [route, type] as const),
+    ),
+  )(
+    '%s with Content-Type %s and no Origin is refused with 415 and a clear JSON error',
+    async (route, type) => {
+      const [method, path] = route.split(' ') as [string, string];
+      const body = asForm(VALID_BODIES[route]?.() ?? {});
+      const response = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { cookie: admin.cookie, ...(type ? { 'content-type': type } : {}) },
+        // Bytes, so that fetch adds no Content-Type of its own.
+        body: new TextEncoder().encode(body),
+      });
+      expect(response.status).toBe(415);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await response.json()).toEqual({
+        ok: false,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'Send the request as JSON, with the header Content-Type: application/json.',
+      });
+      expect(response.headers.get('set-cookie')).toBeNull();
+    },
+  );
+});
+
 describe('Socket.IO handshakes from other sites', () => {
   const handshake = (headers: Record<string, string>) =>
-    get('/socket.io/?EIO=4&transport=polling', { cookie: admin.cookie, ...headers });
+    get('/socket.io/?EIO=4&transport=polling', { cookie: admin.cookie, ...withOwnOrigin(headers) });
 
-  it('are accepted from the app’s own origin', async () => {
-    const response = await handshake({ origin: server.url, 'sec-fetch-site': 'same-origin' });
+  it.each([
+    ['the app’s own origin', { origin: 'OWN', 'sec-fetch-site': 'same-origin' }],
+    [
+      'the app’s own origin over HTTPS when the proxy says the client came over HTTPS',
+      { origin: 'OWN_HTTPS', 'x-forwarded-proto': 'https' },
+    ],
+  ])('are accepted from %s', async (_, headers) => {
+    const response = await handshake(headers);
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(/^0\{"sid":/);
   });
@@ -334,6 +406,11 @@ describe('Socket.IO handshakes from other sites', () => {
     ['a foreign Origin', { origin: 'https://evil.example' }],
     ['Origin null', { origin: 'null' }],
     ['Sec-Fetch-Site cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['our host and port over HTTPS, to a server reached over HTTP', { origin: 'OWN_HTTPS' }],
+    [
+      'our host and port over HTTP, when the proxy says the client came over HTTPS',
+      { origin: 'OWN', 'x-forwarded-proto': 'https' },
+    ],
   ])('are refused with %s, over long-polling and WebSocket', async (_, headers) => {
     const response = await handshake(headers);
     expect(response.status).toBe(403);
@@ -342,7 +419,7 @@ describe('Socket.IO handshakes from other sites', () => {
     const socket = io(server.url, {
       transports: ['websocket'],
       reconnection: false,
-      extraHeaders: { cookie: admin.cookie, ...headers },
+      extraHeaders: { cookie: admin.cookie, ...withOwnOrigin(headers) },
     });
     const outcome = await new Promise<string>((resolve) => {
       socket.once('connect', () => resolve('connected'));
@@ -442,6 +519,51 @@ describe('errors', () => {
       message: 'The request body is not valid JSON.',
     });
     expectNothingInternal(text);
+  });
+});
+
+/** One raw HTTP/1.1 exchange over TCP, the request line as given: the answer's head. */
+function rawHttp(head: string): Promise<{ status: number; headers: string }> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp({ host: hostname, port: Number(port) }, () => socket.write(head));
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const headers = text.split('\r\n\r\n')[0] ?? '';
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1] ?? 0), headers });
+    });
+  });
+}
+
+describe('request lines with an absolute URL', () => {
+  it.each([
+    'http://evil.example/x',
+    'http://evil.example/sign-in',
+    'https://evil.example/chats',
+    'http://evil.example/api/auth/session',
+    'http://evil.example/healthz',
+    'http://evil.example/socket.io/?EIO=4&transport=polling',
+    'OWN/sign-in',
+  ])('%s is answered 400, never a redirect', async (target) => {
+    const { status, headers } = await rawHttp(
+      `GET ${target.replace('OWN', server.url)} HTTP/1.1\r\nHost: ${new URL(server.url).host}\r\n` +
+        'Connection: close\r\n\r\n',
+    );
+    expect(status).toBe(400);
+    expect(headers).not.toMatch(/^location:/im);
+    // The headers of every response, this one too.
+    expect(headers).toMatch(/^x-content-type-options: nosniff$/im);
+  });
+
+  it('leave ordinary request lines alone (the control)', async () => {
+    const { status } = await rawHttp(
+      `GET /healthz HTTP/1.1\r\nHost: ${new URL(server.url).host}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(status).toBe(200);
   });
 });
 

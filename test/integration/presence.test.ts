@@ -96,11 +96,39 @@ describe('typing', () => {
       conversationId,
       user: { id: alice.user.id, username: alice.user.username },
       isTyping: true,
+      device: expect.any(String),
+      order: expect.any(Number),
     });
     const stopped = nextEvent(bob.socket, 'typing:updated', about(conversationId));
     await call(alice.socket, 'typing:stop', { conversationId });
     expect((await stopped).isTyping).toBe(false);
     expect(seenByOwnTab).toEqual([]);
+  });
+
+  it('carries each device’s order, so a "stopped" that arrives late loses to the "typing" after it', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    const updates: TypingUpdate[] = [];
+    bob.socket.on('typing:updated', (update) => updates.push(update));
+    const bothSeen = new Promise<void>((resolve) =>
+      bob.socket.on('typing:updated', () => updates.length === 2 && resolve()),
+    );
+    // A send says "stopped", and the next keystroke "typing" at once: their handlers race.
+    await Promise.all([
+      call(alice.socket, 'typing:stop', { conversationId }),
+      call(alice.socket, 'typing:start', { conversationId }),
+    ]);
+    await bothSeen;
+    bob.socket.off('typing:updated');
+    const stopped = updates.find((update) => !update.isTyping);
+    const started = updates.find((update) => update.isTyping);
+    expect(started?.device).toEqual(expect.any(String));
+    expect(stopped?.device).toBe(started?.device);
+    expect(started!.order).toBeGreaterThan(stopped!.order);
+
+    // Disconnecting is newer than anything the device said.
+    const gone = nextEvent(bob.socket, 'typing:updated', (update) => !update.isTyping);
+    alice.socket.close();
+    expect((await gone).order).toBeGreaterThan(started!.order);
   });
 
   it('clears when the typist disconnects', async () => {

@@ -9,6 +9,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { writeSettings } from '../../db';
 import { ChatClient } from '../../hooks/chat-client';
+import { requestOver, type Request } from '../../hooks/client/transport';
 import { MemoryDeviceStore } from '../../hooks/device-store';
 import { DEFAULT_SETTINGS, type Settings } from '../../protocol';
 import {
@@ -62,8 +63,20 @@ async function setLimits(limits: Partial<Settings>): Promise<Settings> {
   return body.settings;
 }
 
+const queues = new WeakMap<TestSocket, Request>();
+
+/**
+ * Requests as the app's clients send them: at most EVENTS_IN_FLIGHT_PER_SOCKET unanswered at
+ * once, the rest queued, so that these tests meet the limit they are about and not that one.
+ */
+function queued(socket: TestSocket): Request {
+  let request = queues.get(socket);
+  if (!request) queues.set(socket, (request = requestOver(socket)));
+  return request;
+}
+
 function sendRaw(socket: TestSocket, conversationId: string, body: string) {
-  return call(socket, 'message:send', { conversationId, clientMsgId: randomUUID(), body });
+  return queued(socket)('message:send', { conversationId, clientMsgId: randomUUID(), body });
 }
 
 async function storedBodies(reader: Person, conversationId: string): Promise<string[]> {
@@ -178,7 +191,7 @@ describe('typing', () => {
     bob.socket.on('typing:updated', () => (relayed += 1));
     const acks = await Promise.all(
       Array.from({ length: 8 }, (_, index) =>
-        call(alice.socket, index % 2 ? 'typing:stop' : 'typing:start', { conversationId }),
+        queued(alice.socket)(index % 2 ? 'typing:stop' : 'typing:start', { conversationId }),
       ),
     );
     expect(acks.filter((ack) => ack.ok)).toHaveLength(5);
@@ -410,12 +423,22 @@ describe('abuse and operations', () => {
     const logged = await suite.server.waitForLog(
       (entry) => entry.event === 'rate-limit.abuse-disconnect' && entry.userId === alice.user.id,
     );
-    expect(logged).toMatchObject({ limiter: 'message' });
+    // One line for the socket, with what it was refused: beyond its 4 events in flight, or
+    // over the message limit.
+    expect(logged).toMatchObject({ refused: expect.any(Number), limiters: expect.any(Object) });
+    expect(logged.refused).toBeGreaterThanOrEqual(50);
+    expect(
+      suite.server.logs.filter(
+        (entry) => entry.event === 'rate-limit.abuse-disconnect' && entry.userId === alice.user.id,
+      ),
+    ).toHaveLength(1);
     const hits = suite.server.logs.filter(
       (entry) => entry.event === 'rate-limit.hit' && entry.userId === alice.user.id,
     );
-    expect(hits).toHaveLength(1); // one line per person and limiter per 10 s, whatever the flood
-    expect(hits[0]).toMatchObject({ limiter: 'message', retryAfterMs: expect.any(Number) });
+    // One line per person and limiter per 10 s, whatever the flood: the message limit, and the
+    // events beyond the 4 in flight on the socket.
+    expect(hits.map((hit) => hit.limiter).sort()).toEqual(['in-flight', 'message']);
+    expect(hits[0]).toMatchObject({ retryAfterMs: expect.any(Number) });
     expect(JSON.stringify(suite.server.logs)).not.toContain('secret flood');
 
     const metrics = await (await fetch(`${suite.server.url}/metrics`)).text();
@@ -442,7 +465,8 @@ describe('abuse and operations', () => {
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toMatchObject({
       code: 'BAD_REQUEST',
-      message: 'messagesPerSecond: Messages per second must be at least 1.',
+      message: 'Messages per second must be at least 1.',
+      field: 'messagesPerSecond',
     });
   });
 });

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyTyping, describeTyping } from '../../hooks/chat-state';
+import { createChatStore, type ChatStore } from '../../hooks/client/store';
+import { TypingIndicators } from '../../hooks/client/typing-indicators';
 import { TYPING_IDLE_MS, TypingNotifier } from '../../hooks/client/typing-notifier';
 import { TYPING_THROTTLE_MS } from '../../protocol';
 
@@ -64,5 +66,34 @@ describe('typing indicators', () => {
   it('leave the map as it is when someone who was not typing stops', () => {
     const typing = applyTyping({}, 'c1', bob, 100);
     expect(applyTyping(typing, 'c1', carol, null)).toBe(typing);
+  });
+});
+
+describe('typing updates from the server', () => {
+  const bob = { id: 'b', username: 'bob' };
+  const typists = (store: ChatStore) => Object.keys(store.getState().typing.c1 ?? {});
+
+  it('ignore an update older than one already seen from the same device', () => {
+    const store = createChatStore({ id: 'a', username: 'alice' });
+    const indicators = new TypingIndicators(store);
+    indicators.set('c1', bob, true, { device: 'phone', order: 2 });
+    // The "stopped" of a send, overtaken by the "typing" of the next keystroke.
+    indicators.set('c1', bob, false, { device: 'phone', order: 1 });
+    expect(typists(store)).toEqual(['b']);
+    indicators.set('c1', bob, false, { device: 'phone', order: 3 });
+    expect(typists(store)).toEqual([]);
+    indicators.stop();
+  });
+
+  it('order each device on its own, and a message from the typist still clears', () => {
+    const store = createChatStore({ id: 'a', username: 'alice' });
+    const indicators = new TypingIndicators(store);
+    indicators.set('c1', bob, true, { device: 'phone', order: 5 });
+    indicators.set('c1', bob, false, { device: 'laptop', order: 1 });
+    expect(typists(store)).toEqual([]);
+    indicators.set('c1', bob, true, { device: 'laptop', order: 2 });
+    indicators.set('c1', bob, false);
+    expect(typists(store)).toEqual([]);
+    indicators.stop();
   });
 });

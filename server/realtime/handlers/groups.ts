@@ -33,7 +33,8 @@ export const groupHandlers: Pick<
   [ClientEvent.GroupRemoveMember]: async ({ deps, io, session, afterAck }, input) => {
     const result = await removeMember(deps, session.user.id, input);
     afterAck(() => broadcastChange(io, result));
-    return { conversation: requireConversation(result) };
+    // Null when you removed yourself: that is leaving.
+    return { conversation: result.conversation };
   },
 
   [ClientEvent.GroupLeave]: async ({ deps, io, session, afterAck }, input) => {
@@ -62,13 +63,14 @@ function broadcastChange(io: HandlerContext['io'], result: GroupChangeResult): v
     io.to(result.memberIds.map(userRoom)).emit(ServerEvent.MessageCreated, message);
   }
   const departure = result.systemMessages[0];
-  if (result.removedIds.length === 0 || !departure) return;
-  io.to(result.removedIds.map(userRoom)).emit(ServerEvent.MessageCreated, departure);
+  const lastSeq = departure?.seq ?? result.departureSeq;
+  if (result.removedIds.length === 0 || lastSeq === undefined) return;
+  if (departure) io.to(result.removedIds.map(userRoom)).emit(ServerEvent.MessageCreated, departure);
   for (const userId of result.removedIds) {
     io.to(userRoom(userId)).emit(ServerEvent.ConversationRemoved, {
       conversationId: result.conversationId,
       membership: result.leftIds?.includes(userId) ? 'left' : 'removed',
-      lastSeq: departure.seq,
+      lastSeq,
     });
   }
 }

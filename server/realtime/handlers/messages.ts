@@ -13,18 +13,20 @@ export const messageHandlers: Pick<
 > = {
   [ClientEvent.MessageSend]: async ({ deps, io, push, socket, session, afterAck }, input) => {
     const result = await sendMessage(deps, session.user, input);
-    if (result.created) deps.failpoints.afterMessageCommit?.();
     if (result.created) {
+      deps.failpoints.afterMessageCommit?.();
       deps.metrics.messagesSent.inc();
-      afterAck(() => {
-        // Every device of every member, the sender's other tabs included, but not the socket
-        // that sent it: the ack already carries the message there.
-        io.to(result.memberIds.map(userRoom))
-          .except(socket.id)
-          .emit(ServerEvent.MessageCreated, result.message);
-        void push.notify(result.message, result.memberIds);
-      });
     }
+    afterAck(() => {
+      // Every device of every member, the sender's other tabs included, but not the socket
+      // that sent it: the ack already carries the message there. A retry's duplicate goes out
+      // again, as the first send's broadcast may have died with its node; push notifications
+      // only for the first, so that nobody's phone rings twice.
+      io.to(result.memberIds.map(userRoom))
+        .except(socket.id)
+        .emit(ServerEvent.MessageCreated, result.message);
+      if (result.created) void push.notify(result.message, result.memberIds);
+    });
     return { message: result.message, duplicate: !result.created };
   },
 

@@ -10,13 +10,13 @@ export const presenceHandlers: Pick<
     presence: await presence.query(session.user.id, input.userIds),
   }),
 
-  [ClientEvent.TypingStart]: async ({ deps, io, socket, afterAck }, input) => {
-    afterAck(await prepareTyping(deps, io, socket, input.conversationId, true));
+  [ClientEvent.TypingStart]: async ({ deps, io, socket, afterAck, arrival }, input) => {
+    afterAck(await prepareTyping(deps, io, socket, input.conversationId, true, arrival));
     return {};
   },
 
-  [ClientEvent.TypingStop]: async ({ deps, io, socket, afterAck }, input) => {
-    afterAck(await prepareTyping(deps, io, socket, input.conversationId, false));
+  [ClientEvent.TypingStop]: async ({ deps, io, socket, afterAck, arrival }, input) => {
+    afterAck(await prepareTyping(deps, io, socket, input.conversationId, false, arrival));
     return {};
   },
 };

@@ -1,0 +1,101 @@
+// What a new user trips over: rules said before they are broken, errors in plain words, the
+// state of the connection on a phone, muted conversations and the unread count at a glance.
+
+import { devices, type Page } from '@playwright/test';
+import { PASSWORD_RULE, USERNAME_RULE } from '../protocol';
+import { uniqueName } from '../test/helpers/client';
+import {
+  createActor,
+  expect,
+  openChat,
+  sendMessage,
+  startChat,
+  startChatWith,
+  test,
+} from './fixtures';
+
+const item = (page: Page, title: string) =>
+  page.getByTestId('conversation-item').filter({ hasText: title });
+
+test('sign-up states the username and password rules up front, and errors name no field', async ({
+  page,
+}) => {
+  await page.goto('/sign-up');
+  await expect(page.getByText(USERNAME_RULE)).toBeVisible();
+  await expect(page.getByText(PASSWORD_RULE)).toBeVisible();
+  await expect(page.getByLabel('Username')).toHaveAccessibleDescription(USERNAME_RULE);
+  await expect(page.getByLabel('Password')).toHaveAccessibleDescription(PASSWORD_RULE);
+
+  await page.getByLabel('Username').fill(uniqueName('new'));
+  await page.getByLabel('Password').fill('short');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.getByRole('main').getByRole('alert')).toHaveText(
+    'Password must be at least 8 characters.',
+  );
+});
+
+test('the tab title counts unread messages, and a muted conversation is marked and not counted', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await expect(alice.page).toHaveTitle('Chats · Parley');
+
+  await startChat(bob.page, alice.username);
+  await sendMessage(bob.page, 'one');
+  await sendMessage(bob.page, 'two');
+  await sendMessage(bob.page, 'three');
+  await expect(item(alice.page, bob.username).getByTestId('unread-count')).toHaveText('3');
+  await expect(alice.page).toHaveTitle('(3) Chats · Parley');
+  await expect(item(alice.page, bob.username).getByRole('img', { name: 'Muted' })).toHaveCount(0);
+
+  // Reading clears it; a navigation keeps the title right.
+  await openChat(alice.page, bob.username);
+  await expect(alice.page).toHaveTitle('Chats · Parley');
+  await alice.page.getByRole('button', { name: 'Mute' }).click();
+  await expect(alice.page.getByRole('button', { name: 'Unmute' })).toBeVisible();
+  await expect(item(alice.page, bob.username).getByRole('img', { name: 'Muted' })).toBeVisible();
+
+  // Another chat counts; the muted one is marked and counts for nothing.
+  const carol = await actor('carol');
+  await startChatWith(carol, alice, 'hello from carol');
+  await alice.page.goto('/chats');
+  await sendMessage(bob.page, 'four');
+  await expect(item(alice.page, bob.username).getByTestId('unread-count')).toHaveText('1');
+  await expect(item(alice.page, carol.username).getByTestId('unread-count')).toHaveCount(0);
+  await sendMessage(carol.page, 'and again');
+  await expect(item(alice.page, carol.username).getByTestId('unread-count')).toHaveText('1');
+  await expect(alice.page).toHaveTitle('(1) Chats · Parley');
+  await expect(item(alice.page, bob.username).getByRole('img', { name: 'Muted' })).toBeVisible();
+  await expect(item(alice.page, carol.username).getByRole('img', { name: 'Muted' })).toHaveCount(0);
+});
+
+test('on a phone, the open conversation shows when it is offline or connecting', async ({
+  browser,
+  server,
+}) => {
+  const phone = { contextOptions: devices['Pixel 7'] };
+  const alice = await createActor(browser, server.url, 'alice', phone);
+  const bob = await createActor(browser, server.url, 'bob', phone);
+  try {
+    await startChat(alice.page, bob.username);
+    const status = alice.page.getByTestId('conversation-connection');
+    await expect(status).toHaveAttribute('data-state', 'online');
+    await expect(status).toHaveText('');
+
+    await alice.context.setOffline(true);
+    await expect(status).toBeVisible();
+    await expect(status).toHaveText(/Offline|Connecting…/);
+    await expect(status).not.toHaveAttribute('data-state', 'online');
+    await expect(
+      alice.page.getByRole('status').filter({ hasText: /Offline|Connecting/ }),
+    ).toBeVisible();
+
+    await alice.context.setOffline(false);
+    await expect(status).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+    await expect(status).toHaveText('');
+  } finally {
+    await alice.context.close();
+    await bob.context.close();
+  }
+});

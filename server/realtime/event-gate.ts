@@ -1,0 +1,150 @@
+// What every client event passes before anything else is done for it, parsing included: a
+// place among the few events its socket may have in flight, and its price from its sender's
+// work budget. A socket that keeps sending while refused is cut off, but only once the events
+// it already has in flight are answered: work that was done is always acked.
+
+import { ClientEvent, EVENTS_IN_FLIGHT_PER_SOCKET, type ClientEventName } from '../../protocol';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import {
+  ABUSE_REJECTIONS,
+  ABUSE_WINDOW_SECONDS,
+  type LimiterName,
+} from '../rate-limit/rate-limits';
+import { ErrorCode } from '../../protocol';
+import type { ParleySocket } from './types';
+
+/**
+ * What each client event costs from its sender's work budget (settings workPointsPerSecond and
+ * workBurst): roughly the database and CPU work it causes, 1 for the cheapest. Writes pay
+ * little here because they have their own limits per kind as well (messages, typing, chats,
+ * groups); reads are what a flood repeats, and a read that returns many rows costs most.
+ * The browser's startup spends 10 for the list plus 6 per conversation it catches up (a
+ * history page and a delivery report): 500 conversations take 3,010 of the default 5,000.
+ */
+export const EVENT_WORK: Record<ClientEventName, number> = {
+  // A relay, or one marker moved in a batch with others: no read to speak of.
+  [ClientEvent.TypingStart]: 1,
+  [ClientEvent.TypingStop]: 1,
+  [ClientEvent.ConversationMarkRead]: 1,
+  [ClientEvent.ConversationMarkDelivered]: 1,
+  // One row read or written through its key, or presence from memory (or Redis).
+  [ClientEvent.MessageSend]: 2,
+  [ClientEvent.ConversationGet]: 2,
+  [ClientEvent.ConversationMute]: 2,
+  [ClientEvent.PresenceQuery]: 2,
+  // A short transaction that also writes a system message or a new conversation.
+  [ClientEvent.ConversationStart]: 3,
+  [ClientEvent.GroupLeave]: 3,
+  [ClientEvent.GroupSetRole]: 3,
+  [ClientEvent.GroupRemoveMember]: 3,
+  // Up to 100 rows: a history page, or usernames looked up for a new group.
+  [ClientEvent.MessageHistory]: 5,
+  [ClientEvent.GroupCreate]: 5,
+  [ClientEvent.GroupAddMembers]: 5,
+  // One row per member, up to the group size.
+  [ClientEvent.MessageReceipts]: 5,
+  [ClientEvent.GroupMembers]: 5,
+  // Every conversation of the person, each with its last message and unread count.
+  [ClientEvent.ConversationList]: 10,
+};
+
+/** An event outside the contract does nothing but get its error: the cheapest price. */
+const UNKNOWN_EVENT_WORK = 1;
+
+export type Admission = { ok: true; release: () => void } | { ok: false; error: AppError };
+
+export class EventGate {
+  private running = 0;
+  private isCutOff = false;
+  private windowStartedAt = Number.NEGATIVE_INFINITY;
+  /** RATE_LIMITED answers in the current window, by limiter. */
+  private refusals = new Map<LimiterName, number>();
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly socket: ParleySocket,
+  ) {}
+
+  /**
+   * Takes a place for one event, synchronously, or refuses it. Call `release` once it is
+   * answered (more calls do nothing).
+   */
+  admit(event: ClientEventName | undefined): Admission {
+    const { rateLimits } = this.deps;
+    const userId = this.socket.data.user.id;
+    if (this.isCutOff) return this.refuse('in-flight', cutOffError());
+    if (this.running >= EVENTS_IN_FLIGHT_PER_SOCKET) {
+      return this.refuse('in-flight', rateLimits.refuseInFlight(userId));
+    }
+    try {
+      rateLimits.spendWork(userId, event ? EVENT_WORK[event] : UNKNOWN_EVENT_WORK);
+    } catch (error) {
+      return this.refuse('work', error as AppError);
+    }
+    this.running++;
+    let isReleased = false;
+    return {
+      ok: true,
+      release: () => {
+        if (isReleased) return;
+        isReleased = true;
+        this.running--;
+        if (this.isCutOff && this.running === 0) this.disconnect();
+      },
+    };
+  }
+
+  /**
+   * Counts a RATE_LIMITED answer. A client of ours waits for retryAfterMs; one that is refused
+   * ABUSE_REJECTIONS times within ABUSE_WINDOW_SECONDS is not, and is cut off: refused at once
+   * from now on, and disconnected when the events it has in flight are answered.
+   */
+  refused(limiter: LimiterName): void {
+    const now = this.deps.clock.now();
+    if (!this.isCutOff && now - this.windowStartedAt >= ABUSE_WINDOW_SECONDS * 1_000) {
+      this.windowStartedAt = now;
+      this.refusals = new Map();
+    }
+    this.refusals.set(limiter, (this.refusals.get(limiter) ?? 0) + 1);
+    if (this.isCutOff || this.count() < ABUSE_REJECTIONS) return;
+    this.isCutOff = true;
+    if (this.running === 0) this.disconnect();
+  }
+
+  private refuse(limiter: LimiterName, error: AppError): Admission {
+    this.refused(limiter);
+    return { ok: false, error };
+  }
+
+  private count(): number {
+    let total = 0;
+    for (const value of this.refusals.values()) total += value;
+    return total;
+  }
+
+  /** One log line per socket cut off, with what it was refused, however long the flood. */
+  private disconnect(): void {
+    if (!this.socket.connected) return;
+    const { logger, metrics } = this.deps;
+    metrics.rateLimitDisconnects.inc();
+    logger.warn(
+      {
+        event: 'rate-limit.abuse-disconnect',
+        userId: this.socket.data.user.id,
+        refused: this.count(),
+        limiters: Object.fromEntries(this.refusals),
+      },
+      `socket disconnected: ${this.count()} rate-limited requests within ${ABUSE_WINDOW_SECONDS} s (${ABUSE_REJECTIONS} allowed)`,
+    );
+    this.socket.disconnect(true);
+  }
+}
+
+function cutOffError(): AppError {
+  return new AppError(
+    ErrorCode.RateLimited,
+    'This connection sent too many requests while limited and is being closed. Reconnect, then wait for the answers before sending more.',
+    { retryAfterMs: ABUSE_WINDOW_SECONDS * 1_000 },
+  );
+}
