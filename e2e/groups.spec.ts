@@ -142,7 +142,7 @@ test('removing a member and leaving the group ask first; who went keeps the hist
 test('an admin lowers the group size on /admin, and adding one more member then fails visibly', async ({
   browser,
 }) => {
-  test.setTimeout(120_000); // two server starts on a fresh embedded database
+  test.setTimeout(180_000); // two server starts on a fresh embedded database, /admin twice
   // A server of this test's own: granting the admin role needs the database to itself.
   const dataDir = makeTempDir();
   let server = await startProcessServer({ dataDir });

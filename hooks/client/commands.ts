@@ -56,17 +56,17 @@ export class ChatCommands {
     return this.changeGroup(ClientEvent.GroupAddMembers, { conversationId, usernames });
   }
 
-  /** Removing yourself is leaving: the group is then forgotten on this device too. */
+  /**
+   * Removing yourself is leaving: the group stays on this device, read-only, once
+   * conversation:removed (sent to every device of the user) says where it ends.
+   */
   async removeMember(
     conversationId: string,
     userId: string,
   ): Promise<ActionResult<{ conversation: ConversationSummary | null }>> {
     const response = await this.request(ClientEvent.GroupRemoveMember, { conversationId, userId });
     if (!response.ok) return { ok: false, message: response.message };
-    if (!response.conversation) {
-      this.options.forgetConversation(conversationId);
-      return { ok: true, conversation: null };
-    }
+    if (!response.conversation) return { ok: true, conversation: null };
     return this.acceptChange(response.conversation);
   }
 
