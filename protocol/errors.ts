@@ -26,6 +26,11 @@ export const ErrorCode = {
   /** An HTTP method the REST endpoint does not take (the Allow header lists those it does). */
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',
   RateLimited: 'RATE_LIMITED',
+  /**
+   * The server cannot reach its database for now: nothing was done. Retry the same request
+   * (the same clientMsgId) after retryAfterMs, with backoff.
+   */
+  Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
 
@@ -61,5 +66,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   UNKNOWN_EVENT: 400,
   METHOD_NOT_ALLOWED: 405,
   RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
