@@ -12,6 +12,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const client = useChatClient();
   const limit = useChatState((state) => state.limits.maxMessageLength);
   const pausedSeconds = useSecondsLeft(useChatState((state) => state.sendingPausedUntil));
+  const isWaitingForServer = useChatState((state) => state.isWaitingForServer);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
 
@@ -93,6 +94,11 @@ export function Composer({ conversationId }: { conversationId: string }) {
         <p className={styles.notice} role="status" data-testid="composer-rate-limited">
           You’re sending too fast; waiting {pausedSeconds} s. Your messages will go out by
           themselves.
+        </p>
+      )}
+      {isWaitingForServer && pausedSeconds === 0 && (
+        <p className={styles.notice} role="status" data-testid="composer-unavailable">
+          Waiting for the server… Your messages are kept and will go out by themselves.
         </p>
       )}
       {shownError && (
