@@ -199,6 +199,7 @@ describe('settings', () => {
       await call(adminSocket, 'group:create', {
         title: 'Three',
         usernames: [user.user.username, third.user.username],
+        clientRequestId: randomUUID(),
       }),
     ).toMatchObject({ ok: false, code: 'GROUP_FULL' });
     socket.close();
