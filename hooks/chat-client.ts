@@ -198,8 +198,8 @@ export class ChatClient {
     else this.typingNotifier.stop(conversationId);
   }
 
-  createGroup(title: string, usernames: string[]) {
-    return this.commands.createGroup(title, usernames);
+  createGroup(title: string, usernames: string[], clientRequestId: string) {
+    return this.commands.createGroup(title, usernames, clientRequestId);
   }
 
   addMembers(conversationId: string, usernames: string[]) {

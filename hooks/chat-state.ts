@@ -72,6 +72,11 @@ export interface ChatState {
    * outbox and go out by themselves afterwards. null once a send succeeds.
    */
   sendingPausedUntil: number | null;
+  /**
+   * The server cannot reach its database (a send was answered UNAVAILABLE): messages stay in
+   * the outbox and are retried with backoff. false once a send succeeds.
+   */
+  isWaitingForServer: boolean;
 }
 
 /** A conversation followed from its very beginning that has no messages yet. */

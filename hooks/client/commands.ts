@@ -55,8 +55,12 @@ export class ChatCommands {
     return { ok: true, conversation: response.conversation };
   }
 
-  createGroup(title: string, usernames: string[]) {
-    return this.changeGroup(ClientEvent.GroupCreate, { title, usernames });
+  /**
+   * `clientRequestId` names this one group: give the same one when the person tries again
+   * after no answer, so that a group the server did create is returned, not made twice.
+   */
+  createGroup(title: string, usernames: string[], clientRequestId: string) {
+    return this.changeGroup(ClientEvent.GroupCreate, { title, usernames, clientRequestId });
   }
 
   addMembers(conversationId: string, usernames: string[]) {

@@ -36,6 +36,7 @@ export function createChatStore(me: UserSummary): ChatStore {
     activeConversationId: null,
     isSessionEnded: false,
     sendingPausedUntil: null,
+    isWaitingForServer: false,
   }));
 }
 

@@ -1,5 +1,6 @@
 // Online, last seen and typing, with several tabs per person.
 
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Presence, TypingUpdate } from '../../protocol';
 import { call, nextEvent } from '../helpers/client';
@@ -135,6 +136,7 @@ describe('presence', () => {
     const created = await call(alice!.socket, 'group:create', {
       title: 'Quiet',
       usernames: [bob!.user.username],
+      clientRequestId: randomUUID(),
     });
     if (!created.ok) throw new Error(created.message);
     expect(await call(bob!.socket, 'presence:query', { userIds: [alice!.user.id] })).toEqual({
@@ -214,6 +216,7 @@ describe('typing', () => {
     const created = await call(alice!.socket, 'group:create', {
       title: 'Typists',
       usernames: [bob!.user.username, carol!.user.username],
+      clientRequestId: randomUUID(),
     });
     if (!created.ok) throw new Error(created.message);
     const conversationId = created.conversation.id;
