@@ -7,7 +7,12 @@ import { call, nextEvent } from '../helpers/client';
 import { openTab, pair, person, send, setupSuite } from '../helpers/suite';
 
 const GRACE_MS = 400;
-const suite = setupSuite({ env: { PRESENCE_GRACE_MS: String(GRACE_MS) } });
+/** While set, typing:stop handlers wait for it before they run: to finish them late. */
+let heldStops: Promise<void> | null = null;
+const suite = setupSuite({
+  env: { PRESENCE_GRACE_MS: String(GRACE_MS) },
+  failpoints: { beforeEvent: (event) => (event === 'typing:stop' ? heldStops : null) ?? undefined },
+});
 
 /**
  * Alice and Bob, who have chatted: a direct conversation with a message in it. Returns once
@@ -195,6 +200,32 @@ describe('typing', () => {
     const gone = nextEvent(bob.socket, 'typing:updated', (update) => !update.isTyping);
     alice.socket.close();
     expect((await gone).order).toBeGreaterThan(started!.order);
+  });
+
+  it('says "stopped" on disconnect after a "typing" whose older "stopped" finished last', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    let release = () => {};
+    heldStops = new Promise((resolve) => (release = resolve));
+    const updates: TypingUpdate[] = [];
+    bob.socket.on('typing:updated', (update) => updates.push(update));
+    try {
+      const stop = call(alice.socket, 'typing:stop', { conversationId });
+      expect(await call(alice.socket, 'typing:start', { conversationId })).toEqual({ ok: true });
+      release();
+      expect(await stop).toEqual({ ok: true });
+    } finally {
+      heldStops = null;
+      release();
+    }
+    // Alice's last word was "typing": her going away must clear it.
+    const gone = nextEvent(
+      bob.socket,
+      'typing:updated',
+      (update) => !update.isTyping && update.order > updates[0]!.order,
+    );
+    alice.socket.close();
+    expect(await gone).toMatchObject({ conversationId, isTyping: false });
+    bob.socket.off('typing:updated');
   });
 
   it('clears when the typist disconnects', async () => {
