@@ -15,6 +15,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
   // The draft lives in the client: it stays when another conversation is opened, and on
   // the device across reloads.
   const text = useChatState((state) => state.drafts[conversationId] ?? '');
+  const isWaitingForServer = useChatState((state) => state.isWaitingForServer);
   const [error, setError] = useState<string | null>(null);
 
   const input = useRef<HTMLTextAreaElement>(null);
@@ -94,6 +95,11 @@ export function Composer({ conversationId }: { conversationId: string }) {
         <p className={styles.notice} role="status" data-testid="composer-rate-limited">
           You’re sending too fast; waiting {pausedSeconds} s. Your messages will go out by
           themselves.
+        </p>
+      )}
+      {isWaitingForServer && pausedSeconds === 0 && (
+        <p className={styles.notice} role="status" data-testid="composer-unavailable">
+          Waiting for the server… Your messages are kept and will go out by themselves.
         </p>
       )}
       {shownError && (

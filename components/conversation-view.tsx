@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
-import { describeTyping } from '../hooks/chat-state';
+import { describeTyping, isFormerMember } from '../hooks/chat-state';
 import { useChatClient, useChatState, useConversation } from '../hooks/use-chat';
 import { Composer } from './composer';
 import { ConnectionStatus } from './connection-status';
@@ -35,8 +35,11 @@ export function ConversationView({ conversationId }: { conversationId: string })
     );
   }
   const isGroup = summary?.kind === 'group';
-  const subtitle =
-    describeTyping(typing) ?? (isGroup ? `${summary.memberCount} members` : presenceText);
+  // Removed, or left: the messages up to then stay, read-only.
+  const isFormer = summary !== undefined && isFormerMember(summary);
+  const subtitle = isFormer
+    ? null
+    : (describeTyping(typing) ?? (isGroup ? `${summary.memberCount} members` : presenceText));
   return (
     <div className={styles.layout}>
       <section
@@ -63,7 +66,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
               <ConnectionStatus testId="conversation-connection" quietWhenOnline />
             </div>
           </div>
-          {summary && (
+          {summary && !isFormer && (
             <button
               type="button"
               className={controls.quietButton}
@@ -73,7 +76,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
               {summary.isMuted ? 'Unmute' : 'Mute'}
             </button>
           )}
-          {isGroup && (
+          {isGroup && !isFormer && (
             <button
               type="button"
               className={controls.quietButton}
@@ -85,9 +88,15 @@ export function ConversationView({ conversationId }: { conversationId: string })
           )}
         </header>
         <MessageList conversationId={conversationId} />
-        <Composer key={conversationId} conversationId={conversationId} />
+        {isFormer ? (
+          <p className={styles.ended} role="status" data-testid="membership-ended">
+            {summary.membership === 'left' ? 'You left' : 'You were removed'}
+          </p>
+        ) : (
+          <Composer key={conversationId} conversationId={conversationId} />
+        )}
       </section>
-      {isGroup && isInfoOpen && summary && (
+      {isGroup && !isFormer && isInfoOpen && summary && (
         <GroupInfo conversation={summary} onClose={() => setIsInfoOpen(false)} />
       )}
     </div>

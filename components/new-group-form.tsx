@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { randomUuid } from '../hooks/random-uuid';
 import { useChatClient } from '../hooks/use-chat';
 import controls from './controls.module.css';
 import styles from './new-group-form.module.css';
@@ -13,12 +14,15 @@ export function NewGroupForm({ onDone }: { onDone: () => void }) {
   const [members, setMembers] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
+  // One id for this group, kept across tries: a try whose answer was lost may have created it.
+  const [requestId] = useState(randomUuid);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setIsBusy(true);
     setError(null);
-    const result = await client.createGroup(title, members.split(/[\s,]+/).filter(Boolean));
+    const usernames = members.split(/[\s,]+/).filter(Boolean);
+    const result = await client.createGroup(title, usernames, requestId);
     setIsBusy(false);
     if (!result.ok) {
       setError(result.message);

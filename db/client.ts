@@ -71,7 +71,11 @@ export function rowsOf<T>(result: unknown): T[] {
  * nothing; and a connection closed while it runs (a pool ending as a write comes in) rejects a
  * promise nobody holds: an unhandled rejection.
  */
-const CONNECTION_OPTIONS = { fetch_types: false, onnotice: () => {} } as const;
+/**
+ * `connect_timeout` (seconds) bounds how long a query waits for a connection to a database
+ * that does not answer (the default is 30 s): it then fails, and the client is told to retry.
+ */
+const CONNECTION_OPTIONS = { fetch_types: false, onnotice: () => {}, connect_timeout: 3 } as const;
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {

@@ -36,3 +36,38 @@ export function describeDatabaseError(error: unknown): { sqlState?: string; cons
     ...(typeof constraint === 'string' ? { constraint } : {}),
   };
 }
+
+/**
+ * Codes of a database that cannot be reached: the driver's own (postgres.js), the socket's,
+ * and PostgreSQL's connection exceptions (class 08) and shutdowns (57P01-57P03).
+ */
+const UNREACHABLE_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+
+/** True when the error (or one it wraps) says the database could not be reached. */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) {
+      return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

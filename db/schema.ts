@@ -13,6 +13,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -75,6 +76,11 @@ export const conversations = pgTable(
      */
     directKey: text('direct_key').unique('conversations_direct_key_key'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * The id the creator's client gave the request that created a group (clientRequestId):
+     * a retry of that request finds this group instead of creating another.
+     */
+    clientRequestId: uuid('client_request_id'),
     /** Seq of the newest message. Incremented under the row lock when a message is inserted. */
     lastSeq: integer('last_seq').notNull().default(0),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
@@ -87,6 +93,7 @@ export const conversations = pgTable(
       sql`(${t.kind} = 'direct') = (${t.directKey} is not null)`,
     ),
     check('conversations_last_seq_check', sql`${t.lastSeq} >= 0`),
+    uniqueIndex('conversations_creator_request_key').on(t.createdBy, t.clientRequestId),
   ],
 );
 

@@ -63,13 +63,16 @@ test('three people chat in a group', async ({ actor }) => {
   );
 });
 
-test('removing a member and leaving the group ask first, and Cancel does nothing', async ({
+test('removing a member and leaving the group ask first; who went keeps the history, read-only', async ({
   actor,
 }) => {
   const alice = await actor('alice');
   const bob = await actor('bob');
   const carol = await actor('carol');
   await createGroup(alice.page, 'Book club', [bob.username, carol.username]);
+  await sendMessage(alice.page, 'Welcome');
+  await openChat(carol.page, 'Book club');
+  await expect(bodies(carol.page)).toHaveText(['Welcome']);
   await alice.page.getByRole('button', { name: 'Group info' }).click();
   const panel = alice.page.getByTestId('group-info');
   await expect(panel.getByTestId('member')).toHaveCount(3);
@@ -97,6 +100,25 @@ test('removing a member and leaving the group ask first, and Cancel does nothing
     `${alice.username} removed ${carol.username}`,
   );
 
+  // Carol keeps what she had, up to her removal, with no composer; nothing later reaches her,
+  // not even after a reload.
+  await expect(carol.page.getByTestId('membership-ended')).toHaveText('You were removed');
+  await expect(carol.page.getByTestId('system-message').last()).toHaveText(
+    `${alice.username} removed ${carol.username}`,
+  );
+  await expect(carol.page.getByLabel('Message', { exact: true })).toHaveCount(0);
+  await sendMessage(alice.page, 'Only for the two of us');
+  await expect(messages(alice.page).last().getByTestId('message-status')).toHaveAttribute(
+    'aria-label',
+    /^(Sent|Delivered|Read)$/,
+  );
+  await carol.page.reload();
+  await expect(carol.page.getByTestId('membership-ended')).toHaveText('You were removed');
+  await expect(bodies(carol.page)).toHaveText(['Welcome']);
+  await expect(carol.page.getByTestId('system-message').last()).toHaveText(
+    `${alice.username} removed ${carol.username}`,
+  );
+
   // Leave group asks too.
   await openChat(bob.page, 'Book club');
   await bob.page.getByRole('button', { name: 'Group info' }).click();
@@ -112,12 +134,15 @@ test('removing a member and leaving the group ask first, and Cancel does nothing
   await bob.page.getByRole('button', { name: 'Leave group' }).click();
   await leaving.getByRole('button', { name: 'Leave', exact: true }).click();
   await expect(alice.page.getByTestId('system-message').last()).toHaveText(`${bob.username} left`);
+  await openChat(bob.page, 'Book club');
+  await expect(bob.page.getByTestId('membership-ended')).toHaveText('You left');
+  await expect(bodies(bob.page)).toHaveText(['Welcome', 'Only for the two of us']);
 });
 
 test('an admin lowers the group size on /admin, and adding one more member then fails visibly', async ({
   browser,
 }) => {
-  test.setTimeout(120_000); // two server starts on a fresh embedded database
+  test.setTimeout(180_000); // two server starts on a fresh embedded database, /admin twice
   // A server of this test's own: granting the admin role needs the database to itself.
   const dataDir = makeTempDir();
   let server = await startProcessServer({ dataDir });

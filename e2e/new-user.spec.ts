@@ -63,6 +63,8 @@ test('the tab title counts unread messages, and a muted conversation is marked a
   const carol = await actor('carol');
   await startChatWith(carol, alice, 'hello from carol');
   await alice.page.goto('/chats');
+  // A whole page load: on a machine running other browsers it can take longer than one check.
+  await expect(alice.page.getByTestId('me')).toBeVisible({ timeout: 30_000 });
   await sendMessage(bob.page, 'four');
   await expect(item(alice.page, bob.username).getByTestId('unread-count')).toHaveText('1');
   await expect(item(alice.page, carol.username).getByTestId('unread-count')).toHaveCount(0);

@@ -6,6 +6,7 @@ import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import {
   ClientEvent,
   ServerEvent,
+  type MembershipEnded,
   type Message,
   type MemberRole,
   type PrivacySettings,
@@ -17,8 +18,8 @@ import { HeldThreads } from './client/held-threads';
 import { Outbox } from './client/outbox';
 import {
   createChatStore,
+  endMembership,
   patch,
-  removeConversation,
   summaryOf,
   update,
   updateSummary,
@@ -95,7 +96,6 @@ export class ChatClient {
         options.isVisible ??
         (() => typeof document === 'undefined' || document.visibilityState === 'visible'),
       marksReadWhenSeen: options.marksReadWhenSeen ?? false,
-      forgetConversation: (conversationId) => this.forgetConversation(conversationId),
     });
     this.typingIndicators = new TypingIndicators(this.store);
     this.typingNotifier = new TypingNotifier((conversationId, isTyping) => {
@@ -199,8 +199,8 @@ export class ChatClient {
     else this.typingNotifier.stop(conversationId);
   }
 
-  createGroup(title: string, usernames: string[]) {
-    return this.commands.createGroup(title, usernames);
+  createGroup(title: string, usernames: string[], clientRequestId: string) {
+    return this.commands.createGroup(title, usernames, clientRequestId);
   }
 
   addMembers(conversationId: string, usernames: string[]) {
@@ -282,9 +282,7 @@ export class ChatClient {
     transport.on(ServerEvent.TypingUpdated, ({ conversationId, user, isTyping, device, order }) =>
       this.typingIndicators.set(conversationId, user, isTyping, { device, order }),
     );
-    transport.on(ServerEvent.ConversationRemoved, ({ conversationId }) =>
-      this.forgetConversation(conversationId),
-    );
+    transport.on(ServerEvent.ConversationRemoved, (ended) => this.endMembership(ended));
     // The server may have missed pushes for us (its Redis was down): catch up from cursors.
     transport.on(ServerEvent.SyncRequired, () => void this.syncAll());
     transport.on(ServerEvent.MessageCreated, (message) => this.receiveMessage(message));
@@ -341,14 +339,15 @@ export class ChatClient {
     await this.sync.sync(conversationId);
   }
 
-  /** The user is no longer in this conversation: nothing of it stays on the device. */
-  private forgetConversation(conversationId: string): void {
-    this.outbox.forget(conversationId);
-    this.commands.forgetSeen(conversationId);
-    this.sync.forget(conversationId);
-    this.threads.forget(conversationId);
-    this.setDraft(conversationId, '');
-    removeConversation(this.store, conversationId);
+  /**
+   * The user is no longer a member: the messages up to the one that recorded it stay on the
+   * device, read-only; what was still waiting to be sent cannot go any more, and the draft goes.
+   */
+  private endMembership(ended: MembershipEnded): void {
+    this.outbox.forget(ended.conversationId);
+    this.commands.forgetSeen(ended.conversationId);
+    this.setDraft(ended.conversationId, '');
+    endMembership(this.store, ended);
   }
 
   private async hydrate(): Promise<void> {

@@ -7,6 +7,7 @@ import {
   type ClientLimits,
   type ConversationSummary,
   type GroupMember,
+  type MembershipEnded,
   type Message,
   type Presence,
   type PrivacySettings,
@@ -74,6 +75,11 @@ export interface ChatState {
    * outbox and go out by themselves afterwards. null once a send succeeds.
    */
   sendingPausedUntil: number | null;
+  /**
+   * The server cannot reach its database (a send was answered UNAVAILABLE): messages stay in
+   * the outbox and are retried with backoff. false once a send succeeds.
+   */
+  isWaitingForServer: boolean;
 }
 
 /** A conversation followed from its very beginning that has no messages yet. */
@@ -348,6 +354,23 @@ export function mergeSummary(
     deliveredToAllSeq: Math.max(fresh.deliveredToAllSeq, local.deliveredToAllSeq),
     readByAllSeq: Math.max(fresh.readByAllSeq, local.readByAllSeq),
   };
+}
+
+/**
+ * The viewer is no longer a member: the conversation stays, read-only, ending at the message
+ * that recorded it. Nothing after it will come, so nothing stays unread beyond it, and what the
+ * members do next is not theirs to see.
+ */
+export function applyMembershipEnded(
+  summary: ConversationSummary,
+  ended: MembershipEnded,
+): ConversationSummary {
+  return { ...summary, membership: ended.membership, memberCount: 0, isMuted: false };
+}
+
+/** Removed from the group, or left it: the device keeps it, and offers no composer. */
+export function isFormerMember(summary: ConversationSummary): boolean {
+  return summary.membership === 'left' || summary.membership === 'removed';
 }
 
 export function replaceConversation(

@@ -30,6 +30,11 @@ export const ErrorCode = {
   /** A state-changing REST request that is not Content-Type: application/json. */
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   RateLimited: 'RATE_LIMITED',
+  /**
+   * The server cannot reach its database for now: nothing was done. Retry the same request
+   * (the same clientMsgId) after retryAfterMs, with backoff.
+   */
+  Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
 
@@ -69,5 +74,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };

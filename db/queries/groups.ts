@@ -51,7 +51,7 @@ export async function lockGroup(
  */
 export async function insertGroup(
   tx: Transaction,
-  values: { title: string; createdBy: string },
+  values: { title: string; createdBy: string; clientRequestId: string },
 ): Promise<{ id: string; lock: ConversationLock }> {
   const [row] = await tx
     .insert(conversations)
@@ -59,6 +59,25 @@ export async function insertGroup(
     .returning({ id: conversations.id });
   if (!row) throw new Error('insert into conversations returned no row');
   return { id: row.id, lock: heldLock(tx, [row.id]) };
+}
+
+/** The group this user created with this clientRequestId, if any. */
+export async function findGroupByClientRequestId(
+  db: Executor,
+  createdBy: string,
+  clientRequestId: string,
+): Promise<string | null> {
+  const [row] = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.createdBy, createdBy),
+        eq(conversations.clientRequestId, clientRequestId),
+      ),
+    )
+    .limit(1);
+  return row?.id ?? null;
 }
 
 /**

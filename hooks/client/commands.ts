@@ -11,7 +11,7 @@ import {
   type MessageReceipts,
   type PrivacySettings,
 } from '../../protocol';
-import { applyReadToSummary } from '../chat-state';
+import { applyReadToSummary, isFormerMember } from '../chat-state';
 import { summaryOf, update, updateSummary, upsertSummary, type ChatStore } from './store';
 import type { Request, RequestResult } from './transport';
 
@@ -34,8 +34,6 @@ export interface CommandsOptions {
    * read. Without one (the bench, tests) the open conversation counts as seen whole.
    */
   marksReadWhenSeen: boolean;
-  /** The user left: nothing of the conversation stays on the device. */
-  forgetConversation: (conversationId: string) => void;
 }
 
 export class ChatCommands {
@@ -58,25 +56,29 @@ export class ChatCommands {
     return { ok: true, conversation: response.conversation };
   }
 
-  createGroup(title: string, usernames: string[]) {
-    return this.changeGroup(ClientEvent.GroupCreate, { title, usernames });
+  /**
+   * `clientRequestId` names this one group: give the same one when the person tries again
+   * after no answer, so that a group the server did create is returned, not made twice.
+   */
+  createGroup(title: string, usernames: string[], clientRequestId: string) {
+    return this.changeGroup(ClientEvent.GroupCreate, { title, usernames, clientRequestId });
   }
 
   addMembers(conversationId: string, usernames: string[]) {
     return this.changeGroup(ClientEvent.GroupAddMembers, { conversationId, usernames });
   }
 
-  /** Removing yourself is leaving: the group is then forgotten on this device too. */
+  /**
+   * Removing yourself is leaving: the group stays on this device, read-only, once
+   * conversation:removed (sent to every device of the user) says where it ends.
+   */
   async removeMember(
     conversationId: string,
     userId: string,
   ): Promise<ActionResult<{ conversation: ConversationSummary | null }>> {
     const response = await this.request(ClientEvent.GroupRemoveMember, { conversationId, userId });
     if (!response.ok) return { ok: false, message: response.message };
-    if (!response.conversation) {
-      this.options.forgetConversation(conversationId);
-      return { ok: true, conversation: null };
-    }
+    if (!response.conversation) return { ok: true, conversation: null };
     return this.acceptChange(response.conversation);
   }
 
@@ -87,7 +89,8 @@ export class ChatCommands {
   async leaveGroup(conversationId: string): Promise<ActionResult> {
     const response = await this.request(ClientEvent.GroupLeave, { conversationId });
     if (!response.ok) return { ok: false, message: response.message };
-    this.options.forgetConversation(conversationId);
+    // The conversation stays, read-only: conversation:removed, on every device of the user
+    // (this one included), says where it ends.
     return { ok: true };
   }
 
@@ -170,7 +173,8 @@ export class ChatCommands {
     const seq = this.options.marksReadWhenSeen
       ? Math.min(synced, this.seenSeq.get(conversationId) ?? 0)
       : synced;
-    if (!summary || seq <= summary.readSeq) return;
+    // A former member's copy is read-only: the server keeps no markers for them.
+    if (!summary || seq <= summary.readSeq || isFormerMember(summary)) return;
     updateSummary(this.store, conversationId, (item) => applyReadToSummary(item, seq));
     void this.request(ClientEvent.ConversationMarkRead, { conversationId, seq });
   }

@@ -11,7 +11,12 @@ import { patch, update, type ChatStore } from './store';
 import type { Request, RequestResult } from './transport';
 
 /** Failures worth retrying: the server or the network, not the message itself. */
-const RETRYABLE = new Set<string>(['TIMEOUT', ErrorCode.Internal, ErrorCode.RateLimited]);
+const RETRYABLE = new Set<string>([
+  'TIMEOUT',
+  ErrorCode.Internal,
+  ErrorCode.RateLimited,
+  ErrorCode.Unavailable,
+]);
 const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 15_000;
 
@@ -169,7 +174,7 @@ export class Outbox {
     if (response.ok) {
       // Even a late answer to an earlier attempt settles the message: it is stored.
       this.retryCounts.delete(clientMsgId);
-      patch(this.options.store, { sendingPausedUntil: null });
+      patch(this.options.store, { sendingPausedUntil: null, isWaitingForServer: false });
       this.remove(clientMsgId);
       this.options.onStored(response.message);
       this.pump(conversationId);
@@ -189,10 +194,16 @@ export class Outbox {
   private scheduleRetry(conversationId: string, clientMsgId: string, failure: SendFailure): void {
     const retries = (this.retryCounts.get(clientMsgId) ?? 0) + 1;
     this.retryCounts.set(clientMsgId, retries);
-    const delay = retryDelayMs(
-      retries,
-      'retryAfterMs' in failure ? failure.retryAfterMs : undefined,
-    );
+    const retryAfterMs = 'retryAfterMs' in failure ? failure.retryAfterMs : undefined;
+    // While the database is away the server names a short wait; backing off past it keeps
+    // every client from knocking at once for the whole outage.
+    const delay =
+      failure.code === ErrorCode.Unavailable
+        ? Math.max(retryAfterMs ?? 0, retryDelayMs(retries, undefined))
+        : retryDelayMs(retries, retryAfterMs);
+    if (failure.code === ErrorCode.Unavailable) {
+      patch(this.options.store, { isWaitingForServer: true });
+    }
     if (failure.code === ErrorCode.RateLimited) {
       // The message stays in the outbox and goes out after the wait; the composer says so.
       const until = Date.now() + delay;

@@ -6,9 +6,16 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
   MESSAGE_MAX_CODE_POINTS,
   type ConversationSummary,
+  type MembershipEnded,
   type UserSummary,
 } from '../../protocol';
-import { mergeSummary, replaceConversation, type ChatState, type Thread } from '../chat-state';
+import {
+  applyMembershipEnded,
+  mergeSummary,
+  replaceConversation,
+  type ChatState,
+  type Thread,
+} from '../chat-state';
 
 export type ChatStore = StoreApi<ChatState>;
 
@@ -30,6 +37,7 @@ export function createChatStore(me: UserSummary): ChatStore {
     activeConversationId: null,
     isSessionEnded: false,
     sendingPausedUntil: null,
+    isWaitingForServer: false,
   }));
 }
 
@@ -93,21 +101,24 @@ export function patchThread(
   });
 }
 
-/** Everything the state holds of a conversation the user is no longer in. */
-export function removeConversation(store: ChatStore, conversationId: string): void {
+/**
+ * The user is no longer a member: the conversation and its messages stay, read-only; its
+ * members, typing and unsent messages go.
+ */
+export function endMembership(store: ChatStore, ended: MembershipEnded): void {
+  const { conversationId } = ended;
   update(store, (state) => {
-    const threads = { ...state.threads };
-    delete threads[conversationId];
     const members = { ...state.members };
     delete members[conversationId];
     const typing = { ...state.typing };
     delete typing[conversationId];
     return {
       ...state,
-      threads,
       members,
       typing,
-      conversations: state.conversations.filter((item) => item.id !== conversationId),
+      conversations: state.conversations.map((item) =>
+        item.id === conversationId ? applyMembershipEnded(item, ended) : item,
+      ),
       pending: state.pending.filter((item) => item.conversationId !== conversationId),
     };
   });

@@ -10,8 +10,12 @@ import { deviceOf, nextArrival } from './arrival';
 import { userRoom } from './rooms';
 import type { ParleyIo, ParleySocket } from './types';
 
-/** Conversations each socket is typing in, to say "stopped" for it when it disconnects. */
-const typingIn = new WeakMap<ParleySocket, Set<string>>();
+/**
+ * What each socket said last in each conversation, with that event's arrival order, to say
+ * "stopped" for it when it disconnects. A handler that finishes late does not overwrite what a
+ * newer event of the socket said.
+ */
+const lastSaid = new WeakMap<ParleySocket, Map<string, { isTyping: boolean; order: number }>>();
 
 /**
  * Checks membership and returns the function that tells the other members. `order`: the
@@ -28,10 +32,10 @@ export async function prepareTyping(
   const user = socket.data.user;
   const memberIds = await listMemberIds(deps.db, conversationId);
   if (!memberIds.includes(user.id)) throw conversationNotFound();
-  const conversations = typingIn.get(socket) ?? new Set<string>();
-  if (isTyping) conversations.add(conversationId);
-  else conversations.delete(conversationId);
-  typingIn.set(socket, conversations);
+  const said = lastSaid.get(socket) ?? new Map<string, { isTyping: boolean; order: number }>();
+  const previous = said.get(conversationId);
+  if (!previous || previous.order < order) said.set(conversationId, { isTyping, order });
+  lastSaid.set(socket, said);
   const others = memberIds.filter((id) => id !== user.id);
   return () => {
     if (others.length === 0) return;
@@ -53,11 +57,12 @@ export async function stopTypingOnDisconnect(
 ): Promise<void> {
   // After every event the socket sent: nothing it said can be newer.
   const order = nextArrival(socket);
-  for (const conversationId of [...(typingIn.get(socket) ?? [])]) {
+  const typingIn = [...(lastSaid.get(socket) ?? [])].filter(([, said]) => said.isTyping);
+  for (const [conversationId] of typingIn) {
     const announce = await prepareTyping(deps, io, socket, conversationId, false, order).catch(
       () => null,
     );
     announce?.();
   }
-  typingIn.delete(socket);
+  lastSaid.delete(socket);
 }

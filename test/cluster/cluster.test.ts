@@ -108,6 +108,7 @@ describe('across nodes', () => {
     const group = await call(carol.socket, 'group:create', {
       title: 'Nodes',
       usernames: [alice.user.username, bob.user.username],
+      clientRequestId: randomUUID(),
     });
     if (!group.ok) throw new Error(group.message);
     const both = Promise.all(

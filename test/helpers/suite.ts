@@ -8,6 +8,7 @@ import { writeSettings } from '../../db';
 import { createTestDatabase, type TestDatabase } from './database';
 import { SUITE_BASELINE } from './rate-limits';
 import { startServer, type TestServer } from './server';
+import type { Failpoints } from '../../server/failpoints';
 
 export interface Suite {
   server: TestServer;
@@ -21,7 +22,11 @@ export interface Suite {
  * SUITE_BASELINE (people sign up from one address).
  */
 export function setupSuite(
-  options: { settings?: Record<string, unknown>; env?: Record<string, string> } = {},
+  options: {
+    settings?: Record<string, unknown>;
+    env?: Record<string, string>;
+    failpoints?: Failpoints;
+  } = {},
 ): Suite {
   const suite = { sockets: [] } as unknown as Suite;
   beforeAll(async () => {
@@ -30,6 +35,7 @@ export function setupSuite(
     suite.server = await startServer({
       ...suite.database.serverOptions,
       ...(options.env ? { env: options.env } : {}),
+      ...(options.failpoints ? { failpoints: options.failpoints } : {}),
       seed: (db) => writeSettings(db, settings),
     });
   });

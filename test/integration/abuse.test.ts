@@ -4,6 +4,7 @@
 // are answered, and the log gets one line per socket cut off. Handlers are held open at the
 // beforeEvent failpoint, and budgets refill on the server's injected clock: nothing sleeps.
 
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { writeSettings } from '../../db';
@@ -206,6 +207,7 @@ describe('cutting a flooding socket off', () => {
         emitNow(socket!, 'group:create', {
           title,
           usernames: [friend.user.username],
+          clientRequestId: randomUUID(),
         }) as Promise<ClientEventAck<'group:create'>>,
     );
     await holding.until(titles.length);

@@ -199,6 +199,7 @@ describe('settings', () => {
       await call(adminSocket, 'group:create', {
         title: 'Three',
         usernames: [user.user.username, third.user.username],
+        clientRequestId: randomUUID(),
       }),
     ).toMatchObject({ ok: false, code: 'GROUP_FULL' });
     socket.close();
@@ -224,10 +225,15 @@ describe('settings', () => {
       ['ann', 'ben', 'cat', 'dan'].map((name) => signUp(server.url, name)),
     );
     const names = others.map((other) => other.user.username);
-    const big = await call(socket, 'group:create', { title: 'Big', usernames: names.slice(0, 3) });
+    const big = await call(socket, 'group:create', {
+      title: 'Big',
+      usernames: names.slice(0, 3),
+      clientRequestId: randomUUID(),
+    });
     const small = await call(socket, 'group:create', {
       title: 'Small',
       usernames: names.slice(0, 1),
+      clientRequestId: randomUUID(),
     });
     if (!big.ok || !small.ok) throw new Error('the groups were not created');
 

@@ -14,6 +14,7 @@ async function group(creator: Person, members: Person[], title = 'Trip') {
   const created = await call(creator.socket, 'group:create', {
     title,
     usernames: members.map((member) => member.user.username),
+    clientRequestId: randomUUID(),
   });
   if (!created.ok) throw new Error(`${created.code}: ${created.message}`);
   return created.conversation;
@@ -90,14 +91,22 @@ describe('creating a group', () => {
   it('refuses an unknown member, a blank name and a group over the limit, creating nothing', async () => {
     const alice = await person(suite, 'alice');
     expect(
-      await call(alice.socket, 'group:create', { title: 'X', usernames: ['no_such_user_x'] }),
+      await call(alice.socket, 'group:create', {
+        title: 'X',
+        usernames: ['no_such_user_x'],
+        clientRequestId: randomUUID(),
+      }),
     ).toEqual({
       ok: false,
       code: 'NOT_FOUND',
       message: 'There is no user named “no_such_user_x”.',
     });
     expect(
-      await callRaw(alice.socket, 'group:create', { title: '   ', usernames: [] }),
+      await callRaw(alice.socket, 'group:create', {
+        title: '   ',
+        usernames: [],
+        clientRequestId: randomUUID(),
+      }),
     ).toMatchObject({
       ok: false,
       code: 'BAD_REQUEST',
@@ -111,6 +120,7 @@ describe('creating a group', () => {
       await call(alice.socket, 'group:create', {
         title: 'Too big',
         usernames: others.map((o) => o.user.username),
+        clientRequestId: randomUUID(),
       }),
     ).toEqual({
       ok: false,
@@ -377,6 +387,41 @@ describe('a removed member', () => {
       membership: 'left',
       lastSeq: leaving.seq,
     });
+  });
+});
+
+describe('creating a group again with the same clientRequestId', () => {
+  it('returns the group the first try created, creating nothing; another id creates another', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => person(suite, name)));
+    const aliceTab2 = await openTab(suite, alice!);
+    const request = {
+      title: 'Once',
+      usernames: [bob!.user.username],
+      clientRequestId: randomUUID(),
+    };
+    const first = await call(alice!.socket, 'group:create', request);
+    if (!first.ok) throw new Error(first.message);
+    // The answer was lost, say: tried again, at once from two tabs.
+    const retries = await Promise.all([
+      call(alice!.socket, 'group:create', request),
+      call(aliceTab2.socket, 'group:create', request),
+    ]);
+    for (const retry of retries) {
+      expect(retry).toMatchObject({ ok: true, conversation: { id: first.conversation.id } });
+    }
+    const listed = await call(bob!.socket, 'conversation:list', {});
+    const titled = (listed.ok ? listed.conversations : []).filter((item) => item.title === 'Once');
+    expect(titled.map((item) => item.id)).toEqual([first.conversation.id]);
+    expect(texts(await history(bob!, first.conversation.id))).toHaveLength(2);
+
+    const other = await call(alice!.socket, 'group:create', {
+      ...request,
+      clientRequestId: randomUUID(),
+    });
+    expect(other.ok && other.conversation.id).not.toBe(first.conversation.id);
+    // The same id from someone else is theirs: it creates their own group.
+    const bobs = await call(bob!.socket, 'group:create', { ...request, usernames: [] });
+    expect(bobs.ok && bobs.conversation.id).not.toBe(first.conversation.id);
   });
 });
 

@@ -486,7 +486,11 @@ describe('payloads', () => {
       'message:send': validSend(conversationId),
       'conversation:mute': { conversationId, isMuted: true },
       'conversation:mark-read': { conversationId, seq: 1 },
-      'group:create': { title: 'Trip', usernames: [bob.user.username] },
+      'group:create': {
+        title: 'Trip',
+        usernames: [bob.user.username],
+        clientRequestId: randomUUID(),
+      },
       'group:set-role': { conversationId, userId: bob.user.id, role: 'admin' },
       'conversation:start': { username: bob.user.username },
       'presence:query': { userIds: [bob.user.id] },
@@ -511,7 +515,11 @@ describe('payloads', () => {
     ['group:add-members', 'role', 'admin'],
   ])('refuses %s with a smuggled “%s” field', async (event, field, value) => {
     const { alice, bob, conversationId } = await newPair();
-    const created = await call(alice.socket, 'group:create', { title: 'Club', usernames: [] });
+    const created = await call(alice.socket, 'group:create', {
+      title: 'Club',
+      usernames: [],
+      clientRequestId: randomUUID(),
+    });
     if (!created.ok) throw new Error(created.message);
     const eve = await newPerson('eve');
     const payloads: Record<string, object> = {
@@ -604,7 +612,14 @@ describe('payloads', () => {
 
 describe('events without an ack are ignored: nothing is done', () => {
   it.each([
-    ['group:create', (p: Ctx) => ({ title: 'Ghost', usernames: [p.bob.user.username] })],
+    [
+      'group:create',
+      (p: Ctx) => ({
+        title: 'Ghost',
+        usernames: [p.bob.user.username],
+        clientRequestId: randomUUID(),
+      }),
+    ],
     ['conversation:start', (p: Ctx) => ({ username: p.eve.user.username })],
     ['conversation:mark-read', (p: Ctx) => ({ conversationId: p.conversationId, seq: 1 })],
     ['conversation:mute', (p: Ctx) => ({ conversationId: p.conversationId, isMuted: true })],
@@ -927,13 +942,13 @@ describe('names and other text fields', () => {
     [
       'a group name with NUL',
       'group:create',
-      { title: 'Trip\u0000', usernames: [] },
+      { title: 'Trip\u0000', usernames: [], clientRequestId: randomUUID() },
       'title: Group names cannot contain control characters.',
     ],
     [
       'a group name with a lone surrogate',
       'group:create',
-      { title: 'Trip \ud800', usernames: [] },
+      { title: 'Trip \ud800', usernames: [], clientRequestId: randomUUID() },
       'title: Group names cannot contain broken characters (an unpaired UTF-16 surrogate).',
     ],
     [

@@ -148,7 +148,10 @@ describe('the server log', () => {
         [{ conversationId, clientMsgId: randomUUID(), body: `${canary.invalid}\u0000` }],
       ],
       ['message:send', [{ conversationId, clientMsgId: canary.invalid, body: canary.invalid }]],
-      ['group:create', [{ title: `${canary.invalid}\u0000`, usernames: [] }]],
+      [
+        'group:create',
+        [{ title: `${canary.invalid}\u0000`, usernames: [], clientRequestId: randomUUID() }],
+      ],
       ['conversation:start', [{ username: canary.username }]],
       [canary.eventName, [{ body: canary.invalid }]],
     ];

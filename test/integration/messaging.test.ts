@@ -310,6 +310,7 @@ describe('read receipts off', () => {
     const created = await call(alice.socket, 'group:create', {
       title: 'trio',
       usernames: [bob.user.username, carol.user.username],
+      clientRequestId: randomUUID(),
     });
     if (!created.ok) throw new Error(created.message);
     const conversationId = created.conversation.id;

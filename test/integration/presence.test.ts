@@ -1,12 +1,18 @@
 // Online, last seen and typing, with several tabs per person.
 
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Presence, TypingUpdate } from '../../protocol';
 import { call, nextEvent } from '../helpers/client';
 import { openTab, pair, person, send, setupSuite } from '../helpers/suite';
 
 const GRACE_MS = 400;
-const suite = setupSuite({ env: { PRESENCE_GRACE_MS: String(GRACE_MS) } });
+/** While set, typing:stop handlers wait for it before they run: to finish them late. */
+let heldStops: Promise<void> | null = null;
+const suite = setupSuite({
+  env: { PRESENCE_GRACE_MS: String(GRACE_MS) },
+  failpoints: { beforeEvent: (event) => (event === 'typing:stop' ? heldStops : null) ?? undefined },
+});
 
 /**
  * Alice and Bob, who have chatted: a direct conversation with a message in it. Returns once
@@ -135,6 +141,7 @@ describe('presence', () => {
     const created = await call(alice!.socket, 'group:create', {
       title: 'Quiet',
       usernames: [bob!.user.username],
+      clientRequestId: randomUUID(),
     });
     if (!created.ok) throw new Error(created.message);
     expect(await call(bob!.socket, 'presence:query', { userIds: [alice!.user.id] })).toEqual({
@@ -288,6 +295,32 @@ describe('typing', () => {
     expect((await gone).order).toBeGreaterThan(started!.order);
   });
 
+  it('says "stopped" on disconnect after a "typing" whose older "stopped" finished last', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    let release = () => {};
+    heldStops = new Promise((resolve) => (release = resolve));
+    const updates: TypingUpdate[] = [];
+    bob.socket.on('typing:updated', (update) => updates.push(update));
+    try {
+      const stop = call(alice.socket, 'typing:stop', { conversationId });
+      expect(await call(alice.socket, 'typing:start', { conversationId })).toEqual({ ok: true });
+      release();
+      expect(await stop).toEqual({ ok: true });
+    } finally {
+      heldStops = null;
+      release();
+    }
+    // Alice's last word was "typing": her going away must clear it.
+    const gone = nextEvent(
+      bob.socket,
+      'typing:updated',
+      (update) => !update.isTyping && update.order > updates[0]!.order,
+    );
+    alice.socket.close();
+    expect(await gone).toMatchObject({ conversationId, isTyping: false });
+    bob.socket.off('typing:updated');
+  });
+
   it('clears when the typist disconnects', async () => {
     const { alice, bob, conversationId } = await pair(suite);
     await call(alice.socket, 'typing:start', { conversationId });
@@ -307,6 +340,7 @@ describe('typing', () => {
     const created = await call(alice!.socket, 'group:create', {
       title: 'Typists',
       usernames: [bob!.user.username, carol!.user.username],
+      clientRequestId: randomUUID(),
     });
     if (!created.ok) throw new Error(created.message);
     const conversationId = created.conversation.id;

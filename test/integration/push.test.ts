@@ -204,6 +204,7 @@ describe('web push', () => {
     const created = await call(alice!.socket, 'group:create', {
       title: 'Climbing',
       usernames: [bob!.user.username, carol!.user.username],
+      clientRequestId: randomUUID(),
     });
     if (!created.ok) throw new Error(created.message);
     const offline = await subscribe(bob!, `/sub/${randomUUID()}`);

@@ -238,7 +238,11 @@ describe('starting chats and groups', () => {
     const bob = await signUp(suite.server.url, 'bob');
     const results = await Promise.all(
       ['One', 'Two', 'Three', 'Four'].map((title) =>
-        call(alice.socket, 'group:create', { title, usernames: [bob.user.username] }),
+        call(alice.socket, 'group:create', {
+          title,
+          usernames: [bob.user.username],
+          clientRequestId: randomUUID(),
+        }),
       ),
     );
     expect(results.filter((result) => result.ok)).toHaveLength(2);

@@ -3,11 +3,13 @@ import {
   addForward,
   addOlder,
   applyMessagesToList,
+  applyMembershipEnded,
   applyMessageToSummary,
   applyReadToSummary,
   applyReceiptToSummary,
   EMPTY_THREAD,
   hasMoreBefore,
+  isFormerMember,
   mergeMessages,
   mergeSummary,
   sortConversations,
@@ -274,5 +276,39 @@ describe('receipts and ticks', () => {
     const merged = mergeSummary(stale, local);
     expect(merged).toMatchObject({ lastSeq: 5, unreadCount: 5, deliveredToAllSeq: 3 });
     expect(merged.lastMessage?.seq).toBe(5);
+  });
+});
+
+describe('a membership that ended', () => {
+  it('keeps the conversation and what the device knew, read-only, with no members to show', () => {
+    const group = summary({ kind: 'group', lastSeq: 6, memberCount: 3, readByAllSeq: 5 });
+    expect(isFormerMember(group)).toBe(false);
+    const ended = applyMembershipEnded(group, {
+      conversationId: 'c1',
+      membership: 'removed',
+      lastSeq: 6,
+    });
+    expect(ended).toMatchObject({ membership: 'removed', lastSeq: 6, memberCount: 0 });
+    expect(isFormerMember(ended)).toBe(true);
+    // The server's list shows no receipts after the removal; the ticks seen before stay.
+    const fromServer = summary({
+      kind: 'group',
+      membership: 'removed',
+      lastSeq: 6,
+      readSeq: 6,
+      memberCount: 0,
+      readByAllSeq: 0,
+    });
+    expect(mergeSummary(fromServer, ended)).toMatchObject({
+      membership: 'removed',
+      readByAllSeq: 5,
+      unreadCount: 0,
+    });
+  });
+
+  it('is not assumed for a summary stored before memberships could end', () => {
+    const stored = { ...summary({ kind: 'group' }) } as Partial<ConversationSummary>;
+    delete stored.membership;
+    expect(isFormerMember(stored as ConversationSummary)).toBe(false);
   });
 });

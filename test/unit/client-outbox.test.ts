@@ -24,7 +24,7 @@ describe('the retry policy', () => {
   });
 
   it('retries what the network or the server caused, never what the message itself did', () => {
-    for (const code of ['TIMEOUT', 'INTERNAL', 'RATE_LIMITED'])
+    for (const code of ['TIMEOUT', 'INTERNAL', 'RATE_LIMITED', 'UNAVAILABLE'])
       expect(isRetryable({ code })).toBe(true);
     for (const code of ['MESSAGE_TOO_LONG', 'NOT_FOUND', 'CLIENT_MSG_ID_REUSED'])
       expect(isRetryable({ code })).toBe(false);
@@ -143,6 +143,37 @@ describe('the outbox', () => {
     sent[1]!.answer(acked(sent[1]!, 1));
     await vi.advanceTimersByTimeAsync(0);
     expect(store.getState().sendingPausedUntil).toBeNull();
+    expect(store.getState().pending).toEqual([]);
+  });
+
+  it('keeps a message refused UNAVAILABLE, says it waits for the server, and retries with backoff', async () => {
+    const { sent, outbox, store, acked } = setUp();
+    const unavailable = {
+      ok: false,
+      code: 'UNAVAILABLE',
+      message: 'The server cannot reach its database right now.',
+      retryAfterMs: 2_000,
+    };
+    outbox.compose('c1', 'are you there?');
+    await vi.advanceTimersByTimeAsync(0);
+    // The backoff grows past the server's hint: 2 s (its hint, longer than 1 s), 2 s, 4 s.
+    for (const wait of [2_000, 2_000, 4_000]) {
+      sent.at(-1)!.answer(unavailable);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.getState().isWaitingForServer).toBe(true);
+      expect(store.getState().pending).toMatchObject([
+        { body: 'are you there?', status: 'sending' },
+      ]);
+      const before = sent.length;
+      await vi.advanceTimersByTimeAsync(wait - 1);
+      expect(sent).toHaveLength(before);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(sent).toHaveLength(before + 1);
+    }
+    expect(new Set(sent.map((item) => item.clientMsgId)).size).toBe(1);
+    sent.at(-1)!.answer(acked(sent.at(-1)!, 1));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.getState().isWaitingForServer).toBe(false);
     expect(store.getState().pending).toEqual([]);
   });
 });

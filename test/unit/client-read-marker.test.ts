@@ -23,7 +23,6 @@ function aliceReading(marksReadWhenSeen: boolean) {
     store,
     isVisible: () => true,
     marksReadWhenSeen,
-    forgetConversation: () => undefined,
   });
   const messages = [1, 2, 3, 4, 5].map((seq) => message(seq));
   update(store, (state) => ({

@@ -1,0 +1,2 @@
+ALTER TABLE "conversations" ADD COLUMN "client_request_id" uuid;--> statement-breakpoint
+CREATE UNIQUE INDEX "conversations_creator_request_key" ON "conversations" USING btree ("created_by","client_request_id");
