@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import postgres from 'postgres';
 import { openDatabase, writeSettings, type DatabaseHandle } from '../db';
+import type { Settings } from '../protocol';
 import { GENEROUS_LIMITS } from '../test/helpers/rate-limits';
 import { startRedis, type TestRedis } from '../test/helpers/redis-server';
 import { makeTempDir, PROJECT_ROOT } from '../test/helpers/paths';
@@ -72,12 +73,19 @@ export interface ParleyTarget extends Target {
   nodes: ProcessServer[];
 }
 
-/** Parley on the bench database: one node, or `nodes` nodes sharing a throwaway Redis. */
-export async function startParley(database: BenchDatabase, nodes = 1): Promise<ParleyTarget> {
+/**
+ * Parley on the bench database: one node, or `nodes` nodes sharing a throwaway Redis.
+ * `settings` override the generous limits (a scenario that measures a limit keeps it).
+ */
+export async function startParley(
+  database: BenchDatabase,
+  nodes = 1,
+  settings: Partial<Settings> = {},
+): Promise<ParleyTarget> {
   // The benchmark measures Parley, not its rate limits: thousands of sockets per address and
   // senders far faster than people. Raised through the settings, as an admin would, before the
   // nodes start (they read the settings at start).
-  await writeSettings(database.handle.db, GENEROUS_LIMITS);
+  await writeSettings(database.handle.db, { ...GENEROUS_LIMITS, ...settings });
   let redis: TestRedis | undefined;
   if (nodes > 1) redis = await startRedis();
   const servers: ProcessServer[] = [];
