@@ -4,7 +4,7 @@
 
 import { useEffect, useId, useRef, useState } from 'react';
 import controls from './controls.module.css';
-import styles from './confirm-dialog.module.css';
+import styles from './dialog.module.css';
 
 export interface Confirmation {
   title: string;

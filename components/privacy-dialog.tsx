@@ -6,6 +6,7 @@ import { useId, useRef, useState } from 'react';
 import type { PresenceVisibility, PrivacySettings } from '../protocol';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 import controls from './controls.module.css';
+import dialogStyles from './dialog.module.css';
 import styles from './privacy-dialog.module.css';
 
 type Outcome = { ok: true; text: string } | { ok: false; text: string } | null;
@@ -70,7 +71,7 @@ export function PrivacyDialog() {
       <button className={controls.quietButton} type="button" onClick={open}>
         Privacy
       </button>
-      <dialog ref={dialog} className={styles.dialog} aria-labelledby={`${id}-title`}>
+      <dialog ref={dialog} className={dialogStyles.dialog} aria-labelledby={`${id}-title`}>
         <h2 id={`${id}-title`}>Privacy</h2>
         <fieldset className={styles.group}>
           <legend>Who sees my last seen and online</legend>
@@ -95,7 +96,7 @@ export function PrivacyDialog() {
         >
           {outcome?.text}
         </p>
-        <div className={styles.actions}>
+        <div className={dialogStyles.actions}>
           <button
             className={controls.quietButton}
             type="button"

@@ -6,7 +6,7 @@ import { callApi } from '../hooks/api';
 import { forgetCachedUser } from '../hooks/session-cache';
 import { useChatClient } from '../hooks/use-chat';
 import controls from './controls.module.css';
-import styles from './sign-out-everywhere-button.module.css';
+import styles from './dialog.module.css';
 
 /** Ends every session of the account, on every device, after asking once. */
 export function SignOutEverywhereButton() {
