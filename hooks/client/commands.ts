@@ -173,9 +173,11 @@ export class ChatCommands {
     const seq = this.options.marksReadWhenSeen
       ? Math.min(synced, this.seenSeq.get(conversationId) ?? 0)
       : synced;
-    // A former member's copy is read-only: the server keeps no markers for them.
-    if (!summary || seq <= summary.readSeq || isFormerMember(summary)) return;
+    if (!summary || seq <= summary.readSeq) return;
     updateSummary(this.store, conversationId, (item) => applyReadToSummary(item, seq));
+    // A former member's copy is read-only: the server keeps no markers for them (and lists the
+    // group with nothing unread).
+    if (isFormerMember(summary)) return;
     void this.request(ClientEvent.ConversationMarkRead, { conversationId, seq });
   }
 

@@ -67,6 +67,17 @@ describe('the read marker', () => {
     expect(readMarks()).toEqual([{ conversationId: 'c1', seq: 4 }]);
   });
 
+  it('clears the unread count of a group one left when it is read, and tells the server nothing', () => {
+    const { store, commands, readMarks } = aliceReading(true);
+    update(store, (state) => ({
+      ...state,
+      conversations: state.conversations.map((item) => ({ ...item, membership: 'removed' })),
+    }));
+    commands.markSeen('c1', 5);
+    expect(summaryOf(store.getState(), 'c1')?.unreadCount).toBe(0);
+    expect(readMarks()).toEqual([]);
+  });
+
   it('marks the open conversation read whole for a client without a view', () => {
     const { commands, readMarks } = aliceReading(false);
     commands.markActiveRead();
