@@ -20,6 +20,7 @@ import {
 } from '../../hooks/chat-state';
 import { mergeCursors, MemoryDeviceStore } from '../../hooks/device-store';
 import type { ConversationSummary, Message } from '../../protocol';
+import { summary } from './fake-requests';
 
 const message = (seq: number, senderId = 'bob', id = seq * 10): Message => ({
   id,
@@ -31,26 +32,6 @@ const message = (seq: number, senderId = 'bob', id = seq * 10): Message => ({
   kind: 'text',
   body: `message ${seq}`,
   createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
-});
-
-const summary = (patch: Partial<ConversationSummary> = {}): ConversationSummary => ({
-  id: 'c1',
-  kind: 'direct',
-  membership: 'member',
-  title: 'bob',
-  peer: { id: 'bob', username: 'bob' },
-  lastSeq: 0,
-  readSeq: 0,
-  deliveredSeq: 0,
-  unreadCount: 0,
-  deliveredToAllSeq: 0,
-  readByAllSeq: 0,
-  memberCount: 2,
-  myRole: 'member',
-  isMuted: false,
-  lastMessage: null,
-  lastActivityAt: '2026-01-01T00:00:00.000Z',
-  ...patch,
 });
 
 describe('mergeMessages', () => {
