@@ -82,6 +82,23 @@ async function findDirectConversation(
 }
 
 /**
+ * The columns of a conversation's last message as a list shows it (its body cut to
+ * `previewLength`), from `last`, an alias of messages joined on the message to show.
+ */
+export function previewOf(
+  last: ReturnType<typeof alias<typeof messages, 'last'>>,
+  previewLength: number,
+) {
+  return {
+    seq: last.seq,
+    senderId: last.senderId,
+    kind: last.kind,
+    body: sql<string>`left(${last.body}, ${previewLength})`,
+    createdAt: last.createdAt,
+  };
+}
+
+/**
  * The user's conversations, most recent activity first. Empty conversations appear in the list
  * only for the person who started them, as in other chat apps; asked for by id, they are found.
  */
@@ -104,13 +121,7 @@ export async function listConversationsForUser(
       deliveredSeq: me.deliveredUpToSeq,
       myRole: me.role,
       isMuted: me.isMuted,
-      lastMessage: {
-        seq: last.seq,
-        senderId: last.senderId,
-        kind: last.kind,
-        body: sql<string>`left(${last.body}, ${options.previewLength})`,
-        createdAt: last.createdAt,
-      },
+      lastMessage: previewOf(last, options.previewLength),
     })
     .from(me)
     .innerJoin(conversations, eq(conversations.id, me.conversationId))

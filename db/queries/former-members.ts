@@ -5,7 +5,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor, Transaction } from '../client';
 import { conversations, formerMembers, messages } from '../schema';
-import type { ConversationListRow } from './conversations';
+import { previewOf, type ConversationListRow } from './conversations';
 
 export type DepartureReason = 'left' | 'removed';
 
@@ -91,13 +91,7 @@ export async function listFormerConversationsForUser(
       createdAt: conversations.createdAt,
       leftSeq: formerMembers.leftSeq,
       reason: formerMembers.reason,
-      lastMessage: {
-        seq: last.seq,
-        senderId: last.senderId,
-        kind: last.kind,
-        body: sql<string>`left(${last.body}, ${options.previewLength})`,
-        createdAt: last.createdAt,
-      },
+      lastMessage: previewOf(last, options.previewLength),
     })
     .from(formerMembers)
     .innerJoin(conversations, eq(conversations.id, formerMembers.conversationId))
