@@ -3,8 +3,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { PASSWORD, uniqueName } from '../test/helpers/client';
-import { seedAdmin } from '../test/helpers/database';
-import { makeTempDir } from '../test/helpers/paths';
+import { makeDataDir, seedAdmin } from '../test/helpers/database';
 import { startProcessServer } from '../test/helpers/process-server';
 import {
   createActor,
@@ -44,7 +43,7 @@ test('pages have no serious accessibility problems, in light and dark mode', asy
 }) => {
   // A server of its own (with an admin seeded before it starts), and axe twice per page.
   test.setTimeout(180_000);
-  const dataDir = makeTempDir();
+  const dataDir = makeDataDir();
   const adminName = uniqueName('root');
   await seedAdmin({ dataDir }, adminName, PASSWORD);
   const server = await startProcessServer({ dataDir });

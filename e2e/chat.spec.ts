@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { MESSAGE_MAX_CODE_POINTS } from '../protocol';
-import { makeTempDir } from '../test/helpers/paths';
+import { makeDataDir } from '../test/helpers/database';
 import { startProcessServer } from '../test/helpers/process-server';
 import {
   bodies,
@@ -17,8 +17,8 @@ import {
 test('alice and bob sign up, start a chat and see each other’s messages live', async ({
   actor,
 }) => {
-  const alice = await actor('alice');
-  const bob = await actor('bob');
+  const alice = await actor('alice', { throughForm: true });
+  const bob = await actor('bob', { throughForm: true });
   const bobSecondTab = await bob.openTab();
 
   await startChat(alice.page, bob.username);
@@ -154,7 +154,7 @@ async function topOf(page: Page, text: string): Promise<number> {
 test('history is there after a reload and after a server restart', async ({ browser }) => {
   test.setTimeout(120_000); // two server starts on a fresh embedded database
   // A server of this test's own, since it is restarted (on the same port and data folder).
-  const dataDir = makeTempDir();
+  const dataDir = makeDataDir();
   let server = await startProcessServer({ dataDir });
   const alice = await createActor(browser, server.url, 'alice');
   const bob = await createActor(browser, server.url, 'bob');

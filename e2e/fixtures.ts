@@ -10,9 +10,9 @@ import {
 } from '@playwright/test';
 import { uniqueName, PASSWORD } from '../test/helpers/client';
 import { writeSettings } from '../db';
-import { withDatabase } from '../test/helpers/database';
+import { makeDataDir, withDatabase } from '../test/helpers/database';
+import { httpEndpoints } from '../protocol/http';
 import { SUITE_BASELINE } from '../test/helpers/rate-limits';
-import { makeTempDir } from '../test/helpers/paths';
 import { startProcessServer, type ProcessServer } from '../test/helpers/process-server';
 
 export { expect };
@@ -34,16 +34,40 @@ export async function signUpInBrowser(page: Page, username: string): Promise<voi
   await expect(page.getByTestId('me')).toHaveText(username.toLowerCase());
 }
 
+/**
+ * Signs up through the REST API in the context's own cookie jar, then opens the chats: one page
+ * load instead of the form's two. The form has tests of its own (`throughForm`).
+ */
+async function signUpThroughApi(page: Page, baseURL: string, username: string): Promise<void> {
+  const { method, path } = httpEndpoints.signUp;
+  const response = await page.context().request.fetch(path, {
+    method,
+    headers: { origin: new URL(baseURL).origin },
+    data: { username, password: PASSWORD },
+  });
+  expect(response.status(), await response.text()).toBe(httpEndpoints.signUp.status);
+  await page.goto('/chats');
+  await expect(page.getByTestId('me')).toHaveText(username.toLowerCase());
+}
+
+export interface ActorOptions {
+  exactName?: boolean;
+  contextOptions?: BrowserContextOptions;
+  /** Sign up through the sign-up page, as a person does, rather than the API. */
+  throughForm?: boolean;
+}
+
 export async function createActor(
   browser: Browser,
   baseURL: string,
   name: string,
-  options: { exactName?: boolean; contextOptions?: BrowserContextOptions } = {},
+  options: ActorOptions = {},
 ): Promise<Actor> {
   const context = await browser.newContext({ ...options.contextOptions, baseURL });
   const page = await context.newPage();
   const username = options.exactName ? name : uniqueName(name);
-  await signUpInBrowser(page, username);
+  if (options.throughForm) await signUpInBrowser(page, username);
+  else await signUpThroughApi(page, baseURL, username);
   return {
     username,
     context,
@@ -116,14 +140,14 @@ export function bodies(page: Page) {
   return page.getByTestId('message-body');
 }
 
-type Fixtures = { actor: (name: string) => Promise<Actor> };
+type Fixtures = { actor: (name: string, options?: ActorOptions) => Promise<Actor> };
 type WorkerFixtures = { server: ProcessServer };
 
 export const test = base.extend<Fixtures, WorkerFixtures>({
   server: [
     async ({}, use) => {
       // Every actor of the worker signs up from 127.0.0.1: more than an address may an hour.
-      const dataDir = makeTempDir();
+      const dataDir = makeDataDir();
       await withDatabase({ dataDir }, (db) => writeSettings(db, SUITE_BASELINE));
       // A short grace period keeps presence tests quick; reloads still fit in it.
       const server = await startProcessServer({ dataDir, env: { PRESENCE_GRACE_MS: '1500' } });
@@ -137,8 +161,8 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
   },
   actor: async ({ browser, server }, use) => {
     const actors: Actor[] = [];
-    await use(async (name) => {
-      const actor = await createActor(browser, server.url, name);
+    await use(async (name, options) => {
+      const actor = await createActor(browser, server.url, name, options);
       actors.push(actor);
       return actor;
     });

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { PASSWORD, postJson, uniqueName } from '../test/helpers/client';
-import { makeTempDir, PROJECT_ROOT } from '../test/helpers/paths';
+import { PROJECT_ROOT } from '../test/helpers/paths';
+import { makeDataDir } from '../test/helpers/database';
 import { startProcessServer } from '../test/helpers/process-server';
 import {
   bodies,
@@ -144,7 +145,7 @@ test('an admin lowers the group size on /admin, and adding one more member then 
 }) => {
   test.setTimeout(180_000); // two server starts on a fresh embedded database, /admin twice
   // A server of this test's own: granting the admin role needs the database to itself.
-  const dataDir = makeTempDir();
+  const dataDir = makeDataDir();
   let server = await startProcessServer({ dataDir });
   const adminName = uniqueName('root');
   await postJson(server.url, '/api/auth/sign-up', { username: adminName, password: PASSWORD });

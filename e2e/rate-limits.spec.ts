@@ -3,9 +3,8 @@
 // message. A server of this spec's own, with low limits set as an admin would.
 
 import { writeSettings } from '../db';
-import { withDatabase } from '../test/helpers/database';
+import { makeDataDir, withDatabase } from '../test/helpers/database';
 import { GENEROUS_LIMITS } from '../test/helpers/rate-limits';
-import { makeTempDir } from '../test/helpers/paths';
 import { startProcessServer, type ProcessServer } from '../test/helpers/process-server';
 import { uniqueName, PASSWORD } from '../test/helpers/client';
 import { bodies, createActor, expect, messages, sendMessage, startChat, test } from './fixtures';
@@ -13,7 +12,7 @@ import { bodies, createActor, expect, messages, sendMessage, startChat, test } f
 let server: ProcessServer;
 
 test.beforeAll(async () => {
-  const dataDir = makeTempDir();
+  const dataDir = makeDataDir();
   await withDatabase({ dataDir }, (db) =>
     writeSettings(db, {
       ...GENEROUS_LIMITS,

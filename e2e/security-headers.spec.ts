@@ -5,8 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
 import { PASSWORD, uniqueName } from '../test/helpers/client';
-import { seedAdmin } from '../test/helpers/database';
-import { makeTempDir } from '../test/helpers/paths';
+import { makeDataDir, seedAdmin } from '../test/helpers/database';
 import { startProcessServer, type ProcessServer } from '../test/helpers/process-server';
 import {
   bodies,
@@ -22,7 +21,7 @@ let server: ProcessServer;
 const adminName = uniqueName('root');
 
 test.beforeAll(async () => {
-  const dataDir = makeTempDir();
+  const dataDir = makeDataDir();
   await seedAdmin({ dataDir }, adminName, PASSWORD);
   server = await startProcessServer({ dataDir });
 });

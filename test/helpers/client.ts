@@ -105,13 +105,30 @@ export function callRaw(socket: TestSocket, event: string, ...args: unknown[]): 
 
 /**
  * Emits at once, however many are unanswered: for the tests of floods, which the server
- * refuses beyond EVENTS_IN_FLIGHT_PER_SOCKET.
+ * refuses beyond EVENTS_IN_FLIGHT_PER_SOCKET. Fails at once on a socket that has closed for
+ * good, and when the socket disconnects before the answer came: Socket.IO answers an event only
+ * on the connection it came on, so no answer can come any more.
  */
 export function emitNow(socket: TestSocket, event: string, ...args: unknown[]): Promise<unknown> {
+  if (!socket.active) return Promise.reject(new Error(`${event} not sent: the socket is closed`));
   const raw = socket as unknown as {
-    timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+    timeout(ms: number): {
+      emit(event: string, ...args: unknown[]): void;
+    };
   };
-  return raw.timeout(10_000).emitWithAck(event, ...args);
+  return new Promise((resolve, reject) => {
+    // A socket that is reconnecting keeps the event until it is connected again.
+    const isSentNow = socket.connected;
+    const onDisconnect = (reason: string) => {
+      if (isSentNow) reject(new Error(`${event} unanswered: disconnected (${reason})`));
+    };
+    socket.once('disconnect', onDisconnect);
+    raw.timeout(10_000).emit(event, ...args, (error: Error | null, response: unknown) => {
+      socket.off('disconnect', onDisconnect);
+      if (error) reject(error);
+      else resolve(response);
+    });
+  });
 }
 
 const turns = new WeakMap<TestSocket, { inFlight: number; queue: (() => void)[] }>();
