@@ -4,13 +4,14 @@
 
 import { defineConfig } from 'vitest/config';
 
-// Groups run one after the other. First the unit and integration files, two at a time: each
-// integration file builds its own server in-process on a database of its own. Then the cluster
-// and fault suites (server processes: three nodes and nginx, crashes), one file at a time. Last
-// the quick benchmark, alone: it loads the machine and measures CPU.
+// Groups run one after the other; the projects of a group run side by side. First the unit and
+// integration files, two at a time: each integration file builds its own server in-process on a
+// database of its own, and together they keep both cores busy. Then the suites of server
+// processes, which mostly wait for processes to start, die and reconnect: the cluster suite
+// (three nodes and nginx), the fault suite (crashes) and the quick benchmark (whose numbers mean
+// nothing), each one file at a time, the three side by side.
 const together = { maxWorkers: 2, sequence: { groupOrder: 0 } };
-const oneByOne = { maxWorkers: 1, sequence: { groupOrder: 1 } };
-const alone = { maxWorkers: 1, sequence: { groupOrder: 2 } };
+const processes = { maxWorkers: 1, sequence: { groupOrder: 1 } };
 
 const integration = {
   ...together,
@@ -29,7 +30,7 @@ export default defineConfig({
       {
         // Several nodes on PostgreSQL and Redis behind nginx, and their faults.
         test: {
-          ...oneByOne,
+          ...processes,
           name: 'cluster',
           include: ['test/cluster/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
@@ -41,7 +42,7 @@ export default defineConfig({
       {
         // Delivery under faults: its own PostgreSQL cluster, server crashes, dropped sockets.
         test: {
-          ...oneByOne,
+          ...processes,
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
@@ -50,9 +51,9 @@ export default defineConfig({
         },
       },
       {
-        // `bench/main.ts --quick` (about 80 s) on the PostgreSQL at 127.0.0.1:5432.
+        // `bench/main.ts --quick` (about 75 s) on the PostgreSQL at 127.0.0.1:5432.
         test: {
-          ...alone,
+          ...processes,
           name: 'bench',
           include: ['test/bench/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
