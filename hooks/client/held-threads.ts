@@ -13,6 +13,8 @@ import {
   addForward,
   addOlder,
   applyMessagesToList,
+  changeSeqOf,
+  findBySeq,
   hasMoreBefore,
   isNewerThanHeld,
   mergeSummary,
@@ -81,7 +83,7 @@ export class HeldThreads implements SyncSink, ChangeSink {
       ),
     }));
     const { threads, conversations: list } = this.store.getState();
-    for (const conversationId of Object.keys(threads)) recountUnreadOf(this.store, conversationId);
+    for (const conversationId of Object.keys(threads)) this.refreshFromHeld(conversationId);
     return list
       .filter((item) => threads[item.id] || item.lastSeq > item.deliveredSeq)
       .map((item) => item.id);
@@ -260,6 +262,26 @@ export class HeldThreads implements SyncSink, ChangeSink {
   /** Resolves once every write under way has ended. */
   async flush(): Promise<void> {
     await Promise.allSettled(this.writes.values());
+  }
+
+  /**
+   * A summary from the server, checked against what the device holds: a list that left the
+   * server before a change this device has applied (its cursor is past it, so sync will not
+   * bring it again) must not put the old preview back; and the unread count is counted again.
+   */
+  private refreshFromHeld(conversationId: string): void {
+    const state = this.store.getState();
+    const thread = state.threads[conversationId];
+    const summary = summaryOf(state, conversationId);
+    if (!thread || !summary) return;
+    const last = summary.lastMessage && findBySeq(thread.messages, summary.lastMessage.seq);
+    if (!last || changeSeqOf(last) === 0) {
+      recountUnreadOf(this.store, conversationId);
+      return;
+    }
+    updateSummary(this.store, conversationId, (item) =>
+      applyChangesToSummary(item, [last], 0, thread, state.me.id),
+    );
   }
 
   private addOlderPage(conversationId: string, beforeSeq: number, page: HistoryPage): void {

@@ -116,6 +116,26 @@ describe('change sync', () => {
     expect(changeCalls()).toEqual([0]);
   });
 
+  it('keeps a pushed edit of the last message when a list from before it arrives', async () => {
+    // The list left the server before the edit; the edit was pushed and applied meanwhile.
+    const { threads, sync, store } = setUp([message(1), message(2)]);
+    threads.holdNewest('c1', { messages: range(1, 2), hasMore: false }, 0);
+    sync.receiveChanges({
+      conversationId: 'c1',
+      messages: [edited(2, 1)],
+      changeSeq: 1,
+      previousChangeSeq: 0,
+    });
+    const stale = { ...store.getState().conversations[0]!, lastChangeSeq: 0 };
+    threads.acceptList([{ ...stale, lastMessage: { ...stale.lastMessage!, body: 'message 2' } }]);
+    expect(store.getState().conversations[0]!.lastMessage).toMatchObject({
+      seq: 2,
+      body: 'edited 2 at 1',
+      isEdited: true,
+    });
+    expect(store.getState().conversations[0]!.lastChangeSeq).toBe(1);
+  });
+
   it('starts a conversation first held from the change counter known before its page', async () => {
     // The page already shows change 3, made after the list said 2: the cursor stays at 2, so
     // that nothing made while the page travelled is skipped.
