@@ -87,7 +87,9 @@ export function MessageBubble({
   const menuId = useId();
 
   function openMenu(anchor: MenuAnchor) {
-    if (actions) setMenu({ anchor, offer: actions() });
+    const offer = actions?.();
+    // Nothing to offer (a deleted message of a group one has left): no empty menu.
+    if (offer && (offer.reactions || offer.items.length > 0)) setMenu({ anchor, offer });
   }
 
   function openAtBubble() {
