@@ -16,6 +16,13 @@ export interface ConversationListRow {
   kind: 'direct' | 'group';
   title: string | null;
   lastSeq: number;
+  /** The conversation's change counter (message:changes). */
+  lastChangeSeq: number;
+  /**
+   * Messages above the read marker that no longer count as unread: deleted for everyone, or
+   * hidden by the viewer ("delete for me").
+   */
+  unreadGone: number;
   lastMessageAt: Date | null;
   createdAt: Date;
   readSeq: number;
@@ -32,6 +39,8 @@ export interface ConversationListRow {
     kind: 'text' | 'system';
     body: string;
     createdAt: Date;
+    isDeleted: boolean;
+    isEdited: boolean;
   } | null;
   peer: { id: string; username: string } | null;
   /** A member, or someone who went and keeps the history up to then (former_members). */
@@ -95,6 +104,8 @@ export function previewOf(
     kind: last.kind,
     body: sql<string>`left(${last.body}, ${previewLength})`,
     createdAt: last.createdAt,
+    isDeleted: sql<boolean>`${last.deletedAt} is not null`,
+    isEdited: sql<boolean>`${last.editedAt} is not null`,
   };
 }
 
@@ -115,6 +126,18 @@ export async function listConversationsForUser(
       kind: conversations.kind,
       title: conversations.title,
       lastSeq: conversations.lastSeq,
+      lastChangeSeq: conversations.lastChangeSeq,
+      // Both counts walk an index from the read marker up: the partial index of deleted
+      // messages, and the viewer's hides.
+      unreadGone: sql<number>`(
+        (select count(*) from messages d
+          where d.conversation_id = ${conversations.id} and d.deleted_at is not null
+            and d.seq > ${me.readUpToSeq} and d.sender_id <> ${userId})
+        + (select count(*) from message_hides h
+          join messages hm on hm.conversation_id = h.conversation_id and hm.seq = h.seq
+          where h.user_id = ${userId} and h.conversation_id = ${conversations.id}
+            and h.seq > ${me.readUpToSeq} and hm.deleted_at is null and hm.sender_id <> ${userId})
+      )::int`,
       lastMessageAt: conversations.lastMessageAt,
       createdAt: conversations.createdAt,
       readSeq: me.readUpToSeq,

@@ -89,6 +89,8 @@ export async function listFormerConversationsForUser(
       kind: conversations.kind,
       title: conversations.title,
       createdAt: conversations.createdAt,
+      // Their devices keep syncing changes of what they can read (a deletion erases it there too).
+      lastChangeSeq: conversations.lastChangeSeq,
       leftSeq: formerMembers.leftSeq,
       reason: formerMembers.reason,
       lastMessage: previewOf(last, options.previewLength),
@@ -108,6 +110,7 @@ export async function listFormerConversationsForUser(
     // Everything up to their going counts as read and delivered: nothing more will come.
     readSeq: leftSeq,
     deliveredSeq: leftSeq,
+    unreadGone: 0,
     // Receipts and members after they went are not theirs to see.
     deliveredToAllSeq: 0,
     readByAllSeq: 0,
