@@ -1,4 +1,16 @@
-import { and, desc, eq, gt, inArray, lte, ne, or, sql } from 'drizzle-orm';
+import {
+  and,
+  desc,
+  eq,
+  gt,
+  inArray,
+  lte,
+  ne,
+  or,
+  sql,
+  type SQL,
+  type SQLWrapper,
+} from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { rowsOf, type Database, type Executor } from '../client';
 import { isUniqueViolation } from '../errors';
@@ -110,6 +122,21 @@ export function previewOf(
 }
 
 /**
+ * The seq of the message a conversation list shows `userId` as the last one: the one at
+ * `upToSeq`, or, when they deleted that one for themselves, the newest before it they did not.
+ * Only a hidden last message costs more than one index lookup.
+ */
+export function previewSeqFor(userId: string, conversationId: SQLWrapper, upToSeq: SQLWrapper) {
+  const isHidden = (seq: SQL | SQLWrapper) => sql`exists (
+    select 1 from message_hides h
+    where h.user_id = ${userId} and h.conversation_id = ${conversationId} and h.seq = ${seq})`;
+  return sql`case when not ${isHidden(upToSeq)} then ${upToSeq} else (
+    select max(v.seq) from messages v
+    where v.conversation_id = ${conversationId} and v.seq < ${upToSeq}
+      and not ${isHidden(sql`v.seq`)}) end`;
+}
+
+/**
  * The user's conversations, most recent activity first. Empty conversations appear in the list
  * only for the person who started them, as in other chat apps; asked for by id, they are found.
  */
@@ -150,7 +177,10 @@ export async function listConversationsForUser(
     .innerJoin(conversations, eq(conversations.id, me.conversationId))
     .leftJoin(
       last,
-      and(eq(last.conversationId, conversations.id), eq(last.seq, conversations.lastSeq)),
+      and(
+        eq(last.conversationId, conversations.id),
+        eq(last.seq, previewSeqFor(userId, conversations.id, conversations.lastSeq)),
+      ),
     )
     .where(
       and(

@@ -5,7 +5,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor, Transaction } from '../client';
 import { conversations, formerMembers, messages } from '../schema';
-import { previewOf, type ConversationListRow } from './conversations';
+import { previewOf, previewSeqFor, type ConversationListRow } from './conversations';
 
 export type DepartureReason = 'left' | 'removed';
 
@@ -99,7 +99,10 @@ export async function listFormerConversationsForUser(
     .innerJoin(conversations, eq(conversations.id, formerMembers.conversationId))
     .leftJoin(
       last,
-      and(eq(last.conversationId, conversations.id), eq(last.seq, formerMembers.leftSeq)),
+      and(
+        eq(last.conversationId, conversations.id),
+        eq(last.seq, previewSeqFor(userId, conversations.id, formerMembers.leftSeq)),
+      ),
     )
     .where(eq(formerMembers.userId, userId))
     .orderBy(desc(formerMembers.leftAt));

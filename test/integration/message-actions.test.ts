@@ -354,7 +354,11 @@ describe('deleting for me', () => {
     });
     expect((await history(alice, conversationId))[1]).toEqual(hidden);
     expect((await history(bob, conversationId))[1]).toEqual(hideMe);
-    expect((await summary(alice, conversationId)).unreadCount).toBe(1);
+    // Her list shows the message before it as the last one; bob's is unchanged.
+    const aliceSeen = await summary(alice, conversationId);
+    expect(aliceSeen).toMatchObject({ unreadCount: 1, lastSeq: 2 });
+    expect(aliceSeen.lastMessage).toMatchObject({ seq: 1, body: 'keep' });
+    expect((await summary(bob, conversationId)).lastMessage).toMatchObject({ seq: 2 });
     // Bob's cursor passes alice's hide without seeing it.
     expect(await changes(bob, conversationId, 0)).toEqual({
       conversationId,
