@@ -56,6 +56,7 @@ export class PushNotifier {
         ...new Set(targets.map((target) => target.userId)),
       ]);
       const offline = targets.filter((target) => !connected.has(target.userId));
+      if (offline.length > 0) await this.deps.failpoints.beforePushDispatch?.(message.id);
       // Deleted for everyone since it was stored: its text must not go out. Asked only when
       // there is someone to notify, as late as possible before the text leaves.
       const isDeleted = offline.length > 0 && (await isMessageDeleted(this.deps.db, message.id));
