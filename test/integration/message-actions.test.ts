@@ -580,6 +580,71 @@ describe('who may act', () => {
   });
 });
 
+describe('members added later', () => {
+  it('neither see nor act on messages from before they came, and their cursor passes their changes', async () => {
+    const [alice, bob, carol] = await Promise.all(
+      ['alice', 'bob', 'carol'].map((name) => person(suite, name)),
+    );
+    const conversationId = await group(alice!, [bob!]);
+    const before = await send(alice!, conversationId, 'before carol');
+    ok(
+      await call(alice!.socket, 'group:add-members', {
+        conversationId,
+        usernames: [carol!.user.username],
+      }),
+    );
+    const carolChanges = collectChanges(carol!.socket);
+    ok(await edit(alice!, conversationId, before.seq, 'before carol, edited'));
+    const noSuchMessage = { ok: false, code: 'NOT_FOUND', message: 'No such message.' };
+    expect(await react(carol!, conversationId, before.seq, '👍')).toEqual(noSuchMessage);
+    expect(await remove(carol!, conversationId, before.seq, 'me')).toEqual(noSuchMessage);
+    expect(
+      await call(carol!.socket, 'message:send', {
+        conversationId,
+        clientMsgId: randomUUID(),
+        body: 'reply',
+        replyToSeq: before.seq,
+      }),
+    ).toMatchObject({ ok: false, code: 'NOT_FOUND', field: 'replyToSeq' });
+    expect(await changes(carol!, conversationId, 0)).toEqual({
+      conversationId,
+      messages: [],
+      changeSeq: 1,
+      hasMore: false,
+    });
+    // A change carol does see comes after: nothing of the first reached her.
+    const mine = await send(carol!, conversationId, 'hi all');
+    const marker = nextEvent(carol!.socket, 'message:changed');
+    ok(await react(alice!, conversationId, mine.seq, '👋'));
+    await marker;
+    carolChanges.stop();
+    expect(carolChanges.seen.map((changed) => changed.previousChangeSeq)).toEqual([1]);
+  });
+});
+
+describe('changes at the same moment', () => {
+  it('take consecutive change seqs, and the message ends with every reaction', async () => {
+    const people = await Promise.all(
+      ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((name) => person(suite, name)),
+    );
+    const [alice, ...others] = people as [Person, ...Person[]];
+    const conversationId = await group(alice, others);
+    const sent = await send(alice, conversationId, 'vote');
+    const emojis = ['👍', '👎', '🎉', '😂', '❤️'];
+    await Promise.all(
+      others.map((who, index) => react(who, conversationId, sent.seq, emojis[index]!)),
+    );
+    const synced = await changes(alice, conversationId, 0);
+    expect(synced.changeSeq).toBe(others.length);
+    expect(synced.messages).toHaveLength(1);
+    const reactions = synced.messages[0]?.reactions ?? [];
+    expect(reactions.map((reaction) => reaction.user.id).sort()).toEqual(
+      others.map((who) => who.user.id).sort(),
+    );
+    expect(synced.messages[0]?.changeSeq).toBe(others.length);
+  });
+});
+
 describe('syncing changes', () => {
   it('pages changes in bounded pages, ordered, with hasMore until the cursor reaches lastChangeSeq', async () => {
     const { alice, bob, conversationId } = await pair(suite);
