@@ -202,6 +202,15 @@ describe('editing', () => {
     expect(seen.lastMessage).toMatchObject({ body: 'see you at 9', isEdited: true });
   });
 
+  it('tells every device the windows in session:ready', async () => {
+    const { alice } = await pair(suite);
+    expect(alice.ready.limits).toEqual({
+      maxMessageLength: 100_000,
+      editWindowMinutes: 15,
+      deleteWindowHours: 48,
+    });
+  });
+
   it('applies a retried clientEditId once, answering the same message', async () => {
     const { alice, conversationId } = await pair(suite);
     const sent = await send(alice, conversationId, 'draft');
@@ -465,8 +474,12 @@ describe('forwarding', () => {
     expect(await carolSees).toEqual(toCarol?.messages[1]);
     expect((await summary(carol, withCarol)).lastMessage).toMatchObject({ body: second.body });
 
-    const retry = ok(await call(alice.socket, 'message:forward', payload)).forwarded;
-    expect(retry).toEqual(forwarded);
+    // Retried at once from two tabs: both answer with the same copies.
+    const otherTab = await openTab(suite, alice);
+    const retries = await Promise.all(
+      [alice.socket, otherTab.socket].map((socket) => call(socket, 'message:forward', payload)),
+    );
+    for (const retry of retries) expect(ok(retry).forwarded).toEqual(forwarded);
     expect((await stored(withCarol)).length).toBe(2);
   });
 
