@@ -54,13 +54,8 @@ export async function sendMessage(
     ...(input.replyToSeq === undefined ? {} : { replyToSeq: input.replyToSeq }),
   });
   if (result.status === 'no-reply-target') {
-    throw new AppError(
-      ErrorCode.NotFound,
-      'The message you reply to is not in this conversation.',
-      {
-        field: 'replyToSeq',
-      },
-    );
+    const reason = 'The message you reply to is not in this conversation.';
+    throw new AppError(ErrorCode.NotFound, reason, { field: 'replyToSeq' });
   }
   if (result.status === 'not-member') {
     // They know the group: say why, rather than that it does not exist.
@@ -78,13 +73,21 @@ export async function sendMessage(
       );
     }
     return {
-      message: await withQuote(deps, stored, sender.username),
+      message:
+        stored.replyToSeq === null
+          ? toMessage(stored, sender.username)
+          : await withQuote(deps, stored, sender.username),
       created: false,
       memberIds: await listMemberIds(deps.db, stored.conversationId, stored.seq),
     };
   }
+  // A plain message costs no query and no wait here; a reply reads its quote.
+  const created = result.message;
   return {
-    message: await withQuote(deps, result.message, sender.username),
+    message:
+      created.replyToSeq === null
+        ? toMessage(created, sender.username)
+        : await withQuote(deps, created, sender.username),
     created: true,
     memberIds: result.memberIds,
   };
@@ -107,9 +110,8 @@ function isSameSend(
   );
 }
 
-/** The message for the wire, with the current state of the message it quotes, if any. */
+/** A reply for the wire, with the current state of the message it quotes. */
 async function withQuote(deps: Deps, row: MessageRow, senderUsername: string): Promise<Message> {
-  if (row.replyToSeq === null) return toMessage(row, senderUsername);
   const [view] = await listMessageViews(deps.db, {
     conversationId: row.conversationId,
     seqs: [row.seq],
