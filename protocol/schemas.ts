@@ -123,8 +123,12 @@ export const MessageDeleteRequest = z.strictObject({
   for: z.enum(['everyone', 'me'], { error: 'for must be "everyone" or "me".' }),
 });
 
-/** One emoji (an RGI emoji sequence: a flag, a skin tone, a family are one). */
-const EMOJI = /^\p{RGI_Emoji}$/v;
+/**
+ * One emoji (an RGI emoji sequence: a flag, a skin tone, a family are one). Built with the
+ * constructor: the `v` flag it needs is checked by TypeScript only for targets from ES2024 on,
+ * while Node 20 and current browsers all run it.
+ */
+const EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
 
 export const MessageReactRequest = z.strictObject({
   conversationId: Uuid,
