@@ -151,6 +151,7 @@ function acceptList(client: Client, conversations: ConversationSummary[]): strin
         messages: [],
         oldestSeq: lastSeq + 1,
         syncedSeq: lastSeq,
+        changeSeq: 0,
         isLoadingOlder: false,
       };
     } else if (lastSeq > cursorOf(thread)) {
@@ -165,7 +166,13 @@ function holdNewest(thread: Thread | undefined, page: HistoryPage): void {
   if (!thread || thread.held) return;
   const lastSeq = page.messages.at(-1)?.seq ?? 0;
   thread.fromSeq = thread.reportedSeq = lastSeq;
-  thread.held = { messages: [], oldestSeq: lastSeq + 1, syncedSeq: lastSeq, isLoadingOlder: false };
+  thread.held = {
+    messages: [],
+    oldestSeq: lastSeq + 1,
+    syncedSeq: lastSeq,
+    changeSeq: 0,
+    isLoadingOlder: false,
+  };
 }
 
 /** The app's rule (addForward) moves the cursor; each message it passes is counted once. */

@@ -2,14 +2,36 @@
 
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { COMPOSER_COUNTER_THRESHOLD, countCodePoints, hasVisibleText } from '../protocol';
+import { heldOriginal } from '../hooks/message-changes';
 import { useChatClient, useChatState } from '../hooks/use-chat';
+import { quoteOf } from './message-item';
 import controls from './controls.module.css';
 import styles from './composer.module.css';
 
 const numberFormat = new Intl.NumberFormat();
 
-export function Composer({ conversationId }: { conversationId: string }) {
+/** The composer answers a message (quoting it), or edits one of the viewer's own. */
+export interface ComposerAction {
+  kind: 'reply' | 'edit';
+  seq: number;
+}
+
+export function Composer({
+  conversationId,
+  action,
+  onActionDone,
+}: {
+  conversationId: string;
+  action: ComposerAction | null;
+  /** The reply was sent, the edit saved, or either cancelled (× or Escape). */
+  onActionDone: () => void;
+}) {
   const client = useChatClient();
+  // The message replied to or edited, as held now (its edits and deletion show at once).
+  const target = useChatState((state) =>
+    action ? heldOriginal(state.threads[conversationId], action.seq) : undefined,
+  );
+  const meId = useChatState((state) => state.me.id);
   const limit = useChatState((state) => state.limits.maxMessageLength);
   const pausedSeconds = useSecondsLeft(useChatState((state) => state.sendingPausedUntil));
   // The draft lives in the client: it stays when another conversation is opened, and on
@@ -17,8 +39,19 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const text = useChatState((state) => state.drafts[conversationId] ?? '');
   const isWaitingForServer = useChatState((state) => state.isWaitingForServer);
   const [error, setError] = useState<string | null>(null);
+  /** The text of an edit once the person changed it; until then the message's own. */
+  const [edited, setEdited] = useState<{ seq: number; text: string } | null>(null);
+  const [isSaving, setIsSaving] = useState(false);
 
   const input = useRef<HTMLTextAreaElement>(null);
+  const editing = action?.kind === 'edit' && target && !target.deleted ? target : undefined;
+  const reply = action?.kind === 'reply' ? quoteOf(action.seq, undefined, target, meId) : undefined;
+  const value = editing ? (edited?.seq === editing.seq ? edited.text : editing.body) : text;
+
+  // Choosing Reply or Edit puts the keyboard in the composer.
+  useEffect(() => {
+    if (action) input.current?.focus();
+  }, [action]);
 
   // Leaving the conversation ends "typing" there.
   useEffect(() => () => client.typing(conversationId, false), [client, conversationId]);
@@ -29,7 +62,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
     if (window.matchMedia('(pointer: fine)').matches) input.current?.focus();
   }, [conversationId]);
 
-  const length = countCodePoints(text);
+  const length = countCodePoints(value);
   const isTooLong = length > limit;
   const showCounter = length >= limit * COMPOSER_COUNTER_THRESHOLD;
   const tooLongMessage = `Too long: ${numberFormat.format(length)} characters, the limit is ${numberFormat.format(limit)}. Remove ${numberFormat.format(length - limit)}.`;
@@ -38,16 +71,42 @@ export function Composer({ conversationId }: { conversationId: string }) {
   function send(event?: FormEvent) {
     event?.preventDefault();
     if (isTooLong) return;
-    if (!hasVisibleText(text)) return;
-    const result = client.sendMessage(conversationId, text);
+    if (!hasVisibleText(value)) return;
+    if (editing) return void save(editing.seq);
+    const result = client.sendMessage(conversationId, text, reply ? action?.seq : undefined);
     if (!result.ok) {
       setError(result.message);
       return;
     }
     setError(null);
+    if (reply) onActionDone();
+  }
+
+  async function save(seq: number) {
+    if (isSaving) return;
+    if (value === editing?.body) return cancelAction();
+    setIsSaving(true);
+    const result = await client.editMessage(conversationId, seq, value);
+    setIsSaving(false);
+    if (!result.ok) {
+      setError(result.message);
+      return;
+    }
+    cancelAction();
+  }
+
+  function cancelAction() {
+    setEdited(null);
+    setError(null);
+    onActionDone();
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Escape' && action) {
+      event.preventDefault();
+      cancelAction();
+      return;
+    }
     // Enter sends, Shift+Enter starts a new line; never while an IME is composing a character.
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
@@ -57,6 +116,41 @@ export function Composer({ conversationId }: { conversationId: string }) {
 
   return (
     <form className={styles.composer} onSubmit={send}>
+      {reply && (
+        <div className={styles.bar} data-testid="reply-bar">
+          <p className={styles.barText}>
+            <span className={styles.barTitle}>
+              <span className="visually-hidden">Replying to </span>
+              {reply.senderName}
+            </span>
+            <span className={styles.barQuote}>{reply.text}</span>
+          </p>
+          <button
+            type="button"
+            className={styles.barClose}
+            aria-label="Cancel reply"
+            onClick={cancelAction}
+          >
+            ×
+          </button>
+        </div>
+      )}
+      {editing && (
+        <div className={styles.bar} data-testid="edit-bar">
+          <p className={styles.barText}>
+            <span className={styles.barTitle}>Editing message</span>
+            <span className={styles.barQuote}>{editing.body}</span>
+          </p>
+          <button
+            type="button"
+            className={styles.barClose}
+            aria-label="Cancel editing"
+            onClick={cancelAction}
+          >
+            ×
+          </button>
+        </div>
+      )}
       <label className="visually-hidden" htmlFor={`composer-${conversationId}`}>
         Message
       </label>
@@ -66,12 +160,16 @@ export function Composer({ conversationId }: { conversationId: string }) {
         className={styles.input}
         placeholder="Type a message"
         rows={1}
-        value={text}
+        value={value}
         aria-invalid={isTooLong}
         aria-describedby={shownError ? `composer-error-${conversationId}` : undefined}
         onChange={(event) => {
-          client.setDraft(conversationId, event.target.value);
           setError(null);
+          if (editing) {
+            setEdited({ seq: editing.seq, text: event.target.value });
+            return;
+          }
+          client.setDraft(conversationId, event.target.value);
           client.typing(conversationId, event.target.value.trim() !== '');
         }}
         onKeyDown={onKeyDown}
@@ -87,9 +185,9 @@ export function Composer({ conversationId }: { conversationId: string }) {
       <button
         className={controls.primaryButton}
         type="submit"
-        disabled={isTooLong || !hasVisibleText(text)}
+        disabled={isTooLong || !hasVisibleText(value) || isSaving}
       >
-        Send
+        {editing ? 'Save' : 'Send'}
       </button>
       {pausedSeconds > 0 && (
         <p className={styles.notice} role="status" data-testid="composer-rate-limited">

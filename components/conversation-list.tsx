@@ -33,6 +33,8 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
           <>
             <span className={styles.draftLabel}>Draft:</span> {draft}
           </>
+        ) : preview?.isDeleted ? (
+          <span className={styles.deletedPreview}>This message was deleted</span>
         ) : preview ? (
           `${preview.kind === 'text' && preview.senderId === meId ? 'You: ' : ''}${preview.body}`
         ) : (

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { describeTyping, isFormerMember } from '../hooks/chat-state';
 import { useChatClient, useChatState, useConversation } from '../hooks/use-chat';
-import { Composer } from './composer';
+import { Composer, type ComposerAction } from './composer';
 import { ConnectionStatus } from './connection-status';
 import { GroupInfo } from './group-info';
 import { MessageList } from './message-list';
@@ -20,6 +20,8 @@ export function ConversationView({ conversationId }: { conversationId: string })
   const typing = useChatState((state) => state.typing[conversationId]);
   const presenceText = usePresenceText(summary?.peer?.id);
   const [isInfoOpen, setIsInfoOpen] = useState(false);
+  /** Replying to or editing a message: the composer shows which, above its input. */
+  const [composerAction, setComposerAction] = useState<ComposerAction | null>(null);
 
   useEffect(() => {
     client.openConversation(conversationId);
@@ -87,13 +89,22 @@ export function ConversationView({ conversationId }: { conversationId: string })
             </button>
           )}
         </header>
-        <MessageList conversationId={conversationId} />
+        <MessageList
+          conversationId={conversationId}
+          onReply={(seq) => setComposerAction({ kind: 'reply', seq })}
+          onEdit={(seq) => setComposerAction({ kind: 'edit', seq })}
+        />
         {isFormer ? (
           <p className={styles.ended} role="status" data-testid="membership-ended">
             {summary.membership === 'left' ? 'You left' : 'You were removed'}
           </p>
         ) : (
-          <Composer key={conversationId} conversationId={conversationId} />
+          <Composer
+            key={conversationId}
+            conversationId={conversationId}
+            action={composerAction}
+            onActionDone={() => setComposerAction(null)}
+          />
         )}
       </section>
       {isGroup && !isFormer && isInfoOpen && summary && (

@@ -1,7 +1,9 @@
 'use client';
 
+import { useId, useRef, useState, type PointerEvent, type ReactNode } from 'react';
 import type { MessageStatus } from '../hooks/chat-state';
 import { formatFull, formatTime } from './format-time';
+import { MessageMenu, type MenuAnchor, type MenuItem, type MenuReactions } from './message-menu';
 import styles from './message-bubble.module.css';
 
 const STATUS_LABEL: Record<MessageStatus, string> = {
@@ -20,6 +22,26 @@ const STATUS_ICON: Record<MessageStatus, string> = {
   read: '✓✓',
 };
 
+/** A press this long on a touch screen opens the menu, as on phones. */
+const LONG_PRESS_MS = 500;
+/** A finger that moves further than this is scrolling, not pressing. */
+const LONG_PRESS_SLOP_PX = 10;
+
+/** What a reply shows of the message it quotes. */
+export interface QuoteView {
+  senderName: string;
+  text: string;
+  isDeleted: boolean;
+  /** Scrolls to the original; absent while the reply is still being sent. */
+  onOpen?: () => void;
+}
+
+/** What the action menu of a message offers. */
+export interface BubbleActions {
+  reactions: MenuReactions | null;
+  items: MenuItem[];
+}
+
 /** The body is rendered as text, never as HTML; CSS keeps its line breaks. */
 export function MessageBubble({
   body,
@@ -29,6 +51,13 @@ export function MessageBubble({
   seq,
   senderName,
   onInfo,
+  quote,
+  isEdited = false,
+  deletedText,
+  isForwarded = false,
+  isHighlighted = false,
+  reactions,
+  actions,
 }: {
   body: string;
   createdAt: string;
@@ -40,24 +69,142 @@ export function MessageBubble({
   senderName?: string;
   /** Opens who has read and received the message. */
   onInfo?: () => void;
+  quote?: QuoteView;
+  isEdited?: boolean;
+  /** Deleted for everyone: this sentence stands in for the text. */
+  deletedText?: string;
+  isForwarded?: boolean;
+  /** Just jumped to (from a quote): shown briefly. */
+  isHighlighted?: boolean;
+  /** The reactions row, under the text. */
+  reactions?: ReactNode;
+  /** What the action menu offers, asked when it opens; absent for a message not stored yet. */
+  actions?: () => BubbleActions;
 }) {
+  const bubble = useRef<HTMLDivElement>(null);
+  const [menu, setMenu] = useState<{ anchor: MenuAnchor; offer: BubbleActions } | null>(null);
+  const press = useRef<{ timer: ReturnType<typeof setTimeout>; x: number; y: number } | null>(null);
+  const menuId = useId();
+
+  function openMenu(anchor: MenuAnchor) {
+    const offer = actions?.();
+    // Nothing to offer (a deleted message of a group one has left): no empty menu.
+    if (offer && (offer.reactions || offer.items.length > 0)) setMenu({ anchor, offer });
+  }
+
+  function openAtBubble() {
+    const box = bubble.current?.getBoundingClientRect();
+    if (box) openMenu({ ...boxOf(box), alignEnd: isMine });
+  }
+
+  function closeMenu(returnFocus: boolean) {
+    setMenu(null);
+    if (returnFocus) bubble.current?.focus();
+  }
+
+  function endPress() {
+    if (press.current) clearTimeout(press.current.timer);
+    press.current = null;
+  }
+
+  function onPointerDown(event: PointerEvent<HTMLDivElement>) {
+    if (event.pointerType !== 'touch' || !actions) return;
+    endPress();
+    press.current = {
+      timer: setTimeout(openAtBubble, LONG_PRESS_MS),
+      x: event.clientX,
+      y: event.clientY,
+    };
+  }
+
+  function onPointerMove(event: PointerEvent<HTMLDivElement>) {
+    const start = press.current;
+    if (!start) return;
+    if (Math.hypot(event.clientX - start.x, event.clientY - start.y) > LONG_PRESS_SLOP_PX)
+      endPress();
+  }
+
   return (
     <div
-      className={isMine ? styles.mine : styles.bubble}
+      ref={bubble}
+      className={`${isMine ? styles.mine : styles.bubble} ${isHighlighted ? styles.highlighted : ''}`}
       data-testid="message"
       data-mine={isMine}
       data-seq={seq}
       data-status={status}
+      data-highlighted={isHighlighted || undefined}
+      tabIndex={actions ? 0 : undefined}
+      onKeyDown={(event) => {
+        // Keys pressed on the bubble itself, not on a button inside it.
+        if (event.target !== event.currentTarget || !actions) return;
+        if (
+          event.key === 'Enter' ||
+          event.key === 'ContextMenu' ||
+          (event.key === 'F10' && event.shiftKey)
+        ) {
+          event.preventDefault();
+          openAtBubble();
+        }
+      }}
+      onContextMenu={(event) => {
+        if (!actions) return;
+        event.preventDefault();
+        endPress();
+        const { clientX: x, clientY: y } = event;
+        openMenu({ left: x, right: x, top: y, bottom: y, alignEnd: false });
+      }}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={endPress}
+      onPointerCancel={endPress}
+      onPointerLeave={endPress}
     >
+      {actions && (
+        <button
+          type="button"
+          className={styles.menuButton}
+          aria-label="Message actions"
+          aria-haspopup="menu"
+          aria-expanded={menu !== null}
+          aria-controls={menu ? menuId : undefined}
+          // The bubble is the keyboard's way in (Enter opens the menu): one tab stop each.
+          tabIndex={-1}
+          onClick={(event) => {
+            if (menu) return closeMenu(false);
+            openMenu({ ...boxOf(event.currentTarget.getBoundingClientRect()), alignEnd: isMine });
+          }}
+          data-testid="message-menu-button"
+        >
+          <span aria-hidden="true">⌄</span>
+        </button>
+      )}
       {senderName && (
         <p className={styles.sender} data-testid="message-sender">
           {senderName}
         </p>
       )}
-      <p className={styles.body} data-testid="message-body">
-        {body}
-      </p>
+      {isForwarded && !deletedText && (
+        <p className={styles.forwarded} data-testid="message-forwarded">
+          <span aria-hidden="true">↪ </span>Forwarded
+        </p>
+      )}
+      {quote && !deletedText && <Quote quote={quote} />}
+      {deletedText ? (
+        <p className={styles.deleted}>
+          <span aria-hidden="true">🚫 </span>
+          <span data-testid="message-deleted">{deletedText}</span>
+        </p>
+      ) : (
+        <p className={styles.body} data-testid="message-body">
+          {body}
+        </p>
+      )}
       <span className={styles.meta}>
+        {isEdited && !deletedText && (
+          <span className={styles.edited} data-testid="message-edited">
+            edited
+          </span>
+        )}
         <time dateTime={createdAt} title={formatFull(createdAt)}>
           {formatTime(createdAt)}
         </time>
@@ -77,6 +224,54 @@ export function MessageBubble({
           </button>
         )}
       </span>
+      {reactions}
+      {menu && (
+        <MessageMenu
+          id={menuId}
+          anchor={menu.anchor}
+          reactions={menu.offer.reactions}
+          items={menu.offer.items}
+          onClose={closeMenu}
+        />
+      )}
     </div>
   );
+}
+
+function Quote({ quote }: { quote: QuoteView }) {
+  const content = (
+    <>
+      <span className={styles.quoteSender} data-testid="message-quote-sender">
+        {quote.senderName}
+      </span>
+      <span
+        className={quote.isDeleted ? styles.quoteDeleted : styles.quoteText}
+        data-testid="message-quote-text"
+      >
+        {quote.text}
+      </span>
+    </>
+  );
+  if (!quote.onOpen) {
+    return (
+      <div className={styles.quote} data-testid="message-quote">
+        {content}
+      </div>
+    );
+  }
+  return (
+    <button
+      type="button"
+      className={styles.quote}
+      onClick={quote.onOpen}
+      title="Show the quoted message"
+      data-testid="message-quote"
+    >
+      {content}
+    </button>
+  );
+}
+
+function boxOf(box: DOMRect): Omit<MenuAnchor, 'alignEnd'> {
+  return { left: box.left, right: box.right, top: box.top, bottom: box.bottom };
 }

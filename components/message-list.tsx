@@ -1,10 +1,15 @@
 'use client';
 
-import { useLayoutEffect, useRef, useState } from 'react';
-import { hasMoreBefore, statusOf } from '../hooks/chat-state';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { Message } from '../protocol';
+import { hasMoreBefore } from '../hooks/chat-state';
+import { heldOriginal } from '../hooks/message-changes';
 import { useChatClient, useChatState, useConversation, usePending } from '../hooks/use-chat';
+import { DeleteMessageDialog, type DeleteRequest } from './delete-message-dialog';
+import { ForwardDialog, type ForwardSource } from './forward-dialog';
 import { MessageBubble } from './message-bubble';
 import { MessageInfo } from './message-info';
+import { MessageItem, quoteOf, type MessageItemHandlers } from './message-item';
 import { useSeenMessages } from './use-seen-messages';
 import controls from './controls.module.css';
 import styles from './message-list.module.css';
@@ -13,17 +18,33 @@ import styles from './message-list.module.css';
 const STICK_TO_BOTTOM_PX = 120;
 /** Within this many pixels of the top, older messages are fetched. */
 const LOAD_OLDER_PX = 300;
+/** How long a message jumped to from a quote stays highlighted. */
+const HIGHLIGHT_MS = 2_000;
 
-export function MessageList({ conversationId }: { conversationId: string }) {
+export function MessageList({
+  conversationId,
+  onReply,
+  onEdit,
+}: {
+  conversationId: string;
+  /** The composer answers this message next. */
+  onReply: (seq: number) => void;
+  /** The composer edits this message. */
+  onEdit: (seq: number) => void;
+}) {
   const client = useChatClient();
   const thread = useChatState((state) => state.threads[conversationId]);
   const summary = useConversation(conversationId);
   const pending = usePending(conversationId);
   const meId = useChatState((state) => state.me.id);
   const messages = thread?.messages;
-  const isGroup = summary?.kind === 'group';
   const [infoSeq, setInfoSeq] = useState<number | null>(null);
   const [isAtBottom, setIsAtBottom] = useState(true);
+  const [deleteRequest, setDeleteRequest] = useState<DeleteRequest | null>(null);
+  const [forwardSource, setForwardSource] = useState<ForwardSource | null>(null);
+  /** The message jumped to from a quote: highlighted a moment, scrolled to once rendered. */
+  const [jump, setJump] = useState<{ seq: number } | null>(null);
+  const scrolledJump = useRef<{ seq: number } | null>(null);
 
   const scroller = useRef<HTMLDivElement>(null);
   // Only what has been on screen is marked read (the client sends it when the tab is visible).
@@ -90,6 +111,44 @@ export function MessageList({ conversationId }: { conversationId: string }) {
     if (element) element.scrollTop = element.scrollHeight;
   }
 
+  // After the list kept the reader's place (above), the message jumped to is brought to the
+  // middle of the view, as soon as it is rendered.
+  useLayoutEffect(() => {
+    if (!jump || scrolledJump.current === jump) return;
+    const target = scroller.current?.querySelector<HTMLElement>(
+      `[data-testid="message"][data-seq="${jump.seq}"]`,
+    );
+    if (!target) return;
+    scrolledJump.current = jump;
+    target.scrollIntoView({ block: 'center' });
+    target.focus({ preventScroll: true });
+    // The next render must not pin the view back to the bottom.
+    if (scroller.current) previous.current.isAtBottom = isNearBottom(scroller.current);
+  });
+
+  useEffect(() => {
+    if (!jump) return;
+    const timer = setTimeout(() => setJump(null), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [jump]);
+
+  const handlers: MessageItemHandlers = {
+    onReply,
+    onEdit,
+    onInfo: (seq) => setInfoSeq(seq),
+    onForward: (message: Message) => setForwardSource({ conversationId, seqs: [message.seq] }),
+    onDelete: (message: Message, canDeleteForEveryone: boolean) =>
+      setDeleteRequest({
+        canDeleteForEveryone,
+        onDelete: (scope) => client.deleteMessage(conversationId, message.seq, scope),
+      }),
+    onJump: (seq) => {
+      void client.showMessage(conversationId, seq).then((isHeld) => {
+        if (isHeld) setJump({ seq });
+      });
+    },
+  };
+
   // Messages beyond the read marker have not been on screen yet: they wait below.
   const newCount = summary?.unreadCount ?? 0;
   return (
@@ -113,6 +172,8 @@ export function MessageList({ conversationId }: { conversationId: string }) {
         <div role="log" aria-live="polite" aria-label="Messages">
           <ol className={styles.list}>
             {messages?.map((message) => {
+              // Deleted for the viewer alone: held (it keeps its place in the order), not shown.
+              if (message.isHidden) return null;
               if (message.kind === 'system') {
                 return (
                   <li
@@ -126,17 +187,14 @@ export function MessageList({ conversationId }: { conversationId: string }) {
                   </li>
                 );
               }
-              const isMine = message.senderId === meId;
               return (
                 <li key={message.id} className={styles.item} data-message-id={message.id}>
-                  <MessageBubble
-                    body={message.body}
-                    createdAt={message.createdAt}
-                    isMine={isMine}
-                    seq={message.seq}
-                    status={isMine ? statusOf(message, summary) : undefined}
-                    senderName={isGroup && !isMine ? message.senderUsername : undefined}
-                    onInfo={isGroup && isMine ? () => setInfoSeq(message.seq) : undefined}
+                  <MessageItem
+                    message={message}
+                    thread={thread}
+                    summary={summary}
+                    isHighlighted={jump?.seq === message.seq}
+                    handlers={handlers}
                   />
                   {infoSeq === message.seq && (
                     <MessageInfo
@@ -155,6 +213,16 @@ export function MessageList({ conversationId }: { conversationId: string }) {
                   createdAt={message.createdAt}
                   isMine
                   status={message.status}
+                  quote={
+                    message.replyToSeq === undefined
+                      ? undefined
+                      : quoteOf(
+                          message.replyToSeq,
+                          undefined,
+                          heldOriginal(thread, message.replyToSeq),
+                          meId,
+                        )
+                  }
                 />
                 {message.status === 'failed' && (
                   <div className={styles.sendError} role="alert">
@@ -196,6 +264,8 @@ export function MessageList({ conversationId }: { conversationId: string }) {
           <span aria-hidden="true">↓</span>
         </button>
       )}
+      <DeleteMessageDialog request={deleteRequest} onDone={() => setDeleteRequest(null)} />
+      <ForwardDialog source={forwardSource} onDone={() => setForwardSource(null)} />
     </div>
   );
 }

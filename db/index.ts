@@ -9,6 +9,18 @@ export * from './queries/groups';
 export { listHistoryPage } from './queries/history';
 export type { HistoryMessage, HistoryPage, HistoryPageRequest } from './queries/history';
 export { inTransaction, lockConversations } from './queries/locks';
+export {
+  applyDeletion,
+  applyEdit,
+  applyHide,
+  applyReaction,
+  listChangeAudience,
+  listChangesPage,
+  lockMessage,
+} from './queries/message-changes';
+export type { ChangesPage, LockedMessage } from './queries/message-changes';
+export { listMessageViews } from './queries/message-view';
+export type { MessageView, QuoteView, ReactionView } from './queries/message-view';
 export type { ConversationLock } from './queries/locks';
 export * from './queries/messages';
 export * from './queries/sessions';

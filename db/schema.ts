@@ -5,6 +5,7 @@ import {
   bigint,
   boolean,
   check,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -83,6 +84,12 @@ export const conversations = pgTable(
     clientRequestId: uuid('client_request_id'),
     /** Seq of the newest message. Incremented under the row lock when a message is inserted. */
     lastSeq: integer('last_seq').notNull().default(0),
+    /**
+     * The change counter: every change to a message (edit, deletion, reaction, a member's
+     * "delete for me") takes the next value under the row lock, in the transaction that makes
+     * it, so the counter's order is the order of commits, as for last_seq.
+     */
+    lastChangeSeq: integer('last_change_seq').notNull().default(0),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
@@ -93,6 +100,7 @@ export const conversations = pgTable(
       sql`(${t.kind} = 'direct') = (${t.directKey} is not null)`,
     ),
     check('conversations_last_seq_check', sql`${t.lastSeq} >= 0`),
+    check('conversations_last_change_seq_check', sql`${t.lastChangeSeq} >= 0`),
     uniqueIndex('conversations_creator_request_key').on(t.createdBy, t.clientRequestId),
   ],
 );
@@ -178,8 +186,24 @@ export const messages = pgTable(
     kind: text('kind', { enum: ['text', 'system'] })
       .notNull()
       .default('text'),
+    /** The text; '' once deleted for everyone (the tombstone keeps id, seq, sender and time). */
     body: text('body').notNull(),
     createdAt: createdAt(),
+    /**
+     * The conversation's change counter (conversations.last_change_seq) at this message's
+     * latest change: an edit, its deletion, or a reaction added, changed or removed. 0: never
+     * changed. Reactions stamp the message rather than a row of their own, so that one index
+     * finds every change and a removed reaction needs no tombstone.
+     */
+    changeSeq: integer('change_seq').notNull().default(0),
+    /** The message of the same conversation this one answers (quotes). */
+    replyToSeq: integer('reply_to_seq'),
+    /** A copy made by "Forward". */
+    isForwarded: boolean('is_forwarded').notNull().default(false),
+    editedAt: timestamp('edited_at', { withTimezone: true }),
+    /** Deleted for everyone: when, and by whom (its sender, or a group admin). */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    deletedBy: uuid('deleted_by').references(() => users.id, { onDelete: 'restrict' }),
   },
   (t) => [
     // Total order within a conversation; also the index every history page walks
@@ -187,9 +211,78 @@ export const messages = pgTable(
     unique('messages_conversation_seq_key').on(t.conversationId, t.seq),
     // Idempotent sends: a retry of the same clientMsgId finds the stored message.
     unique('messages_sender_client_msg_key').on(t.senderId, t.clientMsgId),
+    // The changes beyond a device's change cursor (message:changes). Partial: most messages
+    // never change, and a send must not pay for an index entry it does not need.
+    index('messages_conversation_change_seq_idx')
+      .on(t.conversationId, t.changeSeq)
+      .where(sql`${t.changeSeq} > 0`),
+    // Deleted messages above a read marker lower its unread count.
+    index('messages_conversation_deleted_idx')
+      .on(t.conversationId, t.seq)
+      .where(sql`${t.deletedAt} is not null`),
     check('messages_seq_check', sql`${t.seq} > 0`),
     check('messages_kind_check', sql`${t.kind} in ('text', 'system')`),
+    check('messages_change_seq_check', sql`${t.changeSeq} >= 0`),
+    check(
+      'messages_deleted_check',
+      sql`(${t.deletedAt} is null) = (${t.deletedBy} is null) and (${t.deletedAt} is null or ${t.body} = '')`,
+    ),
   ],
+);
+
+/** One reaction per person per message; its changes stamp the message's change_seq. */
+export const messageReactions = pgTable(
+  'message_reactions',
+  {
+    messageId: bigint('message_id', { mode: 'number' })
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    emoji: text('emoji').notNull(),
+    reactedAt: timestamp('reacted_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'message_reactions_pkey', columns: [t.messageId, t.userId] })],
+);
+
+/**
+ * "Delete for me": the message is hidden on all of this user's devices. The hide takes a
+ * value of the conversation's change counter of its own (change_seq): only the hider's
+ * devices see that change.
+ */
+export const messageHides = pgTable(
+  'message_hides',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').notNull(),
+    seq: integer('seq').notNull(),
+    changeSeq: integer('change_seq').notNull(),
+    hiddenAt: timestamp('hidden_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'message_hides_pkey', columns: [t.userId, t.conversationId, t.seq] }),
+    foreignKey({
+      name: 'message_hides_message_fk',
+      columns: [t.conversationId, t.seq],
+      foreignColumns: [messages.conversationId, messages.seq],
+    }).onDelete('cascade'),
+  ],
+);
+
+/** The clientEditIds applied to each message: a retried edit finds its id and changes nothing. */
+export const messageEdits = pgTable(
+  'message_edits',
+  {
+    messageId: bigint('message_id', { mode: 'number' })
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    clientEditId: uuid('client_edit_id').notNull(),
+    editedAt: timestamp('edited_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'message_edits_pkey', columns: [t.messageId, t.clientEditId] })],
 );
 
 /** Web Push subscriptions: one per browser (endpoint) that asked for notifications. */

@@ -1,6 +1,6 @@
 // The chat client of one browser tab (or one test device): wires the transport, the store,
-// the outbox, cursor sync and the commands (hooks/client/) and turns server events into
-// their calls. The delivery protocol it follows is in docs/api.md.
+// the outbox, cursor sync, the commands and the actions on messages (hooks/client/) and turns
+// server events into their calls. The delivery protocol it follows is in docs/api.md.
 
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import {
@@ -15,17 +15,19 @@ import {
 import { applyDraft, applyReceiptToSummary, type ChatState } from './chat-state';
 import { ChatCommands } from './client/commands';
 import { HeldThreads } from './client/held-threads';
+import { MessageActions } from './client/message-actions';
 import { Outbox } from './client/outbox';
 import {
   createChatStore,
   endMembership,
   patch,
+  recountUnreadOf,
   summaryOf,
   update,
   updateSummary,
   type ChatStore,
 } from './client/store';
-import { ConversationSync, NEWEST_PAGE } from './client/sync';
+import { ConversationSync, NEWEST_PAGE, type ChangesPush } from './client/sync';
 import { Transport } from './client/transport';
 import { TypingIndicators } from './client/typing-indicators';
 import { TypingNotifier } from './client/typing-notifier';
@@ -64,6 +66,7 @@ export class ChatClient {
   private readonly sync: ConversationSync;
   private readonly outbox: Outbox;
   private readonly commands: ChatCommands;
+  private readonly actions: MessageActions;
   private readonly typingIndicators: TypingIndicators;
   private readonly typingNotifier: TypingNotifier;
   private listWrite: ReturnType<typeof setTimeout> | undefined;
@@ -77,7 +80,12 @@ export class ChatClient {
     const { request } = this.transport;
     const isConnected = () => this.transport.isConnected;
     this.threads = new HeldThreads(this.store, this.device);
-    this.sync = new ConversationSync({ request, isConnected, sink: this.threads });
+    this.sync = new ConversationSync({
+      request,
+      isConnected,
+      sink: this.threads,
+      changes: this.threads,
+    });
     this.outbox = new Outbox({
       request,
       isConnected,
@@ -96,6 +104,13 @@ export class ChatClient {
         options.isVisible ??
         (() => typeof document === 'undefined' || document.visibilityState === 'visible'),
       marksReadWhenSeen: options.marksReadWhenSeen ?? false,
+    });
+    this.actions = new MessageActions({
+      request,
+      store: this.store,
+      sync: this.sync,
+      threads: this.threads,
+      onStored: (message) => this.receiveMessage(message),
     });
     this.typingIndicators = new TypingIndicators(this.store);
     this.typingNotifier = new TypingNotifier((conversationId, isTyping) => {
@@ -166,14 +181,40 @@ export class ChatClient {
   /**
    * Puts a message in the outbox (shown at once as pending, stored on the device) and sends
    * it when the connection allows. Returns the problem instead when the text can never be sent.
+   * `replyToSeq`: the message of the conversation it answers (quoted above it).
    */
-  sendMessage(conversationId: string, body: string) {
-    const result = this.outbox.compose(conversationId, body);
+  sendMessage(conversationId: string, body: string, replyToSeq?: number) {
+    const result = this.outbox.compose(conversationId, body, replyToSeq);
     if (result.ok) {
       this.typingNotifier.stop(conversationId);
       this.setDraft(conversationId, '');
     }
     return result;
+  }
+
+  /** New text for one of the user's own messages, within the edit window. */
+  editMessage(conversationId: string, seq: number, body: string) {
+    return this.actions.edit(conversationId, seq, body);
+  }
+
+  /** For everyone (the text is erased on the server), or for the user alone (all their devices). */
+  deleteMessage(conversationId: string, seq: number, scope: 'everyone' | 'me') {
+    return this.actions.delete(conversationId, seq, scope);
+  }
+
+  /** The user's one reaction to a message; null takes it away. */
+  react(conversationId: string, seq: number, emoji: string | null) {
+    return this.actions.react(conversationId, seq, emoji);
+  }
+
+  /** Copies messages of one conversation into others, marked forwarded. */
+  forwardMessages(conversationId: string, seqs: number[], targetIds: string[]) {
+    return this.actions.forward(conversationId, seqs, targetIds);
+  }
+
+  /** Makes sure the message is held (loading the history around it): true once it is. */
+  showMessage(conversationId: string, seq: number): Promise<boolean> {
+    return this.actions.showMessage(conversationId, seq);
   }
 
   /** What the composer holds: kept per conversation, on the device too, until it is sent. */
@@ -286,11 +327,13 @@ export class ChatClient {
     // The server may have missed pushes for us (its Redis was down): catch up from cursors.
     transport.on(ServerEvent.SyncRequired, () => void this.syncAll());
     transport.on(ServerEvent.MessageCreated, (message) => this.receiveMessage(message));
-    transport.on(ServerEvent.ReceiptUpdated, (receipt) =>
+    transport.on(ServerEvent.MessageChanged, (push) => this.receiveChanges(push));
+    transport.on(ServerEvent.ReceiptUpdated, (receipt) => {
       updateSummary(store, receipt.conversationId, (item) =>
         applyReceiptToSummary(item, receipt, this.getState().me.id),
-      ),
-    );
+      );
+      recountUnreadOf(store, receipt.conversationId);
+    });
   }
 
   /** After every (re)connect: the outbox first, then everything beyond the cursors. */
@@ -329,6 +372,26 @@ export class ChatClient {
     if (message.kind === 'system' && this.getState().members[conversationId])
       void this.loadMembers(conversationId);
     if (conversationId === this.getState().activeConversationId) this.markActiveRead();
+  }
+
+  /**
+   * Changes to messages, pushed. A conversation not held has only its summary here: when a
+   * change may move its unread count (an unread message deleted or hidden), the server's
+   * summary is fetched, since the device has not the messages to count again.
+   */
+  private receiveChanges(push: ChangesPush): void {
+    this.sync.receiveChanges(push);
+    const state = this.getState();
+    if (state.threads[push.conversationId]) return;
+    const summary = summaryOf(state, push.conversationId);
+    if (!summary) return;
+    const lowersUnread = push.messages.some(
+      (message) =>
+        (message.deleted || message.isHidden) &&
+        message.seq > summary.readSeq &&
+        message.senderId !== state.me.id,
+    );
+    if (lowersUnread) void this.fetchConversation(push.conversationId);
   }
 
   private async fetchConversation(conversationId: string): Promise<void> {

@@ -9,6 +9,7 @@ import {
   type GroupMember,
   type MembershipEnded,
   type Message,
+  type MessagePreview,
   type Presence,
   type PrivacySettings,
   type ReceiptUpdate,
@@ -28,6 +29,8 @@ export interface PendingMessage {
   /** 'sending': queued or in flight, retried until acknowledged. 'failed': refused for good. */
   status: 'sending' | 'failed';
   error?: string;
+  /** A reply: the seq of the message of the same conversation it quotes. */
+  replyToSeq?: number;
 }
 
 /**
@@ -39,6 +42,11 @@ export interface Thread {
   messages: Message[];
   oldestSeq: number;
   syncedSeq: number;
+  /**
+   * The change cursor: every change (edit, deletion, reaction, hide) to a message of the
+   * conversation up to this change seq has been applied to what the device holds.
+   */
+  changeSeq: number;
   isLoadingOlder: boolean;
 }
 
@@ -87,6 +95,7 @@ export const EMPTY_THREAD: Thread = {
   messages: [],
   oldestSeq: 1,
   syncedSeq: 0,
+  changeSeq: 0,
   isLoadingOlder: false,
 };
 
@@ -98,9 +107,11 @@ export function hasMoreBefore(thread: Thread): boolean {
  * Merges messages into a sorted list: de-duplicated by id, ordered by seq, never by clock.
  * Returns `existing` itself when every incoming message is already held as it is, so that a
  * message received twice (a push after a sync page) changes no state and is stored once.
+ * A copy in an older state than the one held (a lower changeSeq: a page fetched before an
+ * edit that was applied meanwhile) never replaces it.
  */
 export function mergeMessages(existing: Message[], incoming: Message[]): Message[] {
-  const fresh = incoming.filter((message) => !isHeld(existing, message));
+  const fresh = incoming.filter((message) => isNewerThanHeld(existing, message));
   if (fresh.length === 0) return existing;
   const last = existing.at(-1);
   // The common case, one new message after the newest: append without re-sorting.
@@ -119,8 +130,25 @@ export function isHeld(messages: Message[], message: Message): boolean {
   return held !== undefined && isSameMessage(held, message);
 }
 
+/** The change counter of the message's current state; 0 for one never changed. */
+export function changeSeqOf(message: Message): number {
+  return message.changeSeq ?? 0;
+}
+
+/**
+ * Whether `message` should go into `messages` (sorted by seq): not held yet, or held in an
+ * earlier state. Equal change seqs take the incoming copy when it differs: a quote (replyTo)
+ * is built when read, so a later copy may carry a fresher quote under the same change seq.
+ */
+export function isNewerThanHeld(messages: Message[], message: Message): boolean {
+  const held = findBySeq(messages, message.seq);
+  if (!held) return true;
+  if (changeSeqOf(message) < changeSeqOf(held)) return false;
+  return !isSameMessage(held, message);
+}
+
 /** Binary search: threads are sorted by seq, and a live message usually lands at the end. */
-function findBySeq(messages: Message[], seq: number): Message | undefined {
+export function findBySeq(messages: Message[], seq: number): Message | undefined {
   let low = 0;
   let high = messages.length - 1;
   while (low <= high) {
@@ -135,9 +163,21 @@ function findBySeq(messages: Message[], seq: number): Message | undefined {
 
 /** Field by field: a copy that crossed the wire again is the same message. */
 function isSameMessage(a: Message, b: Message): boolean {
+  return isSameValue(a, b);
+}
+
+/** Plain data compared in depth: reactions, a quote and a deletion are nested objects. */
+function isSameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  const keys = Object.keys(a) as (keyof Message)[];
-  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  return (
+    keys.length === Object.keys(right).length &&
+    keys.every((key) => isSameValue(left[key], right[key]))
+  );
 }
 
 /** The thread after messages that continue it forward: sync pages and live messages. */
@@ -154,14 +194,22 @@ export function addForward(thread: Thread, incoming: Message[]): Thread {
   return { ...thread, messages, syncedSeq };
 }
 
-/** The thread of a conversation first seen now, from its newest page. */
-export function threadFromNewestPage(page: { messages: Message[]; hasMore: boolean }): Thread {
+/**
+ * The thread of a conversation first seen now, from its newest page. `changeSeq`: the
+ * conversation's change counter as known before the page was asked for, so that no change
+ * made while it was on its way is skipped (one applied twice changes nothing).
+ */
+export function threadFromNewestPage(
+  page: { messages: Message[]; hasMore: boolean },
+  changeSeq = 0,
+): Thread {
   const first = page.messages[0];
   const last = page.messages.at(-1);
   return {
     messages: page.messages,
     oldestSeq: first && page.hasMore ? first.seq : 1,
     syncedSeq: last?.seq ?? 0,
+    changeSeq,
     isLoadingOlder: false,
   };
 }
@@ -183,15 +231,18 @@ export function addOlder(thread: Thread, page: { messages: Message[]; hasMore: b
  * contiguous; null when nothing usable is stored (the conversation is fetched afresh).
  */
 export function threadFromStored(
-  cursor: { oldestSeq: number; syncedSeq: number },
+  cursor: { oldestSeq: number; syncedSeq: number; changeSeq?: number },
   newest: Message[],
 ): Thread | null {
+  // A cursor stored before changes existed has seen none.
+  const changeSeq = cursor.changeSeq ?? 0;
   if (cursor.oldestSeq > cursor.syncedSeq) {
     // A conversation followed from its beginning that had no messages yet.
     return {
       messages: [],
       oldestSeq: cursor.oldestSeq,
       syncedSeq: cursor.syncedSeq,
+      changeSeq,
       isLoadingOlder: false,
     };
   }
@@ -201,6 +252,7 @@ export function threadFromStored(
     messages: run,
     oldestSeq: run[0]!.seq,
     syncedSeq: cursor.syncedSeq,
+    changeSeq,
     isLoadingOlder: false,
   };
 }
@@ -247,21 +299,38 @@ export function applyMessageToSummary(
   const readSeq = isMine ? Math.max(summary.readSeq, message.seq) : summary.readSeq;
   const deliveredSeq = isMine ? Math.max(summary.deliveredSeq, message.seq) : summary.deliveredSeq;
   const lastSeq = Math.max(summary.lastSeq, message.seq);
+  // Counted up from the count held, not recomputed from the markers: the server's count
+  // leaves out unread messages deleted meanwhile, and so does this one.
+  const arrived = lastSeq - summary.lastSeq - (isGoneForViewer(message) ? 1 : 0);
   return {
     ...summary,
     lastSeq,
     readSeq,
     deliveredSeq,
-    unreadCount: Math.max(0, lastSeq - readSeq),
+    unreadCount: isMine
+      ? Math.max(0, lastSeq - readSeq)
+      : Math.max(0, summary.unreadCount + Math.max(0, arrived)),
     lastActivityAt: message.createdAt,
-    lastMessage: {
-      seq: message.seq,
-      senderId: message.senderId,
-      kind: message.kind,
-      body: truncateCodePoints(message.body, PREVIEW_MAX_CODE_POINTS),
-      createdAt: message.createdAt,
-    },
+    lastMessage: previewOf(message),
   };
+}
+
+/** What the conversation list shows of a message. */
+export function previewOf(message: Message): MessagePreview {
+  return {
+    seq: message.seq,
+    senderId: message.senderId,
+    kind: message.kind,
+    body: message.deleted ? '' : truncateCodePoints(message.body, PREVIEW_MAX_CODE_POINTS),
+    createdAt: message.createdAt,
+    ...(message.deleted ? { isDeleted: true as const } : {}),
+    ...(message.editedAt !== undefined && !message.deleted ? { isEdited: true as const } : {}),
+  };
+}
+
+/** Deleted for everyone, or hidden by the viewer: it no longer counts as unread. */
+export function isGoneForViewer(message: Message): boolean {
+  return message.deleted !== undefined || message.isHidden === true;
 }
 
 /**
@@ -295,7 +364,8 @@ export function applyReadToSummary(
     ...summary,
     readSeq,
     deliveredSeq: Math.max(summary.deliveredSeq, readSeq),
-    unreadCount: Math.max(0, summary.lastSeq - readSeq),
+    // Reading only lowers the count; unread messages deleted meanwhile were not in it.
+    unreadCount: Math.max(0, Math.min(summary.unreadCount, summary.lastSeq - readSeq)),
   };
 }
 
@@ -343,14 +413,20 @@ export function mergeSummary(
   if (!local) return fresh;
   const newest = local.lastSeq > fresh.lastSeq ? local : fresh;
   const readSeq = Math.max(fresh.readSeq, local.readSeq);
+  // Unread messages the server left out of its count (deleted for everyone, or hidden by the
+  // viewer) stay left out, as long as they lie above the read marker the count started from.
+  const uncounted =
+    readSeq === fresh.readSeq ? Math.max(0, fresh.lastSeq - fresh.readSeq - fresh.unreadCount) : 0;
   return {
     ...fresh,
     lastSeq: newest.lastSeq,
+    // A summary stored before changes existed has none.
+    lastChangeSeq: Math.max(fresh.lastChangeSeq ?? 0, local.lastChangeSeq ?? 0),
     lastMessage: newest.lastMessage,
     lastActivityAt: newest.lastActivityAt,
     readSeq,
     deliveredSeq: Math.max(fresh.deliveredSeq, local.deliveredSeq),
-    unreadCount: Math.max(0, newest.lastSeq - readSeq),
+    unreadCount: Math.max(0, newest.lastSeq - readSeq - uncounted),
     deliveredToAllSeq: Math.max(fresh.deliveredToAllSeq, local.deliveredToAllSeq),
     readByAllSeq: Math.max(fresh.readByAllSeq, local.readByAllSeq),
   };

@@ -3,13 +3,17 @@
 // IndexedDB (hooks/indexeddb-store.ts); tests and browsers without IndexedDB use memory.
 
 import type { ConversationSummary, Message } from '../protocol';
-import type { PendingMessage } from './chat-state';
+import { changeSeqOf, type PendingMessage } from './chat-state';
 
-/** The cursor of one conversation: the device holds every message from oldestSeq to syncedSeq. */
+/**
+ * The cursors of one conversation: the device holds every message from oldestSeq to
+ * syncedSeq, with every change to them up to changeSeq applied.
+ */
 export interface ThreadCursor {
   conversationId: string;
   oldestSeq: number;
   syncedSeq: number;
+  changeSeq: number;
 }
 
 export interface StoredThread extends ThreadCursor {
@@ -38,7 +42,10 @@ export interface DeviceStore {
    */
   loadOlder(conversationId: string, beforeSeq: number, limit: number): Promise<Message[]>;
   saveConversations(conversations: ConversationSummary[]): Promise<void>;
-  /** Adds messages (by id) and records the cursor, in one step. */
+  /**
+   * Adds messages (by id) and records the cursor, in one step. A message already stored in a
+   * later state (a higher changeSeq) is kept: writes from tabs and pages may cross.
+   */
   saveThread(cursor: ThreadCursor, messages: Message[]): Promise<void>;
   /** The outbox alone, oldest first (other tabs may have added to it). */
   loadOutbox(): Promise<PendingMessage[]>;
@@ -86,7 +93,10 @@ export class MemoryDeviceStore implements DeviceStore {
   async saveThread(cursor: ThreadCursor, messages: Message[]): Promise<void> {
     const thread = this.threads.get(cursor.conversationId) ?? { cursor, messages: new Map() };
     thread.cursor = mergeCursors(thread.cursor, cursor);
-    for (const message of messages) thread.messages.set(message.id, message);
+    for (const message of messages) {
+      if (isNewerThanStored(thread.messages.get(message.id), message))
+        thread.messages.set(message.id, message);
+    }
     this.threads.set(cursor.conversationId, thread);
   }
 
@@ -119,10 +129,17 @@ export class MemoryDeviceStore implements DeviceStore {
   }
 }
 
+/** Whether `message` may overwrite the copy stored under its id. */
+export function isNewerThanStored(stored: Message | undefined, message: Message): boolean {
+  return !stored || changeSeqOf(message) >= changeSeqOf(stored);
+}
+
 /**
  * Tabs of one browser share the store, so two cursors of one conversation meet here. Ranges
  * that touch or overlap join; otherwise the newer range wins, since a cursor must never claim
- * messages that nobody fetched.
+ * messages that nobody fetched. Joined ranges keep the higher change cursor: every change
+ * either tab applied was written to the stored messages, and older states never overwrite
+ * newer ones (isNewerThanStored).
  */
 export function mergeCursors(stored: ThreadCursor | undefined, next: ThreadCursor): ThreadCursor {
   if (!stored || isEmptyRange(stored)) return next;
@@ -133,6 +150,8 @@ export function mergeCursors(stored: ThreadCursor | undefined, next: ThreadCurso
     conversationId: next.conversationId,
     oldestSeq: Math.min(stored.oldestSeq, next.oldestSeq),
     syncedSeq: Math.max(stored.syncedSeq, next.syncedSeq),
+    // A cursor stored before changes existed has seen none.
+    changeSeq: Math.max(stored.changeSeq ?? 0, next.changeSeq),
   };
 }
 

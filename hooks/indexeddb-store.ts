@@ -1,10 +1,19 @@
 // The device store in the browser: IndexedDB, one database per account, shared by the tabs.
 
-import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPIndex } from 'idb';
+import {
+  deleteDB,
+  openDB,
+  type DBSchema,
+  type IDBPDatabase,
+  type IDBPIndex,
+  type IDBPTransaction,
+  type StoreNames,
+} from 'idb';
 import type { ConversationSummary, Message } from '../protocol';
 import type { PendingMessage } from './chat-state';
 import {
   compareOutbox,
+  isNewerThanStored,
   mergeCursors,
   newestPageRange,
   olderPageRange,
@@ -22,8 +31,8 @@ interface ParleyDb extends DBSchema {
   drafts: { key: string; value: { conversationId: string; text: string } };
 }
 
-/** 2 added the drafts. */
-const VERSION = 2;
+/** 2 added the drafts; 3 the change cursor of each thread. */
+const VERSION = 3;
 
 export class IndexedDbDeviceStore implements DeviceStore {
   private readonly name: string;
@@ -35,7 +44,7 @@ export class IndexedDbDeviceStore implements DeviceStore {
 
   private db(): Promise<IDBPDatabase<ParleyDb>> {
     this.database ??= openDB<ParleyDb>(this.name, VERSION, {
-      upgrade(db, oldVersion) {
+      upgrade(db, oldVersion, _newVersion, transaction) {
         if (oldVersion < 1) {
           db.createObjectStore('conversations', { keyPath: 'id' });
           db.createObjectStore('threads', { keyPath: 'conversationId' });
@@ -46,6 +55,8 @@ export class IndexedDbDeviceStore implements DeviceStore {
           db.createObjectStore('outbox', { keyPath: 'clientMsgId' });
         }
         if (oldVersion < 2) db.createObjectStore('drafts', { keyPath: 'conversationId' });
+        // No message had changed before: every stored thread has seen all of its changes.
+        if (oldVersion >= 1 && oldVersion < 3) void startChangeCursors(transaction);
       },
       // A tab running a newer version wants to upgrade the schema: step aside. This tab's
       // next write reopens (and fails loudly if it is too old), rather than block the new one.
@@ -106,7 +117,11 @@ export class IndexedDbDeviceStore implements DeviceStore {
     const stored = await threads.get(cursor.conversationId);
     await threads.put(mergeCursors(stored, cursor));
     const store = tx.objectStore('messages');
-    await Promise.all(messages.map((message) => store.put(message)));
+    await Promise.all(
+      messages.map(async (message) => {
+        if (isNewerThanStored(await store.get(message.id), message)) await store.put(message);
+      }),
+    );
     await tx.done;
   }
 
@@ -146,6 +161,17 @@ export class IndexedDbDeviceStore implements DeviceStore {
     this.database = undefined;
     if (open) (await open).close();
     await deleteDB(this.name);
+  }
+}
+
+/** Version 3: each stored thread cursor gets a change cursor, at 0. */
+async function startChangeCursors(
+  transaction: IDBPTransaction<ParleyDb, StoreNames<ParleyDb>[], 'versionchange'>,
+): Promise<void> {
+  let cursor = await transaction.objectStore('threads').openCursor();
+  while (cursor) {
+    await cursor.update({ ...cursor.value, changeSeq: cursor.value.changeSeq ?? 0 });
+    cursor = await cursor.continue();
   }
 }
 

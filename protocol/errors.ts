@@ -22,6 +22,13 @@ export const ErrorCode = {
   GroupFull: 'GROUP_FULL',
   /** The change would leave a group without an admin. */
   LastAdmin: 'LAST_ADMIN',
+  /** The message is older than the edit window (settings: editWindowMinutes): it stays as it is. */
+  EditWindowClosed: 'EDIT_WINDOW_CLOSED',
+  /**
+   * The message is older than the delete-for-everyone window (settings: deleteWindowHours);
+   * deleting it for yourself still works.
+   */
+  DeleteWindowClosed: 'DELETE_WINDOW_CLOSED',
   UnknownEvent: 'UNKNOWN_EVENT',
   /** An HTTP method the REST endpoint does not take (the Allow header lists those it does). */
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',
@@ -69,6 +76,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   CLIENT_MSG_ID_REUSED: 409,
   GROUP_FULL: 409,
   LAST_ADMIN: 409,
+  EDIT_WINDOW_CLOSED: 403,
+  DELETE_WINDOW_CLOSED: 403,
   UNKNOWN_EVENT: 400,
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,

@@ -14,7 +14,12 @@ import {
   GroupCreateRequest,
   GroupMemberRequest,
   GroupSetRoleRequest,
+  MessageChangesRequest,
+  MessageDeleteRequest,
+  MessageEditRequest,
+  MessageForwardRequest,
   MessageHistoryRequest,
+  MessageReactRequest,
   MessageReceiptsRequest,
   MessageSendRequest,
   PresenceQueryRequest,
@@ -26,6 +31,7 @@ import type {
   GroupMember,
   MembershipEnded,
   Message,
+  MessageChanges,
   MessageReceipts,
   Presence,
   PrivacySettings,
@@ -45,6 +51,11 @@ export const ClientEvent = {
   MessageSend: 'message:send',
   MessageHistory: 'message:history',
   MessageReceipts: 'message:receipts',
+  MessageEdit: 'message:edit',
+  MessageDelete: 'message:delete',
+  MessageReact: 'message:react',
+  MessageForward: 'message:forward',
+  MessageChanges: 'message:changes',
   GroupCreate: 'group:create',
   GroupAddMembers: 'group:add-members',
   GroupRemoveMember: 'group:remove-member',
@@ -61,6 +72,12 @@ export const ClientEvent = {
 export const ServerEvent = {
   SessionReady: 'session:ready',
   MessageCreated: 'message:created',
+  /**
+   * Messages of a conversation changed (edited, deleted, reacted to, or hidden by you for
+   * yourself): their current state and the new change cursor. A hint: a device whose cursor is
+   * not exactly the one before (a gap) fetches message:changes instead.
+   */
+  MessageChanged: 'message:changed',
   ReceiptUpdated: 'receipt:updated',
   /**
    * You are no longer a member (removed, or you left): the conversation stays yours to read, up
@@ -84,6 +101,11 @@ export const clientEventSchemas = {
   [ClientEvent.MessageSend]: MessageSendRequest,
   [ClientEvent.MessageHistory]: MessageHistoryRequest,
   [ClientEvent.MessageReceipts]: MessageReceiptsRequest,
+  [ClientEvent.MessageEdit]: MessageEditRequest,
+  [ClientEvent.MessageDelete]: MessageDeleteRequest,
+  [ClientEvent.MessageReact]: MessageReactRequest,
+  [ClientEvent.MessageForward]: MessageForwardRequest,
+  [ClientEvent.MessageChanges]: MessageChangesRequest,
   [ClientEvent.GroupCreate]: GroupCreateRequest,
   [ClientEvent.GroupAddMembers]: GroupAddMembersRequest,
   [ClientEvent.GroupRemoveMember]: GroupMemberRequest,
@@ -109,6 +131,15 @@ export interface ClientEventResults {
   [ClientEvent.MessageSend]: { message: Message; duplicate: boolean };
   [ClientEvent.MessageHistory]: { messages: Message[]; hasMore: boolean };
   [ClientEvent.MessageReceipts]: { receipts: MessageReceipts };
+  /** The message as it is after the edit (a retried edit answers the same). */
+  [ClientEvent.MessageEdit]: { message: Message };
+  /** For everyone: the tombstone. For me: the message is null (gone from my devices). */
+  [ClientEvent.MessageDelete]: { message: Message | null };
+  /** The message with its reactions as they are now. */
+  [ClientEvent.MessageReact]: { message: Message };
+  /** The copies, per target conversation in the order given, each in the order of seqs. */
+  [ClientEvent.MessageForward]: { forwarded: { conversationId: string; messages: Message[] }[] };
+  [ClientEvent.MessageChanges]: { changes: MessageChanges };
   [ClientEvent.GroupCreate]: { conversation: ConversationSummary };
   [ClientEvent.GroupAddMembers]: { conversation: ConversationSummary };
   /** `conversation` is null when you removed yourself: that is leaving. */
@@ -138,6 +169,10 @@ export type ClientToServerEvents = {
 export interface ServerToClientEvents {
   [ServerEvent.SessionReady]: (payload: SessionReady) => void;
   [ServerEvent.MessageCreated]: (message: Message) => void;
+  /** `previousChangeSeq`: the change cursor a device must hold for this to follow on directly. */
+  [ServerEvent.MessageChanged]: (
+    changes: Omit<MessageChanges, 'hasMore'> & { previousChangeSeq: number },
+  ) => void;
   [ServerEvent.ReceiptUpdated]: (update: ReceiptUpdate) => void;
   [ServerEvent.ConversationRemoved]: (payload: MembershipEnded) => void;
   [ServerEvent.PresenceUpdated]: (presence: Presence) => void;

@@ -23,6 +23,14 @@ export const EVENTS_IN_FLIGHT_PER_SOCKET = 4;
 export const HTTP_MAX_BODY_BYTES = 16_384;
 
 export const HISTORY_PAGE_DEFAULT = 50;
+/** Changed messages in one message:changes page. */
+export const CHANGES_PAGE_DEFAULT = 100;
+export const CHANGES_PAGE_MAX = 200;
+/** Messages one message:forward copies, and conversations it copies them to. */
+export const FORWARD_MESSAGES_MAX = 20;
+export const FORWARD_TARGETS_MAX = 10;
+/** Longest reaction, in UTF-16 code units: one emoji, however many code points it is made of. */
+export const REACTION_MAX_LENGTH = 32;
 export const HISTORY_PAGE_MAX = 100;
 
 /** Length of the last-message preview in the conversation list, in code points. */

@@ -24,6 +24,20 @@ export const LIMIT_SETTINGS = {
     min: 1,
     max: MESSAGE_MAX_CODE_POINTS,
   },
+  editWindowMinutes: {
+    label: 'Edit window',
+    hint: 'Minutes after sending in which people may edit their message (0: never)',
+    default: 15,
+    min: 0,
+    max: 10_080,
+  },
+  deleteWindowHours: {
+    label: 'Delete-for-everyone window',
+    hint: 'Hours after sending in which people may delete their message for everyone (0: never; group admins may always)',
+    default: 48,
+    min: 0,
+    max: 8_760,
+  },
 } as const;
 
 /**
@@ -137,6 +151,10 @@ export const SettingsSchema = z.strictObject({
   maxMessageLength: boundedInt(LIMIT_SETTINGS.maxMessageLength),
   /** Most members a group may have, its admins included. */
   maxGroupSize: boundedInt(LIMIT_SETTINGS.maxGroupSize),
+  /** Minutes after sending in which a sender may edit. */
+  editWindowMinutes: boundedInt(LIMIT_SETTINGS.editWindowMinutes),
+  /** Hours after sending in which a sender may delete for everyone. */
+  deleteWindowHours: boundedInt(LIMIT_SETTINGS.deleteWindowHours),
   ...rateLimitFields,
 });
 
@@ -145,6 +163,8 @@ export type Settings = z.infer<typeof SettingsSchema>;
 export const DEFAULT_SETTINGS: Settings = {
   maxMessageLength: LIMIT_SETTINGS.maxMessageLength.default,
   maxGroupSize: LIMIT_SETTINGS.maxGroupSize.default,
+  editWindowMinutes: LIMIT_SETTINGS.editWindowMinutes.default,
+  deleteWindowHours: LIMIT_SETTINGS.deleteWindowHours.default,
   ...(Object.fromEntries(
     Object.entries(RATE_LIMIT_SETTINGS).map(([key, field]) => [key, field.default]),
   ) as Record<RateLimitSetting, number>),

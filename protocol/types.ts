@@ -19,17 +19,87 @@ export interface Message {
   /** The id the sending device gave the message; a retry with the same id returns this message. */
   clientMsgId: string;
   kind: MessageKind;
+  /** The text; empty for a message deleted for everyone (see `deleted`). */
   body: string;
   createdAt: string;
+  /**
+   * The conversation's change counter when this message last changed (edited, deleted, a
+   * reaction added, changed or removed); absent (0) for a message never changed. A device
+   * keeps the highest it has applied per conversation as its change cursor.
+   */
+  changeSeq?: number;
+  /** The message this one answers, as it is now; absent when it answers none. */
+  replyTo?: QuotedMessage;
+  /** Sent with "Forward": a copy of a message from another chat. */
+  isForwarded?: true;
+  /** When the text was last edited; absent when never edited. */
+  editedAt?: string;
+  /** Deleted for everyone: the text is gone from the server too. */
+  deleted?: MessageDeletion;
+  /** One per person who reacted, oldest first; absent when nobody has. */
+  reactions?: Reaction[];
+  /**
+   * You deleted it for yourself ("delete for me"): it keeps its place in the order (so no seq
+   * is missing) but has no text, quote or reactions, and is not shown on any of your devices.
+   */
+  isHidden?: true;
+}
+
+/** What a reply shows of the message it quotes. */
+export interface QuotedMessage {
+  seq: number;
+  senderId: string;
+  senderUsername: string;
+  /** The start of its text, at most PREVIEW_MAX_CODE_POINTS code points; empty when deleted. */
+  body: string;
+  /** The quoted message was deleted for everyone. */
+  isDeleted?: true;
+}
+
+export interface MessageDeletion {
+  at: string;
+  /** Who deleted it: its sender, or a group admin. */
+  by: UserSummary;
+}
+
+export interface Reaction {
+  user: UserSummary;
+  /** One emoji. */
+  emoji: string;
+}
+
+/**
+ * A conversation's message changes beyond a device's change cursor (message:changes), or one
+ * pushed as it happens (message:changed): each changed message in its current state, never a
+ * diff, so applying one twice changes nothing.
+ */
+export interface MessageChanges {
+  conversationId: string;
+  /**
+   * The current state of each changed message the viewer may see, as the viewer sees it
+   * (isHidden for one they deleted for themselves), ordered by changeSeq.
+   */
+  messages: Message[];
+  /**
+   * The change cursor after this page: every change up to here is in it or is not the
+   * viewer's to see (another member's "delete for me").
+   */
+  changeSeq: number;
+  /** More changes lie beyond changeSeq: ask again from it. */
+  hasMore: boolean;
 }
 
 export interface MessagePreview {
   seq: number;
   senderId: string;
   kind: MessageKind;
-  /** The start of the body, at most PREVIEW_MAX_CODE_POINTS code points. */
+  /** The start of the body, at most PREVIEW_MAX_CODE_POINTS code points; empty when deleted. */
   body: string;
   createdAt: string;
+  /** Deleted for everyone: show "This message was deleted". */
+  isDeleted?: true;
+  /** The text was edited. */
+  isEdited?: true;
 }
 
 export interface ConversationSummary {
@@ -41,6 +111,11 @@ export interface ConversationSummary {
   peer: UserSummary | null;
   /** Seq of the newest message (0 when there is none). */
   lastSeq: number;
+  /**
+   * The conversation's change counter: a device whose change cursor is below it fetches
+   * message:changes. 0 when no message of it ever changed.
+   */
+  lastChangeSeq: number;
   /** The viewer has read everything up to and including this seq. */
   readSeq: number;
   /** A device of the viewer has every message up to and including this seq. */
@@ -82,6 +157,10 @@ export interface MembershipEnded {
 /** Limits the client needs to know to refuse bad input early. The server enforces them anyway. */
 export interface ClientLimits {
   maxMessageLength: number;
+  /** How long after sending a person may edit their message, in minutes. */
+  editWindowMinutes: number;
+  /** How long after sending a person may delete their message for everyone, in hours. */
+  deleteWindowHours: number;
 }
 
 export interface SessionReady {

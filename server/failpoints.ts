@@ -27,6 +27,11 @@ export interface Failpoints {
   ): Promise<void> | void;
   /** Before a REST route runs; what it throws is handled like a route's own failure. */
   beforeHttpRoute?(request: Request): void;
+  /**
+   * Before the push notifications of a message go out (it has offline recipients): a test
+   * holds them here to delete the message meanwhile.
+   */
+  beforePushDispatch?(messageId: number): Promise<void> | void;
 }
 
 /**

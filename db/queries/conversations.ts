@@ -1,4 +1,16 @@
-import { and, desc, eq, gt, inArray, lte, ne, or, sql } from 'drizzle-orm';
+import {
+  and,
+  desc,
+  eq,
+  gt,
+  inArray,
+  lte,
+  ne,
+  or,
+  sql,
+  type SQL,
+  type SQLWrapper,
+} from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { rowsOf, type Database, type Executor } from '../client';
 import { isUniqueViolation } from '../errors';
@@ -16,6 +28,13 @@ export interface ConversationListRow {
   kind: 'direct' | 'group';
   title: string | null;
   lastSeq: number;
+  /** The conversation's change counter (message:changes). */
+  lastChangeSeq: number;
+  /**
+   * Messages above the read marker that no longer count as unread: deleted for everyone, or
+   * hidden by the viewer ("delete for me").
+   */
+  unreadGone: number;
   lastMessageAt: Date | null;
   createdAt: Date;
   readSeq: number;
@@ -32,6 +51,8 @@ export interface ConversationListRow {
     kind: 'text' | 'system';
     body: string;
     createdAt: Date;
+    isDeleted: boolean;
+    isEdited: boolean;
   } | null;
   peer: { id: string; username: string } | null;
   /** A member, or someone who went and keeps the history up to then (former_members). */
@@ -95,7 +116,24 @@ export function previewOf(
     kind: last.kind,
     body: sql<string>`left(${last.body}, ${previewLength})`,
     createdAt: last.createdAt,
+    isDeleted: sql<boolean>`${last.deletedAt} is not null`,
+    isEdited: sql<boolean>`${last.editedAt} is not null`,
   };
+}
+
+/**
+ * The seq of the message a conversation list shows `userId` as the last one: the one at
+ * `upToSeq`, or, when they deleted that one for themselves, the newest before it they did not.
+ * Only a hidden last message costs more than one index lookup.
+ */
+export function previewSeqFor(userId: string, conversationId: SQLWrapper, upToSeq: SQLWrapper) {
+  const isHidden = (seq: SQL | SQLWrapper) => sql`exists (
+    select 1 from message_hides h
+    where h.user_id = ${userId} and h.conversation_id = ${conversationId} and h.seq = ${seq})`;
+  return sql`case when not ${isHidden(upToSeq)} then ${upToSeq} else (
+    select max(v.seq) from messages v
+    where v.conversation_id = ${conversationId} and v.seq < ${upToSeq}
+      and not ${isHidden(sql`v.seq`)}) end`;
 }
 
 /**
@@ -115,6 +153,18 @@ export async function listConversationsForUser(
       kind: conversations.kind,
       title: conversations.title,
       lastSeq: conversations.lastSeq,
+      lastChangeSeq: conversations.lastChangeSeq,
+      // Both counts walk an index from the read marker up: the partial index of deleted
+      // messages, and the viewer's hides.
+      unreadGone: sql<number>`(
+        (select count(*) from messages d
+          where d.conversation_id = ${conversations.id} and d.deleted_at is not null
+            and d.seq > ${me.readUpToSeq} and d.sender_id <> ${userId})
+        + (select count(*) from message_hides h
+          join messages hm on hm.conversation_id = h.conversation_id and hm.seq = h.seq
+          where h.user_id = ${userId} and h.conversation_id = ${conversations.id}
+            and h.seq > ${me.readUpToSeq} and hm.deleted_at is null and hm.sender_id <> ${userId})
+      )::int`,
       lastMessageAt: conversations.lastMessageAt,
       createdAt: conversations.createdAt,
       readSeq: me.readUpToSeq,
@@ -127,7 +177,10 @@ export async function listConversationsForUser(
     .innerJoin(conversations, eq(conversations.id, me.conversationId))
     .leftJoin(
       last,
-      and(eq(last.conversationId, conversations.id), eq(last.seq, conversations.lastSeq)),
+      and(
+        eq(last.conversationId, conversations.id),
+        eq(last.seq, previewSeqFor(userId, conversations.id, conversations.lastSeq)),
+      ),
     )
     .where(
       and(

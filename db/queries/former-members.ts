@@ -5,7 +5,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor, Transaction } from '../client';
 import { conversations, formerMembers, messages } from '../schema';
-import { previewOf, type ConversationListRow } from './conversations';
+import { previewOf, previewSeqFor, type ConversationListRow } from './conversations';
 
 export type DepartureReason = 'left' | 'removed';
 
@@ -89,6 +89,8 @@ export async function listFormerConversationsForUser(
       kind: conversations.kind,
       title: conversations.title,
       createdAt: conversations.createdAt,
+      // Their devices keep syncing changes of what they can read (a deletion erases it there too).
+      lastChangeSeq: conversations.lastChangeSeq,
       leftSeq: formerMembers.leftSeq,
       reason: formerMembers.reason,
       lastMessage: previewOf(last, options.previewLength),
@@ -97,7 +99,10 @@ export async function listFormerConversationsForUser(
     .innerJoin(conversations, eq(conversations.id, formerMembers.conversationId))
     .leftJoin(
       last,
-      and(eq(last.conversationId, conversations.id), eq(last.seq, formerMembers.leftSeq)),
+      and(
+        eq(last.conversationId, conversations.id),
+        eq(last.seq, previewSeqFor(userId, conversations.id, formerMembers.leftSeq)),
+      ),
     )
     .where(eq(formerMembers.userId, userId))
     .orderBy(desc(formerMembers.leftAt));
@@ -108,6 +113,7 @@ export async function listFormerConversationsForUser(
     // Everything up to their going counts as read and delivered: nothing more will come.
     readSeq: leftSeq,
     deliveredSeq: leftSeq,
+    unreadGone: 0,
     // Receipts and members after they went are not theirs to see.
     deliveredToAllSeq: 0,
     readByAllSeq: 0,

@@ -2,7 +2,13 @@
 
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../client';
-import type { MessageRow } from '../schema';
+import {
+  messageViewColumns,
+  toMessageView,
+  type MessageSqlRow,
+  type MessageView,
+  type MessageViewJson,
+} from './message-view';
 
 export interface HistoryPageRequest {
   conversationId: string;
@@ -17,11 +23,12 @@ export interface HistoryPageRequest {
    * that recorded their going (former_members.left_seq).
    */
   reader?: 'member' | 'former';
+  /** Quotes show the start of the quoted text, this many code points (default 120). */
+  quoteLength?: number;
 }
 
-export interface HistoryMessage extends MessageRow {
-  senderUsername: string;
-}
+/** A message as the reader sees it (see message-view.ts). */
+export type HistoryMessage = MessageView;
 
 export interface HistoryPage {
   /** Oldest first. */
@@ -30,23 +37,12 @@ export interface HistoryPage {
   hasMore: boolean;
 }
 
-interface HistoryRow {
-  joined_seq: number;
-  id: string | number | null;
-  conversation_id: string;
-  seq: number;
-  sender_id: string;
-  client_msg_id: string;
-  kind: 'text' | 'system';
-  body: string;
-  created_at: Date | string;
-  sender_username: string | null;
-}
+type HistoryRow = { joined_seq: number } & ((MessageSqlRow & MessageViewJson) | { id: null });
 
 /**
  * A page of history, or null when the reader is not a member (or not a former member, when
- * asked for a former member's page). One statement checks the
- * membership, walks the page and finds the senders' usernames: the reader's member row, then
+ * asked for a former member's page). One statement checks the membership, walks the page and
+ * finds what the reader sees of each message (message-view.ts): the reader's member row, then
  * keyset pagination on (conversation_id, seq) served by messages_conversation_seq_key (never
  * OFFSET), from the reader's joined_seq on (a member added later sees the conversation from the
  * message that recorded their arrival).
@@ -58,11 +54,11 @@ export async function listHistoryPage(
   const rows = rowsOf<HistoryRow>(await db.execute(historyPageQuery(request)));
   if (rows.length === 0) return null;
   // A member with nothing in the page still gets their row, with no message in it.
-  const found = rows.filter((row) => row.id !== null);
+  const found = rows.filter((row) => row.id !== null) as (MessageSqlRow & MessageViewJson)[];
   const hasMore = found.length > request.limit;
   const page = found
     .slice(0, request.limit)
-    .map(toHistoryMessage)
+    .map(toMessageView)
     .sort((a, b) => a.seq - b.seq);
   return { messages: page, hasMore };
 }
@@ -71,6 +67,11 @@ export async function listHistoryPage(
 export function historyPageQuery(request: HistoryPageRequest): SQL {
   const { conversationId, readerId, beforeSeq, afterSeq, limit } = request;
   const isFormer = request.reader === 'former';
+  const view = messageViewColumns({
+    readerId,
+    conversationId,
+    quoteLength: request.quoteLength ?? 120,
+  });
   const end = isFormer ? sql`and seq <= me.left_seq` : sql``;
   const window =
     afterSeq === undefined
@@ -80,28 +81,12 @@ export function historyPageQuery(request: HistoryPageRequest): SQL {
       : sql`and seq > greatest(${afterSeq}::int, me.joined_seq - 1) ${end}
           order by seq asc`;
   return sql`
-    select me.joined_seq, page.*,
-      (select username from users where users.id = page.sender_id) as sender_username
+    select me.joined_seq, m.*, ${view}
     from ${isFormer ? sql`former_members` : sql`conversation_members`} me
     left join lateral (
       select * from messages
       where conversation_id = ${conversationId} ${window}
       limit ${limit + 1}
-    ) page on true
+    ) m on true
     where me.conversation_id = ${conversationId} and me.user_id = ${readerId}`;
-}
-
-function toHistoryMessage(row: HistoryRow): HistoryMessage {
-  return {
-    id: Number(row.id),
-    conversationId: row.conversation_id,
-    seq: row.seq,
-    senderId: row.sender_id,
-    senderUsername: row.sender_username ?? 'unknown',
-    clientMsgId: row.client_msg_id,
-    kind: row.kind,
-    body: row.body,
-    // postgres.js hands drizzle timestamps as text, PGlite as Date: both parse alike.
-    createdAt: new Date(row.created_at),
-  };
 }

@@ -14,6 +14,10 @@ export interface TextItem {
   senderId: string;
   clientMsgId: string;
   body: string;
+  /** Answers this message of the same conversation, which the sender must see. */
+  replyToSeq?: number;
+  /** A copy made by "Forward". */
+  isForwarded?: boolean;
 }
 
 /**
@@ -43,7 +47,9 @@ export type AppendItem = TextItem | SystemItem | GeneratedItem;
 export type SendResult =
   | { status: 'created'; message: MessageRow; memberIds: string[] }
   | { status: 'duplicate'; message: MessageRow }
-  | { status: 'not-member' };
+  | { status: 'not-member' }
+  /** The sender is a member, but replyToSeq names no message of the conversation they see. */
+  | { status: 'no-reply-target' };
 
 export interface RecordedResult {
   status: 'recorded';
@@ -61,7 +67,7 @@ export type AppendResult<I extends AppendItem> = I extends TextItem
     : GeneratedResult;
 
 /** A message row as json_agg renders it. */
-interface MessageJson {
+export interface MessageJson {
   id: number;
   conversation_id: string;
   seq: number;
@@ -70,6 +76,12 @@ interface MessageJson {
   kind: 'text' | 'system';
   body: string;
   created_at: string;
+  change_seq: number;
+  reply_to_seq: number | null;
+  is_forwarded: boolean;
+  edited_at: string | null;
+  deleted_at: string | null;
+  deleted_by: string | null;
 }
 
 interface AppendRows {
@@ -77,9 +89,12 @@ interface AppendRows {
   stored: (MessageJson & { i: number })[];
   generated: { i: number; from: number; to: number }[];
   members: { c: string; u: string }[];
+  /** Items of members whose replyToSeq names no message they see (only asked when any has one). */
+  unanswerable?: number[] | null;
 }
 
 const NOT_MEMBER = { status: 'not-member' } as const;
+const NO_REPLY_TARGET = { status: 'no-reply-target' } as const;
 
 /**
  * Appends messages to conversations whose rows `lock` holds, in one statement, at each
@@ -95,7 +110,10 @@ const NOT_MEMBER = { status: 'not-member' } as const;
  *  4. last_seq and last_message_at move, and so do the read and delivered markers of the
  *     senders of text and system items (your own messages are never unread);
  *  5. the members of each conversation that got a text message are read after the lock: they
- *     are whom to tell.
+ *     are whom to tell;
+ *  6. a reply (replyToSeq) is stored only when it names a message of the same conversation
+ *     that the sender sees (from their joined_seq on). Only a batch with a reply in it pays
+ *     for that check: a plain send runs the same statement as before replies existed.
  * Every lookup goes row by row through an index. Answers come in the order of `items`. A retry
  * of a clientMsgId that races in from another transaction fails the statement with a unique
  * violation of messages_sender_client_msg_key (storeMessages handles it).
@@ -126,12 +144,24 @@ export async function appendMessages<I extends AppendItem>(
     client_msg_id: item.kind === 'text' ? item.clientMsgId : randomUUID(),
     body: item.kind === 'generated' ? null : item.body,
     n: item.kind === 'generated' ? item.count : 1,
+    // Only when set: a plain send's JSON stays as it was (absent keys read as null).
+    ...(item.kind === 'text' && item.replyToSeq !== undefined
+      ? { reply_to_seq: item.replyToSeq }
+      : {}),
+    ...(item.kind === 'text' && item.isForwarded ? { is_forwarded: true } : {}),
   }));
+  const hasReplies = items.some((item) => item.kind === 'text' && item.replyToSeq !== undefined);
+  // The message a reply answers: in the conversation, and seen by its sender.
+  const isReplyTargetSeen = sql`exists (
+            select 1 from messages q
+            where q.conversation_id = input.conversation_id and q.seq = input.reply_to_seq
+              and q.seq >= member.joined_seq)`;
   const [rows] = rowsOf<AppendRows>(
     await tx.execute(sql`
       with input as (
         select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
-          as x(i int, kind text, conversation_id uuid, sender_id uuid, client_msg_id uuid, body text, n int)
+          as x(i int, kind text, conversation_id uuid, sender_id uuid, client_msg_id uuid, body text, n int,
+            reply_to_seq int, is_forwarded boolean)
       ),
       -- Lookups go row by row through the indexes (lateral, fenced by limit): the planner
       -- cannot know how many rows the JSON holds and would otherwise scan whole tables.
@@ -145,10 +175,12 @@ export async function appendMessages<I extends AppendItem>(
       accepted as (
         select distinct on (input.sender_id, input.client_msg_id) input.*
         from input left join lateral (
-          select true as is_member from conversation_members cm
+          select true as is_member ${hasReplies ? sql`, cm.joined_seq` : sql``}
+          from conversation_members cm
           where cm.conversation_id = input.conversation_id and cm.user_id = input.sender_id
           limit 1) member on true
         where (input.kind = 'system' or member.is_member)
+          ${hasReplies ? sql`and (input.reply_to_seq is null or ${isReplyTargetSeen})` : sql``}
           and not exists (
             select 1 from stored
             where stored.sender_id = input.sender_id and stored.client_msg_id = input.client_msg_id)
@@ -161,8 +193,10 @@ export async function appendMessages<I extends AppendItem>(
         from accepted join conversations c on c.id = accepted.conversation_id
       ),
       inserted as (
-        insert into messages (conversation_id, seq, sender_id, client_msg_id, kind, body)
-        select conversation_id, to_seq, sender_id, client_msg_id, kind, body from numbered
+        insert into messages (conversation_id, seq, sender_id, client_msg_id, kind, body, reply_to_seq, is_forwarded)
+        select conversation_id, to_seq, sender_id, client_msg_id, kind, body, reply_to_seq,
+          coalesce(is_forwarded, false)
+        from numbered
         where kind <> 'generated'
         order by conversation_id, to_seq
         returning *
@@ -201,7 +235,18 @@ export async function appendMessages<I extends AppendItem>(
            from (select distinct conversation_id from numbered where kind = 'text') c
            cross join lateral (
              select user_id from conversation_members cm
-             where cm.conversation_id = c.conversation_id offset 0) m) as members`),
+             where cm.conversation_id = c.conversation_id offset 0) m) as members
+        ${
+          hasReplies
+            ? sql`, (select json_agg(input.i) from input
+                  cross join lateral (
+                    select true as is_member, cm.joined_seq from conversation_members cm
+                    where cm.conversation_id = input.conversation_id and cm.user_id = input.sender_id
+                    limit 1) member
+                  where input.reply_to_seq is not null and not ${isReplyTargetSeen}
+                ) as unanswerable`
+            : sql``
+        }`),
   );
   if (!rows) throw new Error('appending messages returned no row');
   return answer(items, rows) as AppendResult<I>[];
@@ -212,9 +257,10 @@ function answer(
   items: AppendItem[],
   rows: AppendRows,
 ): (SendResult | RecordedResult | GeneratedResult)[] {
-  const inserted = new Map(rows.inserted.map((row) => [row.i, fromJson(row.message)]));
-  const stored = new Map(rows.stored.map((row) => [row.i, fromJson(row)]));
+  const inserted = new Map(rows.inserted.map((row) => [row.i, messageFromJson(row.message)]));
+  const stored = new Map(rows.stored.map((row) => [row.i, messageFromJson(row)]));
   const generated = new Map(rows.generated.map((row) => [row.i, row]));
+  const unanswerable = new Set(rows.unanswerable ?? []);
   const members = new Map<string, string[]>();
   for (const { c, u } of rows.members) {
     const list = members.get(c);
@@ -254,7 +300,7 @@ function answer(
         if (first !== undefined && first < index) {
           return { status: 'duplicate', message: inserted.get(first)! };
         }
-        return NOT_MEMBER;
+        return unanswerable.has(index) ? NO_REPLY_TARGET : NOT_MEMBER;
       }
     }
   });
@@ -264,7 +310,8 @@ function keyOf(senderId: string, clientMsgId: string): string {
   return `${senderId}/${clientMsgId}`.toLowerCase();
 }
 
-function fromJson(row: MessageJson): MessageRow {
+/** A messages row as row_to_json or json_agg render it (snake case, times as text). */
+export function messageFromJson(row: MessageJson): MessageRow {
   return {
     id: Number(row.id),
     conversationId: row.conversation_id,
@@ -274,6 +321,12 @@ function fromJson(row: MessageJson): MessageRow {
     kind: row.kind,
     body: row.body,
     createdAt: new Date(row.created_at),
+    changeSeq: row.change_seq,
+    replyToSeq: row.reply_to_seq,
+    isForwarded: row.is_forwarded,
+    editedAt: row.edited_at === null ? null : new Date(row.edited_at),
+    deletedAt: row.deleted_at === null ? null : new Date(row.deleted_at),
+    deletedBy: row.deleted_by,
   };
 }
 

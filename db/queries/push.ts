@@ -1,6 +1,12 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../client';
-import { conversationMembers, conversations, pushSubscriptions, settings } from '../schema';
+import {
+  conversationMembers,
+  conversations,
+  messages,
+  pushSubscriptions,
+  settings,
+} from '../schema';
 
 export interface PushTarget {
   userId: string;
@@ -91,6 +97,19 @@ export async function findPushTargets(
       title: found[0]?.title ?? null,
     };
   });
+}
+
+/**
+ * Whether the message was deleted for everyone (or is gone): asked just before its push
+ * notifications go out, so that none carries the text of a message deleted meanwhile.
+ */
+export async function isMessageDeleted(db: Executor, messageId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ deletedAt: messages.deletedAt })
+    .from(messages)
+    .where(eq(messages.id, messageId))
+    .limit(1);
+  return !row || row.deletedAt !== null;
 }
 
 /** Mutes or unmutes a conversation for a member; null when they are not in it. */

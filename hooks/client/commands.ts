@@ -12,7 +12,14 @@ import {
   type PrivacySettings,
 } from '../../protocol';
 import { applyReadToSummary, isFormerMember } from '../chat-state';
-import { summaryOf, update, updateSummary, upsertSummary, type ChatStore } from './store';
+import {
+  recountUnreadOf,
+  summaryOf,
+  update,
+  updateSummary,
+  upsertSummary,
+  type ChatStore,
+} from './store';
 import type { Request, RequestResult } from './transport';
 
 /** The outcome of an action a person took, with the sentence to show when it failed. */
@@ -175,6 +182,7 @@ export class ChatCommands {
       : synced;
     if (!summary || seq <= summary.readSeq) return;
     updateSummary(this.store, conversationId, (item) => applyReadToSummary(item, seq));
+    recountUnreadOf(this.store, conversationId);
     // A former member's copy is read-only: the server keeps no markers for them (and lists the
     // group with nothing unread).
     if (isFormerMember(summary)) return;

@@ -1,14 +1,22 @@
 // The messages a device holds, per conversation: in the store for the screen and in the
-// device store between page loads. This is the app's sink for sync (hooks/client/sync.ts);
-// it also restores the threads at start and fetches older pages when the reader scrolls up.
+// device store between page loads. This is the app's sink for sync (hooks/client/sync.ts),
+// of new messages and of changes to them; it also restores the threads at start, fetches
+// older pages when the reader scrolls up, and the history around a quoted message.
 
-import { ClientEvent, type ConversationSummary, type Message } from '../../protocol';
+import {
+  ClientEvent,
+  HISTORY_PAGE_MAX,
+  type ConversationSummary,
+  type Message,
+} from '../../protocol';
 import {
   addForward,
   addOlder,
   applyMessagesToList,
+  changeSeqOf,
+  findBySeq,
   hasMoreBefore,
-  isHeld,
+  isNewerThanHeld,
   mergeSummary,
   olderPageFromStored,
   sortConversations,
@@ -17,11 +25,25 @@ import {
   type Thread,
 } from '../chat-state';
 import type { DeviceSnapshot, DeviceStore } from '../device-store';
-import { patchThread, summaryOf, update, updateSummary, type ChatStore } from './store';
-import { NEWEST_PAGE, type HistoryPage, type SyncSink } from './sync';
+import { applyChangesToSummary, applyChangesToThread } from '../message-changes';
+import {
+  patchThread,
+  recountUnreadOf,
+  summaryOf,
+  update,
+  updateSummary,
+  type ChatStore,
+} from './store';
+import {
+  NEWEST_PAGE,
+  type ChangeSink,
+  type ChangesPage,
+  type HistoryPage,
+  type SyncSink,
+} from './sync';
 import type { Request } from './transport';
 
-export class HeldThreads implements SyncSink {
+export class HeldThreads implements SyncSink, ChangeSink {
   /** Pending writes per conversation: delivery is reported only for what is stored. */
   private readonly writes = new Map<string, Promise<void>>();
 
@@ -61,12 +83,13 @@ export class HeldThreads implements SyncSink {
       ),
     }));
     const { threads, conversations: list } = this.store.getState();
+    for (const conversationId of Object.keys(threads)) this.refreshFromHeld(conversationId);
     return list
       .filter((item) => threads[item.id] || item.lastSeq > item.deliveredSeq)
       .map((item) => item.id);
   }
 
-  holdNewest(conversationId: string, page: HistoryPage): void {
+  holdNewest(conversationId: string, page: HistoryPage, changeSeq = 0): void {
     const held = this.store.getState().threads[conversationId];
     // Held meanwhile (a live message or another sync got there first): the page continues it.
     if (held) {
@@ -76,8 +99,9 @@ export class HeldThreads implements SyncSink {
     this.applyToSummaries(page.messages);
     update(this.store, (state) => ({
       ...state,
-      threads: { ...state.threads, [conversationId]: threadFromNewestPage(page) },
+      threads: { ...state.threads, [conversationId]: threadFromNewestPage(page, changeSeq) },
     }));
+    recountUnreadOf(this.store, conversationId);
     this.persist(conversationId, page.messages);
   }
 
@@ -88,10 +112,37 @@ export class HeldThreads implements SyncSink {
     const after = addForward(before, messages);
     if (after === before) return;
     patchThread(this.store, conversationId, () => after);
+    recountUnreadOf(this.store, conversationId);
     this.persist(
       conversationId,
-      messages.filter((message) => !isHeld(before.messages, message)),
+      messages.filter((message) => isNewerThanHeld(before.messages, message)),
     );
+  }
+
+  // ---- what change sync asks -----------------------------------------------------------
+
+  changeCursorOf(conversationId: string): number | undefined {
+    return this.store.getState().threads[conversationId]?.changeSeq;
+  }
+
+  lastChangeSeqOf(conversationId: string): number | undefined {
+    // A summary stored before changes existed has none.
+    const summary = summaryOf(this.store.getState(), conversationId);
+    return summary && (summary.lastChangeSeq ?? 0);
+  }
+
+  applyChanges(conversationId: string, changes: ChangesPage, movesCursor: boolean): void {
+    const { messages, changeSeq } = changes;
+    const before = this.store.getState().threads[conversationId];
+    const after = before && applyChangesToThread(before, messages, movesCursor ? changeSeq : null);
+    if (after && after !== before) patchThread(this.store, conversationId, () => after);
+    const meId = this.store.getState().me.id;
+    updateSummary(this.store, conversationId, (item) =>
+      applyChangesToSummary(item, messages, changeSeq, after, meId),
+    );
+    // Every changed message is written, held in memory or not: one stored below the range in
+    // memory is shown from the device later, and must show its current state then.
+    if (after && (after !== before || messages.length > 0)) this.persist(conversationId, messages);
   }
 
   whenStored(conversationId: string): Promise<void> {
@@ -153,6 +204,45 @@ export class HeldThreads implements SyncSink {
     this.persist(conversationId, response.messages);
   }
 
+  /**
+   * Makes sure the message `seq` is held, to show it (a quote's original): the history around
+   * it, then every page between it and what is held, so the held range stays one unbroken run.
+   * False when the conversation is not held or a page could not be fetched.
+   */
+  async loadAround(conversationId: string, seq: number, request: Request): Promise<boolean> {
+    const thread = this.store.getState().threads[conversationId];
+    if (!thread) return false;
+    if (seq >= thread.oldestSeq) return true;
+    const beforeSeq = thread.oldestSeq;
+    const around = await request(ClientEvent.MessageHistory, {
+      conversationId,
+      aroundSeq: seq,
+      limit: NEWEST_PAGE,
+    });
+    if (!around.ok) return false;
+    const messages = around.messages.filter((message) => message.seq < beforeSeq);
+    const top = messages.at(-1)?.seq ?? seq;
+    let lowest = beforeSeq;
+    while (top < lowest - 1) {
+      const page = await request(ClientEvent.MessageHistory, {
+        conversationId,
+        beforeSeq: lowest,
+        limit: Math.min(HISTORY_PAGE_MAX, lowest - top - 1),
+      });
+      if (!page.ok) return false;
+      const first = page.messages[0];
+      if (!first) break;
+      messages.push(...page.messages);
+      lowest = first.seq;
+    }
+    messages.sort((a, b) => a.seq - b.seq);
+    const first = messages[0];
+    if (!first) return false;
+    this.addOlderPage(conversationId, beforeSeq, { messages, hasMore: first.seq > 1 });
+    this.persist(conversationId, messages);
+    return (this.store.getState().threads[conversationId]?.oldestSeq ?? Infinity) <= seq;
+  }
+
   /** The user is no longer in this conversation: nothing of it stays on the device. */
   forget(conversationId: string): void {
     // After any write under way, which would otherwise bring the thread back.
@@ -174,6 +264,26 @@ export class HeldThreads implements SyncSink {
     await Promise.allSettled(this.writes.values());
   }
 
+  /**
+   * A summary from the server, checked against what the device holds: a list that left the
+   * server before a change this device has applied (its cursor is past it, so sync will not
+   * bring it again) must not put the old preview back; and the unread count is counted again.
+   */
+  private refreshFromHeld(conversationId: string): void {
+    const state = this.store.getState();
+    const thread = state.threads[conversationId];
+    const summary = summaryOf(state, conversationId);
+    if (!thread || !summary) return;
+    const last = summary.lastMessage && findBySeq(thread.messages, summary.lastMessage.seq);
+    if (!last || changeSeqOf(last) === 0) {
+      recountUnreadOf(this.store, conversationId);
+      return;
+    }
+    updateSummary(this.store, conversationId, (item) =>
+      applyChangesToSummary(item, [last], 0, thread, state.me.id),
+    );
+  }
+
   private addOlderPage(conversationId: string, beforeSeq: number, page: HistoryPage): void {
     patchThread(this.store, conversationId, (current) =>
       // Only a page that ends where the thread begins keeps the range contiguous.
@@ -193,7 +303,12 @@ export class HeldThreads implements SyncSink {
   private persist(conversationId: string, messages: Message[]): void {
     const thread: Thread | undefined = this.store.getState().threads[conversationId];
     if (!thread) return;
-    const cursor = { conversationId, oldestSeq: thread.oldestSeq, syncedSeq: thread.syncedSeq };
+    const cursor = {
+      conversationId,
+      oldestSeq: thread.oldestSeq,
+      syncedSeq: thread.syncedSeq,
+      changeSeq: thread.changeSeq,
+    };
     const previous = this.writes.get(conversationId) ?? Promise.resolve();
     const write = previous
       .then(() => this.device.saveThread(cursor, messages))

@@ -62,10 +62,12 @@ export class Outbox {
   /**
    * Puts a message in the outbox (shown at once as pending, stored on the device) and sends
    * it when the connection allows. Returns the problem instead when the text can never be sent.
+   * `replyToSeq`: the message it answers; kept with it, so an offline reply survives a reload.
    */
   compose(
     conversationId: string,
     body: string,
+    replyToSeq?: number,
   ): { ok: true; clientMsgId: string } | { ok: false; message: string } {
     const { store, device } = this.options;
     const problem = checkMessageText(body, store.getState().limits.maxMessageLength);
@@ -77,6 +79,7 @@ export class Outbox {
       createdAt: new Date().toISOString(),
       order: ++this.composed,
       status: 'sending',
+      ...(replyToSeq !== undefined && { replyToSeq }),
     };
     update(store, (state) => ({ ...state, pending: [...state.pending, pending] }));
     // Stored before it is emitted: a reload or crash from here on cannot lose it.
@@ -159,6 +162,7 @@ export class Outbox {
         conversationId,
         clientMsgId: next.clientMsgId,
         body: next.body,
+        ...(next.replyToSeq !== undefined && { replyToSeq: next.replyToSeq }),
       })
       .then((response) => this.onSendResult(next, attempt, response));
   }

@@ -4,6 +4,7 @@
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
+  LIMIT_SETTINGS,
   MESSAGE_MAX_CODE_POINTS,
   type ConversationSummary,
   type MembershipEnded,
@@ -16,6 +17,7 @@ import {
   type ChatState,
   type Thread,
 } from '../chat-state';
+import { recountUnread } from '../message-changes';
 
 export type ChatStore = StoreApi<ChatState>;
 
@@ -24,7 +26,12 @@ export function createChatStore(me: UserSummary): ChatStore {
     connection: 'connecting',
     me,
     isAdmin: false,
-    limits: { maxMessageLength: MESSAGE_MAX_CODE_POINTS },
+    // Until session:ready names the server's own.
+    limits: {
+      maxMessageLength: MESSAGE_MAX_CODE_POINTS,
+      editWindowMinutes: LIMIT_SETTINGS.editWindowMinutes.default,
+      deleteWindowHours: LIMIT_SETTINGS.deleteWindowHours.default,
+    },
     privacy: { presence: 'contacts', readReceipts: true },
     presence: {},
     typing: {},
@@ -75,6 +82,17 @@ export function updateSummary(
   });
 }
 
+/**
+ * The unread count of a held conversation, counted again from what it holds (unread messages
+ * deleted or hidden meanwhile do not count). Conversations not held keep the server's count.
+ */
+export function recountUnreadOf(store: ChatStore, conversationId: string): void {
+  const state = store.getState();
+  const thread = state.threads[conversationId];
+  if (!thread) return;
+  updateSummary(store, conversationId, (item) => recountUnread(item, thread, state.me.id));
+}
+
 /** A summary from the server, merged with what the device learned meanwhile. */
 export function upsertSummary(store: ChatStore, summary: ConversationSummary): void {
   update(store, (state) => ({
@@ -84,6 +102,7 @@ export function upsertSummary(store: ChatStore, summary: ConversationSummary): v
       mergeSummary(summary, summaryOf(state, summary.id)),
     ),
   }));
+  recountUnreadOf(store, summary.id);
 }
 
 export function patchThread(

@@ -1,16 +1,22 @@
 // Cursor sync, the delivery guarantee of docs/api.md: per conversation, page forward from the
 // device's cursor on every connect and on any seq gap, start a conversation first seen from
-// its newest page, and report delivery once a burst has settled. It knows only a request
-// function and a sink that holds the messages, so the app (a zustand store and IndexedDB) and
-// the benchmark's simulated clients (a counter each, thousands per process) run this same code.
+// its newest page, and report delivery once a burst has settled. Changes to messages (edits,
+// deletions, reactions) follow the same rule with a second cursor: fetched beyond it on every
+// connect and on any gap, applied directly when a push follows on from it. It knows only a
+// request function and sinks that hold the messages, so the app (a zustand store and
+// IndexedDB) and the benchmark's simulated clients (a counter each, thousands per process, no
+// changes) run this same code.
 
 import {
+  CHANGES_PAGE_MAX,
   ClientEvent,
   deliveryReportDelayMs,
   HISTORY_PAGE_MAX,
   type ConversationSummary,
   type Message,
+  type MessageChanges,
 } from '../../protocol';
+import { placeOfChange } from '../message-changes';
 import type { Request } from './transport';
 
 export interface HistoryPage {
@@ -30,8 +36,12 @@ export interface SyncSink {
   memberCountOf(conversationId: string): number;
   /** The conversation list arrived; returns the conversations to bring up to date now. */
   acceptList(conversations: ConversationSummary[]): string[];
-  /** A conversation first seen now is held from here on, starting with its newest page. */
-  holdNewest(conversationId: string, page: HistoryPage): void;
+  /**
+   * A conversation first seen now is held from here on, starting with its newest page.
+   * `changeSeq`: its change counter as known before the page was asked for (the change cursor
+   * to start from, for a sink that follows changes).
+   */
+  holdNewest(conversationId: string, page: HistoryPage, changeSeq: number): void;
   /**
    * Messages that continue a held conversation: a push, an ack or a forward page. The sink
    * de-duplicates by id, moves the cursor over what it holds without a gap, and keeps (or
@@ -44,10 +54,30 @@ export interface SyncSink {
   markDelivered(conversationId: string, seq: number): void;
 }
 
+/** Changed messages, or one pushed as it happened (message:changed). */
+export type ChangesPage = Omit<MessageChanges, 'hasMore'>;
+export type ChangesPush = ChangesPage & { previousChangeSeq: number };
+
+/** Whoever holds the messages and follows their changes (the app; the benchmark does not). */
+export interface ChangeSink {
+  /** The change cursor of a held conversation; undefined if not held. */
+  changeCursorOf(conversationId: string): number | undefined;
+  /** The newest change seq the device has heard of; undefined to page until there are no more. */
+  lastChangeSeqOf(conversationId: string): number | undefined;
+  /**
+   * Changed messages in their current state. The sink applies each one newer than what it
+   * holds, notes that changes up to `changes.changeSeq` exist, and moves the change cursor
+   * there only when `movesCursor` (the changes follow on from it without a gap).
+   */
+  applyChanges(conversationId: string, changes: ChangesPage, movesCursor: boolean): void;
+}
+
 export interface SyncOptions {
   request: Request;
   isConnected: () => boolean;
   sink: SyncSink;
+  /** Follow changes to messages too; without, only new messages are synced. */
+  changes?: ChangeSink;
   /** Report delivery (two ticks); the benchmark can measure without. */
   reportsDelivery?: boolean;
 }
@@ -62,6 +92,7 @@ export class ConversationSync {
   private readonly request: Request;
   private readonly isConnected: () => boolean;
   private readonly sink: SyncSink;
+  private readonly changes: ChangeSink | undefined;
   private readonly reportsDelivery: boolean;
   private readonly runs = new Map<string, { again: boolean; done: Promise<boolean> }>();
   private readonly reportTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -70,6 +101,7 @@ export class ConversationSync {
     this.request = options.request;
     this.isConnected = options.isConnected;
     this.sink = options.sink;
+    this.changes = options.changes;
     this.reportsDelivery = options.reportsDelivery ?? true;
   }
 
@@ -84,6 +116,26 @@ export class ConversationSync {
     this.sink.addForward(conversationId, [message]);
     if ((this.sink.cursorOf(conversationId) ?? 0) < message.seq) void this.sync(conversationId);
     else this.scheduleDeliveryReport(conversationId);
+  }
+
+  /**
+   * Changes pushed as they happened (message:changed), or acknowledged to this device: applied
+   * when they follow on from the change cursor, ignored when the device has them, and
+   * fetched from the cursor on when some were missed (shown at once all the same: applying
+   * a state that is not newer than the one held changes nothing).
+   */
+  receiveChanges(push: ChangesPush): void {
+    const changes = this.changes;
+    if (!changes) return;
+    const { conversationId, messages, changeSeq, previousChangeSeq } = push;
+    const page = { conversationId, messages, changeSeq };
+    const cursor = changes.changeCursorOf(conversationId);
+    // Not held: only the conversation list is touched; holding starts from a fresh page.
+    if (cursor === undefined) return changes.applyChanges(conversationId, page, false);
+    const place = placeOfChange(cursor, { changeSeq, previousChangeSeq });
+    if (place === 'ignore') return;
+    changes.applyChanges(conversationId, page, place === 'apply');
+    if (place === 'gap') void this.sync(conversationId);
   }
 
   /**
@@ -153,12 +205,14 @@ export class ConversationSync {
 
   private async syncOnce(conversationId: string): Promise<boolean> {
     if (this.sink.cursorOf(conversationId) === undefined) {
+      // Read before asking: a change made while the page travels is fetched again, not lost.
+      const changeSeq = this.changes?.lastChangeSeqOf(conversationId) ?? 0;
       const page = await this.request(ClientEvent.MessageHistory, {
         conversationId,
         limit: NEWEST_PAGE,
       });
       if (!page.ok) return false;
-      this.sink.holdNewest(conversationId, page);
+      this.sink.holdNewest(conversationId, page, changeSeq);
     }
     for (;;) {
       const cursor = this.sink.cursorOf(conversationId);
@@ -177,7 +231,29 @@ export class ConversationSync {
       if ((this.sink.cursorOf(conversationId) ?? 0) <= cursor) break;
     }
     this.scheduleDeliveryReport(conversationId);
-    return true;
+    return this.syncChanges(conversationId);
+  }
+
+  /** Pages through the changes beyond the change cursor until the server has no more. */
+  private async syncChanges(conversationId: string): Promise<boolean> {
+    const changes = this.changes;
+    if (!changes) return true;
+    for (;;) {
+      const cursor = changes.changeCursorOf(conversationId);
+      if (cursor === undefined || cursor >= (changes.lastChangeSeqOf(conversationId) ?? Infinity))
+        return true;
+      const response = await this.request(ClientEvent.MessageChanges, {
+        conversationId,
+        afterChangeSeq: cursor,
+        limit: CHANGES_PAGE_MAX,
+      });
+      if (!response.ok) return false;
+      const { hasMore, ...page } = response.changes;
+      changes.applyChanges(conversationId, page, true);
+      if (!hasMore) return true;
+      // A page that did not move the cursor would be asked for again, forever.
+      if ((changes.changeCursorOf(conversationId) ?? 0) <= cursor) return true;
+    }
   }
 
   /** A burst is reported once, after a delay that grows with the group (protocol/limits.ts). */

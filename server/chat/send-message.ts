@@ -1,5 +1,18 @@
-import { findFormerMembership, listMemberIds, storeMessages, type Database } from '../../db';
-import { checkMessageText, ErrorCode, type Message, type UserSummary } from '../../protocol';
+import {
+  findFormerMembership,
+  listMemberIds,
+  listMessageViews,
+  storeMessages,
+  type Database,
+  type MessageRow,
+} from '../../db';
+import {
+  checkMessageText,
+  ErrorCode,
+  PREVIEW_MAX_CODE_POINTS,
+  type Message,
+  type UserSummary,
+} from '../../protocol';
 import type { Deps } from '../deps';
 import { Batcher } from '../lib/batcher';
 import { AppError, conversationNotFound } from '../errors';
@@ -20,11 +33,13 @@ export interface SendMessageResult {
 /**
  * Stores a text message. Resolves only after COMMIT, so an ack built from the result is a
  * promise the message is durable. Retries with the same clientMsgId return the stored message.
+ * A reply (replyToSeq) must name a message of the same conversation that the sender sees; its
+ * quote is read after the store, so a plain send pays nothing for replies.
  */
 export async function sendMessage(
   deps: Deps,
   sender: UserSummary,
-  input: { conversationId: string; clientMsgId: string; body: string },
+  input: { conversationId: string; clientMsgId: string; body: string; replyToSeq?: number },
 ): Promise<SendMessageResult> {
   const senderId = sender.id;
   const problem = checkMessageText(input.body, deps.settings.current.maxMessageLength);
@@ -36,7 +51,12 @@ export async function sendMessage(
     senderId,
     clientMsgId: input.clientMsgId,
     body: input.body,
+    ...(input.replyToSeq === undefined ? {} : { replyToSeq: input.replyToSeq }),
   });
+  if (result.status === 'no-reply-target') {
+    const reason = 'The message you reply to is not in this conversation.';
+    throw new AppError(ErrorCode.NotFound, reason, { field: 'replyToSeq' });
+  }
   if (result.status === 'not-member') {
     // They know the group: say why, rather than that it does not exist.
     if (await findFormerMembership(deps.db, input.conversationId, senderId)) {
@@ -46,23 +66,59 @@ export async function sendMessage(
   }
   if (result.status === 'duplicate') {
     const stored = result.message;
-    if (stored.conversationId !== input.conversationId || stored.body !== input.body) {
+    if (!isSameSend(stored, input)) {
       throw new AppError(
         ErrorCode.ClientMsgIdReused,
         'This message id was already used for a different message. Send it with a new id.',
       );
     }
     return {
-      message: toMessage(stored, sender.username),
+      message:
+        stored.replyToSeq === null
+          ? toMessage(stored, sender.username)
+          : await withQuote(deps, stored, sender.username),
       created: false,
       memberIds: await listMemberIds(deps.db, stored.conversationId, stored.seq),
     };
   }
+  // A plain message costs no query and no wait here; a reply reads its quote.
+  const created = result.message;
   return {
-    message: toMessage(result.message, sender.username),
+    message:
+      created.replyToSeq === null
+        ? toMessage(created, sender.username)
+        : await withQuote(deps, created, sender.username),
     created: true,
     memberIds: result.memberIds,
   };
+}
+
+/**
+ * Whether a stored message is what this send asked for. Its text is compared only while it is
+ * the text sent: once edited or deleted, the send it answers cannot be told by its text.
+ */
+function isSameSend(
+  stored: MessageRow,
+  input: { conversationId: string; body: string; replyToSeq?: number },
+): boolean {
+  const isTextAsSent = !stored.editedAt && !stored.deletedAt;
+  return (
+    stored.conversationId === input.conversationId &&
+    !stored.isForwarded &&
+    (stored.replyToSeq ?? undefined) === input.replyToSeq &&
+    (!isTextAsSent || stored.body === input.body)
+  );
+}
+
+/** A reply for the wire, with the current state of the message it quotes. */
+async function withQuote(deps: Deps, row: MessageRow, senderUsername: string): Promise<Message> {
+  const [view] = await listMessageViews(deps.db, {
+    conversationId: row.conversationId,
+    seqs: [row.seq],
+    readerId: row.senderId,
+    quoteLength: PREVIEW_MAX_CODE_POINTS,
+  });
+  return toMessage(row, senderUsername, view?.replyTo ?? undefined);
 }
 
 /** One per node: sends that arrive together are stored in one transaction. */

@@ -2,7 +2,7 @@
 // message send pays a database round trip for them.
 
 import { countGroupsLargerThan, readSettings, writeSettings, type Database } from '../../db';
-import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../protocol';
+import { DEFAULT_SETTINGS, SettingsSchema, type ClientLimits, type Settings } from '../../protocol';
 import type { Logger } from '../logger';
 
 export class SettingsStore {
@@ -52,4 +52,13 @@ function parseStoredSettings(stored: Record<string, unknown>, logger: Logger): S
     else logger.warn({ setting: key }, 'ignoring an invalid stored setting; using its default');
   }
   return SettingsSchema.parse(merged);
+}
+
+/** The limits a client checks before it asks (session:ready, settings:updated). */
+export function clientLimits(settings: Settings): ClientLimits {
+  return {
+    maxMessageLength: settings.maxMessageLength,
+    editWindowMinutes: settings.editWindowMinutes,
+    deleteWindowHours: settings.deleteWindowHours,
+  };
 }

@@ -1,10 +1,20 @@
 // Database rows to the shapes of protocol/types.ts.
 
-import type { ConversationListRow, MessageRow } from '../../db';
-import { truncateCodePoints, type ConversationSummary, type Message } from '../../protocol';
+import type { ConversationListRow, MessageRow, MessageView, QuoteView } from '../../db';
+import {
+  truncateCodePoints,
+  type ConversationSummary,
+  type Message,
+  type QuotedMessage,
+} from '../../protocol';
 import { PREVIEW_MAX_CODE_POINTS } from '../../protocol';
 
-export function toMessage(row: MessageRow, senderUsername: string): Message {
+/**
+ * A stored message as the wire carries it. Fields of changes (changeSeq, editedAt, deleted,
+ * isForwarded, replyTo) appear only when there is something to say, so a plain new message
+ * looks exactly as it did before messages could change.
+ */
+export function toMessage(row: MessageRow, senderUsername: string, quote?: QuoteView): Message {
   return {
     id: row.id,
     conversationId: row.conversationId,
@@ -15,6 +25,64 @@ export function toMessage(row: MessageRow, senderUsername: string): Message {
     kind: row.kind,
     body: row.body,
     createdAt: row.createdAt.toISOString(),
+    ...(row.changeSeq > 0 ? { changeSeq: row.changeSeq } : {}),
+    ...(quote ? { replyTo: toQuotedMessage(quote) } : {}),
+    ...(row.isForwarded ? { isForwarded: true as const } : {}),
+    ...(row.editedAt ? { editedAt: row.editedAt.toISOString() } : {}),
+  };
+}
+
+/**
+ * A message as its reader sees it now. One they hid ("delete for me") keeps its place (ids,
+ * seq, sender, time) but nothing of what it said; its changeSeq is the later of the message's
+ * and their hide's.
+ */
+export function toMessageView(view: MessageView): Message {
+  const base = toMessage(view, view.senderUsername, view.replyTo ?? undefined);
+  if (view.hiddenChangeSeq !== null) {
+    return {
+      id: base.id,
+      conversationId: base.conversationId,
+      seq: base.seq,
+      senderId: base.senderId,
+      senderUsername: base.senderUsername,
+      clientMsgId: base.clientMsgId,
+      kind: base.kind,
+      body: '',
+      createdAt: base.createdAt,
+      changeSeq: Math.max(view.changeSeq, view.hiddenChangeSeq),
+      isHidden: true,
+    };
+  }
+  return {
+    ...base,
+    ...(view.deletedAt && view.deletedBy
+      ? {
+          deleted: {
+            at: view.deletedAt.toISOString(),
+            by: { id: view.deletedBy, username: view.deletedByUsername ?? 'unknown' },
+          },
+        }
+      : {}),
+    ...(view.reactions.length > 0
+      ? {
+          reactions: view.reactions.map((reaction) => ({
+            user: { id: reaction.userId, username: reaction.username },
+            emoji: reaction.emoji,
+          })),
+        }
+      : {}),
+  };
+}
+
+function toQuotedMessage(quote: QuoteView): QuotedMessage {
+  return {
+    seq: quote.seq,
+    senderId: quote.senderId,
+    senderUsername: quote.senderUsername,
+    // The database cut it already; this guards the limit if the two ever disagree.
+    body: truncateCodePoints(quote.body, PREVIEW_MAX_CODE_POINTS),
+    ...(quote.isDeleted ? { isDeleted: true as const } : {}),
   };
 }
 
@@ -25,9 +93,11 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
     title: row.kind === 'direct' ? (row.peer?.username ?? 'Unknown') : (row.title ?? 'Group'),
     peer: row.peer,
     lastSeq: row.lastSeq,
+    lastChangeSeq: row.lastChangeSeq,
     readSeq: row.readSeq,
     deliveredSeq: row.deliveredSeq,
-    unreadCount: Math.max(0, row.lastSeq - row.readSeq),
+    // Deleted and hidden messages were unread but are nothing to read any more.
+    unreadCount: Math.max(0, row.lastSeq - row.readSeq - row.unreadGone),
     deliveredToAllSeq: row.deliveredToAllSeq,
     readByAllSeq: row.readByAllSeq,
     memberCount: row.memberCount,
@@ -41,6 +111,8 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
           // The database cut it already; this guards the limit if the two ever disagree.
           body: truncateCodePoints(row.lastMessage.body, PREVIEW_MAX_CODE_POINTS),
           createdAt: new Date(row.lastMessage.createdAt).toISOString(),
+          ...(row.lastMessage.isDeleted ? { isDeleted: true as const } : {}),
+          ...(row.lastMessage.isEdited ? { isEdited: true as const } : {}),
         }
       : null,
     lastActivityAt: (row.lastMessageAt ?? row.createdAt).toISOString(),

@@ -7,6 +7,7 @@ import webpush from 'web-push';
 import {
   deletePushSubscription,
   findPushTargets,
+  isMessageDeleted,
   type PushLookup,
   type PushTarget,
 } from '../../db';
@@ -55,13 +56,18 @@ export class PushNotifier {
         ...new Set(targets.map((target) => target.userId)),
       ]);
       const offline = targets.filter((target) => !connected.has(target.userId));
+      if (offline.length > 0) await this.deps.failpoints.beforePushDispatch?.(message.id);
+      // Deleted for everyone since it was stored: its text must not go out. Asked only when
+      // there is someone to notify, as late as possible before the text leaves.
+      const isDeleted = offline.length > 0 && (await isMessageDeleted(this.deps.db, message.id));
+      const notified = isDeleted ? [] : offline;
       const preview = truncateCodePoints(message.body, PREVIEW);
       const payload: PushPayload = {
         conversationId: message.conversationId,
         title: kind === 'group' ? (title ?? 'Group') : message.senderUsername,
         body: kind === 'group' ? `${message.senderUsername}: ${preview}` : preview,
       };
-      const results = await Promise.all(offline.map((target) => this.send(target, payload)));
+      const results = await Promise.all(notified.map((target) => this.send(target, payload)));
       this.deps.logger.info(
         {
           event: 'push.dispatched',
@@ -71,6 +77,7 @@ export class PushNotifier {
           removed: results.filter((result) => result === 'gone').length,
           failed: results.filter((result) => result === 'failed').length,
           skippedConnected: targets.length - offline.length,
+          skippedDeleted: isDeleted ? offline.length : 0,
         },
         'push notifications dispatched',
       );

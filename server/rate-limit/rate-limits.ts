@@ -128,9 +128,12 @@ export class RateLimits {
     this.limiters();
   }
 
-  /** One socket event of a user; throws RATE_LIMITED when they are over the limit. */
-  async consumeEvent(name: EventLimiterName, userId: string): Promise<void> {
-    await this.take(name, this.limiters()[name], userId, { userId });
+  /**
+   * One socket event of a user (or `points` of them: a forward counts each copy as a message);
+   * throws RATE_LIMITED when they are over the limit.
+   */
+  async consumeEvent(name: EventLimiterName, userId: string, points = 1): Promise<void> {
+    await this.take(name, this.limiters()[name], userId, { userId }, points);
   }
 
   /**
@@ -282,9 +285,10 @@ export class RateLimits {
     limiter: Pick<RateLimiterAbstract, 'consume'>,
     key: string,
     subject: Subject,
+    points = 1,
   ): Promise<void> {
     try {
-      await limiter.consume(key);
+      await limiter.consume(key, points);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) {
         this.storeFailed(name, rejection); // let it through: never an error for people

@@ -38,13 +38,19 @@ export const EVENT_WORK: Record<ClientEventName, number> = {
   [ClientEvent.ConversationMute]: 2,
   [ClientEvent.PresenceQuery]: 2,
   [ClientEvent.PrivacyUpdate]: 2,
-  // A short transaction that also writes a system message or a new conversation.
+  // A short transaction that also writes a system message or a new conversation; or one that
+  // changes a message under its conversation's lock and reads it back with who sees it.
+  [ClientEvent.MessageEdit]: 3,
+  [ClientEvent.MessageDelete]: 3,
+  [ClientEvent.MessageReact]: 3,
   [ClientEvent.ConversationStart]: 3,
   [ClientEvent.GroupLeave]: 3,
   [ClientEvent.GroupSetRole]: 3,
   [ClientEvent.GroupRemoveMember]: 3,
-  // Up to 100 rows: a history page, or usernames looked up for a new group.
+  // Up to 100 rows: a history page, or usernames looked up for a new group; or a page of up
+  // to 200 changed messages (most pages hold a few).
   [ClientEvent.MessageHistory]: 5,
+  [ClientEvent.MessageChanges]: 5,
   [ClientEvent.GroupCreate]: 5,
   [ClientEvent.GroupAddMembers]: 5,
   // One row per member, up to the group size.
@@ -52,6 +58,9 @@ export const EVENT_WORK: Record<ClientEventName, number> = {
   [ClientEvent.GroupMembers]: 5,
   // Every conversation of the person, each with its last message and unread count.
   [ClientEvent.ConversationList]: 10,
+  // Up to 20 messages read and copied into up to 10 conversations in one transaction (each
+  // copy also pays the message rate limit).
+  [ClientEvent.MessageForward]: 10,
 };
 
 /** An event outside the contract does nothing but get its error: the cheapest price. */

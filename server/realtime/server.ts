@@ -8,6 +8,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { ErrorCode, ServerEvent, SOCKET_MAX_FRAME_BYTES } from '../../protocol';
 import { authenticateToken } from '../auth/sessions';
+import { clientLimits } from '../chat/settings';
 import type { RedisLink } from '../cluster/redis';
 import { PushNotifier } from '../push/push-notifier';
 import type { VapidKeys } from '../push/vapid';
@@ -141,7 +142,7 @@ export function createRealtime(
     socket.emit(ServerEvent.SessionReady, {
       user: { id: user.id, username: user.username },
       isAdmin: user.role === 'admin',
-      limits: clientLimits(deps),
+      limits: clientLimits(deps.settings.current),
       privacy: socket.data.privacy,
     });
     presence.onConnect(user.id).catch(logFailure('presence.connect-failed'));
@@ -154,7 +155,9 @@ export function createRealtime(
   const reloadSettings = () =>
     deps.settings
       .reload(deps.db, deps.logger)
-      .then(() => io.local.emit(ServerEvent.SettingsUpdated, { limits: clientLimits(deps) }))
+      .then(() =>
+        io.local.emit(ServerEvent.SettingsUpdated, { limits: clientLimits(deps.settings.current) }),
+      )
       .catch(logFailure('settings.reload-failed'));
 
   // Another node changed the settings.
@@ -178,7 +181,7 @@ export function createRealtime(
     },
     settingsChanged: () => {
       if (options.redis) io.serverSideEmit('settings:changed');
-      io.local.emit(ServerEvent.SettingsUpdated, { limits: clientLimits(deps) });
+      io.local.emit(ServerEvent.SettingsUpdated, { limits: clientLimits(deps.settings.current) });
     },
     connectionCount: () => io.engine.clientsCount,
     isDraining: () => isDraining,
@@ -204,8 +207,4 @@ export function createRealtime(
       });
     },
   };
-}
-
-function clientLimits(deps: Deps) {
-  return { maxMessageLength: deps.settings.current.maxMessageLength };
 }

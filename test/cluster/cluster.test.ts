@@ -224,7 +224,9 @@ describe('across nodes', () => {
       body: JSON.stringify({ maxMessageLength: 10 }),
     });
     expect(saved.status).toBe(200);
-    expect(await told).toEqual({ limits: { maxMessageLength: 10 } });
+    expect(await told).toEqual({
+      limits: { maxMessageLength: 10, editWindowMinutes: 15, deleteWindowHours: 48 },
+    });
     expect(
       await call(alice.socket, 'message:send', {
         conversationId,

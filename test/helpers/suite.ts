@@ -8,6 +8,7 @@ import { writeSettings } from '../../db';
 import { createTestDatabase, type TestDatabase } from './database';
 import { SUITE_BASELINE } from './rate-limits';
 import { startServer, type TestServer } from './server';
+import type { Clock } from '../../server/clock';
 import type { Failpoints } from '../../server/failpoints';
 
 export interface Suite {
@@ -26,6 +27,8 @@ export function setupSuite(
     settings?: Record<string, unknown>;
     env?: Record<string, string>;
     failpoints?: Failpoints;
+    /** The server's time, for tests of windows (edit, delete) that move it. */
+    clock?: Clock;
   } = {},
 ): Suite {
   const suite = { sockets: [] } as unknown as Suite;
@@ -36,6 +39,7 @@ export function setupSuite(
       ...suite.database.serverOptions,
       ...(options.env ? { env: options.env } : {}),
       ...(options.failpoints ? { failpoints: options.failpoints } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
       seed: (db) => writeSettings(db, settings),
     });
   });

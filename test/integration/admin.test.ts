@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../protocol';
+import { DEFAULT_SETTINGS, type ClientLimits } from '../../protocol';
 import { call, connect, signUp, type Account } from '../helpers/client';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
 import { startNextPages, type NextPages } from '../helpers/next-pages';
@@ -165,7 +165,7 @@ describe('settings', () => {
 
   it('apply at once to connected clients and to every later request, and survive a restart', async () => {
     const { socket } = await connect(server.url, user);
-    const told = new Promise<{ limits: { maxMessageLength: number } }>((resolve) =>
+    const told = new Promise<{ limits: ClientLimits }>((resolve) =>
       socket.once('settings:updated', resolve),
     );
     const saved = await request('PUT', '/api/admin/settings', admin, {
@@ -177,7 +177,13 @@ describe('settings', () => {
       settings: { ...DEFAULT_SETTINGS, maxMessageLength: 20, maxGroupSize: 2 },
       groupsOverMaxSize: 0,
     });
-    expect(await told).toEqual({ limits: { maxMessageLength: 20 } });
+    expect(await told).toEqual({
+      limits: {
+        maxMessageLength: 20,
+        editWindowMinutes: DEFAULT_SETTINGS.editWindowMinutes,
+        deleteWindowHours: DEFAULT_SETTINGS.deleteWindowHours,
+      },
+    });
 
     const { socket: adminSocket } = await connect(server.url, admin);
     const started = await call(adminSocket, 'conversation:start', { username: user.user.username });

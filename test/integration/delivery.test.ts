@@ -36,15 +36,21 @@ describe('sync from a cursor', () => {
     expect(beyond).toEqual({ ok: true, messages: [], hasMore: false });
   });
 
-  it('refuses a page asked in both directions at once', async () => {
+  it('refuses a page asked in two directions at once', async () => {
     const { alice, conversationId } = await pair(suite);
-    expect(
-      await callRaw(alice.socket, 'message:history', { conversationId, afterSeq: 1, beforeSeq: 5 }),
-    ).toMatchObject({
-      ok: false,
-      code: 'BAD_REQUEST',
-      message: 'Give beforeSeq or afterSeq, not both.',
-    });
+    for (const cursors of [
+      { afterSeq: 1, beforeSeq: 5 },
+      { afterSeq: 1, aroundSeq: 3 },
+      { beforeSeq: 5, aroundSeq: 3 },
+    ]) {
+      expect(
+        await callRaw(alice.socket, 'message:history', { conversationId, ...cursors }),
+      ).toMatchObject({
+        ok: false,
+        code: 'BAD_REQUEST',
+        message: 'Give at most one of beforeSeq, afterSeq and aroundSeq.',
+      });
+    }
   });
 });
 

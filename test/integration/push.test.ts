@@ -86,8 +86,31 @@ afterAll(() => {
   https.globalAgent.options.ca = defaultAgent;
 });
 
+/** While armed, the next message's notifications wait at the beforePushDispatch failpoint. */
+const pushGate = {
+  armed: null as null | { reached: () => void; released: Promise<void> },
+  /** Arms the gate: `reached` resolves once a dispatch waits at it, which waits for `release`. */
+  hold() {
+    let reached!: () => void;
+    let release!: () => void;
+    const isReached = new Promise<void>((resolve) => (reached = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.armed = { reached, released };
+    return { reached: isReached, release };
+  },
+};
+
 const suite = setupSuite({
   env: { PUSH_ENDPOINTS: pushOrigin, PRESENCE_GRACE_MS: '100' },
+  failpoints: {
+    beforePushDispatch: () => {
+      const armed = pushGate.armed;
+      if (!armed) return;
+      pushGate.armed = null;
+      armed.reached();
+      return armed.released;
+    },
+  },
 });
 
 /** Alice and Bob, who have chatted (Bob wrote first), so that each sees the other's presence. */
@@ -259,6 +282,24 @@ describe('web push', () => {
         (entry) => entry.event === 'push.dispatched' && entry.messageId === second.id,
       ),
     ).toBe(false);
+  });
+
+  it('sends nothing for a message deleted for everyone before its notification went out', async () => {
+    const { alice, bob, conversationId } = await chatting();
+    const phone = await subscribe(bob, `/sub/${randomUUID()}`);
+    await goOffline(bob.socket, bob, alice);
+    const gate = pushGate.hold();
+    const message = await send(alice, conversationId, 'wrong chat: my PIN is 4321');
+    await gate.reached;
+    const deleted = await call(alice.socket, 'message:delete', {
+      conversationId,
+      seq: message.seq,
+      for: 'everyone',
+    });
+    expect(deleted).toMatchObject({ ok: true });
+    gate.release();
+    expect(await dispatched(message.id)).toMatchObject({ sent: 0, skippedDeleted: 1 });
+    expect(deliveries.filter((item) => `${pushOrigin}${item.path}` === phone.endpoint)).toEqual([]);
   });
 
   it('refuses endpoints outside the allowed push services, and malformed keys', async () => {

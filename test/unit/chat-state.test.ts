@@ -175,7 +175,10 @@ describe('thread cursors', () => {
   it('are restored from the device’s newest page, and older pages come from its range', async () => {
     const device = new MemoryDeviceStore();
     const all = Array.from({ length: 120 }, (_, index) => message(index + 1));
-    await device.saveThread({ conversationId: 'c1', oldestSeq: 1, syncedSeq: 120 }, all);
+    await device.saveThread(
+      { conversationId: 'c1', oldestSeq: 1, syncedSeq: 120, changeSeq: 0 },
+      all,
+    );
     const snapshot = await device.load(50);
     expect(snapshot.threads[0]!.messages.map((item) => item.seq)).toEqual(
       all.slice(70).map((item) => item.seq),
@@ -190,12 +193,16 @@ describe('thread cursors', () => {
   });
 
   it('join when two tabs store ranges that touch, and never claim what nobody fetched', () => {
-    const cursor = (oldestSeq: number, syncedSeq: number) => ({
+    const cursor = (oldestSeq: number, syncedSeq: number, changeSeq = 0) => ({
       conversationId: 'c1',
       oldestSeq,
       syncedSeq,
+      changeSeq,
     });
     expect(mergeCursors(cursor(1, 10), cursor(8, 15))).toEqual(cursor(1, 15));
+    // Joined, the higher change cursor stands: both tabs wrote the changes they applied.
+    expect(mergeCursors(cursor(1, 10, 7), cursor(8, 15, 3))).toEqual(cursor(1, 15, 7));
+    expect(mergeCursors(cursor(1, 3, 9), cursor(8, 12, 2))).toEqual(cursor(8, 12, 2));
     expect(mergeCursors(cursor(1, 10), cursor(11, 12))).toEqual(cursor(1, 12));
     expect(mergeCursors(cursor(1, 3), cursor(8, 12))).toEqual(cursor(8, 12));
     expect(mergeCursors(cursor(8, 12), cursor(1, 3))).toEqual(cursor(8, 12));

@@ -35,6 +35,7 @@ interface Sent {
   conversationId: string;
   clientMsgId: string;
   body: string;
+  replyToSeq?: number;
   answer: (response: unknown) => void;
 }
 
@@ -175,5 +176,37 @@ describe('the outbox', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(store.getState().isWaitingForServer).toBe(false);
     expect(store.getState().pending).toEqual([]);
+  });
+
+  it('keeps a reply’s quoted seq through a reload and sends it with every attempt', async () => {
+    const { device, sent, outbox, store, acked } = setUp();
+    outbox.compose('c1', 'a plain one');
+    outbox.compose('c2', 'yes, that one', 7);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.map(({ body, replyToSeq }) => ({ body, replyToSeq }))).toEqual([
+      { body: 'a plain one', replyToSeq: undefined },
+      { body: 'yes, that one', replyToSeq: 7 },
+    ]);
+    // A send without a reply carries no replyToSeq at all.
+    expect('replyToSeq' in sent[0]!).toBe(false);
+    // The page reloads before any answer: a new outbox adopts what the device stored.
+    const stored = await device.loadOutbox();
+    expect(stored.find((item) => item.body === 'yes, that one')?.replyToSeq).toBe(7);
+    const reloaded = new Outbox({
+      request: ((_event: string, payload: Omit<Sent, 'answer'>) =>
+        new Promise((answer) => sent.push({ ...payload, answer }))) as unknown as Request,
+      isConnected: () => true,
+      store: createChatStore(store.getState().me),
+      device,
+      onStored: () => undefined,
+    });
+    await reloaded.resume();
+    expect(sent.slice(2).map(({ body, replyToSeq }) => ({ body, replyToSeq }))).toEqual([
+      { body: 'a plain one', replyToSeq: undefined },
+      { body: 'yes, that one', replyToSeq: 7 },
+    ]);
+    sent[3]!.answer(acked(sent[3]!, 1));
+    await vi.advanceTimersByTimeAsync(0);
+    expect((await device.loadOutbox()).map((item) => item.body)).toEqual(['a plain one']);
   });
 });

@@ -34,6 +34,7 @@ export const summary = (patch: Partial<ConversationSummary> = {}): ConversationS
   title: 'bob',
   peer: { id: 'bob', username: 'bob' },
   lastSeq: 0,
+  lastChangeSeq: 0,
   readSeq: 0,
   deliveredSeq: 0,
   unreadCount: 0,
@@ -47,7 +48,11 @@ export const summary = (patch: Partial<ConversationSummary> = {}): ConversationS
   ...patch,
 });
 
-/** Serves message:history, conversation:list and conversation:mark-delivered; records calls. */
+/**
+ * Serves message:history (after, before or around a seq), message:changes (the stored
+ * messages whose changeSeq lies beyond the cursor), conversation:list and
+ * conversation:mark-delivered; records calls. `stored` may be changed by a test meanwhile.
+ */
 export function fakeServer(stored: Message[], conversations: ConversationSummary[] = []) {
   const calls: Call[] = [];
   const request = async <E extends ClientEventName>(event: E, payload: ClientEventPayload<E>) => {
@@ -58,26 +63,58 @@ export function fakeServer(stored: Message[], conversations: ConversationSummary
     if (event === ClientEvent.ConversationList) return { ok: true, conversations };
     if (event === ClientEvent.ConversationMarkDelivered)
       return { ok: true, deliveredSeq: payload.seq };
+    if (event === ClientEvent.MessageChanges) return answerChanges(payload);
     if (event !== ClientEvent.MessageHistory)
       return { ok: false, code: 'BAD_REQUEST', message: 'Not served here.' };
     const {
       conversationId,
       afterSeq,
       beforeSeq,
+      aroundSeq,
       limit = 50,
     } = payload as {
       conversationId: string;
       afterSeq?: number;
       beforeSeq?: number;
+      aroundSeq?: number;
       limit?: number;
     };
     const all = stored.filter((item) => item.conversationId === conversationId);
+    if (aroundSeq !== undefined) {
+      const from = aroundSeq - Math.floor(limit / 2);
+      const page = all.filter((item) => item.seq >= from).slice(0, limit);
+      return { ok: true, messages: page, hasMore: (page[0]?.seq ?? 1) > 1 };
+    }
     if (afterSeq !== undefined) {
       const after = all.filter((item) => item.seq > afterSeq);
       return { ok: true, messages: after.slice(0, limit), hasMore: after.length > limit };
     }
     const before = all.filter((item) => beforeSeq === undefined || item.seq < beforeSeq);
     return { ok: true, messages: before.slice(-limit), hasMore: before.length > limit };
+  }
+  function answerChanges(payload: Record<string, unknown>): unknown {
+    const { conversationId, afterChangeSeq, limit } = payload as {
+      conversationId: string;
+      afterChangeSeq: number;
+      limit: number;
+    };
+    const changed = stored
+      .filter((item) => item.conversationId === conversationId && (item.changeSeq ?? 0) > 0)
+      .sort((a, b) => (a.changeSeq ?? 0) - (b.changeSeq ?? 0));
+    const beyond = changed.filter((item) => (item.changeSeq ?? 0) > afterChangeSeq);
+    const page = beyond.slice(0, limit);
+    const hasMore = beyond.length > limit;
+    const newest = changed.at(-1)?.changeSeq ?? 0;
+    return {
+      ok: true,
+      changes: {
+        conversationId,
+        messages: page,
+        // The last page reaches the conversation's counter (changes not ours to see included).
+        changeSeq: hasMore ? page.at(-1)!.changeSeq : Math.max(newest, afterChangeSeq),
+        hasMore,
+      },
+    };
   }
   // Answers are built by event name at run time; TypeScript cannot narrow E from them.
   return { request: request as Request, calls };

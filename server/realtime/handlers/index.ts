@@ -4,12 +4,14 @@
 import type { HandlerMap } from '../handler';
 import { conversationHandlers } from './conversations';
 import { groupHandlers } from './groups';
+import { messageChangeHandlers } from './message-changes';
 import { messageHandlers } from './messages';
 import { presenceHandlers } from './presence';
 
 export const handlers: HandlerMap = {
   ...conversationHandlers,
   ...messageHandlers,
+  ...messageChangeHandlers,
   ...groupHandlers,
   ...presenceHandlers,
 };

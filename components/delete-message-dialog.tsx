@@ -1,0 +1,96 @@
+'use client';
+// "Delete message?": for the viewer alone, or for everyone when they may (their own message
+// within the delete window, or any message of a group they administer). The native <dialog>
+// traps focus, closes on Escape and gives the focus back to the message.
+
+import { useEffect, useId, useRef, useState } from 'react';
+import type { ActionResult } from '../hooks/chat-client';
+import controls from './controls.module.css';
+import styles from './dialog.module.css';
+
+export interface DeleteRequest {
+  canDeleteForEveryone: boolean;
+  onDelete: (scope: 'everyone' | 'me') => Promise<ActionResult>;
+}
+
+export function DeleteMessageDialog({
+  request,
+  onDone,
+}: {
+  request: DeleteRequest | null;
+  onDone: () => void;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    if (request && !element.open) element.showModal();
+    if (!request && element.open) element.close();
+  }, [request]);
+
+  async function remove(scope: 'everyone' | 'me') {
+    if (!request) return;
+    setIsBusy(true);
+    const result = await request.onDelete(scope);
+    setIsBusy(false);
+    if (result.ok) dialog.current?.close();
+    else setError(result.message);
+  }
+
+  return (
+    <dialog
+      ref={dialog}
+      className={styles.dialog}
+      aria-labelledby={`${id}-title`}
+      // Escape, Cancel and success all end here; the next opening starts afresh.
+      onClose={() => {
+        setError(null);
+        onDone();
+      }}
+      data-testid="delete-dialog"
+    >
+      {request && (
+        <>
+          <h2 id={`${id}-title`}>Delete message?</h2>
+          {error && (
+            <p className={controls.formError} role="alert">
+              {error}
+            </p>
+          )}
+          <div className={styles.actions}>
+            <button
+              className={controls.quietButton}
+              type="button"
+              onClick={() => dialog.current?.close()}
+              disabled={isBusy}
+            >
+              Cancel
+            </button>
+            <button
+              className={controls.dangerButton}
+              type="button"
+              onClick={() => void remove('me')}
+              disabled={isBusy}
+            >
+              Delete for me
+            </button>
+            {request.canDeleteForEveryone && (
+              <button
+                className={controls.dangerButton}
+                type="button"
+                onClick={() => void remove('everyone')}
+                disabled={isBusy}
+              >
+                Delete for everyone
+              </button>
+            )}
+          </div>
+        </>
+      )}
+    </dialog>
+  );
+}

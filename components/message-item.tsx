@@ -1,0 +1,143 @@
+'use client';
+// One stored message of the list: its bubble (text or tombstone, quote, labels, reactions),
+// what its action menu offers the viewer, and what each choice does.
+
+import type { ConversationSummary, Message } from '../protocol';
+import { statusOf, type Thread } from '../hooks/chat-state';
+import { abilitiesOf, canReactTo, myReaction } from '../hooks/message-abilities';
+import { heldOriginal } from '../hooks/message-changes';
+import { useChatClient, useChatState } from '../hooks/use-chat';
+import { MessageBubble, type BubbleActions, type QuoteView } from './message-bubble';
+import type { MenuItem } from './message-menu';
+import { MessageReactions } from './message-reactions';
+
+export const DELETED_TEXT = 'This message was deleted';
+
+/** What the list does for the menu's choices that reach beyond the bubble. */
+export interface MessageItemHandlers {
+  onReply: (seq: number) => void;
+  onEdit: (seq: number) => void;
+  onDelete: (message: Message, canDeleteForEveryone: boolean) => void;
+  onForward: (message: Message) => void;
+  onInfo: (seq: number) => void;
+  /** Scrolls to a message, loading it first when it is not held. */
+  onJump: (seq: number) => void;
+}
+
+export function MessageItem({
+  message,
+  thread,
+  summary,
+  isHighlighted,
+  handlers,
+}: {
+  message: Message;
+  thread: Thread | undefined;
+  summary: ConversationSummary | undefined;
+  isHighlighted: boolean;
+  handlers: MessageItemHandlers;
+}) {
+  const client = useChatClient();
+  const meId = useChatState((state) => state.me.id);
+  const limits = useChatState((state) => state.limits);
+  const isMine = message.senderId === meId;
+  const isGroup = summary?.kind === 'group';
+  const { conversationId, seq } = message;
+
+  /** Built when the menu opens: the edit and delete windows depend on the time. */
+  function actions(): BubbleActions {
+    const can = abilitiesOf(message, { meId, summary, limits, now: Date.now() });
+    const items: MenuItem[] = [];
+    if (can.canReply) items.push({ label: 'Reply', onSelect: () => handlers.onReply(seq) });
+    if (can.canCopy)
+      items.push({
+        label: 'Copy',
+        onSelect: () => void navigator.clipboard?.writeText(message.body).catch(() => undefined),
+      });
+    if (can.canForward)
+      items.push({ label: 'Forward', onSelect: () => handlers.onForward(message) });
+    if (can.canEdit) items.push({ label: 'Edit', onSelect: () => handlers.onEdit(seq) });
+    if (can.canDeleteForMe || can.canDeleteForEveryone)
+      items.push({
+        label: 'Delete',
+        isDanger: true,
+        onSelect: () => handlers.onDelete(message, can.canDeleteForEveryone),
+      });
+    if (isMine && !message.deleted)
+      items.push({ label: 'Info', onSelect: () => handlers.onInfo(seq) });
+    return {
+      reactions: can.canReact
+        ? {
+            current: myReaction(message, meId),
+            onReact: (emoji) => void client.react(conversationId, seq, emoji),
+          }
+        : null,
+      items,
+    };
+  }
+
+  const deletion = message.deleted;
+  const deletedText = deletion
+    ? deletion.by.id === message.senderId
+      ? DELETED_TEXT
+      : `${DELETED_TEXT} by ${deletion.by.id === meId ? 'you' : deletion.by.username}`
+    : undefined;
+  const canReact = canReactTo(message, summary);
+  return (
+    <MessageBubble
+      body={message.body}
+      createdAt={message.createdAt}
+      isMine={isMine}
+      seq={seq}
+      status={isMine ? statusOf(message, summary) : undefined}
+      senderName={isGroup && !isMine ? message.senderUsername : undefined}
+      onInfo={isGroup && isMine && !deletion ? () => handlers.onInfo(seq) : undefined}
+      quote={quoteOf(
+        message.replyTo?.seq,
+        message,
+        message.replyTo && heldOriginal(thread, message.replyTo.seq),
+        meId,
+        handlers.onJump,
+      )}
+      isEdited={message.editedAt !== undefined}
+      deletedText={deletedText}
+      isForwarded={message.isForwarded === true}
+      isHighlighted={isHighlighted}
+      reactions={
+        <MessageReactions
+          reactions={message.reactions}
+          meId={meId}
+          onRemoveMine={canReact ? () => void client.react(conversationId, seq, null) : undefined}
+        />
+      }
+      actions={actions}
+    />
+  );
+}
+
+/**
+ * What a reply shows of the message it quotes: the original as this device holds it now (so
+ * its edits and deletion show; see heldOriginal), else what the reply came with. `reply` is
+ * absent for a reply still in the outbox, which has only the seq.
+ */
+export function quoteOf(
+  seq: number | undefined,
+  reply: Message | undefined,
+  original: Message | undefined,
+  meId: string,
+  onJump?: (seq: number) => void,
+): QuoteView | undefined {
+  if (seq === undefined) return undefined;
+  const quoted = reply?.replyTo;
+  const sender = original
+    ? { id: original.senderId, username: original.senderUsername }
+    : quoted && { id: quoted.senderId, username: quoted.senderUsername };
+  if (!sender) return undefined;
+  const isDeleted = original ? original.deleted !== undefined : quoted?.isDeleted === true;
+  return {
+    senderName: sender.id === meId ? 'You' : sender.username,
+    text: isDeleted ? DELETED_TEXT : (original?.body ?? quoted?.body ?? ''),
+    isDeleted,
+    onOpen: onJump && (() => onJump(seq)),
+  };
+}

@@ -1,0 +1,180 @@
+// Acting on messages in the browser: reply, edit, delete and react, live on both sides, and on a
+// device that was offline meanwhile; a quote that jumps to an original not loaded yet.
+
+import { randomUUID } from 'node:crypto';
+import type { Locator, Page } from '@playwright/test';
+import { call, connect } from '../test/helpers/client';
+import {
+  bodies,
+  expect,
+  messages,
+  openChat,
+  sendMessage,
+  signInOnNewDevice,
+  startChat,
+  startChatWith,
+  test,
+} from './fixtures';
+
+/** The message whose text is exactly `text`. */
+function message(page: Page, text: string): Locator {
+  return messages(page).filter({
+    has: page.getByTestId('message-body').getByText(text, { exact: true }),
+  });
+}
+
+/** Opens the action menu of a message with its hover button and picks `item`. */
+async function act(page: Page, target: Locator, item: string): Promise<void> {
+  await target.hover();
+  await target.getByRole('button', { name: 'Message actions' }).click();
+  const menu = page.getByRole('menu', { name: 'Message actions' });
+  await menu.getByRole('menuitem', { name: item, exact: true }).click();
+}
+
+async function react(page: Page, target: Locator, emoji: string): Promise<void> {
+  await target.hover();
+  await target.getByRole('button', { name: 'Message actions' }).click();
+  await page
+    .getByRole('menu', { name: 'Message actions' })
+    .getByRole('menuitemcheckbox', { name: `React with ${emoji}` })
+    .click();
+}
+
+/** What a device shows of the conversation, message by message, top to bottom. */
+async function expectConversation(page: Page): Promise<void> {
+  await expect(messages(page)).toHaveCount(4);
+  const [first, reply, deleted, last] = [0, 1, 2, 3].map((index) => messages(page).nth(index));
+  await expect(first!.getByTestId('message-body')).toHaveText('first, edited');
+  await expect(first!.getByTestId('message-edited')).toBeVisible();
+  await expect(first!.getByTestId('reaction-chip')).toHaveAttribute('data-emoji', '👍');
+  await expect(reply!.getByTestId('message-body')).toHaveText('a reply');
+  await expect(reply!.getByTestId('message-quote-text')).toHaveText('first, edited');
+  await expect(reply!.getByTestId('reaction-chip')).toHaveAttribute('data-emoji', '❤️');
+  await expect(deleted!.getByTestId('message-deleted')).toHaveText('This message was deleted');
+  await expect(deleted!.getByTestId('message-body')).toHaveCount(0);
+  await expect(last!.getByTestId('message-body')).toHaveText('the end');
+}
+
+test('alice and bob reply, edit, delete and react live; bob’s offline phone shows it all when back', async ({
+  actor,
+  browser,
+  server,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  const bobPhone = await signInOnNewDevice(browser, server.url, bob.username);
+  try {
+    await startChatWith(alice, bob, 'first');
+    await openChat(bobPhone.page, alice.username);
+    await expect(bodies(bobPhone.page)).toHaveText(['first']);
+    await bobPhone.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await bobPhone.context.setOffline(true);
+    await expect(bobPhone.page.getByTestId('connection')).toHaveAttribute('data-state', 'offline');
+
+    // Bob replies to the first message: the quote shows its sender and text on both sides.
+    await act(bob.page, message(bob.page, 'first'), 'Reply');
+    await expect(bob.page.getByTestId('reply-bar')).toContainText('first');
+    await sendMessage(bob.page, 'a reply');
+    const quote = message(alice.page, 'a reply').getByTestId('message-quote');
+    await expect(quote.getByTestId('message-quote-sender')).toHaveText('You');
+    await expect(quote.getByTestId('message-quote-text')).toHaveText('first');
+    await expect(bob.page.getByTestId('reply-bar')).toHaveCount(0);
+
+    // Alice edits it: bob sees the new text, marked edited, and so does his quote of it.
+    await act(alice.page, message(alice.page, 'first'), 'Edit');
+    const composer = alice.page.getByLabel('Message', { exact: true });
+    await expect(composer).toHaveValue('first');
+    await composer.fill('first, edited');
+    await composer.press('Enter');
+    await expect(message(bob.page, 'first, edited').getByTestId('message-edited')).toHaveText(
+      'edited',
+    );
+    await expect(message(bob.page, 'a reply').getByTestId('message-quote-text')).toHaveText(
+      'first, edited',
+    );
+
+    // Alice deletes a message for everyone: its text goes from bob's screen and list.
+    await sendMessage(alice.page, 'a mistake');
+    await expect(message(bob.page, 'a mistake')).toHaveCount(1);
+    await act(alice.page, message(alice.page, 'a mistake'), 'Delete');
+    const dialog = alice.page.getByTestId('delete-dialog');
+    await dialog.getByRole('button', { name: 'Delete for everyone' }).click();
+    await expect(bob.page.getByTestId('message-deleted')).toHaveText('This message was deleted');
+    await expect(bob.page.getByText('a mistake')).toHaveCount(0);
+    await expect(alice.page.getByText('a mistake')).toHaveCount(0);
+
+    // Reactions, both ways, live.
+    await react(bob.page, message(bob.page, 'first, edited'), '👍');
+    const thumbs = message(alice.page, 'first, edited').getByTestId('reaction-chip');
+    await expect(thumbs).toHaveAttribute('data-emoji', '👍');
+    await expect(thumbs).toHaveAttribute('data-count', '1');
+    await react(alice.page, message(alice.page, 'a reply'), '❤️');
+    await expect(message(bob.page, 'a reply').getByTestId('reaction-chip')).toHaveAttribute(
+      'data-emoji',
+      '❤️',
+    );
+    await sendMessage(alice.page, 'the end');
+
+    await expectConversation(alice.page);
+    await expectConversation(bob.page);
+    // The phone was offline through all of it: back online, it shows the same, in order.
+    await expect(bodies(bobPhone.page)).toHaveText(['first']);
+    await bobPhone.context.setOffline(false);
+    await expectConversation(bobPhone.page);
+  } finally {
+    await bobPhone.context.close();
+  }
+});
+
+test('a reply’s quote jumps to an original that is not on the device yet', async ({
+  actor,
+  browser,
+  server,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await bob.context.close(); // bob comes back later on a new device
+
+  // Sixty messages from alice's account over its own socket (typing them would take a minute),
+  // the last a reply to the first.
+  const cookies = await alice.context.cookies();
+  const cookie = cookies.map(({ name, value }) => `${name}=${value}`).join('; ');
+  const { socket } = await connect(server.url, { cookie }, { origin: server.url });
+  try {
+    const started = await call(socket, 'conversation:start', { username: bob.username });
+    if (!started.ok) throw new Error(started.message);
+    for (let index = 1; index <= 60; index++) {
+      const request = {
+        conversationId: started.conversation.id,
+        clientMsgId: randomUUID(),
+        body: index === 60 ? 'answering the very first' : `message ${index}`,
+        ...(index === 60 ? { replyToSeq: 1 } : {}),
+      };
+      // Beyond the rate limit's burst, each send goes again when the server says it may.
+      for (;;) {
+        const sent = await call(socket, 'message:send', request);
+        if (sent.ok) break;
+        if (sent.code !== 'RATE_LIMITED') throw new Error(sent.message);
+        await new Promise((resolve) => setTimeout(resolve, sent.retryAfterMs));
+      }
+    }
+  } finally {
+    socket.close();
+  }
+
+  const device = await signInOnNewDevice(browser, server.url, bob.username);
+  try {
+    await startChat(device.page, alice.username);
+    await expect(messages(device.page)).toHaveCount(50);
+    await expect(message(device.page, 'message 1')).toHaveCount(0);
+    const reply = message(device.page, 'answering the very first');
+    await expect(reply.getByTestId('message-quote-text')).toHaveText('message 1');
+
+    await reply.getByTestId('message-quote').click();
+    const original = message(device.page, 'message 1');
+    await expect(original).toBeInViewport();
+    await expect(original).toHaveAttribute('data-highlighted', 'true');
+  } finally {
+    await device.context.close();
+  }
+});
