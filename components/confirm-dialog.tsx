@@ -1,10 +1,10 @@
 'use client';
-// A modal question before an action that cannot be taken back: the native <dialog>, which
-// traps focus, closes on Escape and needs no injected styles under the page's CSP.
+// A modal question before an action that cannot be taken back.
 
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import controls from './controls.module.css';
 import styles from './dialog.module.css';
+import { DialogFooter, useModal } from './modal-dialog';
 
 export interface Confirmation {
   title: string;
@@ -22,16 +22,9 @@ export function ConfirmDialog({
   confirmation: Confirmation | null;
   onDone: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModal(confirmation);
   const [isBusy, setIsBusy] = useState(false);
   const id = useId();
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (confirmation && !element.open) element.showModal();
-    if (!confirmation && element.open) element.close();
-  }, [confirmation]);
 
   async function confirm() {
     if (!confirmation) return;
@@ -57,15 +50,7 @@ export function ConfirmDialog({
         <>
           <h2 id={`${id}-title`}>{confirmation.title}</h2>
           <p id={`${id}-text`}>{confirmation.text}</p>
-          <div className={styles.actions}>
-            <button
-              className={controls.quietButton}
-              type="button"
-              onClick={() => dialog.current?.close()}
-              disabled={isBusy}
-            >
-              Cancel
-            </button>
+          <DialogFooter dialog={dialog} error={null} isBusy={isBusy}>
             <button
               className={controls.dangerButton}
               type="button"
@@ -74,7 +59,7 @@ export function ConfirmDialog({
             >
               {confirmation.confirmLabel}
             </button>
-          </div>
+          </DialogFooter>
         </>
       )}
     </dialog>

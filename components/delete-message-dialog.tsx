@@ -1,12 +1,13 @@
 'use client';
 // "Delete message?": for the viewer alone, or for everyone when they may (their own message
-// within the delete window, or any message of a group they administer). The native <dialog>
-// traps focus, closes on Escape and gives the focus back to the message.
+// within the delete window, or any message of a group they administer). Closing it gives the
+// focus back to the message.
 
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import type { ActionResult } from '../hooks/chat-client';
 import controls from './controls.module.css';
 import styles from './dialog.module.css';
+import { DialogFooter, useModal } from './modal-dialog';
 
 export interface DeleteRequest {
   canDeleteForEveryone: boolean;
@@ -20,17 +21,10 @@ export function DeleteMessageDialog({
   request: DeleteRequest | null;
   onDone: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModal(request);
   const [isBusy, setIsBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (request && !element.open) element.showModal();
-    if (!request && element.open) element.close();
-  }, [request]);
 
   async function remove(scope: 'everyone' | 'me') {
     if (!request) return;
@@ -56,20 +50,7 @@ export function DeleteMessageDialog({
       {request && (
         <>
           <h2 id={`${id}-title`}>Delete message?</h2>
-          {error && (
-            <p className={controls.formError} role="alert">
-              {error}
-            </p>
-          )}
-          <div className={styles.actions}>
-            <button
-              className={controls.quietButton}
-              type="button"
-              onClick={() => dialog.current?.close()}
-              disabled={isBusy}
-            >
-              Cancel
-            </button>
+          <DialogFooter dialog={dialog} error={error} isBusy={isBusy}>
             <button
               className={controls.dangerButton}
               type="button"
@@ -88,7 +69,7 @@ export function DeleteMessageDialog({
                 Delete for everyone
               </button>
             )}
-          </div>
+          </DialogFooter>
         </>
       )}
     </dialog>

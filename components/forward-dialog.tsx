@@ -2,13 +2,14 @@
 // "Forward to…": the conversations the viewer may write in, to tick one or more. Each gets a
 // copy of the message, marked forwarded.
 
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { FORWARD_TARGETS_MAX } from '../protocol';
 import { isFormerMember } from '../hooks/chat-state';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 import controls from './controls.module.css';
 import styles from './dialog.module.css';
 import forward from './forward-dialog.module.css';
+import { DialogFooter, useModal } from './modal-dialog';
 
 export interface ForwardSource {
   conversationId: string;
@@ -24,18 +25,11 @@ export function ForwardDialog({
 }) {
   const client = useChatClient();
   const conversations = useChatState((state) => state.conversations);
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModal(source);
   const [chosen, setChosen] = useState<string[]>([]);
   const [isBusy, setIsBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (source && !element.open) element.showModal();
-    if (!source && element.open) element.close();
-  }, [source]);
 
   const targets = conversations.filter((item) => !isFormerMember(item));
   const isFull = chosen.length >= FORWARD_TARGETS_MAX;
@@ -89,20 +83,7 @@ export function ForwardDialog({
               );
             })}
           </fieldset>
-          {error && (
-            <p className={controls.formError} role="alert">
-              {error}
-            </p>
-          )}
-          <div className={styles.actions}>
-            <button
-              className={controls.quietButton}
-              type="button"
-              onClick={() => dialog.current?.close()}
-              disabled={isBusy}
-            >
-              Cancel
-            </button>
+          <DialogFooter dialog={dialog} error={error} isBusy={isBusy}>
             <button
               className={controls.primaryButton}
               type="submit"
@@ -110,7 +91,7 @@ export function ForwardDialog({
             >
               Forward
             </button>
-          </div>
+          </DialogFooter>
         </form>
       )}
     </dialog>

@@ -7,6 +7,7 @@ import { forgetCachedUser } from '../hooks/session-cache';
 import { useChatClient } from '../hooks/use-chat';
 import controls from './controls.module.css';
 import styles from './dialog.module.css';
+import { DialogFooter } from './modal-dialog';
 
 /** Ends every session of the account, on every device, after asking once. */
 export function SignOutEverywhereButton() {
@@ -59,20 +60,7 @@ export function SignOutEverywhereButton() {
           This signs you out of Parley on all your devices and browsers, this one included. Messages
           that have not been sent yet are lost.
         </p>
-        {error && (
-          <p className={controls.formError} role="alert">
-            {error}
-          </p>
-        )}
-        <div className={styles.actions}>
-          <button
-            className={controls.quietButton}
-            type="button"
-            onClick={() => dialog.current?.close()}
-            disabled={isBusy}
-          >
-            Cancel
-          </button>
+        <DialogFooter dialog={dialog} error={error} isBusy={isBusy}>
           <button
             className={controls.dangerButton}
             type="button"
@@ -81,7 +69,7 @@ export function SignOutEverywhereButton() {
           >
             Sign out all devices
           </button>
-        </div>
+        </DialogFooter>
       </dialog>
     </>
   );
