@@ -178,3 +178,29 @@ test('a reply’s quote jumps to an original that is not on the device yet', asy
     await device.context.close();
   }
 });
+
+test('alice forwards bob’s message to carol, who sees it marked forwarded', async ({ actor }) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  const carol = await actor('carol');
+  await startChatWith(bob, alice, 'the meeting moved to 3 pm');
+  await startChat(alice.page, carol.username);
+  await sendMessage(alice.page, 'hi carol');
+  await openChat(alice.page, bob.username);
+
+  await act(alice.page, message(alice.page, 'the meeting moved to 3 pm'), 'Forward');
+  const dialog = alice.page.getByTestId('forward-dialog');
+  await dialog.getByRole('checkbox', { name: carol.username }).check();
+  await dialog.getByRole('button', { name: 'Forward' }).click();
+  await expect(dialog).toBeHidden();
+
+  await openChat(carol.page, alice.username);
+  const copy = message(carol.page, 'the meeting moved to 3 pm');
+  await expect(copy.getByTestId('message-forwarded')).toContainText('Forwarded');
+  await expect(bodies(carol.page)).toHaveText(['hi carol', 'the meeting moved to 3 pm']);
+  // The original stays as it was, in its own conversation.
+  await expect(message(alice.page, 'the meeting moved to 3 pm')).toHaveCount(1);
+  await expect(
+    message(alice.page, 'the meeting moved to 3 pm').getByTestId('message-forwarded'),
+  ).toHaveCount(0);
+});
