@@ -24,7 +24,9 @@ import type { ParleySocket } from './types';
  * little here because they have their own limits per kind as well (messages, typing, chats,
  * groups); reads are what a flood repeats, and a read that returns many rows costs most.
  * The browser's startup spends 10 for the list plus 6 per conversation it catches up (a
- * history page and a delivery report): 500 conversations take 3,010 of the default 5,000.
+ * history page and a delivery report), and 5 more for one whose messages changed meanwhile (a
+ * page of changes): 500 conversations, every one with new messages and changes, take 5,510,
+ * which the default burst of 5,000 and its refill of 250 a second cover within 2 s.
  */
 export const EVENT_WORK: Record<ClientEventName, number> = {
   // A relay, or one marker moved in a batch with others: no read to speak of.
