@@ -16,17 +16,22 @@ import {
 import type { Deps } from '../deps';
 import { Batcher } from '../lib/batcher';
 import { AppError, conversationNotFound } from '../errors';
-import { toMessage } from './to-wire';
+import { toMessage, toMessageView } from './to-wire';
 
 export interface SendMessageResult {
+  /** The answer: the message as its sender sees it now. */
   message: Message;
   /** False when this clientMsgId was stored before: nothing new was written. */
   created: boolean;
   /**
-   * Everyone to send it to, the sender included (their other devices). A duplicate goes out
-   * again too: the node that stored it may have died before its broadcast, and nothing else
+   * What to send to everyone else, or null. A duplicate goes out again too, while it is
+   * unchanged: the node that stored it may have died before its broadcast, and nothing else
    * would bring it to devices that are connected (clients drop a message they have by seq).
+   * Once changed (edited, deleted, reacted to) it is not: devices take a copy with the
+   * change seq they hold over their own, and the changes reach them by change sync.
    */
+  broadcast: Message | null;
+  /** Everyone to send it to, the sender included (their other devices). */
   memberIds: string[];
 }
 
@@ -72,25 +77,23 @@ export async function sendMessage(
         'This message id was already used for a different message. Send it with a new id.',
       );
     }
+    // A retry can come long after the first send, when the message was changed since, or
+    // hidden by its sender: it is answered as the sender sees it now, never as it was sent.
+    const message = await viewOfSender(deps, stored, sender.username);
     return {
-      message:
-        stored.replyToSeq === null
-          ? toMessage(stored, sender.username)
-          : await withQuote(deps, stored, sender.username),
+      message,
       created: false,
+      broadcast: stored.changeSeq > 0 || message.isHidden ? null : message,
       memberIds: await listMemberIds(deps.db, stored.conversationId, stored.seq),
     };
   }
   // A plain message costs no query and no wait here; a reply reads its quote.
   const created = result.message;
-  return {
-    message:
-      created.replyToSeq === null
-        ? toMessage(created, sender.username)
-        : await withQuote(deps, created, sender.username),
-    created: true,
-    memberIds: result.memberIds,
-  };
+  const message =
+    created.replyToSeq === null
+      ? toMessage(created, sender.username)
+      : await withQuote(deps, created, sender.username);
+  return { message, created: true, broadcast: message, memberIds: result.memberIds };
 }
 
 /**
@@ -119,6 +122,17 @@ async function withQuote(deps: Deps, row: MessageRow, senderUsername: string): P
     quoteLength: PREVIEW_MAX_CODE_POINTS,
   });
   return toMessage(row, senderUsername, view?.replyTo ?? undefined);
+}
+
+/** A stored message as its sender sees it now: with its changes, or hidden by them. */
+async function viewOfSender(deps: Deps, row: MessageRow, senderUsername: string): Promise<Message> {
+  const [view] = await listMessageViews(deps.db, {
+    conversationId: row.conversationId,
+    seqs: [row.seq],
+    readerId: row.senderId,
+    quoteLength: PREVIEW_MAX_CODE_POINTS,
+  });
+  return view ? toMessageView(view) : toMessage(row, senderUsername);
 }
 
 /** One per node: sends that arrive together are stored in one transaction. */

@@ -1,5 +1,5 @@
-// The delivery guarantee on a cluster: a node killed during traffic, and Redis restarted
-// during traffic. Each case gets a cluster of its own (three nodes, PostgreSQL, Redis, nginx).
+// The delivery guarantee on a cluster, for messages and for changes to them (edits, deletions,
+// reactions): a node killed during traffic, and Redis restarted during traffic. Each case gets a cluster of its own (three nodes, PostgreSQL, Redis, nginx).
 
 import { afterEach, expect, it } from 'vitest';
 import { DeliveryRun } from '../faults/harness';
@@ -28,7 +28,7 @@ afterEach(async () => {
   run = environment = undefined;
 });
 
-it('loses nothing when a node is killed with SIGKILL during traffic', async () => {
+it('loses no message or change when a node is killed with SIGKILL during traffic', async () => {
   const { cluster, databaseUrl } = await setUpCluster();
   // Devices come through nginx from addresses of their own, so that its hash spreads them.
   run = new DeliveryRun({
@@ -39,7 +39,7 @@ it('loses nothing when a node is killed with SIGKILL during traffic', async () =
     deviceSocketOptions: (index) => ({ localAddress: `127.0.0.${10 + index}` }),
   });
   await run.setUp();
-  run.startTraffic({ everyMs: 100 });
+  run.startTraffic({ everyMs: 100, changeEveryMs: 250 });
   await run.moreAcks(200);
 
   const load = await Promise.all(cluster.nodes.map(connectionsOn));
@@ -55,10 +55,12 @@ it('loses nothing when a node is killed with SIGKILL during traffic', async () =
     cluster.nodes.filter((_, index) => index !== busiest).map(connectionsOn),
   );
   expect(after.reduce((sum, count) => sum + count, 0)).toBe(run.devices.length);
-  console.info(`node killed: ${result.stored} messages, ${load[busiest]} devices moved, none lost`);
+  console.info(
+    `node killed: ${result.stored} messages, ${run.changes.counts().ok} changes, ${load[busiest]} devices moved, none lost`,
+  );
 }, 300_000);
 
-it('loses nothing when Redis restarts during traffic, and every device converges', async () => {
+it('loses no message or change when Redis restarts during traffic, and every device converges', async () => {
   const { cluster, redis, databaseUrl } = await setUpCluster();
   // Devices straight to the nodes, round robin: most conversations cross nodes.
   run = new DeliveryRun({
@@ -68,7 +70,7 @@ it('loses nothing when Redis restarts during traffic, and every device converges
     deviceUrl: (index) => cluster.nodes[index % cluster.nodes.length]!.url,
   });
   await run.setUp();
-  run.startTraffic({ everyMs: 100 });
+  run.startTraffic({ everyMs: 100, changeEveryMs: 250 });
   await run.moreAcks(200);
 
   await redis.stop();
@@ -85,5 +87,7 @@ it('loses nothing when Redis restarts during traffic, and every device converges
   const result = await run.finish(databaseUrl);
   expect(result.violations).toEqual([]);
   expect((await fetch(`${cluster.nodes[0]!.url}/readyz`)).status).toBe(200);
-  console.info(`Redis restarted: ${result.stored} messages, every device converged`);
+  console.info(
+    `Redis restarted: ${result.stored} messages, ${run.changes.counts().ok} changes, every device converged`,
+  );
 }, 300_000);

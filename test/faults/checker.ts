@@ -1,14 +1,25 @@
 // Compares what the clients sent and were acked, what every device holds and what the database
-// holds, and lists every way in which the delivery guarantee was broken.
+// holds, and lists every way in which the delivery guarantee was broken. Changes to messages
+// (edits, deletions, reactions) are checked in change-checker.ts.
 
-export interface StoredRow {
-  id: number;
-  conversationId: string;
-  seq: number;
-  senderId: string;
+import {
+  findChangeViolations,
+  type ChangeAction,
+  type HeldState,
+  type StoredHide,
+  type StoredReaction,
+  type StoredState,
+} from './change-checker';
+
+export interface StoredRow extends StoredState {
   clientMsgId: string;
-  body: string;
 }
+
+/** A message as a device holds it: where it is, and its state. */
+export type HeldMessage = { id: number; seq: number; clientMsgId: string } & HeldState & {
+    /** Who reacted, once per reaction shown (a person twice is a violation). */
+    reactionUsers: string[];
+  };
 
 export interface ComposedMessage {
   clientMsgId: string;
@@ -26,10 +37,11 @@ export interface AckedMessage {
 
 export interface DeviceHoldings {
   name: string;
+  userId: string;
   /** The conversations of the device's user. */
   conversationIds: string[];
   /** What the device holds, per conversation, in the order it shows them. */
-  held: Record<string, { id: number; seq: number; clientMsgId: string }[]>;
+  held: Record<string, HeldMessage[]>;
   /** Messages still in the device's outbox. */
   pendingCount: number;
 }
@@ -39,6 +51,12 @@ export interface DeliveryRecord {
   composed: ComposedMessage[];
   acked: AckedMessage[];
   devices: DeviceHoldings[];
+  reactions: StoredReaction[];
+  hides: StoredHide[];
+  /** Each conversation's change counter. */
+  lastChangeSeqs: Record<string, number>;
+  /** The changes devices asked for, in the order they asked. */
+  actions: ChangeAction[];
 }
 
 export function findViolations(record: DeliveryRecord): string[] {
@@ -60,17 +78,27 @@ export function findViolations(record: DeliveryRecord): string[] {
     });
   }
 
-  // Nothing the clients did not send; nothing stored twice.
+  // Nothing the clients did not send; nothing stored twice. The text of a message someone
+  // edited or deleted is checked against those actions, with the changes.
   const composed = new Map(record.composed.map((message) => [message.clientMsgId, message]));
+  const changedText = new Set(
+    record.actions
+      .filter((action) => action.kind === 'edit' || action.kind === 'delete-everyone')
+      .map((action) => `${action.conversationId}#${action.seq}`),
+  );
   const stored = new Map<string, StoredRow>();
+  const sentBodies = new Map<string, string>();
   for (const row of record.database) {
     if (stored.has(row.clientMsgId)) violations.push(`clientMsgId ${row.clientMsgId} stored twice`);
     stored.set(row.clientMsgId, row);
     const sent = composed.get(row.clientMsgId);
     if (!sent) {
       violations.push(`stored message ${row.id} was never sent by a client`);
-    } else if (
-      sent.body !== row.body ||
+      continue;
+    }
+    sentBodies.set(`${row.conversationId}#${row.seq}`, sent.body);
+    if (
+      (sent.body !== row.body && !changedText.has(`${row.conversationId}#${row.seq}`)) ||
       sent.conversationId !== row.conversationId ||
       sent.senderId !== row.senderId
     ) {
@@ -131,5 +159,27 @@ export function findViolations(record: DeliveryRecord): string[] {
       }
     }
   }
+
+  violations.push(
+    ...findChangeViolations({
+      messages: record.database,
+      reactions: record.reactions,
+      hides: record.hides,
+      lastChangeSeqs: record.lastChangeSeqs,
+      sentBodies,
+      actions: record.actions,
+      devices: record.devices.map((device) => ({
+        name: device.name,
+        userId: device.userId,
+        conversationIds: device.conversationIds,
+        held: Object.fromEntries(
+          Object.entries(device.held).map(([conversationId, messages]) => [
+            conversationId,
+            new Map(messages.map((message) => [message.seq, message])),
+          ]),
+        ),
+      })),
+    }),
+  );
   return violations;
 }

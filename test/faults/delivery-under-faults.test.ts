@@ -1,8 +1,11 @@
 // The delivery guarantee under faults, on one node. Four people on two devices each exchange
-// a steady stream of messages in all six of their conversations while the suite kills the
-// server with SIGKILL and restarts it, crashes and restarts PostgreSQL, and drops client
-// connections in the middle of sends. Afterwards every acked message must be held exactly
-// once, in order, by every device it belongs on, and stored once.
+// a steady stream of messages in all six of their conversations, and edit, delete (for
+// everyone or for themselves) and react to them, while the suite kills the server with SIGKILL
+// and restarts it, crashes and restarts PostgreSQL, and drops client connections in the middle
+// of sends. Afterwards every acked message must be held exactly once, in order, by every device
+// it belongs on, and stored once; every device must hold each message (text, edited, deleted,
+// reactions, hidden) as the database says its user sees it; and every acked change must be
+// stored, once.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeSettings } from '../../db';
@@ -28,7 +31,7 @@ afterAll(async () => {
   cluster?.destroy();
 });
 
-it('keeps every acked message exactly once, in order, on every device, through crashes and drops', async () => {
+it('keeps every acked message and change exactly once, in order, on every device, through crashes and drops', async () => {
   const port = await freePort();
   const dataDir = makeTempDir();
   // Each person sends 20 messages a second from two devices: far beyond the default limits.
@@ -43,7 +46,7 @@ it('keeps every acked message exactly once, in order, on every device, through c
     deviceUrl: () => server.url,
   });
   await run.setUp();
-  run.startTraffic({ everyMs: 100, dropEvery: 25 });
+  run.startTraffic({ everyMs: 100, changeEveryMs: 250, dropEvery: 25 });
 
   // (a) The server dies by SIGKILL mid-traffic and comes back on the same port.
   await run.moreAcks(300);
@@ -57,7 +60,8 @@ it('keeps every acked message exactly once, in order, on every device, through c
 
   const result = await run.finish(cluster.url);
   expect(result.violations).toEqual([]);
+  const changes = run.changes.counts();
   console.info(
-    `fault suite: ${result.stored} messages in ${result.conversations} conversations on ${run.devices.length} devices, all delivered once, in order`,
+    `fault suite: ${result.stored} messages in ${result.conversations} conversations on ${run.devices.length} devices, all delivered once, in order; ${changes.ok} changes acked (${changes.failed} failed), every device as stored`,
   );
 }, 300_000);

@@ -1,14 +1,23 @@
 // A delivery run under faults: people with several devices each (real ChatClients with their
 // outbox, retries and cursor sync) exchange a steady stream of messages in every conversation
-// between them while the test breaks things; then every outbox must drain, every device catch
-// up, and the checker compare what was acked, held and stored.
+// between them, and edit, delete and react to them, while the test breaks things; then every
+// outbox must drain, every change end, every device catch up, and the checker compare what was
+// acked, held and stored.
 
 import postgres from 'postgres';
 import { ChatClient } from '../../hooks/chat-client';
 import { MemoryDeviceStore } from '../../hooks/device-store';
 import type { Message, UserSummary } from '../../protocol';
 import { call, connect, cookieFrom, PASSWORD, postJson, signUp } from '../helpers/client';
-import { findViolations, type AckedMessage, type ComposedMessage, type StoredRow } from './checker';
+import { indexStored, type StoredHide, type StoredReaction } from './change-checker';
+import { ChangeTraffic } from './change-traffic';
+import {
+  findViolations,
+  type AckedMessage,
+  type ComposedMessage,
+  type HeldMessage,
+  type StoredRow,
+} from './checker';
 
 export interface Device {
   name: string;
@@ -31,6 +40,8 @@ export class DeliveryRun {
   readonly devices: Device[] = [];
   readonly composed: ComposedMessage[] = [];
   readonly acked = new Map<string, AckedMessage>();
+  readonly changes = new ChangeTraffic();
+  private readonly composedById = new Map<string, ComposedMessage>();
   private readonly ackWaiters: { count: number; resolve: () => void }[] = [];
   private traffic: ReturnType<typeof setInterval>[] = [];
 
@@ -101,21 +112,28 @@ export class DeliveryRun {
   }
 
   /**
-   * Steady traffic, open loop: each device composes on its own schedule whatever happens.
-   * Every `dropEvery` compositions, the composing device loses its connection a few
-   * milliseconds later: after the frame left, before or after the server committed it.
+   * Steady traffic, open loop: each device composes on its own schedule whatever happens, and
+   * every `changeEveryMs` edits, deletes or reacts to a recent message (change-traffic.ts).
+   * Every `dropEvery` compositions, and every `dropEvery` changes, the device loses its
+   * connection a few milliseconds later: after the frame left, before or after the server
+   * committed it, so that its retry finds it done or not.
    */
-  startTraffic(options: { everyMs: number; dropEvery?: number }): void {
+  startTraffic(options: { everyMs: number; changeEveryMs: number; dropEvery?: number }): void {
     let compositions = 0;
-    this.traffic = this.devices.map((device) =>
+    let changes = 0;
+    const dropSoon = (device: Device) =>
+      setTimeout(() => device.client.dropConnection(), Math.random() * 20);
+    this.traffic = this.devices.flatMap((device) => [
       setInterval(() => {
         const ids = device.conversationIds;
         this.compose(device, ids[Math.floor(Math.random() * ids.length)]!);
-        if (options.dropEvery && ++compositions % options.dropEvery === 0) {
-          setTimeout(() => device.client.dropConnection(), Math.random() * 20);
-        }
+        if (options.dropEvery && ++compositions % options.dropEvery === 0) dropSoon(device);
       }, options.everyMs),
-    );
+      setInterval(() => {
+        if (!this.changes.act(device)) return;
+        if (options.dropEvery && ++changes % options.dropEvery === 0) dropSoon(device);
+      }, options.changeEveryMs),
+    ]);
   }
 
   stopTraffic(): void {
@@ -133,43 +151,71 @@ export class DeliveryRun {
   }
 
   /**
-   * Stops the traffic, waits for every outbox to drain and every device to catch up with
-   * what is stored, and returns what the checker found (empty: the guarantee held).
+   * Stops the traffic, waits for every outbox to drain, every change to end and every device
+   * to catch up with what is stored (messages and changes), and returns what the checker
+   * found (empty: the guarantee held).
    */
   async finish(
     databaseUrl: string,
   ): Promise<{ violations: string[]; stored: number; conversations: number }> {
     this.stopTraffic();
-    await this.everyDevice(
-      (device) => device.client.getState().pending.length === 0,
-      () =>
-        this.devices
-          .map((d) => `${d.name}: ${d.client.getState().pending.length} pending`)
-          .join(', '),
-      120_000,
-    );
+    await Promise.all([
+      this.changes.settled(),
+      this.everyDevice(
+        (device) => device.client.getState().pending.length === 0,
+        () =>
+          this.devices
+            .map((d) => `${d.name}: ${d.client.getState().pending.length} pending`)
+            .join(', '),
+        120_000,
+      ),
+    ]);
     // Nothing is written any more; every device catches up with what is stored.
-    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-    const rows = await sql<StoredRow[]>`
-      select id::int as id, conversation_id as "conversationId", seq, sender_id as "senderId",
-             client_msg_id as "clientMsgId", body
-      from messages
-      where conversation_id in ${sql([...new Set(this.devices.flatMap((device) => device.conversationIds))])}
-      order by conversation_id, seq`;
-    await sql.end();
+    const stored = await readStored(databaseUrl, [
+      ...new Set(this.devices.flatMap((device) => device.conversationIds)),
+    ]);
+    const { rows } = stored;
     const lastSeq = new Map<string, number>();
     for (const row of rows)
       lastSeq.set(row.conversationId, Math.max(lastSeq.get(row.conversationId) ?? 0, row.seq));
+    // The newest change each person sees per conversation: their devices' change cursors must
+    // reach it. Someone else's hide is never pushed to them: as the last change it may stay
+    // beyond their cursor.
+    const index = indexStored({ messages: rows, ...stored });
+    const lastChangeSeen = (device: Device, conversationId: string) =>
+      Math.max(
+        0,
+        ...rows
+          .filter((row) => row.conversationId === conversationId)
+          .map((row) => index.view(row, device.user.id).changeSeq),
+      );
+    const targets = new Map(
+      this.devices.map((device) => [
+        device,
+        device.conversationIds.map((id) => ({
+          id,
+          seq: lastSeq.get(id) ?? 0,
+          changeSeq: lastChangeSeen(device, id),
+        })),
+      ]),
+    );
     await this.everyDevice(
       (device) =>
-        device.conversationIds.every(
-          (id) => (device.client.getState().threads[id]?.syncedSeq ?? 0) >= (lastSeq.get(id) ?? 0),
-        ),
+        targets.get(device)!.every(({ id, seq, changeSeq }) => {
+          const thread = device.client.getState().threads[id];
+          return (thread?.syncedSeq ?? 0) >= seq && (thread?.changeSeq ?? 0) >= changeSeq;
+        }),
       () =>
         this.devices
           .map(
             (d) =>
-              `${d.name}: ${d.conversationIds.map((id) => `${d.client.getState().threads[id]?.syncedSeq}/${lastSeq.get(id)}`).join(' ')}`,
+              `${d.name}: ${targets
+                .get(d)!
+                .map(({ id, seq, changeSeq }) => {
+                  const thread = d.client.getState().threads[id];
+                  return `${thread?.syncedSeq}/${seq} changes ${thread?.changeSeq}/${changeSeq}`;
+                })
+                .join(', ')}`,
           )
           .join('; '),
       60_000,
@@ -178,21 +224,19 @@ export class DeliveryRun {
       database: [...rows],
       composed: this.composed,
       acked: [...this.acked.values()],
+      reactions: stored.reactions,
+      hides: stored.hides,
+      lastChangeSeqs: stored.lastChangeSeqs,
+      actions: this.changes.actions,
       devices: this.devices.map((device) => {
         const state = device.client.getState();
         return {
           name: device.name,
+          userId: device.user.id,
           conversationIds: device.conversationIds,
           pendingCount: state.pending.length,
           held: Object.fromEntries(
-            Object.entries(state.threads).map(([id, thread]) => [
-              id,
-              thread.messages.map(({ id: messageId, seq, clientMsgId }) => ({
-                id: messageId,
-                seq,
-                clientMsgId,
-              })),
-            ]),
+            Object.entries(state.threads).map(([id, thread]) => [id, thread.messages.map(toHeld)]),
           ),
         };
       }),
@@ -215,15 +259,22 @@ export class DeliveryRun {
     const body = `${device.name} #${this.composed.length + 1}`;
     const result = device.client.sendMessage(conversationId, body);
     if (!result.ok) throw new Error(result.message);
-    this.composed.push({
+    const composed = {
       clientMsgId: result.clientMsgId,
       conversationId,
       senderId: device.user.id,
       body,
-    });
+    };
+    this.composed.push(composed);
+    this.composedById.set(composed.clientMsgId, composed);
   }
 
   private recordAck(message: Message): void {
+    // A retry may be acked again: the first ack makes it something to act on.
+    if (!this.acked.has(message.clientMsgId)) {
+      const composed = this.composedById.get(message.clientMsgId);
+      if (composed) this.changes.noteStored({ ...composed, seq: message.seq });
+    }
     this.acked.set(message.clientMsgId, {
       clientMsgId: message.clientMsgId,
       id: message.id,
@@ -268,4 +319,55 @@ export class DeliveryRun {
       check();
     });
   }
+}
+
+/** Every message of the conversations as stored now, with its reactions and hides. */
+async function readStored(databaseUrl: string, conversationIds: string[]) {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<StoredRow[]>`
+      select id::int as id, conversation_id as "conversationId", seq, sender_id as "senderId",
+             client_msg_id as "clientMsgId", body, edited_at is not null as "isEdited",
+             deleted_by as "deletedBy", change_seq as "changeSeq"
+      from messages
+      where conversation_id in ${sql(conversationIds)}
+      order by conversation_id, seq`;
+    const reactions = await sql<StoredReaction[]>`
+      select r.message_id::int as "messageId", r.user_id as "userId", r.emoji
+      from message_reactions r join messages m on m.id = r.message_id
+      where m.conversation_id in ${sql(conversationIds)}`;
+    const hides = await sql<StoredHide[]>`
+      select user_id as "userId", conversation_id as "conversationId", seq,
+             change_seq as "changeSeq"
+      from message_hides
+      where conversation_id in ${sql(conversationIds)}`;
+    const counters = await sql<{ id: string; lastChangeSeq: number }[]>`
+      select id, last_change_seq as "lastChangeSeq" from conversations
+      where id in ${sql(conversationIds)}`;
+    return {
+      rows,
+      reactions: [...reactions],
+      hides: [...hides],
+      lastChangeSeqs: Object.fromEntries(counters.map((row) => [row.id, row.lastChangeSeq])),
+    };
+  } finally {
+    await sql.end();
+  }
+}
+
+/** What the checker compares of a message a device holds. */
+function toHeld(message: Message): HeldMessage {
+  const reactions = message.reactions ?? [];
+  return {
+    id: message.id,
+    seq: message.seq,
+    clientMsgId: message.clientMsgId,
+    body: message.body,
+    isEdited: message.editedAt !== undefined,
+    deletedBy: message.deleted?.by.id ?? null,
+    reactions: reactions.map((reaction) => `${reaction.user.id} ${reaction.emoji}`).sort(),
+    reactionUsers: reactions.map((reaction) => reaction.user.id),
+    isHidden: message.isHidden === true,
+    changeSeq: message.changeSeq ?? 0,
+  };
 }

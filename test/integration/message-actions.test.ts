@@ -333,6 +333,33 @@ describe('deleting for everyone', () => {
   });
 });
 
+describe('a send retried after its message changed', () => {
+  it('is answered as the message is now, and not pushed again to others without its changes', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    const payload = { conversationId, clientMsgId: randomUUID(), body: 'did this land?' };
+    const sent = ok(await call(alice.socket, 'message:send', payload)).message;
+    const reacted = ok(await react(bob, conversationId, sent.seq, '👍')).message;
+    const pushed: Message[] = [];
+    const listener = (message: Message) => pushed.push(message);
+    bob.socket.on('message:created', listener);
+
+    // The ack of a retry is what a device takes over what it holds: the reactions stay.
+    const retried = ok(await call(alice.socket, 'message:send', payload));
+    expect(retried).toMatchObject({ duplicate: true, message: reacted });
+    const tombstone = ok(await remove(alice, conversationId, sent.seq, 'everyone')).message;
+    const again = ok(await call(alice.socket, 'message:send', payload));
+    expect(again.message).toEqual(tombstone);
+    expect(again.message.deleted?.by.id).toBe(alice.user.id);
+
+    // Bob's devices have it with its changes: a copy without them would take their place.
+    const next = nextEvent(bob.socket, 'message:created', (message) => message.body === 'next');
+    await send(alice, conversationId, 'next');
+    await next;
+    bob.socket.off('message:created', listener);
+    expect(pushed.map((message) => message.body)).toEqual(['next']);
+  });
+});
+
 describe('deleting for me', () => {
   it('hides the message on all my devices, nobody else’s, and lowers my unread count', async () => {
     const { alice, bob, conversationId } = await pair(suite);

@@ -24,11 +24,14 @@ export const messageHandlers: Pick<
     afterAck(() => {
       // Every device of every member, the sender's other tabs included, but not the socket
       // that sent it: the ack already carries the message there. A retry's duplicate goes out
-      // again, as the first send's broadcast may have died with its node; push notifications
-      // only for the first, so that nobody's phone rings twice.
-      io.to(result.memberIds.map(userRoom))
-        .except(socket.id)
-        .emit(ServerEvent.MessageCreated, result.message);
+      // again while unchanged, as the first send's broadcast may have died with its node
+      // (sendMessage says when not); push notifications only for the first, so that nobody's
+      // phone rings twice.
+      if (result.broadcast) {
+        io.to(result.memberIds.map(userRoom))
+          .except(socket.id)
+          .emit(ServerEvent.MessageCreated, result.broadcast);
+      }
       if (result.created) void push.notify(result.message, result.memberIds);
       // The first message of a direct conversation makes its two people contacts (again on a
       // retry: the first introduction may have died with its node too).
