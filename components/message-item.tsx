@@ -19,6 +19,8 @@ export interface MessageItemHandlers {
   onEdit: (seq: number) => void;
   onDelete: (message: Message, canDeleteForEveryone: boolean) => void;
   onForward: (message: Message) => void;
+  /** Starts choosing several messages (to forward them together), this one chosen. */
+  onSelect: (message: Message) => void;
   onInfo: (seq: number) => void;
   /** Scrolls to a message, loading it first when it is not held. */
   onJump: (seq: number) => void;
@@ -56,6 +58,7 @@ export function MessageItem({
       });
     if (can.canForward)
       items.push({ label: 'Forward', onSelect: () => handlers.onForward(message) });
+    if (can.canForward) items.push({ label: 'Select', onSelect: () => handlers.onSelect(message) });
     if (can.canEdit) items.push({ label: 'Edit', onSelect: () => handlers.onEdit(seq) });
     if (can.canDeleteForMe || can.canDeleteForEveryone)
       items.push({

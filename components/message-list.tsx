@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { Message } from '../protocol';
+import { FORWARD_MESSAGES_MAX, type Message } from '../protocol';
 import { hasMoreBefore } from '../hooks/chat-state';
 import { heldOriginal } from '../hooks/message-changes';
 import { useChatClient, useChatState, useConversation, usePending } from '../hooks/use-chat';
@@ -42,6 +42,8 @@ export function MessageList({
   const [isAtBottom, setIsAtBottom] = useState(true);
   const [deleteRequest, setDeleteRequest] = useState<DeleteRequest | null>(null);
   const [forwardSource, setForwardSource] = useState<ForwardSource | null>(null);
+  /** Messages chosen to forward together, by seq; null when not choosing. */
+  const [selected, setSelected] = useState<number[] | null>(null);
   /** The message jumped to from a quote: highlighted a moment, scrolled to once rendered. */
   const [jump, setJump] = useState<{ seq: number } | null>(null);
   const scrolledJump = useRef<{ seq: number } | null>(null);
@@ -137,6 +139,7 @@ export function MessageList({
     onEdit,
     onInfo: (seq) => setInfoSeq(seq),
     onForward: (message: Message) => setForwardSource({ conversationId, seqs: [message.seq] }),
+    onSelect: (message: Message) => setSelected([message.seq]),
     onDelete: (message: Message, canDeleteForEveryone: boolean) =>
       setDeleteRequest({
         canDeleteForEveryone,
@@ -149,10 +152,44 @@ export function MessageList({
     },
   };
 
+  function toggleSelected(seq: number, isChosen: boolean) {
+    setSelected((current) =>
+      current === null
+        ? current
+        : isChosen
+          ? [...current.filter((item) => item !== seq), seq]
+          : current.filter((item) => item !== seq),
+    );
+  }
+
   // Messages beyond the read marker have not been on screen yet: they wait below.
   const newCount = summary?.unreadCount ?? 0;
   return (
-    <div className={styles.frame}>
+    <div
+      className={styles.frame}
+      onKeyDown={(event) => {
+        if (selected !== null && event.key === 'Escape') setSelected(null);
+      }}
+    >
+      {selected !== null && (
+        <div className={styles.selectionBar} role="toolbar" aria-label="Selected messages">
+          <span data-testid="selected-count">{selected.length} selected</span>
+          <button
+            type="button"
+            className={controls.primaryButton}
+            disabled={selected.length === 0 || selected.length > FORWARD_MESSAGES_MAX}
+            onClick={() => {
+              setForwardSource({ conversationId, seqs: [...selected].sort((a, b) => a - b) });
+              setSelected(null);
+            }}
+          >
+            Forward
+          </button>
+          <button type="button" className={controls.quietButton} onClick={() => setSelected(null)}>
+            Cancel
+          </button>
+        </div>
+      )}
       <div
         className={styles.messages}
         ref={scroller}
@@ -189,6 +226,16 @@ export function MessageList({
               }
               return (
                 <li key={message.id} className={styles.item} data-message-id={message.id}>
+                  {selected !== null && isForwardable(message) && (
+                    <label className={styles.choose}>
+                      <input
+                        type="checkbox"
+                        checked={selected.includes(message.seq)}
+                        onChange={(event) => toggleSelected(message.seq, event.target.checked)}
+                      />
+                      <span className="visually-hidden">Select: {message.body.slice(0, 40)}</span>
+                    </label>
+                  )}
                   <MessageItem
                     message={message}
                     thread={thread}
@@ -268,6 +315,11 @@ export function MessageList({
       <ForwardDialog source={forwardSource} onDone={() => setForwardSource(null)} />
     </div>
   );
+}
+
+/** What a selection may take: text that is there to copy (not deleted, not a system line). */
+function isForwardable(message: Message): boolean {
+  return message.kind === 'text' && !message.deleted && !message.isHidden;
 }
 
 function findMessage(scroller: HTMLElement, id: number): HTMLElement | null {

@@ -179,28 +179,39 @@ test('a reply’s quote jumps to an original that is not on the device yet', asy
   }
 });
 
-test('alice forwards bob’s message to carol, who sees it marked forwarded', async ({ actor }) => {
+test('alice forwards two of bob’s messages to carol, who sees them marked forwarded', async ({
+  actor,
+}) => {
   const alice = await actor('alice');
   const bob = await actor('bob');
   const carol = await actor('carol');
   await startChatWith(bob, alice, 'the meeting moved to 3 pm');
+  await sendMessage(bob.page, 'room 4B');
   await startChat(alice.page, carol.username);
   await sendMessage(alice.page, 'hi carol');
   await openChat(alice.page, bob.username);
+  await expect(bodies(alice.page)).toHaveText(['the meeting moved to 3 pm', 'room 4B']);
 
-  await act(alice.page, message(alice.page, 'the meeting moved to 3 pm'), 'Forward');
+  // "Select" chooses the first; a tick adds the second; the bar forwards both.
+  await act(alice.page, message(alice.page, 'the meeting moved to 3 pm'), 'Select');
+  const bar = alice.page.getByRole('toolbar', { name: 'Selected messages' });
+  await expect(bar.getByTestId('selected-count')).toHaveText('1 selected');
+  await alice.page.getByRole('checkbox', { name: 'Select: room 4B' }).check();
+  await expect(bar.getByTestId('selected-count')).toHaveText('2 selected');
+  await bar.getByRole('button', { name: 'Forward' }).click();
   const dialog = alice.page.getByTestId('forward-dialog');
   await dialog.getByRole('checkbox', { name: carol.username }).check();
   await dialog.getByRole('button', { name: 'Forward' }).click();
   await expect(dialog).toBeHidden();
+  await expect(bar).toHaveCount(0);
 
   await openChat(carol.page, alice.username);
-  const copy = message(carol.page, 'the meeting moved to 3 pm');
-  await expect(copy.getByTestId('message-forwarded')).toContainText('Forwarded');
-  await expect(bodies(carol.page)).toHaveText(['hi carol', 'the meeting moved to 3 pm']);
-  // The original stays as it was, in its own conversation.
-  await expect(message(alice.page, 'the meeting moved to 3 pm')).toHaveCount(1);
-  await expect(
-    message(alice.page, 'the meeting moved to 3 pm').getByTestId('message-forwarded'),
-  ).toHaveCount(0);
+  await expect(bodies(carol.page)).toHaveText(['hi carol', 'the meeting moved to 3 pm', 'room 4B']);
+  for (const text of ['the meeting moved to 3 pm', 'room 4B']) {
+    await expect(message(carol.page, text).getByTestId('message-forwarded')).toContainText(
+      'Forwarded',
+    );
+    // The original stays as it was, in its own conversation.
+    await expect(message(alice.page, text).getByTestId('message-forwarded')).toHaveCount(0);
+  }
 });
