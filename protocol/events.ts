@@ -81,7 +81,8 @@ export const ServerEvent = {
   ReceiptUpdated: 'receipt:updated',
   /**
    * You are no longer a member (removed, or you left): the conversation stays yours to read, up
-   * to the message that recorded it, and nothing more of it reaches you.
+   * to the message that recorded it, and no later message reaches you (changes to the messages
+   * you keep still do: an edit or a deletion for everyone, through message:changed).
    */
   ConversationRemoved: 'conversation:removed',
   PresenceUpdated: 'presence:updated',
