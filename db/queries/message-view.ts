@@ -5,6 +5,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../client';
 import type { MessageRow } from '../schema';
+import { messageFromJson, type MessageJson } from './messages';
 
 export interface QuoteView {
   seq: number;
@@ -42,22 +43,8 @@ export interface MessageViewJson {
 }
 
 /** A messages row as the database driver hands it over (postgres.js: times as text). */
-export interface MessageSqlRow {
-  id: string | number;
-  conversation_id: string;
-  seq: number;
-  sender_id: string;
-  client_msg_id: string;
-  kind: 'text' | 'system';
-  body: string;
-  created_at: Date | string;
-  change_seq: number;
-  reply_to_seq: number | null;
-  is_forwarded: boolean;
-  edited_at: Date | string | null;
-  deleted_at: Date | string | null;
-  deleted_by: string | null;
-}
+/** A messages row as SQL hands it over (the one shape messageFromJson reads). */
+export type MessageSqlRow = MessageJson;
 
 /**
  * What a reader sees beyond the row of `m` (a messages row of `conversationId` in the query):
@@ -99,33 +86,13 @@ export function messageViewColumns(view: {
     ) end as reactions`;
 }
 
-export function toMessageRow(row: MessageSqlRow): MessageRow {
-  return {
-    id: Number(row.id),
-    conversationId: row.conversation_id,
-    seq: row.seq,
-    senderId: row.sender_id,
-    clientMsgId: row.client_msg_id,
-    kind: row.kind,
-    body: row.body,
-    // postgres.js hands drizzle timestamps as text, PGlite as Date: both parse alike.
-    createdAt: new Date(row.created_at),
-    changeSeq: row.change_seq,
-    replyToSeq: row.reply_to_seq,
-    isForwarded: row.is_forwarded,
-    editedAt: row.edited_at === null ? null : new Date(row.edited_at),
-    deletedAt: row.deleted_at === null ? null : new Date(row.deleted_at),
-    deletedBy: row.deleted_by,
-  };
-}
-
 export function toMessageView(row: MessageSqlRow & MessageViewJson): MessageView {
   const reactions = (row.reactions ?? [])
     .map((reaction) => ({ ...reaction, time: Number(reaction.at) }))
     .sort((a, b) => a.time - b.time || a.userId.localeCompare(b.userId))
     .map(({ userId, username, emoji }) => ({ userId, username, emoji }));
   return {
-    ...toMessageRow(row),
+    ...messageFromJson(row),
     senderUsername: row.sender_username ?? 'unknown',
     hiddenChangeSeq: row.hidden_change_seq,
     replyTo: row.reply_to,

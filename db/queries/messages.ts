@@ -66,21 +66,24 @@ export type AppendResult<I extends AppendItem> = I extends TextItem
     ? RecordedResult
     : GeneratedResult;
 
-/** A message row as json_agg renders it. */
+/**
+ * A messages row as SQL hands it over raw: snake case, the id as a number or (bigint) text, times
+ * as text (json_agg, postgres.js) or Date (PGlite).
+ */
 export interface MessageJson {
-  id: number;
+  id: string | number;
   conversation_id: string;
   seq: number;
   sender_id: string;
   client_msg_id: string;
   kind: 'text' | 'system';
   body: string;
-  created_at: string;
+  created_at: Date | string;
   change_seq: number;
   reply_to_seq: number | null;
   is_forwarded: boolean;
-  edited_at: string | null;
-  deleted_at: string | null;
+  edited_at: Date | string | null;
+  deleted_at: Date | string | null;
   deleted_by: string | null;
 }
 
@@ -310,7 +313,7 @@ function keyOf(senderId: string, clientMsgId: string): string {
   return `${senderId}/${clientMsgId}`.toLowerCase();
 }
 
-/** A messages row as row_to_json or json_agg render it (snake case, times as text). */
+/** A messages row as SQL hands it over (see MessageJson). */
 export function messageFromJson(row: MessageJson): MessageRow {
   return {
     id: Number(row.id),
