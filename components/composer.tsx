@@ -1,6 +1,13 @@
 'use client';
 
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import { COMPOSER_COUNTER_THRESHOLD, countCodePoints, hasVisibleText } from '../protocol';
 import { heldOriginal } from '../hooks/message-changes';
 import { useChatClient, useChatState } from '../hooks/use-chat';
@@ -117,39 +124,27 @@ export function Composer({
   return (
     <form className={styles.composer} onSubmit={send}>
       {reply && (
-        <div className={styles.bar} data-testid="reply-bar">
-          <p className={styles.barText}>
-            <span className={styles.barTitle}>
+        <ActionBar
+          testId="reply-bar"
+          title={
+            <>
               <span className="visually-hidden">Replying to </span>
               {reply.senderName}
-            </span>
-            <span className={styles.barQuote}>{reply.text}</span>
-          </p>
-          <button
-            type="button"
-            className={styles.barClose}
-            aria-label="Cancel reply"
-            onClick={cancelAction}
-          >
-            ×
-          </button>
-        </div>
+            </>
+          }
+          text={reply.text}
+          cancelLabel="Cancel reply"
+          onCancel={cancelAction}
+        />
       )}
       {editing && (
-        <div className={styles.bar} data-testid="edit-bar">
-          <p className={styles.barText}>
-            <span className={styles.barTitle}>Editing message</span>
-            <span className={styles.barQuote}>{editing.body}</span>
-          </p>
-          <button
-            type="button"
-            className={styles.barClose}
-            aria-label="Cancel editing"
-            onClick={cancelAction}
-          >
-            ×
-          </button>
-        </div>
+        <ActionBar
+          testId="edit-bar"
+          title="Editing message"
+          text={editing.body}
+          cancelLabel="Cancel editing"
+          onCancel={cancelAction}
+        />
       )}
       <label className="visually-hidden" htmlFor={`composer-${conversationId}`}>
         Message
@@ -228,4 +223,31 @@ function useSecondsLeft(until: number | null): number {
     return () => clearTimeout(timer);
   }, [until]);
   return secondsLeft;
+}
+
+/** Above the composer while it replies or edits: what to, and the way out. */
+function ActionBar({
+  testId,
+  title,
+  text,
+  cancelLabel,
+  onCancel,
+}: {
+  testId: string;
+  title: ReactNode;
+  text: string;
+  cancelLabel: string;
+  onCancel: () => void;
+}) {
+  return (
+    <div className={styles.bar} data-testid={testId}>
+      <p className={styles.barText}>
+        <span className={styles.barTitle}>{title}</span>
+        <span className={styles.barQuote}>{text}</span>
+      </p>
+      <button type="button" className={styles.barClose} aria-label={cancelLabel} onClick={onCancel}>
+        ×
+      </button>
+    </div>
+  );
 }
