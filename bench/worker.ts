@@ -146,14 +146,7 @@ function acceptList(client: Client, conversations: ConversationSummary[]): strin
     if (item) thread.memberCount = item.memberCount;
     const lastSeq = item?.lastSeq ?? 0;
     if (!thread.held) {
-      thread.fromSeq = thread.reportedSeq = lastSeq;
-      thread.held = {
-        messages: [],
-        oldestSeq: lastSeq + 1,
-        syncedSeq: lastSeq,
-        changeSeq: 0,
-        isLoadingOlder: false,
-      };
+      startHolding(thread, lastSeq);
     } else if (lastSeq > cursorOf(thread)) {
       toSync.push(thread.id);
     }
@@ -164,7 +157,11 @@ function acceptList(client: Client, conversations: ConversationSummary[]): strin
 /** Holding starts at the page's newest message: what came before it is not counted. */
 function holdNewest(thread: Thread | undefined, page: HistoryPage): void {
   if (!thread || thread.held) return;
-  const lastSeq = page.messages.at(-1)?.seq ?? 0;
+  startHolding(thread, page.messages.at(-1)?.seq ?? 0);
+}
+
+/** The thread is held from after `lastSeq`: messages up to it are not counted. */
+function startHolding(thread: Thread, lastSeq: number): void {
   thread.fromSeq = thread.reportedSeq = lastSeq;
   thread.held = {
     messages: [],
