@@ -1,9 +1,9 @@
 'use client';
 
-import Link from 'next/link';
 import { hasVisibleText } from '../protocol';
 import { describeTyping } from '../hooks/chat-state';
 import { useChatState } from '../hooks/use-chat';
+import { ChatLink } from './chat-link';
 import { formatListTime } from './format-time';
 import { PresenceDot } from './presence';
 import avatar from './avatar.module.css';
@@ -42,8 +42,8 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
         );
         return (
           <li key={conversation.id}>
-            <Link
-              href={`/chats?c=${conversation.id}`}
+            <ChatLink
+              conversationId={conversation.id}
               className={isActive ? styles.activeItem : styles.item}
               aria-current={isActive ? 'page' : undefined}
               data-testid="conversation-item"
@@ -82,7 +82,7 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
                   )}
                 </span>
               </span>
-            </Link>
+            </ChatLink>
           </li>
         );
       })}

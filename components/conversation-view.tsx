@@ -1,9 +1,9 @@
 'use client';
 
-import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { describeTyping, isFormerMember } from '../hooks/chat-state';
 import { useChatClient, useChatState, useConversation } from '../hooks/use-chat';
+import { ChatLink } from './chat-link';
 import { Composer, type ComposerAction } from './composer';
 import { ConnectionStatus } from './connection-status';
 import { GroupInfo } from './group-info';
@@ -32,7 +32,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
     return (
       <section className={styles.missing}>
         <p>This conversation does not exist, or you are not in it.</p>
-        <Link href="/chats">Back to your chats</Link>
+        <ChatLink conversationId={null}>Back to your chats</ChatLink>
       </section>
     );
   }
@@ -49,9 +49,9 @@ export function ConversationView({ conversationId }: { conversationId: string })
         aria-label={summary ? `Chat with ${summary.title}` : 'Chat'}
       >
         <header className={styles.header}>
-          <Link href="/chats" className={styles.back} aria-label="Back to chats">
+          <ChatLink conversationId={null} className={styles.back} aria-label="Back to chats">
             ‹
-          </Link>
+          </ChatLink>
           <span className={avatar.avatar} aria-hidden="true">
             {summary?.title.slice(0, 1).toUpperCase()}
             {summary?.peer && <PresenceDot userId={summary.peer.id} name={summary.peer.username} />}

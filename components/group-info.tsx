@@ -1,10 +1,10 @@
 'use client';
 // Name, members with roles and presence, and the actions the viewer may take.
 
-import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ConversationSummary, GroupMember } from '../protocol';
 import { useChatClient, useChatState } from '../hooks/use-chat';
+import { showChat } from './chat-link';
 import { ConfirmDialog, type Confirmation } from './confirm-dialog';
 import { PresenceDot } from './presence';
 import avatar from './avatar.module.css';
@@ -19,7 +19,6 @@ export function GroupInfo({
   onClose: () => void;
 }) {
   const client = useChatClient();
-  const router = useRouter();
   const members = useChatState((state) => state.members[conversation.id]);
   const meId = useChatState((state) => state.me.id);
   const [error, setError] = useState<string | null>(null);
@@ -51,7 +50,7 @@ export function GroupInfo({
       text: 'You will no longer receive its messages, and only an admin can add you again.',
       confirmLabel: 'Leave',
       onConfirm: async () => {
-        if (await run(() => client.leaveGroup(conversation.id))) router.push('/chats');
+        if (await run(() => client.leaveGroup(conversation.id))) showChat(null);
       },
     });
   }

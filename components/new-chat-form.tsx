@@ -1,14 +1,13 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { useChatClient } from '../hooks/use-chat';
+import { showChat } from './chat-link';
 import controls from './controls.module.css';
 import styles from './new-chat-form.module.css';
 
 export function NewChatForm() {
   const client = useChatClient();
-  const router = useRouter();
   const [username, setUsername] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
@@ -25,7 +24,7 @@ export function NewChatForm() {
       return;
     }
     setUsername('');
-    router.push(`/chats?c=${result.conversation.id}`);
+    showChat(result.conversation.id);
   }
 
   return (

@@ -1,15 +1,14 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { randomUuid } from '../hooks/random-uuid';
 import { useChatClient } from '../hooks/use-chat';
+import { showChat } from './chat-link';
 import controls from './controls.module.css';
 import styles from './new-group-form.module.css';
 
 export function NewGroupForm({ onDone }: { onDone: () => void }) {
   const client = useChatClient();
-  const router = useRouter();
   const [title, setTitle] = useState('');
   const [members, setMembers] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -29,7 +28,7 @@ export function NewGroupForm({ onDone }: { onDone: () => void }) {
       return;
     }
     onDone();
-    router.push(`/chats?c=${result.conversation.id}`);
+    showChat(result.conversation.id);
   }
 
   return (
