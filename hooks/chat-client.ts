@@ -53,7 +53,11 @@ export interface ChatClientOptions {
    * open conversation is marked read whole.
    */
   marksReadWhenSeen?: boolean;
-  /** Called for every ack of one of this client's sends (a retry may be acked again). */
+  /**
+   * Called when one of this client's sends is known to be stored: for every ack (a retry may be
+   * acked again), and when the message itself arrives from the server while still in the outbox
+   * (its ack was lost with the connection, and sync found it stored before a retry was answered).
+   */
   onAcknowledged?: (message: Message) => void;
 }
 
@@ -69,6 +73,7 @@ export class ChatClient {
   private readonly actions: MessageActions;
   private readonly typingIndicators: TypingIndicators;
   private readonly typingNotifier: TypingNotifier;
+  private readonly onAcknowledged: ((message: Message) => void) | undefined;
   private listWrite: ReturnType<typeof setTimeout> | undefined;
   private hydration: Promise<void> | undefined;
   private isStopped = false;
@@ -86,13 +91,14 @@ export class ChatClient {
       sink: this.threads,
       changes: this.threads,
     });
+    this.onAcknowledged = options.onAcknowledged;
     this.outbox = new Outbox({
       request,
       isConnected,
       store: this.store,
       device: this.device,
       onStored: (message) => {
-        options.onAcknowledged?.(message);
+        this.onAcknowledged?.(message);
         this.receiveMessage(message);
       },
     });
@@ -358,7 +364,9 @@ export class ChatClient {
     const { conversationId } = message;
     const state = this.getState();
     // One of ours, from this tab or another device: it is no longer pending.
-    if (message.senderId === state.me.id) this.outbox.remove(message.clientMsgId);
+    if (message.senderId === state.me.id && this.outbox.remove(message.clientMsgId)) {
+      this.onAcknowledged?.(message);
+    }
     const isKnown = summaryOf(state, conversationId) !== undefined;
     this.threads.applyToSummaries([message]);
     this.sync.receive(message);

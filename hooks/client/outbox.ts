@@ -97,14 +97,18 @@ export class Outbox {
     this.pump(pending.conversationId);
   }
 
-  /** Gone from the outbox: sent (seen stored, from any tab), discarded, or no longer wanted. */
-  remove(clientMsgId: string): void {
-    if (!this.find(clientMsgId)) return;
+  /**
+   * Gone from the outbox: sent (seen stored, from any tab), discarded, or no longer wanted.
+   * False when it was not there.
+   */
+  remove(clientMsgId: string): boolean {
+    if (!this.find(clientMsgId)) return false;
     update(this.options.store, (state) => ({
       ...state,
       pending: state.pending.filter((item) => item.clientMsgId !== clientMsgId),
     }));
     void this.options.device.deletePending(clientMsgId).catch(() => undefined);
+    return true;
   }
 
   /** Takes on messages stored by an earlier page load or by other tabs; keeps composed order. */
