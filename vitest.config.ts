@@ -9,9 +9,10 @@ import { defineConfig } from 'vitest/config';
 // database of its own, and together they keep both cores busy. Then the suites of server
 // processes, which mostly wait for processes to start, die and reconnect: the cluster suite
 // (three nodes and nginx), the fault suite (crashes) and the quick benchmark (whose numbers mean
-// nothing), each one file at a time, the three side by side.
+// nothing), three files at a time. Each file has its own ports, databases and Redis. (The
+// projects of a group share one pool of maxWorkers, which must be the same for all of them.)
 const together = { maxWorkers: 2, sequence: { groupOrder: 0 } };
-const processes = { maxWorkers: 1, sequence: { groupOrder: 1 } };
+const processes = { maxWorkers: 3, sequence: { groupOrder: 1 } };
 
 const integration = {
   ...together,

@@ -28,10 +28,13 @@ interface Measured {
   heapPerConnection: number;
 }
 
-/** The process's memory once it has been quiet a while: the heap's lowest reading over 5 s. */
-async function settledMemory(pid: number, url: string | null): Promise<Memory> {
+/**
+ * The process's memory once it has been quiet a while: the heap's lowest reading over 5 s (one
+ * reading after a second in the quick run, whose numbers mean nothing).
+ */
+async function settledMemory(ctx: BenchContext, pid: number, url: string | null): Promise<Memory> {
   let heap = Infinity;
-  for (let sample = 0; sample < 5; sample++) {
+  for (let sample = 0; sample < (ctx.quick ? 1 : 5); sample++) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     if (url) heap = Math.min(heap, await heapUsedBytes(url));
   }
@@ -46,7 +49,9 @@ async function measure(
   heapUrls: (string | null)[],
 ): Promise<Measured> {
   const pids = target.pids();
-  const before = await Promise.all(pids.map((pid, index) => settledMemory(pid, heapUrls[index]!)));
+  const before = await Promise.all(
+    pids.map((pid, index) => settledMemory(ctx, pid, heapUrls[index]!)),
+  );
   const { clients } = await populate();
   const pool = WorkerPool.start(workersFor(clients.length));
   try {
@@ -54,7 +59,9 @@ async function measure(
     await pool.connect(target.kind, clients, { ...RELAY_CLIENT, sync: false }, 400);
     const seconds = (nowMicros() - startedAt) / 1e6;
     ctx.log(`  ${target.name}: ${clients.length} idle connections in ${round(seconds, 1)} s`);
-    const after = await Promise.all(pids.map((pid, index) => settledMemory(pid, heapUrls[index]!)));
+    const after = await Promise.all(
+      pids.map((pid, index) => settledMemory(ctx, pid, heapUrls[index]!)),
+    );
     const total = clients.length;
     const grow = (pick: (memory: Memory) => number) =>
       after.reduce((sum, memory, index) => sum + pick(memory) - pick(before[index]!), 0) / total;
