@@ -82,13 +82,14 @@ export class MessageActions {
 
   /**
    * Copies messages into other conversations as new messages marked forwarded. Every copy has
-   * its own clientMsgId, the same on every retry, so that none is stored twice.
+   * its own clientMsgId, the same on every retry, so that none is stored twice. Answers the
+   * copies as stored, target by target.
    */
   async forward(
     conversationId: string,
     seqs: number[],
     targetIds: string[],
-  ): Promise<ActionResult> {
+  ): Promise<ActionResult<{ copies: Message[] }>> {
     const targets = targetIds.map((targetId) => ({
       conversationId: targetId,
       clientMsgIds: seqs.map(() => randomUuid()),
@@ -99,9 +100,9 @@ export class MessageActions {
       targets,
     });
     if (!response.ok) return { ok: false, message: response.message };
-    for (const target of response.forwarded)
-      for (const message of target.messages) this.options.onStored(message);
-    return { ok: true };
+    const copies = response.forwarded.flatMap((target) => target.messages);
+    for (const message of copies) this.options.onStored(message);
+    return { ok: true, copies };
   }
 
   /** Makes sure a message is held, loading the history around it when it is not yet. */

@@ -1,5 +1,6 @@
-// The delivery guarantee on a cluster, for messages and for changes to them (edits, deletions,
-// reactions): a node killed during traffic, and Redis restarted during traffic. Each case gets a cluster of its own (three nodes, PostgreSQL, Redis, nginx).
+// The delivery guarantee on a cluster, for messages (replies and forwards among them) and for
+// changes to them (edits, deletions, reactions): a node killed during traffic, and Redis
+// restarted during traffic. Each case gets a cluster of its own (three nodes, PostgreSQL, Redis, nginx).
 
 import { afterEach, expect, it } from 'vitest';
 import { DeliveryRun } from '../faults/harness';
@@ -56,7 +57,7 @@ it('loses no message or change when a node is killed with SIGKILL during traffic
   );
   expect(after.reduce((sum, count) => sum + count, 0)).toBe(run.devices.length);
   console.info(
-    `node killed: ${result.stored} messages, ${run.changes.counts().ok} changes, ${load[busiest]} devices moved, none lost`,
+    `node killed: ${result.stored} messages, ${run.changes.counts().ok} changes, ${run.changes.counts().forwarded} forwards, ${load[busiest]} devices moved, none lost`,
   );
 }, 300_000);
 
@@ -88,6 +89,6 @@ it('loses no message or change when Redis restarts during traffic, and every dev
   expect(result.violations).toEqual([]);
   expect((await fetch(`${cluster.nodes[0]!.url}/readyz`)).status).toBe(200);
   console.info(
-    `Redis restarted: ${result.stored} messages, ${run.changes.counts().ok} changes, every device converged`,
+    `Redis restarted: ${result.stored} messages, ${run.changes.counts().ok} changes, ${run.changes.counts().forwarded} forwards, every device converged`,
   );
 }, 300_000);

@@ -1,7 +1,8 @@
-// The second half of the checker: changes to messages (edits, deletions for everyone or for
-// one person, reactions). After a run every device must hold each message exactly as the
-// database says its user sees it, every acked change must be in the database's final state
-// (unless a later change undid it), and no change may have been applied twice.
+// The second part of the checker: changes to messages (edits, deletions for everyone, by the
+// sender or a group admin, or for one person, reactions). After a run every device must hold
+// each message exactly as the database says its user sees it, every acked change must be in
+// the database's final state (unless a later change undid it), and no change may have been
+// applied twice.
 
 /** A stored message as it is now. */
 export interface StoredState {
@@ -13,6 +14,8 @@ export interface StoredState {
   isEdited: boolean;
   /** Who deleted it for everyone; null when it is not deleted. */
   deletedBy: string | null;
+  /** A copy made by message:forward. */
+  isForwarded: boolean;
   /** 0 when never changed. */
   changeSeq: number;
 }
@@ -35,6 +38,7 @@ export interface HeldState {
   body: string;
   isEdited: boolean;
   deletedBy: string | null;
+  isForwarded: boolean;
   /** "userId emoji", sorted. */
   reactions: string[];
   isHidden: boolean;
@@ -67,6 +71,8 @@ export interface ChangeRecord {
   lastChangeSeqs: Record<string, number>;
   /** The text each message was sent with, by conversation and seq. */
   sentBodies: Map<string, string>;
+  /** The admins of each group. */
+  adminsOf: Record<string, string[]>;
   actions: ChangeAction[];
   devices: {
     name: string;
@@ -90,6 +96,7 @@ export function viewOf(
       body: '',
       isEdited: false,
       deletedBy: null,
+      isForwarded: false,
       reactions: [],
       isHidden: true,
       changeSeq: Math.max(message.changeSeq, hide.changeSeq),
@@ -99,6 +106,7 @@ export function viewOf(
     body: message.body,
     isEdited: message.isEdited,
     deletedBy: message.deletedBy,
+    isForwarded: message.isForwarded,
     reactions: reactions.map((reaction) => `${reaction.userId} ${reaction.emoji}`).sort(),
     isHidden: false,
     changeSeq: message.changeSeq,
@@ -243,6 +251,12 @@ function checkActionsKept(record: ChangeRecord): string[] {
     }
     if (isDeleted && !deletions.some((action) => action.userId === message.deletedBy)) {
       violations.push(`${name}: deleted by ${message.deletedBy}, who never asked to delete it`);
+    }
+    const mayDelete = [message.senderId, ...(record.adminsOf[message.conversationId] ?? [])];
+    if (isDeleted && !mayDelete.includes(message.deletedBy!)) {
+      violations.push(
+        `${name}: deleted by ${message.deletedBy}, neither its sender nor an admin of the group`,
+      );
     }
     if (isDeleted && (message.body !== '' || stored.reactionsOf(message.id).length > 0)) {
       violations.push(`${name}: deleted for everyone, but its text or reactions are kept`);

@@ -1,24 +1,36 @@
 // Compares what the clients sent and were acked, what every device holds and what the database
 // holds, and lists every way in which the delivery guarantee was broken. Changes to messages
-// (edits, deletions, reactions) are checked in change-checker.ts.
+// (edits, deletions, reactions) are checked in change-checker.ts, replies and forwards in
+// reference-checker.ts.
 
 import {
   findChangeViolations,
+  indexStored,
   type ChangeAction,
   type HeldState,
   type StoredHide,
   type StoredReaction,
   type StoredState,
 } from './change-checker';
+import {
+  findForwardViolations,
+  findQuoteViolations,
+  type ForwardAction,
+  type HeldQuote,
+} from './reference-checker';
 
 export interface StoredRow extends StoredState {
   clientMsgId: string;
+  kind: 'text' | 'system';
+  /** The seq of the message it answers; null when it answers none. */
+  replyToSeq: number | null;
 }
 
 /** A message as a device holds it: where it is, and its state. */
 export type HeldMessage = { id: number; seq: number; clientMsgId: string } & HeldState & {
     /** Who reacted, once per reaction shown (a person twice is a violation). */
     reactionUsers: string[];
+    quote: HeldQuote | null;
   };
 
 export interface ComposedMessage {
@@ -26,6 +38,13 @@ export interface ComposedMessage {
   conversationId: string;
   senderId: string;
   body: string;
+  replyToSeq?: number;
+}
+
+/** A group of the run: who administers it, and the system messages its creation recorded. */
+export interface GroupSetUp {
+  adminIds: string[];
+  lastSystemSeq: number;
 }
 
 export interface AckedMessage {
@@ -57,6 +76,9 @@ export interface DeliveryRecord {
   lastChangeSeqs: Record<string, number>;
   /** The changes devices asked for, in the order they asked. */
   actions: ChangeAction[];
+  forwards: ForwardAction[];
+  /** By conversation id. */
+  groups: Record<string, GroupSetUp>;
 }
 
 export function findViolations(record: DeliveryRecord): string[] {
@@ -78,8 +100,9 @@ export function findViolations(record: DeliveryRecord): string[] {
     });
   }
 
-  // Nothing the clients did not send; nothing stored twice. The text of a message someone
-  // edited or deleted is checked against those actions, with the changes.
+  // Nothing the clients did not send or forward, and no system message but the groups'
+  // creation; nothing stored twice. The text of a message someone edited or deleted is
+  // checked against those actions, with the changes; forwarded copies with the forwards.
   const composed = new Map(record.composed.map((message) => [message.clientMsgId, message]));
   const changedText = new Set(
     record.actions
@@ -91,16 +114,26 @@ export function findViolations(record: DeliveryRecord): string[] {
   for (const row of record.database) {
     if (stored.has(row.clientMsgId)) violations.push(`clientMsgId ${row.clientMsgId} stored twice`);
     stored.set(row.clientMsgId, row);
+    if (row.kind === 'system') {
+      if (row.seq > (record.groups[row.conversationId]?.lastSystemSeq ?? 0)) {
+        violations.push(`stored system message ${row.id} records nothing the run did`);
+      }
+      sentBodies.set(`${row.conversationId}#${row.seq}`, row.body);
+      continue;
+    }
+    if (row.isForwarded) continue;
     const sent = composed.get(row.clientMsgId);
+    // Its changes are checked against the text it was stored with, whoever sent it.
+    sentBodies.set(`${row.conversationId}#${row.seq}`, sent?.body ?? row.body);
     if (!sent) {
       violations.push(`stored message ${row.id} was never sent by a client`);
       continue;
     }
-    sentBodies.set(`${row.conversationId}#${row.seq}`, sent.body);
     if (
       (sent.body !== row.body && !changedText.has(`${row.conversationId}#${row.seq}`)) ||
       sent.conversationId !== row.conversationId ||
-      sent.senderId !== row.senderId
+      sent.senderId !== row.senderId ||
+      (sent.replyToSeq ?? null) !== row.replyToSeq
     ) {
       violations.push(`stored message ${row.id} differs from what was sent`);
     }
@@ -161,24 +194,42 @@ export function findViolations(record: DeliveryRecord): string[] {
   }
 
   violations.push(
+    ...findForwardViolations({
+      rows: record.database,
+      forwards: record.forwards,
+      actions: record.actions,
+      sentIds: new Set(composed.keys()),
+      sentBodies,
+    }),
+  );
+  const devices = record.devices.map((device) => ({
+    name: device.name,
+    userId: device.userId,
+    conversationIds: device.conversationIds,
+    held: Object.fromEntries(
+      Object.entries(device.held).map(([conversationId, messages]) => [
+        conversationId,
+        new Map(messages.map((message) => [message.seq, message])),
+      ]),
+    ),
+  }));
+  violations.push(
     ...findChangeViolations({
       messages: record.database,
       reactions: record.reactions,
       hides: record.hides,
       lastChangeSeqs: record.lastChangeSeqs,
       sentBodies,
+      adminsOf: Object.fromEntries(
+        Object.entries(record.groups).map(([id, group]) => [id, group.adminIds]),
+      ),
       actions: record.actions,
-      devices: record.devices.map((device) => ({
-        name: device.name,
-        userId: device.userId,
-        conversationIds: device.conversationIds,
-        held: Object.fromEntries(
-          Object.entries(device.held).map(([conversationId, messages]) => [
-            conversationId,
-            new Map(messages.map((message) => [message.seq, message])),
-          ]),
-        ),
-      })),
+      devices,
+    }),
+    ...findQuoteViolations({
+      rows: record.database,
+      hideOf: indexStored({ ...record, messages: record.database }).hideOf,
+      devices,
     }),
   );
   return violations;

@@ -1,11 +1,12 @@
 // The delivery guarantee under faults, on one node. Four people on two devices each exchange
-// a steady stream of messages in all six of their conversations, and edit, delete (for
-// everyone or for themselves) and react to them, while the suite kills the server with SIGKILL
-// and restarts it, crashes and restarts PostgreSQL, and drops client connections in the middle
-// of sends. Afterwards every acked message must be held exactly once, in order, by every device
-// it belongs on, and stored once; every device must hold each message (text, edited, deleted,
-// reactions, hidden) as the database says its user sees it; and every acked change must be
-// stored, once.
+// a steady stream of messages, some of them replies, in all six of their direct conversations
+// and two groups, and edit, delete (for everyone, group admins others' messages too, or for
+// themselves), react to and forward them, while the suite kills the server with SIGKILL and
+// restarts it, crashes and restarts PostgreSQL, and drops client connections in the middle of
+// sends. Afterwards every acked message and forwarded copy must be held exactly once, in
+// order, by every device it belongs on, and stored once; every device must hold each message
+// (text, edited, deleted and by whom, forwarded, reactions, hidden, a reply's quote) as the
+// database says its user sees it; and every acked change must be stored, once.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeSettings } from '../../db';
@@ -62,6 +63,6 @@ it('keeps every acked message and change exactly once, in order, on every device
   expect(result.violations).toEqual([]);
   const changes = run.changes.counts();
   console.info(
-    `fault suite: ${result.stored} messages in ${result.conversations} conversations on ${run.devices.length} devices, all delivered once, in order; ${changes.ok} changes acked (${changes.failed} failed), every device as stored`,
+    `fault suite: ${result.stored} messages (${result.replies} replies) in ${result.conversations} conversations on ${run.devices.length} devices, all delivered once, in order; ${changes.ok} changes acked (${changes.failed} failed; ${changes.byAdmins} admins' deletions of others' messages), ${changes.forwarded} forwards acked (${changes.forwardsFailed} failed), every device as stored`,
   );
 }, 300_000);

@@ -1,29 +1,48 @@
 // A delivery run under faults: people with several devices each (real ChatClients with their
-// outbox, retries and cursor sync) exchange a steady stream of messages in every conversation
-// between them, and edit, delete and react to them, while the test breaks things; then every
-// outbox must drain, every change end, every device catch up, and the checker compare what was
-// acked, held and stored.
+// outbox, retries and cursor sync) exchange a steady stream of messages, some of them replies,
+// in every conversation between them and in two groups, and edit, delete (group admins
+// others' messages too), react to and forward them, while the test breaks things; then every
+// outbox must drain, every action end, every device catch up, and the checker compare what
+// was acked, held and stored.
 
+import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
+import type { Thread } from '../../hooks/chat-state';
 import { ChatClient } from '../../hooks/chat-client';
 import { MemoryDeviceStore } from '../../hooks/device-store';
+import { heldOriginal } from '../../hooks/message-changes';
 import type { Message, UserSummary } from '../../protocol';
-import { call, connect, cookieFrom, PASSWORD, postJson, signUp } from '../helpers/client';
+import {
+  call,
+  connect,
+  cookieFrom,
+  PASSWORD,
+  postJson,
+  signUp,
+  type Account,
+} from '../helpers/client';
 import { indexStored, type StoredHide, type StoredReaction } from './change-checker';
 import { ChangeTraffic } from './change-traffic';
+import type { HeldQuote } from './reference-checker';
 import {
   findViolations,
   type AckedMessage,
   type ComposedMessage,
+  type GroupSetUp,
   type HeldMessage,
   type StoredRow,
 } from './checker';
+
+/** The share of messages composed as replies to an earlier message of their conversation. */
+const REPLY_SHARE = 0.2;
 
 export interface Device {
   name: string;
   user: UserSummary;
   client: ChatClient;
   conversationIds: string[];
+  /** The groups its person administers. */
+  adminOf: string[];
 }
 
 export interface RunOptions {
@@ -41,13 +60,18 @@ export class DeliveryRun {
   readonly composed: ComposedMessage[] = [];
   readonly acked = new Map<string, AckedMessage>();
   readonly changes = new ChangeTraffic();
+  /** The groups of the run, by conversation id. */
+  readonly groups: Record<string, GroupSetUp> = {};
   private readonly composedById = new Map<string, ComposedMessage>();
   private readonly ackWaiters: { count: number; resolve: () => void }[] = [];
   private traffic: ReturnType<typeof setInterval>[] = [];
 
   constructor(private readonly options: RunOptions) {}
 
-  /** People, a conversation between every two of them, their devices, and a first message each. */
+  /**
+   * People, a conversation between every two of them, two groups, their devices, and a first
+   * message in each conversation.
+   */
   async setUp(): Promise<void> {
     const { serverUrl, people: count, devicesPerPerson } = this.options;
     const people = await Promise.all(Array.from({ length: count }, () => signUp(serverUrl, 'p')));
@@ -63,6 +87,28 @@ export class DeliveryRun {
         conversationsOf.get(people[b]!.user.id)!.push(started.conversation.id);
       }
       from.socket.close();
+    }
+    // Each group is administered by its creator alone: everyone, created by the first person,
+    // and everyone but the first, created by the last. System messages record their creation.
+    const groups: [Account, Account[]][] =
+      count < 3
+        ? []
+        : [
+            [people[0]!, people.slice(1)],
+            [people.at(-1)!, people.slice(1, -1)],
+          ];
+    for (const [creator, members] of groups) {
+      const from = await connect(serverUrl, creator);
+      const created = await call(from.socket, 'group:create', {
+        title: `group of ${creator.user.username}`,
+        usernames: members.map((member) => member.user.username),
+        clientRequestId: randomUUID(),
+      });
+      from.socket.close();
+      if (!created.ok) throw new Error(created.message);
+      const { id, lastSeq } = created.conversation;
+      this.groups[id] = { adminIds: [creator.user.id], lastSystemSeq: lastSeq };
+      for (const person of [creator, ...members]) conversationsOf.get(person.user.id)!.push(id);
     }
     for (const person of people) {
       for (let index = 0; index < devicesPerPerson; index++) {
@@ -89,6 +135,9 @@ export class DeliveryRun {
           user: person.user,
           client,
           conversationIds: conversationsOf.get(person.user.id)!,
+          adminOf: Object.keys(this.groups).filter((id) =>
+            this.groups[id]!.adminIds.includes(person.user.id),
+          ),
         });
         await client.start();
       }
@@ -104,7 +153,9 @@ export class DeliveryRun {
     await this.everyDevice(
       (device) =>
         device.conversationIds.every(
-          (id) => (device.client.getState().threads[id]?.syncedSeq ?? 0) >= 1,
+          (id) =>
+            (device.client.getState().threads[id]?.syncedSeq ?? 0) >=
+            (this.groups[id]?.lastSystemSeq ?? 0) + 1,
         ),
       () => 'first messages',
       30_000,
@@ -113,7 +164,8 @@ export class DeliveryRun {
 
   /**
    * Steady traffic, open loop: each device composes on its own schedule whatever happens, and
-   * every `changeEveryMs` edits, deletes or reacts to a recent message (change-traffic.ts).
+   * every `changeEveryMs` edits, deletes, reacts to or forwards a recent message
+   * (change-traffic.ts).
    * Every `dropEvery` compositions, and every `dropEvery` changes, the device loses its
    * connection a few milliseconds later: after the frame left, before or after the server
    * committed it, so that its retry finds it done or not.
@@ -151,13 +203,13 @@ export class DeliveryRun {
   }
 
   /**
-   * Stops the traffic, waits for every outbox to drain, every change to end and every device
+   * Stops the traffic, waits for every outbox to drain, every action to end and every device
    * to catch up with what is stored (messages and changes), and returns what the checker
    * found (empty: the guarantee held).
    */
   async finish(
     databaseUrl: string,
-  ): Promise<{ violations: string[]; stored: number; conversations: number }> {
+  ): Promise<{ violations: string[]; stored: number; replies: number; conversations: number }> {
     this.stopTraffic();
     await Promise.all([
       this.changes.settled(),
@@ -228,6 +280,8 @@ export class DeliveryRun {
       hides: stored.hides,
       lastChangeSeqs: stored.lastChangeSeqs,
       actions: this.changes.actions,
+      forwards: this.changes.forwards,
+      groups: this.groups,
       devices: this.devices.map((device) => {
         const state = device.client.getState();
         return {
@@ -236,18 +290,27 @@ export class DeliveryRun {
           conversationIds: device.conversationIds,
           pendingCount: state.pending.length,
           held: Object.fromEntries(
-            Object.entries(state.threads).map(([id, thread]) => [id, thread.messages.map(toHeld)]),
+            Object.entries(state.threads).map(([id, thread]) => [
+              id,
+              thread.messages.map((message) => toHeld(message, thread)),
+            ]),
           ),
         };
       }),
     });
-    if (rows.length !== this.composed.length) {
-      violations.push(`${this.composed.length} messages composed, ${rows.length} stored`);
+    const sent = rows.filter((row) => row.kind === 'text' && !row.isForwarded).length;
+    if (sent !== this.composed.length) {
+      violations.push(`${this.composed.length} messages composed, ${sent} stored`);
     }
     if (this.acked.size !== this.composed.length) {
       violations.push(`${this.composed.length} messages composed, ${this.acked.size} acked`);
     }
-    return { violations, stored: rows.length, conversations: lastSeq.size };
+    return {
+      violations,
+      stored: rows.length,
+      replies: rows.filter((row) => row.replyToSeq !== null).length,
+      conversations: lastSeq.size,
+    };
   }
 
   stop(): void {
@@ -257,13 +320,16 @@ export class DeliveryRun {
 
   private compose(device: Device, conversationId: string): void {
     const body = `${device.name} #${this.composed.length + 1}`;
-    const result = device.client.sendMessage(conversationId, body);
+    const replyToSeq =
+      Math.random() < REPLY_SHARE ? this.changes.quotable(conversationId) : undefined;
+    const result = device.client.sendMessage(conversationId, body, replyToSeq);
     if (!result.ok) throw new Error(result.message);
-    const composed = {
+    const composed: ComposedMessage = {
       clientMsgId: result.clientMsgId,
       conversationId,
       senderId: device.user.id,
       body,
+      ...(replyToSeq !== undefined && { replyToSeq }),
     };
     this.composed.push(composed);
     this.composedById.set(composed.clientMsgId, composed);
@@ -327,7 +393,8 @@ async function readStored(databaseUrl: string, conversationIds: string[]) {
   try {
     const rows = await sql<StoredRow[]>`
       select id::int as id, conversation_id as "conversationId", seq, sender_id as "senderId",
-             client_msg_id as "clientMsgId", body, edited_at is not null as "isEdited",
+             client_msg_id as "clientMsgId", kind, body, reply_to_seq as "replyToSeq",
+             is_forwarded as "isForwarded", edited_at is not null as "isEdited",
              deleted_by as "deletedBy", change_seq as "changeSeq"
       from messages
       where conversation_id in ${sql(conversationIds)}
@@ -356,7 +423,7 @@ async function readStored(databaseUrl: string, conversationIds: string[]) {
 }
 
 /** What the checker compares of a message a device holds. */
-function toHeld(message: Message): HeldMessage {
+function toHeld(message: Message, thread: Thread): HeldMessage {
   const reactions = message.reactions ?? [];
   return {
     id: message.id,
@@ -365,9 +432,28 @@ function toHeld(message: Message): HeldMessage {
     body: message.body,
     isEdited: message.editedAt !== undefined,
     deletedBy: message.deleted?.by.id ?? null,
+    isForwarded: message.isForwarded === true,
+    quote: quoteOf(message, thread),
     reactions: reactions.map((reaction) => `${reaction.user.id} ${reaction.emoji}`).sort(),
     reactionUsers: reactions.map((reaction) => reaction.user.id),
     isHidden: message.isHidden === true,
     changeSeq: message.changeSeq ?? 0,
+  };
+}
+
+/**
+ * A reply's quote as the message list draws it (components/message-item.tsx, quoteOf): from
+ * the original as the device holds it now, else from what the reply came with.
+ */
+function quoteOf(message: Message, thread: Thread): HeldQuote | null {
+  const quoted = message.replyTo;
+  if (!quoted) return null;
+  const original = heldOriginal(thread, quoted.seq);
+  const isDeleted = original ? original.deleted !== undefined : quoted.isDeleted === true;
+  return {
+    seq: quoted.seq,
+    senderId: quoted.senderId,
+    isDeleted,
+    body: isDeleted ? '' : (original?.body ?? quoted.body),
   };
 }

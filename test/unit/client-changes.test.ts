@@ -228,16 +228,15 @@ describe('actions on messages', () => {
       clientMsgId,
       isForwarded: true as const,
     });
-    sent[0]!.answer({
+    const forwarded = targets.map((target) => ({
+      conversationId: target.conversationId,
+      messages: target.clientMsgIds.map((id, index) => copy(target.conversationId, index + 1, id)),
+    }));
+    sent[0]!.answer({ ok: true, forwarded });
+    expect(await result).toEqual({
       ok: true,
-      forwarded: targets.map((target) => ({
-        conversationId: target.conversationId,
-        messages: target.clientMsgIds.map((id, index) =>
-          copy(target.conversationId, index + 1, id),
-        ),
-      })),
+      copies: forwarded.flatMap((target) => target.messages),
     });
-    expect(await result).toEqual({ ok: true });
     expect(stores.map((item) => item.clientMsgId)).toEqual(ids);
   });
 

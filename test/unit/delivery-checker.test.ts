@@ -2,31 +2,55 @@
 
 import { describe, expect, it } from 'vitest';
 import { indexStored, type ChangeAction } from '../faults/change-checker';
-import { findViolations, type DeliveryRecord, type HeldMessage } from '../faults/checker';
+import {
+  findViolations,
+  type DeliveryRecord,
+  type HeldMessage,
+  type StoredRow,
+} from '../faults/checker';
 
-const row = (seq: number, clientMsgId = `m${seq}`) => ({
+const row = (seq: number, clientMsgId = `m${seq}`, conversationId = 'c1'): StoredRow => ({
   id: seq * 10,
-  conversationId: 'c1',
+  conversationId,
   seq,
   senderId: 'alice',
   clientMsgId,
+  kind: 'text',
   body: `body ${seq}`,
+  replyToSeq: null,
+  isForwarded: false,
   isEdited: false,
-  deletedBy: null as string | null,
+  deletedBy: null,
   changeSeq: 0,
 });
 
-/** What a device of `userId` holds when it shows everything as stored. */
-function heldAsStored(record: DeliveryRecord, userId: string): HeldMessage[] {
+/** What a device of `userId` holds of `conversationId` when it shows everything as stored. */
+function heldAsStored(
+  record: DeliveryRecord,
+  userId: string,
+  conversationId = 'c1',
+): HeldMessage[] {
   const index = indexStored({ messages: record.database, ...record });
-  return record.database.map((stored) => {
+  const rows = record.database.filter((stored) => stored.conversationId === conversationId);
+  return rows.map((stored) => {
     const view = index.view(stored, userId);
+    const original = rows.find((candidate) => candidate.seq === stored.replyToSeq);
+    const isDeleted = original?.deletedBy != null;
     return {
       id: stored.id,
       seq: stored.seq,
       clientMsgId: stored.clientMsgId,
       ...view,
       reactionUsers: view.reactions.map((reaction) => reaction.split(' ')[0]!),
+      quote:
+        original && !view.isHidden
+          ? {
+              seq: original.seq,
+              senderId: original.senderId,
+              isDeleted,
+              body: isDeleted ? '' : original.body,
+            }
+          : null,
     };
   });
 }
@@ -54,6 +78,8 @@ function unchanged(): DeliveryRecord {
     hides: [],
     lastChangeSeqs: { c1: 0 },
     actions: [],
+    forwards: [],
+    groups: {},
   };
 }
 
@@ -256,5 +282,163 @@ describe('the delivery checker, for changes to messages', () => {
     expect(findViolations(other).join('\n')).toMatch(
       /message c1#1: reaction of bob stored as 🎉, expected 👍 or 😂/,
     );
+  });
+});
+
+/**
+ * Beside c1 (three messages of alice's), a group g1 that carol administers: its creation
+ * (1), bob's message (2), which carol deleted for everyone, alice's reply to it (3), and
+ * bob's forward of c1#1 (4); a device of bob's holds it all.
+ */
+function referring(): DeliveryRecord {
+  const record = unchanged();
+  const inGroup = (seq: number, clientMsgId: string, fields: Partial<StoredRow>) => ({
+    ...row(seq, clientMsgId, 'g1'),
+    id: 100 + seq,
+    ...fields,
+  });
+  const sent = [
+    inGroup(2, 'b2', { senderId: 'bob', body: '', deletedBy: 'carol', changeSeq: 1 }),
+    inGroup(3, 'a3', { replyToSeq: 2 }),
+  ];
+  record.database.push(
+    inGroup(1, 's1', { senderId: 'carol', kind: 'system', body: 'carol created the group' }),
+    ...sent,
+    inGroup(4, 'f4', { senderId: 'bob', body: 'body 1', isForwarded: true }),
+  );
+  record.composed.push(
+    { clientMsgId: 'b2', conversationId: 'g1', senderId: 'bob', body: 'body 2' },
+    { clientMsgId: 'a3', conversationId: 'g1', senderId: 'alice', body: 'body 3', replyToSeq: 2 },
+  );
+  record.acked.push(
+    ...sent.map(({ clientMsgId, id, seq }) => ({ clientMsgId, id, seq, conversationId: 'g1' })),
+  );
+  record.lastChangeSeqs.g1 = 1;
+  record.groups = { g1: { adminIds: ['carol'], lastSystemSeq: 1 } };
+  record.actions = [
+    { ...acked({ kind: 'delete-everyone', seq: 2, userId: 'carol' }), conversationId: 'g1' },
+  ];
+  record.forwards = [
+    {
+      sourceConversationId: 'c1',
+      seq: 1,
+      targetConversationId: 'g1',
+      userId: 'bob',
+      device: 'bob-phone',
+      outcome: 'ok',
+      copy: { clientMsgId: 'f4', id: 104, seq: 4, body: 'body 1' },
+    },
+  ];
+  const [phone] = record.devices;
+  phone!.conversationIds.push('g1');
+  phone!.held = { c1: heldAsStored(record, 'bob'), g1: heldAsStored(record, 'bob', 'g1') };
+  return record;
+}
+
+const heldInGroup = (record: DeliveryRecord, seq: number) =>
+  record.devices[0]!.held.g1!.find((message) => message.seq === seq)!;
+const groupRow = (record: DeliveryRecord, seq: number) =>
+  record.database.find((stored) => stored.conversationId === 'g1' && stored.seq === seq)!;
+
+describe('the delivery checker, for admins’ deletions, forwards and replies', () => {
+  it('accepts a run where they are stored and held as they were asked for', () => {
+    expect(findViolations(referring())).toEqual([]);
+  });
+
+  it('notices a deletion by an admin stored or held with another deleter', () => {
+    const held = referring();
+    heldInGroup(held, 2).deletedBy = 'bob';
+    expect(findViolations(held).join('\n')).toMatch(
+      /bob-phone: message g1#2 deletedBy: expected "carol", holds "bob"/,
+    );
+
+    const stored = referring();
+    groupRow(stored, 2).deletedBy = 'alice';
+    const violations = findViolations(stored).join('\n');
+    expect(violations).toMatch(/message g1#2: deleted by alice, who never asked to delete it/);
+    expect(violations).toMatch(/message g1#2: deleted by alice, neither its sender nor an admin/);
+  });
+
+  it('notices a forwarded copy without its mark, in the database or on a device', () => {
+    const stored = referring();
+    groupRow(stored, 4).isForwarded = false;
+    expect(findViolations(stored).join('\n')).toMatch(
+      /acked forward of c1#1 into g1 by bob-phone: not marked forwarded/,
+    );
+
+    const held = referring();
+    heldInGroup(held, 4).isForwarded = false;
+    expect(findViolations(held).join('\n')).toMatch(
+      /bob-phone: message g1#4 isForwarded: expected true, holds false/,
+    );
+  });
+
+  it('notices a forward stored twice or lost, and takes one given up on as stored once or not', () => {
+    const twice = referring();
+    twice.database.push({ ...groupRow(twice, 4), id: 105, seq: 5, clientMsgId: 'f5' });
+    twice.devices[0]!.held.g1 = heldAsStored(twice, 'bob', 'g1');
+    expect(findViolations(twice).join('\n')).toMatch(
+      /stored copy g1#5 \("body 1"\): it matches no forward given up on/,
+    );
+
+    const givenUp = { ...referring().forwards[0]!, outcome: 'failed' as const, copy: null };
+    twice.forwards.push(givenUp);
+    expect(findViolations(twice)).toEqual([]);
+    twice.database.push({ ...groupRow(twice, 4), id: 106, seq: 6, clientMsgId: 'f6' });
+    twice.devices[0]!.held.g1 = heldAsStored(twice, 'bob', 'g1');
+    expect(findViolations(twice).join('\n')).toMatch(/stored copy g1#6/);
+
+    const lost = referring();
+    lost.database.pop();
+    lost.devices[0]!.held.g1!.pop();
+    expect(findViolations(lost).join('\n')).toMatch(
+      /acked forward of c1#1 into g1 by bob-phone: its copy is not stored/,
+    );
+  });
+
+  it('notices a copy with a text its source never had', () => {
+    const record = referring();
+    groupRow(record, 4).body = 'body 2';
+    record.forwards[0]!.copy!.body = 'body 2';
+    record.devices[0]!.held.g1 = heldAsStored(record, 'bob', 'g1');
+    expect(findViolations(record).join('\n')).toMatch(
+      /copied as "body 2", a text its source never had/,
+    );
+  });
+
+  it('notices a reply stored without its reference, or quoting another message or a stale one', () => {
+    const unlinked = referring();
+    groupRow(unlinked, 3).replyToSeq = null;
+    unlinked.devices[0]!.held.g1 = heldAsStored(unlinked, 'bob', 'g1');
+    expect(findViolations(unlinked).join('\n')).toMatch(/stored message 103 differs/);
+
+    const elsewhere = referring();
+    heldInGroup(elsewhere, 3).quote!.seq = 1;
+    expect(findViolations(elsewhere).join('\n')).toMatch(
+      /bob-phone: message g1#3 quote seq: expected 2, holds 1/,
+    );
+
+    const stale = referring();
+    Object.assign(heldInGroup(stale, 3).quote!, { isDeleted: false, body: 'body 2' });
+    const violations = findViolations(stale).join('\n');
+    expect(violations).toMatch(
+      /bob-phone: message g1#3 quote isDeleted: expected true, holds false/,
+    );
+    expect(violations).toMatch(/bob-phone: message g1#3 quote body: expected "", holds "body 2"/);
+  });
+
+  it('checks only the reference of a quote whose original its reader hid', () => {
+    const record = referring();
+    record.hides = [{ userId: 'bob', conversationId: 'g1', seq: 2, changeSeq: 2 }];
+    record.lastChangeSeqs.g1 = 2;
+    record.actions.push({
+      ...acked({ kind: 'delete-me', seq: 2, userId: 'bob' }),
+      conversationId: 'g1',
+    });
+    record.devices[0]!.held.g1 = heldAsStored(record, 'bob', 'g1');
+    Object.assign(heldInGroup(record, 3).quote!, { isDeleted: false, body: 'body 2' });
+    expect(findViolations(record)).toEqual([]);
+    heldInGroup(record, 3).quote!.senderId = 'alice';
+    expect(findViolations(record).join('\n')).toMatch(/quote senderId: expected "bob"/);
   });
 });
