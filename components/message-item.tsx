@@ -2,6 +2,7 @@
 // One stored message of the list: its bubble (text or tombstone, quote, labels, reactions),
 // what its action menu offers the viewer, and what each choice does.
 
+import { useState } from 'react';
 import type { ConversationSummary, Message } from '../protocol';
 import { statusOf, type Thread } from '../hooks/chat-state';
 import { abilitiesOf, canReactTo, myReaction } from '../hooks/message-abilities';
@@ -10,6 +11,8 @@ import { useChatClient, useChatState } from '../hooks/use-chat';
 import { MessageBubble, type BubbleActions, type QuoteView } from './message-bubble';
 import type { MenuItem } from './message-menu';
 import { MessageReactions } from './message-reactions';
+import controls from './controls.module.css';
+import styles from './message-item.module.css';
 
 export const DELETED_TEXT = 'This message was deleted';
 
@@ -45,6 +48,14 @@ export function MessageItem({
   const isMine = message.senderId === meId;
   const isGroup = summary?.kind === 'group';
   const { conversationId, seq } = message;
+  const [reactionError, setReactionError] = useState<string | null>(null);
+
+  /** A reaction the server refuses (the message was deleted meanwhile, a limit) says why. */
+  async function react(emoji: string | null): Promise<void> {
+    setReactionError(null);
+    const result = await client.react(conversationId, seq, emoji);
+    if (!result.ok) setReactionError(result.message);
+  }
 
   /** Built when the menu opens: the edit and delete windows depend on the time. */
   function actions(): BubbleActions {
@@ -72,7 +83,7 @@ export function MessageItem({
       reactions: can.canReact
         ? {
             current: myReaction(message, meId),
-            onReact: (emoji) => void client.react(conversationId, seq, emoji),
+            onReact: (emoji) => void react(emoji),
           }
         : null,
       items,
@@ -87,34 +98,52 @@ export function MessageItem({
     : undefined;
   const canReact = canReactTo(message, summary);
   return (
-    <MessageBubble
-      body={message.body}
-      createdAt={message.createdAt}
-      isMine={isMine}
-      seq={seq}
-      status={isMine ? statusOf(message, summary) : undefined}
-      senderName={isGroup && !isMine ? message.senderUsername : undefined}
-      onInfo={isGroup && isMine && !deletion ? () => handlers.onInfo(seq) : undefined}
-      quote={quoteOf(
-        message.replyTo?.seq,
-        message,
-        message.replyTo && heldOriginal(thread, message.replyTo.seq),
-        meId,
-        handlers.onJump,
+    <>
+      <MessageBubble
+        body={message.body}
+        createdAt={message.createdAt}
+        isMine={isMine}
+        seq={seq}
+        status={isMine ? statusOf(message, summary) : undefined}
+        senderName={isGroup && !isMine ? message.senderUsername : undefined}
+        onInfo={isGroup && isMine && !deletion ? () => handlers.onInfo(seq) : undefined}
+        quote={quoteOf(
+          message.replyTo?.seq,
+          message,
+          message.replyTo && heldOriginal(thread, message.replyTo.seq),
+          meId,
+          handlers.onJump,
+        )}
+        isEdited={message.editedAt !== undefined}
+        deletedText={deletedText}
+        isForwarded={message.isForwarded === true}
+        isHighlighted={isHighlighted}
+        reactions={
+          <MessageReactions
+            reactions={message.reactions}
+            meId={meId}
+            onRemoveMine={canReact ? () => void react(null) : undefined}
+          />
+        }
+        actions={actions}
+      />
+      {reactionError && (
+        <p
+          className={`${styles.actionError} ${isMine ? styles.mine : ''}`}
+          role="alert"
+          data-testid="reaction-error"
+        >
+          <span>{reactionError}</span>
+          <button
+            type="button"
+            className={controls.quietButton}
+            onClick={() => setReactionError(null)}
+          >
+            Dismiss
+          </button>
+        </p>
       )}
-      isEdited={message.editedAt !== undefined}
-      deletedText={deletedText}
-      isForwarded={message.isForwarded === true}
-      isHighlighted={isHighlighted}
-      reactions={
-        <MessageReactions
-          reactions={message.reactions}
-          meId={meId}
-          onRemoveMine={canReact ? () => void client.react(conversationId, seq, null) : undefined}
-        />
-      }
-      actions={actions}
-    />
+    </>
   );
 }
 

@@ -55,6 +55,8 @@ export interface ActorOptions {
   contextOptions?: BrowserContextOptions;
   /** Sign up through the sign-up page, as a person does, rather than the API. */
   throughForm?: boolean;
+  /** Runs on the new context before its first page opens (to route its requests). */
+  prepare?: (context: BrowserContext) => Promise<void>;
 }
 
 export async function createActor(
@@ -64,6 +66,7 @@ export async function createActor(
   options: ActorOptions = {},
 ): Promise<Actor> {
   const context = await browser.newContext({ ...options.contextOptions, baseURL });
+  await options.prepare?.(context);
   const page = await context.newPage();
   const username = options.exactName ? name : uniqueName(name);
   if (options.throughForm) await signUpInBrowser(page, username);

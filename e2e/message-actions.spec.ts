@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from '@playwright/test';
-import { call, connect } from '../test/helpers/client';
+import { call, connect, signUp } from '../test/helpers/client';
 import {
   bodies,
   expect,
@@ -123,6 +123,54 @@ test('alice and bob reply, edit, delete and react live; bob’s offline phone sh
     await expectConversation(bobPhone.page);
   } finally {
     await bobPhone.context.close();
+  }
+});
+
+test('a reaction the server refuses says why under the message', async ({ actor, server }) => {
+  // The push of bob's deletion is lost on its way to alice's page, which still shows the
+  // message as it was (a push is only a hint: her next sync would bring the deletion).
+  const alice = await actor('alice', {
+    prepare: (context) =>
+      context.routeWebSocket(/\/socket\.io\//, (route) => {
+        const toServer = route.connectToServer();
+        toServer.onMessage((frame) => {
+          if (typeof frame !== 'string' || !frame.startsWith('42["message:changed"')) {
+            route.send(frame);
+          }
+        });
+      }),
+  });
+  // Bob needs no page: he acts over a socket of his own.
+  const bob = await signUp(server.url, 'bob');
+  const { socket } = await connect(server.url, bob, { origin: server.url });
+  try {
+    const started = await call(socket, 'conversation:start', { username: alice.username });
+    if (!started.ok) throw new Error(started.message);
+    const { id: conversationId } = started.conversation;
+    const sent = await call(socket, 'message:send', {
+      conversationId,
+      clientMsgId: randomUUID(),
+      body: 'react to this',
+    });
+    if (!sent.ok) throw new Error(sent.message);
+    await openChat(alice.page, bob.user.username);
+    const target = message(alice.page, 'react to this');
+    await expect(target).toBeVisible();
+
+    const deleted = await call(socket, 'message:delete', {
+      conversationId,
+      seq: sent.message.seq,
+      for: 'everyone',
+    });
+    expect(deleted.ok).toBe(true);
+    await react(alice.page, target, '👍');
+    const error = alice.page.getByTestId('reaction-error');
+    await expect(error).toHaveText(/This message was deleted\./);
+    await expect(alice.page.getByRole('alert').filter({ hasText: 'deleted' })).toBeVisible();
+    await error.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(error).toHaveCount(0);
+  } finally {
+    socket.close();
   }
 });
 

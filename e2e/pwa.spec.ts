@@ -1,8 +1,10 @@
-// Parley on a phone: the installable app, one pane at a time, usable offline.
+// Parley on a phone: the installable app, one pane at a time, usable offline; and a device store
+// written by the previous version of the app, opened by this one.
 
+import { randomUUID } from 'node:crypto';
 import { chromium, devices, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config';
-import { uniqueName } from '../test/helpers/client';
+import { call, connect, nextEvent, signUp, uniqueName } from '../test/helpers/client';
 import { makeTempDir } from '../test/helpers/paths';
 import {
   bodies,
@@ -183,5 +185,141 @@ test('opens without a network, with the conversations and history on the device'
   } finally {
     await alice.context.close();
     await bob.context.close();
+  }
+});
+
+test('a device store written by the previous version opens with all it held, then catches up', async ({
+  browser,
+  server,
+}) => {
+  const alice = await signUp(server.url, 'alice');
+  const bob = await signUp(server.url, 'bob');
+  const bobSocket = (await connect(server.url, bob, { origin: server.url })).socket;
+  const aliceSocket = (await connect(server.url, alice, { origin: server.url })).socket;
+  const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
+  try {
+    const started = await call(bobSocket, 'conversation:start', { username: alice.user.username });
+    if (!started.ok) throw new Error(started.message);
+    const conversationId = started.conversation.id;
+    for (const body of ['first', 'second']) {
+      const sent = await call(bobSocket, 'message:send', {
+        conversationId,
+        clientMsgId: randomUUID(),
+        body,
+      });
+      if (!sent.ok) throw new Error(sent.message);
+    }
+    // What version 2 of the device store held of it: the summary, the thread's cursor, its
+    // messages, an unsent message and a draft, each in the shape of the time (no change
+    // counters, no membership, no reply fields).
+    const listed = await call(aliceSocket, 'conversation:list', {});
+    const history = await call(aliceSocket, 'message:history', { conversationId });
+    if (!listed.ok || !history.ok) throw new Error('could not read what alice has');
+    const {
+      lastChangeSeq: _change,
+      membership: _membership,
+      ...summary
+    } = listed.conversations[0]!;
+    const v2 = {
+      origin: new URL(server.url).origin,
+      name: `parley-${alice.user.id}`,
+      summary,
+      cursor: { conversationId, oldestSeq: 1, syncedSeq: 2 },
+      messages: history.messages.map(
+        ({ id, seq, senderId, senderUsername, clientMsgId, kind, body, createdAt }) => ({
+          id,
+          conversationId,
+          seq,
+          senderId,
+          senderUsername,
+          clientMsgId,
+          kind,
+          body,
+          createdAt,
+        }),
+      ),
+      pending: {
+        clientMsgId: randomUUID(),
+        conversationId,
+        body: 'written before the update',
+        createdAt: new Date().toISOString(),
+        order: 1,
+        status: 'sending',
+      },
+      draft: { conversationId, text: 'half a thought' },
+    };
+    aliceSocket.close();
+    // Meanwhile bob deleted the first message and wrote a third.
+    const deleted = await call(bobSocket, 'message:delete', {
+      conversationId,
+      seq: 1,
+      for: 'everyone',
+    });
+    expect(deleted.ok).toBe(true);
+    const third = await call(bobSocket, 'message:send', {
+      conversationId,
+      clientMsgId: randomUUID(),
+      body: 'third',
+    });
+    expect(third.ok).toBe(true);
+
+    // The database exists before the app opens it; the server stays out of reach until the
+    // page has shown what the device holds.
+    await context.addInitScript((stored) => {
+      if (location.origin !== stored.origin) return;
+      const request = indexedDB.open(stored.name, 2);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        db.createObjectStore('conversations', { keyPath: 'id' }).put(stored.summary);
+        db.createObjectStore('threads', { keyPath: 'conversationId' }).put(stored.cursor);
+        const messages = db.createObjectStore('messages', { keyPath: 'id' });
+        messages.createIndex('byConversation', ['conversationId', 'seq']);
+        for (const message of stored.messages) messages.put(message);
+        db.createObjectStore('outbox', { keyPath: 'clientMsgId' }).put(stored.pending);
+        db.createObjectStore('drafts', { keyPath: 'conversationId' }).put(stored.draft);
+      };
+      request.onsuccess = () => request.result.close();
+    }, v2);
+    let isServerReachable = false;
+    await context.routeWebSocket(/\/socket\.io\//, (route) => {
+      if (isServerReachable) route.connectToServer();
+      else void route.close();
+    });
+    await context.route('**/socket.io/**', (route) =>
+      isServerReachable ? route.continue() : route.abort(),
+    );
+    const [name, value] = alice.cookie.split('=') as [string, string];
+    await context.addCookies([{ name, value, url: server.url }]);
+    const page = await context.newPage();
+    await page.goto('/chats');
+
+    const item = page.getByTestId('conversation-item');
+    await expect(item).toHaveText([new RegExp(`${bob.user.username}.*Draft: half a thought`)]);
+    await openChat(page, bob.user.username);
+    await expect(bodies(page)).toHaveText(['first', 'second', 'written before the update']);
+    await expect(page.getByLabel('Message', { exact: true })).toHaveValue('half a thought');
+    await expect(page.getByTestId('connection')).not.toHaveAttribute('data-state', 'online');
+
+    // Online: the unsent message goes out, the deletion (a change the old store knew nothing
+    // of: its change cursor starts at 0) and the third message come in.
+    const bobGets = nextEvent(
+      bobSocket,
+      'message:created',
+      (message) => message.body === 'written before the update',
+    );
+    isServerReachable = true;
+    await context.setOffline(true);
+    await context.setOffline(false);
+    await bobGets;
+    await expect(bodies(page)).toHaveText(['second', 'third', 'written before the update']);
+    await expect(messages(page).first().getByTestId('message-deleted')).toBeVisible();
+    await expect(messages(page).last().getByTestId('message-status')).not.toHaveAttribute(
+      'aria-label',
+      'Not sent yet',
+    );
+  } finally {
+    bobSocket.close();
+    aliceSocket.close();
+    await context.close();
   }
 });

@@ -21,7 +21,6 @@ import {
   createChatStore,
   endMembership,
   patch,
-  recountUnreadOf,
   summaryOf,
   update,
   updateSummary,
@@ -335,10 +334,10 @@ export class ChatClient {
     transport.on(ServerEvent.MessageCreated, (message) => this.receiveMessage(message));
     transport.on(ServerEvent.MessageChanged, (push) => this.receiveChanges(push));
     transport.on(ServerEvent.ReceiptUpdated, (receipt) => {
+      const { me, threads } = this.getState();
       updateSummary(store, receipt.conversationId, (item) =>
-        applyReceiptToSummary(item, receipt, this.getState().me.id),
+        applyReceiptToSummary(item, receipt, me.id, threads[receipt.conversationId]),
       );
-      recountUnreadOf(store, receipt.conversationId);
     });
   }
 

@@ -13,6 +13,7 @@ import {
   type Presence,
   type PrivacySettings,
   type ReceiptUpdate,
+  type UnreadPosition,
   type UserSummary,
 } from '../protocol';
 
@@ -358,15 +359,55 @@ export function applyMessagesToList(
 export function applyReadToSummary(
   summary: ConversationSummary,
   readSeq: number,
+  held?: HeldBy,
 ): ConversationSummary {
   if (readSeq <= summary.readSeq) return summary;
   return {
     ...summary,
     readSeq,
     deliveredSeq: Math.max(summary.deliveredSeq, readSeq),
-    // Reading only lowers the count; unread messages deleted meanwhile were not in it.
-    unreadCount: Math.max(0, Math.min(summary.unreadCount, summary.lastSeq - readSeq)),
+    unreadCount: unreadAfterRead(summary, readSeq, held),
   };
+}
+
+/** A conversation's thread as the viewer holds it: what the device can count exactly. */
+export interface HeldBy {
+  thread: Thread;
+  meId: string;
+}
+
+/**
+ * The unread count after the read marker moved up to `readSeq`. Exact when the device holds
+ * every message just read (the count loses the others' ones among them still shown) or every
+ * message still unread (it counts them). Otherwise reading only lowers it, to at most what
+ * lies above the marker: unread messages deleted meanwhile were not in it.
+ */
+function unreadAfterRead(summary: ConversationSummary, readSeq: number, held?: HeldBy): number {
+  const above = Math.max(0, summary.lastSeq - readSeq);
+  if (held && holdsEvery(held.thread, summary.readSeq + 1, readSeq)) {
+    const read = countUnreadHeld(held, summary.readSeq, readSeq);
+    return Math.min(above, Math.max(0, summary.unreadCount - read));
+  }
+  if (held && holdsEvery(held.thread, readSeq + 1, summary.lastSeq)) {
+    return countUnreadHeld(held, readSeq, summary.lastSeq);
+  }
+  return Math.min(summary.unreadCount, above);
+}
+
+/** Whether the thread holds every seq from `fromSeq` through `toSeq` (true when none). */
+function holdsEvery(thread: Thread, fromSeq: number, toSeq: number): boolean {
+  return fromSeq > toSeq || (thread.oldestSeq <= fromSeq && toSeq <= thread.syncedSeq);
+}
+
+/** The others' held messages in (afterSeq, upToSeq] still shown: the unread among them. */
+function countUnreadHeld({ thread, meId }: HeldBy, afterSeq: number, upToSeq: number): number {
+  let count = 0;
+  for (let index = thread.messages.length - 1; index >= 0; index--) {
+    const message = thread.messages[index]!;
+    if (message.seq <= afterSeq) break;
+    if (message.seq <= upToSeq && message.senderId !== meId && !isGoneForViewer(message)) count++;
+  }
+  return count;
 }
 
 /** The summary after a receipt: the viewer's own markers, and the conversation-wide ones. */
@@ -374,12 +415,14 @@ export function applyReceiptToSummary(
   summary: ConversationSummary,
   receipt: ReceiptUpdate,
   meId: string,
+  thread?: Thread,
 ): ConversationSummary {
   const own =
     receipt.userId === meId
       ? applyReadToSummary(
           { ...summary, deliveredSeq: Math.max(summary.deliveredSeq, receipt.deliveredSeq) },
           receipt.readSeq,
+          thread && { thread, meId },
         )
       : summary;
   return {
@@ -413,10 +456,6 @@ export function mergeSummary(
   if (!local) return fresh;
   const newest = local.lastSeq > fresh.lastSeq ? local : fresh;
   const readSeq = Math.max(fresh.readSeq, local.readSeq);
-  // Unread messages the server left out of its count (deleted for everyone, or hidden by the
-  // viewer) stay left out, as long as they lie above the read marker the count started from.
-  const uncounted =
-    readSeq === fresh.readSeq ? Math.max(0, fresh.lastSeq - fresh.readSeq - fresh.unreadCount) : 0;
   return {
     ...fresh,
     lastSeq: newest.lastSeq,
@@ -426,10 +465,42 @@ export function mergeSummary(
     lastActivityAt: newest.lastActivityAt,
     readSeq,
     deliveredSeq: Math.max(fresh.deliveredSeq, local.deliveredSeq),
-    unreadCount: Math.max(0, newest.lastSeq - readSeq - uncounted),
+    unreadCount: mergeUnreadCount(fresh, newest.lastSeq, readSeq),
     deliveredToAllSeq: Math.max(fresh.deliveredToAllSeq, local.deliveredToAllSeq),
     readByAllSeq: Math.max(fresh.readByAllSeq, local.readByAllSeq),
   };
+}
+
+/**
+ * The summary after the server's unread count (the last page of message:changes), merged
+ * like a fresh summary with what the device learned since; the device's lastSeq stays, so
+ * that the messages still on their way here update the preview and count when they arrive.
+ */
+export function applyUnreadPosition(
+  summary: ConversationSummary,
+  fresh: UnreadPosition,
+): ConversationSummary {
+  const readSeq = Math.max(summary.readSeq, fresh.readSeq);
+  const unreadCount = mergeUnreadCount(fresh, summary.lastSeq, readSeq);
+  if (readSeq === summary.readSeq && unreadCount === summary.unreadCount) return summary;
+  return {
+    ...summary,
+    readSeq,
+    deliveredSeq: Math.max(summary.deliveredSeq, readSeq),
+    unreadCount,
+  };
+}
+
+/**
+ * The server's unread count moved to the markers the device holds. Messages beyond the
+ * server's lastSeq arrived since and count as unread; those the server counted that have not
+ * reached the device are taken out (they count when they arrive). Unread messages the server
+ * left out (deleted for everyone, or hidden by the viewer) stay left out. A read marker ahead
+ * of the server's only lowers the count, to at most what lies above it.
+ */
+function mergeUnreadCount(fresh: UnreadPosition, lastSeq: number, readSeq: number): number {
+  const moved = fresh.unreadCount + lastSeq - fresh.lastSeq;
+  return Math.max(0, Math.min(moved, lastSeq - readSeq));
 }
 
 /**

@@ -37,15 +37,14 @@ export function placeOfChange(
 
 /**
  * The summary after changed messages: the preview follows an edit or deletion of the last
- * message, the change counter only moves forward, and for a held thread the unread count is
- * counted again. `thread` is the thread after the changes (undefined when not held).
+ * message, and the change counter only moves forward. `thread` is the thread after the
+ * changes (undefined when not held). The unread count is applyChangesToUnread's.
  */
 export function applyChangesToSummary(
   summary: ConversationSummary,
   messages: Message[],
   changeSeq: number,
   thread: Thread | undefined,
-  meId: string,
 ): ConversationSummary {
   let next = summary;
   if (changeSeq > (summary.lastChangeSeq ?? 0)) next = { ...next, lastChangeSeq: changeSeq };
@@ -58,7 +57,55 @@ export function applyChangesToSummary(
       if (!isSamePreview(preview, last)) next = { ...next, lastMessage: preview };
     }
   }
-  return thread ? recountUnread(next, thread, meId) : next;
+  return next;
+}
+
+/**
+ * The unread count after changed messages, from the count held (the server's, moved by what
+ * the device saw since): one less for each of the others' unread messages that a change made
+ * deleted or hidden while the device held it shown. `before`: the thread before the changes.
+ * Changes it cannot count (see isUnreadUnknownAfter) leave it as it is.
+ */
+export function applyChangesToUnread(
+  summary: ConversationSummary,
+  before: Thread | undefined,
+  messages: Message[],
+  meId: string,
+): ConversationSummary {
+  const gone = new Set<number>();
+  for (const message of messages) {
+    if (unreadEffectOf(summary, before, message, meId) === 'lowers') gone.add(message.seq);
+  }
+  if (gone.size === 0) return summary;
+  return { ...summary, unreadCount: Math.max(0, summary.unreadCount - gone.size) };
+}
+
+/**
+ * Whether a change makes one of the others' unread messages deleted or hidden that the device
+ * does not hold: it cannot know whether the count held still counts it (the server's count
+ * may have left it out already), so it takes the server's count instead.
+ */
+export function isUnreadUnknownAfter(
+  summary: ConversationSummary,
+  before: Thread | undefined,
+  messages: Message[],
+  meId: string,
+): boolean {
+  return messages.some((message) => unreadEffectOf(summary, before, message, meId) === 'unknown');
+}
+
+function unreadEffectOf(
+  summary: ConversationSummary,
+  before: Thread | undefined,
+  message: Message,
+  meId: string,
+): 'none' | 'lowers' | 'unknown' {
+  const isUnread =
+    message.seq > summary.readSeq && message.seq <= summary.lastSeq && message.senderId !== meId;
+  if (!isUnread || !isGoneForViewer(message)) return 'none';
+  const held = before && findBySeq(before.messages, message.seq);
+  if (!held) return 'unknown';
+  return isGoneForViewer(held) ? 'none' : 'lowers';
 }
 
 /** The newest message of the thread the viewer still sees, at or below `seq`. */
@@ -80,28 +127,6 @@ function isSamePreview(a: ConversationSummary['lastMessage'], b: typeof a): bool
     a.isEdited === b.isEdited &&
     a.kind === b.kind
   );
-}
-
-/**
- * The unread count of a held conversation: the seqs above the read marker, less the held ones
- * that were deleted for everyone or hidden by the viewer (never the viewer's own). Messages
- * not held yet count as unread until they arrive, as the server's count does not know better
- * either until they are fetched.
- */
-export function recountUnread(
-  summary: ConversationSummary,
-  thread: Thread,
-  meId: string,
-): ConversationSummary {
-  let gone = 0;
-  for (let index = thread.messages.length - 1; index >= 0; index--) {
-    const message = thread.messages[index]!;
-    if (message.seq <= summary.readSeq) break;
-    if (message.seq <= summary.lastSeq && message.senderId !== meId && isGoneForViewer(message))
-      gone += 1;
-  }
-  const unreadCount = Math.max(0, summary.lastSeq - summary.readSeq - gone);
-  return unreadCount === summary.unreadCount ? summary : { ...summary, unreadCount };
 }
 
 /** The message a reply quotes, as this device holds it now (so its edits and deletion show). */

@@ -172,7 +172,7 @@ export interface ServerToClientEvents {
   [ServerEvent.MessageCreated]: (message: Message) => void;
   /** `previousChangeSeq`: the change cursor a device must hold for this to follow on directly. */
   [ServerEvent.MessageChanged]: (
-    changes: Omit<MessageChanges, 'hasMore'> & { previousChangeSeq: number },
+    changes: Omit<MessageChanges, 'hasMore' | 'unread'> & { previousChangeSeq: number },
   ) => void;
   [ServerEvent.ReceiptUpdated]: (update: ReceiptUpdate) => void;
   [ServerEvent.ConversationRemoved]: (payload: MembershipEnded) => void;

@@ -87,6 +87,18 @@ export interface MessageChanges {
   changeSeq: number;
   /** More changes lie beyond changeSeq: ask again from it. */
   hasMore: boolean;
+  /**
+   * On the last page (hasMore false) only: the viewer's unread count as it stood with every
+   * change up to changeSeq, and the markers it counts between (read in the same snapshot).
+   */
+  unread?: UnreadPosition;
+}
+
+/** An unread count and the markers it counts between: the others' messages in (readSeq, lastSeq]. */
+export interface UnreadPosition {
+  unreadCount: number;
+  lastSeq: number;
+  readSeq: number;
 }
 
 export interface MessagePreview {

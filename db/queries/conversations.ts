@@ -137,6 +137,23 @@ export function previewSeqFor(userId: string, conversationId: SQLWrapper, upToSe
 }
 
 /**
+ * How many of the others' messages above `readSeq` no longer count as unread for `userId`:
+ * deleted for everyone, or hidden by them. Both counts walk an index from the read marker up:
+ * the partial index of deleted messages, and the viewer's hides.
+ */
+export function unreadGoneFor(userId: string, conversationId: SQLWrapper, readSeq: SQLWrapper) {
+  return sql<number>`(
+    (select count(*) from messages d
+      where d.conversation_id = ${conversationId} and d.deleted_at is not null
+        and d.seq > ${readSeq} and d.sender_id <> ${userId})
+    + (select count(*) from message_hides h
+      join messages hm on hm.conversation_id = h.conversation_id and hm.seq = h.seq
+      where h.user_id = ${userId} and h.conversation_id = ${conversationId}
+        and h.seq > ${readSeq} and hm.deleted_at is null and hm.sender_id <> ${userId})
+  )::int`;
+}
+
+/**
  * The user's conversations, most recent activity first. Empty conversations appear in the list
  * only for the person who started them, as in other chat apps; asked for by id, they are found.
  */
@@ -154,17 +171,7 @@ export async function listConversationsForUser(
       title: conversations.title,
       lastSeq: conversations.lastSeq,
       lastChangeSeq: conversations.lastChangeSeq,
-      // Both counts walk an index from the read marker up: the partial index of deleted
-      // messages, and the viewer's hides.
-      unreadGone: sql<number>`(
-        (select count(*) from messages d
-          where d.conversation_id = ${conversations.id} and d.deleted_at is not null
-            and d.seq > ${me.readUpToSeq} and d.sender_id <> ${userId})
-        + (select count(*) from message_hides h
-          join messages hm on hm.conversation_id = h.conversation_id and hm.seq = h.seq
-          where h.user_id = ${userId} and h.conversation_id = ${conversations.id}
-            and h.seq > ${me.readUpToSeq} and hm.deleted_at is null and hm.sender_id <> ${userId})
-      )::int`,
+      unreadGone: unreadGoneFor(userId, conversations.id, me.readUpToSeq),
       lastMessageAt: conversations.lastMessageAt,
       createdAt: conversations.createdAt,
       readSeq: me.readUpToSeq,

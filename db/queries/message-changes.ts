@@ -7,6 +7,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Executor, type Transaction } from '../client';
 import { conversations } from '../schema';
+import { unreadGoneFor } from './conversations';
 import { assertLockHeld, heldLock, type ConversationLock } from './locks';
 import { messageFromJson, type MessageJson } from './messages';
 import {
@@ -227,6 +228,12 @@ export interface ChangesPage {
   /** The cursor after this page. */
   changeSeq: number;
   hasMore: boolean;
+  /**
+   * The reader's markers and the others' messages between them that no longer count as unread
+   * (deleted or hidden), in the snapshot whose last_change_seq ends the last page. A former
+   * member has read everything up to their going.
+   */
+  unread: { lastSeq: number; readSeq: number; gone: number };
 }
 
 /**
@@ -244,21 +251,31 @@ export async function listChangesPage(
 ): Promise<ChangesPage | null> {
   const { conversationId, readerId, afterChangeSeq, limit } = request;
   const rows = rowsOf<
-    { last_change_seq: number; reader_change_seq: number | null } & (
-      (MessageSqlRow & MessageViewJson) | { id: null }
-    )
+    {
+      last_change_seq: number;
+      last_seq: number;
+      read_seq: number;
+      gone: number;
+      reader_change_seq: number | null;
+    } & ((MessageSqlRow & MessageViewJson) | { id: null })
   >(
     await db.execute(sql`
       with me as (
-        select c.last_change_seq, span.joined_seq, span.left_seq
+        select c.last_change_seq, span.joined_seq, span.left_seq,
+          least(c.last_seq, span.left_seq) as last_seq, span.read_seq
         from conversations c cross join lateral (
-          (select joined_seq, 2147483647 as left_seq from conversation_members
+          (select joined_seq, 2147483647 as left_seq, read_up_to_seq as read_seq
+            from conversation_members
             where conversation_id = c.id and user_id = ${readerId})
           union all
-          (select joined_seq, left_seq from former_members
+          (select joined_seq, left_seq, left_seq from former_members
             where conversation_id = c.id and user_id = ${readerId})
           limit 1) span
         where c.id = ${conversationId}
+      ),
+      unread as (
+        select ${unreadGoneFor(readerId, sql`${conversationId}::uuid`, sql`me.read_seq`)} as gone
+        from me
       ),
       changed as (
         select m.id, greatest(m.change_seq, coalesce(h.change_seq, 0)) as reader_change_seq
@@ -275,9 +292,10 @@ export async function listChangesPage(
           and h.change_seq > ${afterChangeSeq} and h.seq between me.joined_seq and me.left_seq
       ),
       page as (select * from changed order by reader_change_seq limit ${limit + 1})
-      select me.last_change_seq, page.reader_change_seq, m.*,
-        ${messageViewColumns(request)}
+      select me.last_change_seq, me.last_seq, me.read_seq, unread.gone,
+        page.reader_change_seq, m.*, ${messageViewColumns(request)}
       from me
+      cross join unread
       left join page on true
       left join messages m on m.id = page.id
       order by page.reader_change_seq`),
@@ -292,5 +310,10 @@ export async function listChangesPage(
     messages: page.map(toMessageView),
     changeSeq: hasMore ? page[page.length - 1]!.reader_change_seq : first.last_change_seq,
     hasMore,
+    unread: {
+      lastSeq: Number(first.last_seq),
+      readSeq: Number(first.read_seq),
+      gone: Number(first.gone),
+    },
   };
 }

@@ -12,14 +12,7 @@ import {
   type PrivacySettings,
 } from '../../protocol';
 import { applyReadToSummary, isFormerMember } from '../chat-state';
-import {
-  recountUnreadOf,
-  summaryOf,
-  update,
-  updateSummary,
-  upsertSummary,
-  type ChatStore,
-} from './store';
+import { summaryOf, update, updateSummary, upsertSummary, type ChatStore } from './store';
 import type { Request, RequestResult } from './transport';
 
 /** The outcome of an action a person took, with the sentence to show when it failed. */
@@ -181,8 +174,10 @@ export class ChatCommands {
       ? Math.min(synced, this.seenSeq.get(conversationId) ?? 0)
       : synced;
     if (!summary || seq <= summary.readSeq) return;
-    updateSummary(this.store, conversationId, (item) => applyReadToSummary(item, seq));
-    recountUnreadOf(this.store, conversationId);
+    const thread = state.threads[conversationId];
+    updateSummary(this.store, conversationId, (item) =>
+      applyReadToSummary(item, seq, thread && { thread, meId: state.me.id }),
+    );
     // A former member's copy is read-only: the server keeps no markers for them (and lists the
     // group with nothing unread).
     if (isFormerMember(summary)) return;

@@ -13,6 +13,7 @@ import {
   addForward,
   addOlder,
   applyMessagesToList,
+  applyUnreadPosition,
   changeSeqOf,
   findBySeq,
   hasMoreBefore,
@@ -25,15 +26,13 @@ import {
   type Thread,
 } from '../chat-state';
 import type { DeviceSnapshot, DeviceStore } from '../device-store';
-import { applyChangesToSummary, applyChangesToThread } from '../message-changes';
 import {
-  patchThread,
-  recountUnreadOf,
-  summaryOf,
-  update,
-  updateSummary,
-  type ChatStore,
-} from './store';
+  applyChangesToSummary,
+  applyChangesToThread,
+  applyChangesToUnread,
+  isUnreadUnknownAfter,
+} from '../message-changes';
+import { patchThread, summaryOf, update, updateSummary, type ChatStore } from './store';
 import {
   NEWEST_PAGE,
   type ChangeSink,
@@ -101,7 +100,6 @@ export class HeldThreads implements SyncSink, ChangeSink {
       ...state,
       threads: { ...state.threads, [conversationId]: threadFromNewestPage(page, changeSeq) },
     }));
-    recountUnreadOf(this.store, conversationId);
     this.persist(conversationId, page.messages);
   }
 
@@ -112,7 +110,6 @@ export class HeldThreads implements SyncSink, ChangeSink {
     const after = addForward(before, messages);
     if (after === before) return;
     patchThread(this.store, conversationId, () => after);
-    recountUnreadOf(this.store, conversationId);
     this.persist(
       conversationId,
       messages.filter((message) => isNewerThanHeld(before.messages, message)),
@@ -131,15 +128,26 @@ export class HeldThreads implements SyncSink, ChangeSink {
     return summary && (summary.lastChangeSeq ?? 0);
   }
 
+  canCountChanges(conversationId: string, messages: Message[]): boolean {
+    const state = this.store.getState();
+    const summary = summaryOf(state, conversationId);
+    const thread = state.threads[conversationId];
+    return !summary || !isUnreadUnknownAfter(summary, thread, messages, state.me.id);
+  }
+
   applyChanges(conversationId: string, changes: ChangesPage, movesCursor: boolean): void {
-    const { messages, changeSeq } = changes;
+    const { messages, changeSeq, unread } = changes;
     const before = this.store.getState().threads[conversationId];
     const after = before && applyChangesToThread(before, messages, movesCursor ? changeSeq : null);
     if (after && after !== before) patchThread(this.store, conversationId, () => after);
     const meId = this.store.getState().me.id;
-    updateSummary(this.store, conversationId, (item) =>
-      applyChangesToSummary(item, messages, changeSeq, after, meId),
-    );
+    updateSummary(this.store, conversationId, (item) => {
+      const changed = applyChangesToSummary(item, messages, changeSeq, after);
+      // The server's count, on the last page of a sync, has every change up to it counted.
+      return unread
+        ? applyUnreadPosition(changed, unread)
+        : applyChangesToUnread(changed, before, messages, meId);
+    });
     // Every changed message is written, held in memory or not: one stored below the range in
     // memory is shown from the device later, and must show its current state then.
     if (after && (after !== before || messages.length > 0)) this.persist(conversationId, messages);
@@ -267,7 +275,7 @@ export class HeldThreads implements SyncSink, ChangeSink {
   /**
    * A summary from the server, checked against what the device holds: a list that left the
    * server before a change this device has applied (its cursor is past it, so sync will not
-   * bring it again) must not put the old preview back; and the unread count is counted again.
+   * bring it again) must not put the old preview back.
    */
   private refreshFromHeld(conversationId: string): void {
     const state = this.store.getState();
@@ -275,12 +283,9 @@ export class HeldThreads implements SyncSink, ChangeSink {
     const summary = summaryOf(state, conversationId);
     if (!thread || !summary) return;
     const last = summary.lastMessage && findBySeq(thread.messages, summary.lastMessage.seq);
-    if (!last || changeSeqOf(last) === 0) {
-      recountUnreadOf(this.store, conversationId);
-      return;
-    }
+    if (!last || changeSeqOf(last) === 0) return;
     updateSummary(this.store, conversationId, (item) =>
-      applyChangesToSummary(item, [last], 0, thread, state.me.id),
+      applyChangesToSummary(item, [last], 0, thread),
     );
   }
 

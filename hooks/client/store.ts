@@ -17,7 +17,6 @@ import {
   type ChatState,
   type Thread,
 } from '../chat-state';
-import { recountUnread } from '../message-changes';
 
 export type ChatStore = StoreApi<ChatState>;
 
@@ -82,17 +81,6 @@ export function updateSummary(
   });
 }
 
-/**
- * The unread count of a held conversation, counted again from what it holds (unread messages
- * deleted or hidden meanwhile do not count). Conversations not held keep the server's count.
- */
-export function recountUnreadOf(store: ChatStore, conversationId: string): void {
-  const state = store.getState();
-  const thread = state.threads[conversationId];
-  if (!thread) return;
-  updateSummary(store, conversationId, (item) => recountUnread(item, thread, state.me.id));
-}
-
 /** A summary from the server, merged with what the device learned meanwhile. */
 export function upsertSummary(store: ChatStore, summary: ConversationSummary): void {
   update(store, (state) => ({
@@ -102,7 +90,6 @@ export function upsertSummary(store: ChatStore, summary: ConversationSummary): v
       mergeSummary(summary, summaryOf(state, summary.id)),
     ),
   }));
-  recountUnreadOf(store, summary.id);
 }
 
 export function patchThread(

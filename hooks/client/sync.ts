@@ -65,9 +65,16 @@ export interface ChangeSink {
   /** The newest change seq the device has heard of; undefined to page until there are no more. */
   lastChangeSeqOf(conversationId: string): number | undefined;
   /**
+   * Whether the sink can apply these changes exactly, its unread count included. False when
+   * one may lower the count and the sink cannot tell by how much: the changes are then
+   * fetched again, as after a gap, and the last page brings the server's count.
+   */
+  canCountChanges(conversationId: string, messages: Message[]): boolean;
+  /**
    * Changed messages in their current state. The sink applies each one newer than what it
    * holds, notes that changes up to `changes.changeSeq` exist, and moves the change cursor
-   * there only when `movesCursor` (the changes follow on from it without a gap).
+   * there only when `movesCursor` (the changes follow on from it without a gap). A last page
+   * carries the server's unread count (`changes.unread`), which takes the place of the sink's.
    */
   applyChanges(conversationId: string, changes: ChangesPage, movesCursor: boolean): void;
 }
@@ -121,8 +128,8 @@ export class ConversationSync {
   /**
    * Changes pushed as they happened (message:changed), or acknowledged to this device: applied
    * when they follow on from the change cursor, ignored when the device has them, and
-   * fetched from the cursor on when some were missed (shown at once all the same: applying
-   * a state that is not newer than the one held changes nothing).
+   * fetched from the cursor on when some were missed or the sink cannot count them (shown at
+   * once all the same: applying a state that is not newer than the one held changes nothing).
    */
   receiveChanges(push: ChangesPush): void {
     const changes = this.changes;
@@ -134,8 +141,9 @@ export class ConversationSync {
     if (cursor === undefined) return changes.applyChanges(conversationId, page, false);
     const place = placeOfChange(cursor, { changeSeq, previousChangeSeq });
     if (place === 'ignore') return;
-    changes.applyChanges(conversationId, page, place === 'apply');
-    if (place === 'gap') void this.sync(conversationId);
+    const followsOn = place === 'apply' && changes.canCountChanges(conversationId, messages);
+    changes.applyChanges(conversationId, page, followsOn);
+    if (!followsOn) void this.sync(conversationId);
   }
 
   /**

@@ -1,5 +1,10 @@
-import { listChangesPage } from '../../db';
-import { CHANGES_PAGE_DEFAULT, PREVIEW_MAX_CODE_POINTS, type MessageChanges } from '../../protocol';
+import { listChangesPage, type ChangesPage } from '../../db';
+import {
+  CHANGES_PAGE_DEFAULT,
+  PREVIEW_MAX_CODE_POINTS,
+  type MessageChanges,
+  type UnreadPosition,
+} from '../../protocol';
 import type { Deps } from '../deps';
 import { conversationNotFound } from '../errors';
 import { toMessageView } from './to-wire';
@@ -27,5 +32,13 @@ export async function listMessageChanges(
     messages: page.messages.map(toMessageView),
     changeSeq: page.changeSeq,
     hasMore: page.hasMore,
+    // Read in the snapshot of the conversation's last change: only the last page ends there.
+    ...(page.hasMore ? {} : { unread: unreadPositionOf(page.unread) }),
   };
+}
+
+function unreadPositionOf(unread: ChangesPage['unread']): UnreadPosition {
+  const { lastSeq, readSeq, gone } = unread;
+  // Deleted and hidden messages were unread but are nothing to read any more.
+  return { unreadCount: Math.max(0, lastSeq - readSeq - gone), lastSeq, readSeq };
 }

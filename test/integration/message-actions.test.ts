@@ -401,6 +401,7 @@ describe('deleting for me', () => {
       messages: [],
       changeSeq: 1,
       hasMore: false,
+      unread: { unreadCount: 0, lastSeq: 2, readSeq: 2 },
     });
     // A change bob does see comes next on his socket: nothing of the hide came before it.
     const marker = nextEvent(bob.socket, 'message:changed');
@@ -646,7 +647,7 @@ describe('members added later', () => {
         replyToSeq: before.seq,
       }),
     ).toMatchObject({ ok: false, code: 'NOT_FOUND', field: 'replyToSeq' });
-    expect(await changes(carol!, conversationId, 0)).toEqual({
+    expect(await changes(carol!, conversationId, 0)).toMatchObject({
       conversationId,
       messages: [],
       changeSeq: 1,
@@ -712,6 +713,27 @@ describe('syncing changes', () => {
     expect(pages.map((page) => page.changeSeq)).toEqual([3, 5, 6]);
     expect(pages.map((page) => page.hasMore)).toEqual([true, true, false]);
     expect(cursor).toBe((await summary(bob, conversationId)).lastChangeSeq);
+  });
+
+  it('ends with the viewer’s unread count on the last page, leaving out what was deleted or hidden', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    for (let index = 0; index < 4; index++) await send(bob, conversationId, `m${index}`);
+    ok(await remove(bob, conversationId, 2, 'everyone'));
+    ok(await remove(alice, conversationId, 3, 'me'));
+    ok(await react(alice, conversationId, 4, '👍'));
+    const first = await changes(alice, conversationId, 0, 2);
+    expect(first.hasMore).toBe(true);
+    expect(first.unread).toBeUndefined();
+    const last = await changes(alice, conversationId, first.changeSeq, 2);
+    expect(last.hasMore).toBe(false);
+    expect(last.unread).toEqual({ unreadCount: 2, lastSeq: 4, readSeq: 0 });
+    expect((await summary(alice, conversationId)).unreadCount).toBe(2);
+    // The sender has read everything up to their own last message.
+    expect((await changes(bob, conversationId, 0)).unread).toEqual({
+      unreadCount: 0,
+      lastSeq: 4,
+      readSeq: 4,
+    });
   });
 
   it('pushes each change with previousChangeSeq, one after the other', async () => {

@@ -165,6 +165,55 @@ describe('change sync', () => {
   });
 });
 
+describe('the unread count', () => {
+  const deleted = (seq: number, changeSeq: number): Message => ({
+    ...message(seq),
+    body: '',
+    changeSeq,
+    deleted: { at: '2026-01-01T00:10:00.000Z', by: { id: 'bob', username: 'bob' } },
+  });
+
+  it('stays the server’s when more than a page is unread and one not held was deleted', async () => {
+    // 60 unread, message 5 deleted: the server counts 59; the device holds the newest 50.
+    const stored = range(1, 60).map((item) => (item.seq === 5 ? deleted(5, 1) : item));
+    const { store, sync, held, changeCalls } = setUp(stored, {
+      lastSeq: 60,
+      lastChangeSeq: 1,
+      unreadCount: 59,
+    });
+    const unread = () => store.getState().conversations[0]?.unreadCount;
+    expect(await sync.sync('c1', { startHolding: true })).toBe(true);
+    expect(held()).toMatchObject({ oldestSeq: 11, syncedSeq: 60, changeSeq: 1 });
+    expect(unread()).toBe(59);
+
+    // Message 7, not held, is deleted: the device cannot count it, so it fetches the change
+    // and the server's count with it.
+    stored[6] = deleted(7, 2);
+    sync.receiveChanges({
+      conversationId: 'c1',
+      messages: [stored[6]],
+      changeSeq: 2,
+      previousChangeSeq: 1,
+    });
+    expect(await sync.sync('c1')).toBe(true);
+    expect(changeCalls()).toEqual([1]);
+    expect(held()?.changeSeq).toBe(2);
+    expect(unread()).toBe(58);
+
+    // Message 55, held and unread, is deleted: counted here, nothing fetched.
+    stored[54] = deleted(55, 3);
+    sync.receiveChanges({
+      conversationId: 'c1',
+      messages: [stored[54]],
+      changeSeq: 3,
+      previousChangeSeq: 2,
+    });
+    expect(held()?.changeSeq).toBe(3);
+    expect(unread()).toBe(57);
+    expect(changeCalls()).toEqual([1]);
+  });
+});
+
 describe('actions on messages', () => {
   interface Sent extends Call {
     answer: (response: unknown) => void;

@@ -50,7 +50,8 @@ export const summary = (patch: Partial<ConversationSummary> = {}): ConversationS
 
 /**
  * Serves message:history (after, before or around a seq), message:changes (the stored
- * messages whose changeSeq lies beyond the cursor), conversation:list and
+ * messages whose changeSeq lies beyond the cursor, and alice's unread count on the last
+ * page), conversation:list and
  * conversation:mark-delivered; records calls. `stored` may be changed by a test meanwhile.
  */
 export function fakeServer(stored: Message[], conversations: ConversationSummary[] = []) {
@@ -113,8 +114,18 @@ export function fakeServer(stored: Message[], conversations: ConversationSummary
         // The last page reaches the conversation's counter (changes not ours to see included).
         changeSeq: hasMore ? page.at(-1)!.changeSeq : Math.max(newest, afterChangeSeq),
         hasMore,
+        ...(hasMore ? {} : { unread: unreadOf(conversationId) }),
       },
     };
+  }
+  /** The viewer's (alice's) unread count, from the read marker of the conversation listed. */
+  function unreadOf(conversationId: string) {
+    const all = stored.filter((item) => item.conversationId === conversationId);
+    const readSeq = conversations.find((item) => item.id === conversationId)?.readSeq ?? 0;
+    const unread = all.filter(
+      (item) => item.seq > readSeq && item.senderId !== 'alice' && !item.deleted && !item.isHidden,
+    );
+    return { unreadCount: unread.length, lastSeq: all.at(-1)?.seq ?? 0, readSeq };
   }
   // Answers are built by event name at run time; TypeScript cannot narrow E from them.
   return { request: request as Request, calls };

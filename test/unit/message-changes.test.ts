@@ -7,6 +7,7 @@ import {
   addForward,
   applyMessageToSummary,
   applyReadToSummary,
+  applyUnreadPosition,
   EMPTY_THREAD,
   mergeMessages,
   mergeSummary,
@@ -18,14 +19,17 @@ import { abilitiesOf, groupReactions, myReaction } from '../../hooks/message-abi
 import {
   applyChangesToSummary,
   applyChangesToThread,
+  applyChangesToUnread,
   heldOriginal,
+  isUnreadUnknownAfter,
   placeOfChange,
-  recountUnread,
 } from '../../hooks/message-changes';
 import type { ClientLimits, Message } from '../../protocol';
 import { message, summary } from './fake-requests';
 
 const bob = { id: 'bob', username: 'bob' };
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, index) => message(from + index));
 const alice = { id: 'alice', username: 'alice' };
 
 const edited = (seq: number, changeSeq: number, body = `edited ${changeSeq}`): Message => ({
@@ -126,29 +130,66 @@ describe('a pushed change against the change cursor', () => {
 });
 
 describe('the unread count', () => {
-  it('is lowered by an unread message deleted for everyone, once however often it comes', () => {
-    const unread = summary({ lastSeq: 5, readSeq: 2, unreadCount: 3 });
-    let thread = held(5);
-    let current = recountUnread(unread, thread, 'alice');
-    expect(current.unreadCount).toBe(3);
+  /** A change as the app applies it: to the thread, then to the count held before it. */
+  function change(current: { summary: ReturnType<typeof summary>; thread: Thread }, m: Message[]) {
+    const thread = applyChangesToThread(current.thread, m, null);
+    return {
+      thread,
+      summary: applyChangesToUnread(current.summary, current.thread, m, 'alice'),
+    };
+  }
+
+  it('is lowered by an unread message deleted for everyone while held, once however often it comes', () => {
+    let current = { summary: summary({ lastSeq: 5, readSeq: 2, unreadCount: 3 }), thread: held(5) };
     for (let time = 0; time < 2; time++) {
-      thread = applyChangesToThread(thread, [deleted(4, 1)], 1);
-      current = applyChangesToSummary(current, [deleted(4, 1)], 1, thread, 'alice');
-      expect(current.unreadCount).toBe(2);
+      current = change(current, [deleted(4, 1)]);
+      expect(current.summary.unreadCount).toBe(2);
     }
   });
 
-  it('is lowered by a message hidden for the viewer, not by an edit nor a read one deleted', () => {
+  it('is lowered by a message hidden for the viewer, not by an edit, a read one or the viewer’s own', () => {
     const unread = summary({ lastSeq: 5, readSeq: 2, unreadCount: 3 });
-    const thread = applyChangesToThread(held(5), [edited(3, 1), hidden(5, 2), deleted(1, 3)], 3);
-    expect(applyChangesToSummary(unread, [], 3, thread, 'alice').unreadCount).toBe(2);
+    const mine = { ...deleted(3, 4), senderId: 'alice' };
+    const after = applyChangesToUnread(
+      unread,
+      held(5),
+      [edited(3, 1), hidden(5, 2), deleted(1, 3), mine],
+      'alice',
+    );
+    expect(after.unreadCount).toBe(2);
   });
 
-  it('does not leave out the viewer’s own messages deleted above the read marker', () => {
-    const thread = addForward(EMPTY_THREAD, [message(1), { ...deleted(2, 1), senderId: 'alice' }]);
+  it('cannot be counted from a change to an unread message the device does not hold', () => {
+    // 60 unread, the newest 50 held: the server left out message 5, deleted before.
+    const server = summary({ lastSeq: 60, readSeq: 0, unreadCount: 59 });
+    const thread = threadFromNewestPage({ messages: range(11, 60), hasMore: true }, 0);
+    expect(isUnreadUnknownAfter(server, thread, [deleted(7, 2)], 'alice')).toBe(true);
+    expect(isUnreadUnknownAfter(server, thread, [deleted(55, 2), edited(7, 3)], 'alice')).toBe(
+      false,
+    );
+    // Not counted by itself: the server's count comes instead.
+    expect(applyChangesToUnread(server, thread, [deleted(7, 2)], 'alice')).toBe(server);
+    expect(applyChangesToUnread(server, thread, [deleted(55, 2)], 'alice').unreadCount).toBe(58);
     expect(
-      recountUnread(summary({ lastSeq: 2, unreadCount: 2 }), thread, 'alice').unreadCount,
-    ).toBe(2);
+      applyUnreadPosition(server, { unreadCount: 58, lastSeq: 60, readSeq: 0 }).unreadCount,
+    ).toBe(58);
+  });
+
+  it('takes the server’s count, moved to the messages that reached one side and not the other', () => {
+    const local = summary({ lastSeq: 10, readSeq: 2, unreadCount: 8 });
+    // One unread was deleted; the server's count is as of lastSeq 9 (10 arrived since) ...
+    expect(applyUnreadPosition(local, { unreadCount: 6, lastSeq: 9, readSeq: 2 }).unreadCount).toBe(
+      7,
+    );
+    // ... or as of 11, still on its way here: it counts when it arrives.
+    const fresh = applyUnreadPosition(local, { unreadCount: 8, lastSeq: 11, readSeq: 2 });
+    expect(fresh.unreadCount).toBe(7);
+    expect(applyMessageToSummary(fresh, message(11), 'alice').unreadCount).toBe(8);
+    // A read the server has and the device not yet.
+    expect(applyUnreadPosition(local, { unreadCount: 3, lastSeq: 10, readSeq: 7 })).toMatchObject({
+      readSeq: 7,
+      unreadCount: 3,
+    });
   });
 
   it('keeps out what the server left out when a summary is merged or a message arrives', () => {
@@ -164,6 +205,19 @@ describe('the unread count', () => {
     expect(applyReadToSummary(fresh, 4).unreadCount).toBe(1);
     expect(applyReadToSummary(fresh, 5).unreadCount).toBe(0);
   });
+
+  it('is counted exactly on a read when the device holds what was read or what stays unread', () => {
+    // 100 unread, message 80 deleted: the server counts 99; the newest 50 are held.
+    const server = summary({ lastSeq: 100, readSeq: 0, unreadCount: 99 });
+    const newest = range(51, 100).map((item) => (item.seq === 80 ? deleted(80, 1) : item));
+    const thread = threadFromNewestPage({ messages: newest, hasMore: true }, 1);
+    const byAlice = { thread, meId: 'alice' };
+    expect(applyReadToSummary(server, 60, byAlice).unreadCount).toBe(39);
+    const read = applyReadToSummary(server, 60, byAlice);
+    expect(applyReadToSummary(read, 90, byAlice).unreadCount).toBe(10);
+    // Without the messages, reading only lowers it.
+    expect(applyReadToSummary(server, 60).unreadCount).toBe(40);
+  });
 });
 
 describe('the conversation preview', () => {
@@ -171,23 +225,23 @@ describe('the conversation preview', () => {
 
   it('follows an edit and a deletion of the last message', () => {
     const thread = held(3);
-    const afterEdit = applyChangesToSummary(last(), [edited(3, 1, 'fixed')], 1, thread, 'alice');
+    const afterEdit = applyChangesToSummary(last(), [edited(3, 1, 'fixed')], 1, thread);
     expect(afterEdit.lastMessage).toMatchObject({ seq: 3, body: 'fixed', isEdited: true });
     expect(afterEdit.lastChangeSeq).toBe(1);
-    const afterDelete = applyChangesToSummary(afterEdit, [deleted(3, 2)], 2, thread, 'alice');
+    const afterDelete = applyChangesToSummary(afterEdit, [deleted(3, 2)], 2, thread);
     expect(afterDelete.lastMessage).toMatchObject({ seq: 3, body: '', isDeleted: true });
     expect(afterDelete.lastMessage?.isEdited).toBeUndefined();
   });
 
   it('ignores changes to other messages, and stays the same object', () => {
     const before = last();
-    const after = applyChangesToSummary(before, [edited(1, 1)], 0, undefined, 'alice');
+    const after = applyChangesToSummary(before, [edited(1, 1)], 0, undefined);
     expect(after).toBe(before);
   });
 
   it('shows the message before one hidden by the viewer, when held', () => {
     const thread = applyChangesToThread(held(3), [hidden(3, 1)], 1);
-    const after = applyChangesToSummary(last(), [hidden(3, 1)], 1, thread, 'alice');
+    const after = applyChangesToSummary(last(), [hidden(3, 1)], 1, thread);
     expect(after.lastMessage).toMatchObject({ seq: 2, body: 'message 2' });
   });
 });
