@@ -4,6 +4,7 @@ import type { Database, MarkerAdvance, MarkerMove, SendResult, TextItem } from '
 import type { SettingsStore } from './chat/settings';
 import type { Clock } from './clock';
 import type { Config } from './config';
+import type { Passwords } from './auth/passwords';
 import type { Failpoints } from './failpoints';
 import type { Logger } from './logger';
 import type { Batcher } from './lib/batcher';
@@ -19,6 +20,8 @@ export interface Deps {
   /** Test hooks; empty in production (see failpoints.ts). */
   failpoints: Failpoints;
   settings: SettingsStore;
+  /** Hashing and verifying passwords (argon2id at OWASP's cost unless an embedder says). */
+  passwords: Passwords;
   metrics: Metrics;
   /** Per-user and per-address limits (rate-limit/rate-limits.ts). */
   rateLimits: RateLimits;

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import type { DatabaseHandle } from '../db';
 import { setAppContext } from './app-context';
+import { createPasswords, type HashCost } from './auth/passwords';
 import { authenticateToken, scheduleSessionCleanup } from './auth/sessions';
 import { createMarkerWriter } from './chat/advance-markers';
 import { createMessageWriter } from './chat/send-message';
@@ -43,6 +44,8 @@ export interface ParleyComponents {
   redis?: RedisLink | undefined;
   clock?: Clock | undefined;
   failpoints?: Failpoints | undefined;
+  /** argon2id's cost for new password hashes; OWASP's (PASSWORD_HASH_COST) unless given. */
+  hashCost?: HashCost | undefined;
   /** For every path that is not the API, Socket.IO or operational; without it those are 404. */
   pages?: PageHandler | undefined;
   upgrades?: UpgradeHandler | undefined;
@@ -74,6 +77,7 @@ export async function createParley(components: ParleyComponents): Promise<Parley
     clock,
     failpoints: components.failpoints ?? {},
     settings,
+    passwords: createPasswords(components.hashCost),
     metrics,
     rateLimits: new RateLimits({ settings, logger, metrics, clock, redis: redis?.pub }),
     messageWriter: createMessageWriter(database.db),

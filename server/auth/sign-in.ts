@@ -2,7 +2,6 @@ import { findUserByUsername } from '../../db';
 import { ErrorCode, type UserSummary } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { burnVerificationTime, verifyPassword } from './passwords';
 import { createSession } from './sessions';
 
 /** One message for unknown users and wrong passwords, so sign-in does not reveal who exists. */
@@ -14,11 +13,11 @@ export async function signIn(
 ): Promise<{ user: UserSummary; token: string; sessionId: string; expiresAt: Date }> {
   const user = await findUserByUsername(deps.db, input.username);
   if (!user) {
-    await burnVerificationTime(input.password);
+    await deps.passwords.burnVerificationTime(input.password);
     deps.logger.info({ event: 'auth.sign-in-failed', reason: 'unknown-user' }, 'sign-in failed');
     throw new AppError(ErrorCode.InvalidCredentials, WRONG_CREDENTIALS);
   }
-  if (!(await verifyPassword(user.passwordHash, input.password))) {
+  if (!(await deps.passwords.verify(user.passwordHash, input.password))) {
     deps.logger.info(
       { event: 'auth.sign-in-failed', reason: 'wrong-password', userId: user.id },
       'sign-in failed',

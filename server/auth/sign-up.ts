@@ -2,7 +2,7 @@ import { insertUser, isUniqueViolation } from '../../db';
 import { ErrorCode, type UserSummary } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { describePasswordWeakness, hashPassword } from './passwords';
+import { describePasswordWeakness } from './passwords';
 import { createSession } from './sessions';
 
 export async function signUp(
@@ -12,7 +12,7 @@ export async function signUp(
   const weakness = describePasswordWeakness(input.username, input.password);
   if (weakness) throw new AppError(ErrorCode.WeakPassword, weakness);
 
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await deps.passwords.hash(input.password);
   let user;
   try {
     user = await insertUser(deps.db, { username: input.username, passwordHash });

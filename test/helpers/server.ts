@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { Database, DatabaseHandle } from '../../db';
 import type { Clock } from '../../server/clock';
 import { connectRedis, type RedisLink } from '../../server/cluster/redis';
+import { LOWEST_HASH_COST } from '../../server/auth/passwords';
 import { loadConfig } from '../../server/config';
 import type { Failpoints } from '../../server/failpoints';
 import { createLogger } from '../../server/logger';
@@ -80,6 +81,9 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       failpoints: options.failpoints,
       clock: options.clock,
       pages: options.pages,
+      // Thousands of sign-ups: argon2id at its lowest cost. What servers store is checked in
+      // test/unit/passwords.test.ts; the process and browser suites run servers as shipped.
+      hashCost: LOWEST_HASH_COST,
     });
   } catch (error) {
     await redis?.close();
