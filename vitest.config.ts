@@ -1,6 +1,5 @@
 // Unit tests, the integration suite twice (on PGlite and on PostgreSQL), the fault suites, and
-// the benchmark's quick run. `npm test` (scripts/test.mjs) runs the first group, then the second
-// beside the browser tests; `vitest run` runs both groups, one after the other.
+// the benchmark's quick run.
 // Playwright specs in e2e/ are run by `playwright test`, never by Vitest.
 
 import { defineConfig } from 'vitest/config';

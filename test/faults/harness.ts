@@ -217,7 +217,13 @@ export class DeliveryRun {
         (device) => device.client.getState().pending.length === 0,
         () =>
           this.devices
-            .map((d) => `${d.name}: ${d.client.getState().pending.length} pending`)
+            .map((d) => {
+              const { pending, connection } = d.client.getState();
+              const statuses = pending.map(
+                (item) => item.status + (item.error ? ` (${item.error})` : ''),
+              );
+              return `${d.name} (${connection}): ${pending.length} pending${statuses.length ? ` [${[...new Set(statuses)].join('; ')}]` : ''}`;
+            })
             .join(', '),
         120_000,
       ),
