@@ -123,7 +123,12 @@ export class ChatClient {
       void request(isTyping ? ClientEvent.TypingStart : ClientEvent.TypingStop, { conversationId });
     });
     this.store.subscribe((state, previous) => {
-      if (state.conversations !== previous.conversations) this.saveListSoon();
+      if (state.conversations === previous.conversations) return;
+      // A conversation new to the list is written at once (a reload right after starting a
+      // chat must find it offline); previews, counts and order can wait a moment.
+      const known = new Set(previous.conversations.map((item) => item.id));
+      const isNew = state.conversations.some((item) => !known.has(item.id));
+      this.saveList(isNew ? 0 : LIST_WRITE_DELAY_MS);
     });
     this.wireServerEvents();
   }
@@ -435,11 +440,14 @@ export class ChatClient {
     return this.hydration;
   }
 
-  private saveListSoon(): void {
-    if (this.listWrite) return;
-    this.listWrite = setTimeout(() => {
+  /** Writes the list to the device within `delayMs`, together with any write already waiting. */
+  private saveList(delayMs: number): void {
+    const write = () => {
+      clearTimeout(this.listWrite);
       this.listWrite = undefined;
       void this.device.saveConversations(this.getState().conversations).catch(() => undefined);
-    }, LIST_WRITE_DELAY_MS);
+    };
+    if (delayMs === 0) write();
+    else this.listWrite ??= setTimeout(write, delayMs);
   }
 }

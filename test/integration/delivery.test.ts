@@ -3,12 +3,14 @@
 
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ChatClient } from '../../hooks/chat-client';
+import { MemoryDeviceStore } from '../../hooks/device-store';
 import type { ReceiptUpdate } from '../../protocol';
 import { NodeDiedError } from '../../server/failpoints';
 import { call, callRaw, connect, nextEvent } from '../helpers/client';
 import { makeDataDir } from '../helpers/database';
 import { startServer, type TestServer } from '../helpers/server';
-import { openTab, pair, send, setupSuite } from '../helpers/suite';
+import { openTab, pair, person, send, setupSuite } from '../helpers/suite';
 
 const suite = setupSuite();
 
@@ -236,6 +238,28 @@ describe('a retry after the node died between COMMIT and the ack', () => {
       expect(await phoneGets).toEqual(stored);
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe('the conversation list on the device', () => {
+  it('holds a new conversation as soon as it is started (a reload right after finds it)', async () => {
+    const alice = await person(suite, 'alice');
+    const device = new MemoryDeviceStore();
+    const client = new ChatClient(alice.user, {
+      url: suite.server.url,
+      store: device,
+      socketOptions: { transports: ['websocket'], extraHeaders: { cookie: alice.cookie } },
+    });
+    try {
+      await client.start();
+      const carol = await person(suite, 'carol');
+      const started = await client.startConversation(carol.user.username);
+      if (!started.ok) throw new Error(started.message);
+      const stored = await device.load(50);
+      expect(stored.conversations.map((item) => item.id)).toContain(started.conversation.id);
+    } finally {
+      client.stop();
     }
   });
 });
