@@ -60,7 +60,7 @@ export class Outbox {
   constructor(private readonly options: OutboxOptions) {}
 
   /**
-   * Puts a message in the outbox (shown at once as pending, stored on the device) and sends
+   * Puts a message in the outbox (stored on the device, then shown as pending) and sends
    * it when the connection allows. Returns the problem instead when the text can never be sent.
    * `replyToSeq`: the message it answers; kept with it, so an offline reply survives a reload.
    */
@@ -81,12 +81,19 @@ export class Outbox {
       status: 'sending',
       ...(replyToSeq !== undefined && { replyToSeq }),
     };
-    update(store, (state) => ({ ...state, pending: [...state.pending, pending] }));
-    // Stored before it is emitted: a reload or crash from here on cannot lose it.
+    // Stored on the device before it is shown or emitted: once the page shows it as not sent
+    // yet, a reload or crash cannot lose it (a write still on its way when the page goes is
+    // lost with it). The write takes milliseconds; a device that cannot store shows it anyway.
     void device
       .putPending(pending)
       .catch(() => undefined)
-      .then(() => this.pump(conversationId));
+      .then(() => {
+        update(store, (state) => ({
+          ...state,
+          pending: [...state.pending, pending].sort(compareOutbox),
+        }));
+        this.pump(conversationId);
+      });
     return { ok: true, clientMsgId: pending.clientMsgId };
   }
 
