@@ -113,25 +113,26 @@ function isSameSend(
   );
 }
 
-/** A reply for the wire, with the current state of the message it quotes. */
-async function withQuote(deps: Deps, row: MessageRow, senderUsername: string): Promise<Message> {
+/** A stored message's view as its sender sees it now (changes, hide, the quote's state). */
+async function senderViewOf(deps: Deps, row: MessageRow) {
   const [view] = await listMessageViews(deps.db, {
     conversationId: row.conversationId,
     seqs: [row.seq],
     readerId: row.senderId,
     quoteLength: PREVIEW_MAX_CODE_POINTS,
   });
+  return view;
+}
+
+/** A reply for the wire, with the current state of the message it quotes. */
+async function withQuote(deps: Deps, row: MessageRow, senderUsername: string): Promise<Message> {
+  const view = await senderViewOf(deps, row);
   return toMessage(row, senderUsername, view?.replyTo ?? undefined);
 }
 
 /** A stored message as its sender sees it now: with its changes, or hidden by them. */
 async function viewOfSender(deps: Deps, row: MessageRow, senderUsername: string): Promise<Message> {
-  const [view] = await listMessageViews(deps.db, {
-    conversationId: row.conversationId,
-    seqs: [row.seq],
-    readerId: row.senderId,
-    quoteLength: PREVIEW_MAX_CODE_POINTS,
-  });
+  const view = await senderViewOf(deps, row);
   return view ? toMessageView(view) : toMessage(row, senderUsername);
 }
 
