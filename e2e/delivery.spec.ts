@@ -103,7 +103,7 @@ test('a message that arrives while bob is scrolled up stays unread until he jump
 test('messages composed offline survive a reload and arrive once, in order, when back online', async ({
   actor,
 }) => {
-  const alice = await actor('alice');
+  const alice = await actor('alice', { serviceWorker: true });
   const bob = await actor('bob');
   await startChatWith(alice, bob, 'before the network went');
   await expect(messages(bob.page)).toHaveCount(1);

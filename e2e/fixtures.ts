@@ -8,7 +8,8 @@ import {
   type BrowserContextOptions,
   type Page,
 } from '@playwright/test';
-import { uniqueName, PASSWORD } from '../test/helpers/client';
+import { randomUUID } from 'node:crypto';
+import { call, connect, uniqueName, PASSWORD, type Account } from '../test/helpers/client';
 import { writeSettings } from '../db';
 import { makeDataDir, withDatabase } from '../test/helpers/database';
 import { httpEndpoints } from '../protocol/http';
@@ -57,6 +58,26 @@ export interface ActorOptions {
   throughForm?: boolean;
   /** Runs on the new context before its first page opens (to route its requests). */
   prepare?: (context: BrowserContext) => Promise<void>;
+  /** Lets the service worker install: for opening offline and for notifications. */
+  serviceWorker?: boolean;
+}
+
+/**
+ * A browser context on the server. The service worker is blocked unless asked for: installing it
+ * precaches the whole app, which costs each new context more CPU than its first page, and only
+ * the tests of opening offline and of notifications need it.
+ */
+export function newContext(
+  browser: Browser,
+  baseURL: string,
+  options: BrowserContextOptions & { serviceWorker?: boolean } = {},
+): Promise<BrowserContext> {
+  const { serviceWorker, ...contextOptions } = options;
+  return browser.newContext({
+    serviceWorkers: serviceWorker ? 'allow' : 'block',
+    ...contextOptions,
+    baseURL,
+  });
 }
 
 export async function createActor(
@@ -65,7 +86,10 @@ export async function createActor(
   name: string,
   options: ActorOptions = {},
 ): Promise<Actor> {
-  const context = await browser.newContext({ ...options.contextOptions, baseURL });
+  const context = await newContext(browser, baseURL, {
+    ...options.contextOptions,
+    serviceWorker: options.serviceWorker,
+  });
   await options.prepare?.(context);
   const page = await context.newPage();
   const username = options.exactName ? name : uniqueName(name);
@@ -88,8 +112,9 @@ export async function signInOnNewDevice(
   browser: Browser,
   baseURL: string,
   username: string,
+  options: { serviceWorker?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL });
+  const context = await newContext(browser, baseURL, options);
   const page = await context.newPage();
   await page.goto('/sign-in');
   await page.getByLabel('Username').fill(username);
@@ -97,6 +122,39 @@ export async function signInOnNewDevice(
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('me')).toHaveText(username.toLowerCase());
   return { context, page };
+}
+
+/**
+ * `from` sends messages to `username` in their direct chat over a socket of its own, each after
+ * the previous one's ack: for a history that typing would take a minute to write. Beyond the
+ * rate limit's burst, a send goes again when the server says it may.
+ */
+export async function sendOverSocket(
+  baseURL: string,
+  from: Account,
+  username: string,
+  sends: { body: string; replyToSeq?: number }[],
+): Promise<void> {
+  const { socket } = await connect(baseURL, from, { origin: baseURL });
+  try {
+    const started = await call(socket, 'conversation:start', { username });
+    if (!started.ok) throw new Error(started.message);
+    for (const send of sends) {
+      const request = {
+        conversationId: started.conversation.id,
+        clientMsgId: randomUUID(),
+        ...send,
+      };
+      for (;;) {
+        const sent = await call(socket, 'message:send', request);
+        if (sent.ok) break;
+        if (sent.code !== 'RATE_LIMITED') throw new Error(sent.message);
+        await new Promise((resolve) => setTimeout(resolve, sent.retryAfterMs));
+      }
+    }
+  } finally {
+    socket.close();
+  }
 }
 
 /** Creates a group from the sidebar and opens it. */

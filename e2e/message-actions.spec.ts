@@ -10,6 +10,7 @@ import {
   messages,
   openChat,
   sendMessage,
+  sendOverSocket,
   signInOnNewDevice,
   startChat,
   startChatWith,
@@ -62,7 +63,9 @@ test('alice and bob reply, edit, delete and react live; bob’s offline phone sh
 }) => {
   const alice = await actor('alice');
   const bob = await actor('bob');
-  const bobPhone = await signInOnNewDevice(browser, server.url, bob.username);
+  const bobPhone = await signInOnNewDevice(browser, server.url, bob.username, {
+    serviceWorker: true,
+  });
   try {
     await startChatWith(alice, bob, 'first');
     await openChat(bobPhone.page, alice.username);
@@ -175,44 +178,28 @@ test('a reaction the server refuses says why under the message', async ({ actor,
 });
 
 test('a reply’s quote jumps to an original that is not on the device yet', async ({
-  actor,
   browser,
   server,
 }) => {
-  const alice = await actor('alice');
-  const bob = await actor('bob');
-  await bob.context.close(); // bob comes back later on a new device
+  const alice = await signUp(server.url, 'alice');
+  const bob = (await signUp(server.url, 'bob')).user; // he comes back later on a new device
 
   // Sixty messages from alice's account over its own socket (typing them would take a minute),
   // the last a reply to the first.
-  const cookies = await alice.context.cookies();
-  const cookie = cookies.map(({ name, value }) => `${name}=${value}`).join('; ');
-  const { socket } = await connect(server.url, { cookie }, { origin: server.url });
-  try {
-    const started = await call(socket, 'conversation:start', { username: bob.username });
-    if (!started.ok) throw new Error(started.message);
-    for (let index = 1; index <= 60; index++) {
-      const request = {
-        conversationId: started.conversation.id,
-        clientMsgId: randomUUID(),
-        body: index === 60 ? 'answering the very first' : `message ${index}`,
-        ...(index === 60 ? { replyToSeq: 1 } : {}),
-      };
-      // Beyond the rate limit's burst, each send goes again when the server says it may.
-      for (;;) {
-        const sent = await call(socket, 'message:send', request);
-        if (sent.ok) break;
-        if (sent.code !== 'RATE_LIMITED') throw new Error(sent.message);
-        await new Promise((resolve) => setTimeout(resolve, sent.retryAfterMs));
-      }
-    }
-  } finally {
-    socket.close();
-  }
+  await sendOverSocket(
+    server.url,
+    alice,
+    bob.username,
+    Array.from({ length: 60 }, (_, index) =>
+      index === 59
+        ? { body: 'answering the very first', replyToSeq: 1 }
+        : { body: `message ${index + 1}` },
+    ),
+  );
 
   const device = await signInOnNewDevice(browser, server.url, bob.username);
   try {
-    await startChat(device.page, alice.username);
+    await startChat(device.page, alice.user.username);
     await expect(messages(device.page)).toHaveCount(50);
     await expect(message(device.page, 'message 1')).toHaveCount(0);
     const reply = message(device.page, 'answering the very first');

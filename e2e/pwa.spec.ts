@@ -12,6 +12,7 @@ import {
   createGroup,
   expect,
   messages,
+  newContext,
   openChat,
   sendMessage,
   signUpInBrowser,
@@ -89,7 +90,7 @@ test('no screen scrolls sideways on a 360 px phone, even with long names and mes
   browser,
   server,
 }) => {
-  const signIn = await browser.newContext({ ...narrowPhone, baseURL: server.url });
+  const signIn = await newContext(browser, server.url, narrowPhone);
   const alice = await createActor(browser, server.url, 'alice', { contextOptions: narrowPhone });
   const bob = await createActor(browser, server.url, 'bob', { contextOptions: narrowPhone });
   try {
@@ -164,8 +165,11 @@ test('opens without a network, with the conversations and history on the device'
   browser,
   server,
 }) => {
-  const alice = await createActor(browser, server.url, 'alice', { contextOptions: phone });
-  const bob = await createActor(browser, server.url, 'bob', { contextOptions: phone });
+  const alice = await createActor(browser, server.url, 'alice', {
+    contextOptions: phone,
+    serviceWorker: true,
+  });
+  const bob = (await signUp(server.url, 'bob')).user;
   try {
     await createGroup(alice.page, 'Offline', [bob.username]);
     await sendMessage(alice.page, 'kept on the phone');
@@ -184,7 +188,6 @@ test('opens without a network, with the conversations and history on the device'
     await expect(bodies(alice.page)).toHaveText(['kept on the phone']);
   } finally {
     await alice.context.close();
-    await bob.context.close();
   }
 });
 
@@ -196,7 +199,7 @@ test('a device store written by the previous version opens with all it held, the
   const bob = await signUp(server.url, 'bob');
   const bobSocket = (await connect(server.url, bob, { origin: server.url })).socket;
   const aliceSocket = (await connect(server.url, alice, { origin: server.url })).socket;
-  const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
+  const context = await newContext(browser, server.url);
   try {
     const started = await call(bobSocket, 'conversation:start', { username: alice.user.username });
     if (!started.ok) throw new Error(started.message);

@@ -7,7 +7,16 @@ import { makeDataDir, withDatabase } from '../test/helpers/database';
 import { GENEROUS_LIMITS } from '../test/helpers/rate-limits';
 import { startProcessServer, type ProcessServer } from '../test/helpers/process-server';
 import { uniqueName, PASSWORD } from '../test/helpers/client';
-import { bodies, createActor, expect, messages, sendMessage, startChat, test } from './fixtures';
+import {
+  bodies,
+  createActor,
+  expect,
+  messages,
+  newContext,
+  sendMessage,
+  startChat,
+  test,
+} from './fixtures';
 
 let server: ProcessServer;
 
@@ -61,7 +70,7 @@ test('sending too fast shows the wait, and every message goes out by itself, in 
     await expect(bodies(bob.page)).toHaveText(texts);
 
     // A third sign-up from this address is over the limit: the form shows the server's reason.
-    const context = await browser.newContext({ baseURL: server.url });
+    const context = await newContext(browser, server.url);
     const page = await context.newPage();
     await page.goto('/sign-up');
     await page.getByLabel('Username').fill(uniqueName('carol'));

@@ -10,6 +10,7 @@ import { startProcessServer, type ProcessServer } from '../test/helpers/process-
 import {
   bodies,
   expect,
+  newContext,
   openChat,
   sendMessage,
   signUpInBrowser,
@@ -52,8 +53,12 @@ async function watchViolations(context: BrowserContext): Promise<string[]> {
   return violations;
 }
 
-async function newPerson(browser: import('@playwright/test').Browser, name: string) {
-  const context = await browser.newContext({ baseURL: server.url });
+async function newPerson(
+  browser: import('@playwright/test').Browser,
+  name: string,
+  options: { serviceWorker?: boolean } = {},
+) {
+  const context = await newContext(browser, server.url, options);
   const violations = await watchViolations(context);
   const page = await context.newPage();
   const username = uniqueName(name);
@@ -96,7 +101,7 @@ async function fakePushService(page: Page): Promise<void> {
 
 test('the app works under its CSP with no violation at all', async ({ browser }) => {
   test.setTimeout(120_000);
-  const alice = await newPerson(browser, 'alice');
+  const alice = await newPerson(browser, 'alice', { serviceWorker: true });
   const bob = await newPerson(browser, 'bob');
   const root = await newPerson(browser, 'root');
   try {
