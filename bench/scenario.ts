@@ -95,6 +95,11 @@ export async function withSetup<T>(
   }
 }
 
+/** System calls per message as "writes / reads". */
+export function formatSyscalls(perMessage: { reads: number; writes: number }): string {
+  return `${perMessage.writes} / ${perMessage.reads}`;
+}
+
 export function formatLatency(summary: {
   p50Ms: number;
   p95Ms: number;

@@ -12,7 +12,7 @@ import type { MergedReport, Placement, WorkerPool } from './pool';
 import type { Population } from './population';
 import type { HeldSummary, SenderSpec } from './protocol';
 import { reconcileRelayed, reconcileStored, type Reconciliation } from './reconcile';
-import { CpuMeter } from './system';
+import { CpuMeter, type Syscalls } from './system';
 import type { BenchDatabase, Target } from './targets';
 
 export interface Setup {
@@ -61,11 +61,25 @@ export interface StepResult {
     serverMicrosPerMessage: number;
     postgresMicrosPerMessage: number;
   };
+  /**
+   * Read and write system calls per acked message (socket reads and writes, mostly): of the
+   * server (or relay) processes, of PostgreSQL, and of the load generator's workers.
+   */
+  syscalls: {
+    server: SyscallsPerMessage;
+    postgres: SyscallsPerMessage;
+    generator: SyscallsPerMessage;
+  };
   duplicatePushes: number;
   outOfOrderPushes: number;
   reconciliation: Reconciliation;
   firstError?: string;
   workerErrors: string[];
+}
+
+export interface SyscallsPerMessage {
+  reads: number;
+  writes: number;
 }
 
 export async function runStep(setup: Setup, options: StepOptions): Promise<StepResult> {
@@ -80,7 +94,10 @@ export async function runStep(setup: Setup, options: StepOptions): Promise<StepR
     const placement = setup.placements[sender]!;
     perWorker[placement.worker]!.push({ client: placement.local, conversation: 0 });
   }
-  const meter = new CpuMeter(() => target.pids());
+  const meter = new CpuMeter(
+    () => target.pids(),
+    () => pool.pids,
+  );
   const startAtMicros = nowMicros() + 300_000;
   const traffic = pool.all<'traffic-done'>((worker) => ({
     type: 'traffic',
@@ -156,12 +173,23 @@ export async function runStep(setup: Setup, options: StepOptions): Promise<StepR
       serverMicrosPerMessage: acked ? Math.round(cpu.processesMicros / acked) : 0,
       postgresMicrosPerMessage: acked ? Math.round(cpu.postgresMicros / acked) : 0,
     },
+    syscalls: {
+      server: perMessage(cpu.syscalls.processes, acked),
+      postgres: perMessage(cpu.syscalls.postgres, acked),
+      generator: perMessage(cpu.syscalls.generator, acked),
+    },
     duplicatePushes: merged.duplicatePushes,
     outOfOrderPushes: merged.outOfOrderPushes,
     reconciliation,
     ...(firstError ? { firstError } : {}),
     workerErrors: merged.errors.slice(0, 5),
   };
+}
+
+function perMessage(counts: Syscalls, acked: number): SyscallsPerMessage {
+  return acked
+    ? { reads: round(counts.reads / acked, 1), writes: round(counts.writes / acked, 1) }
+    : { reads: 0, writes: 0 };
 }
 
 /** Per conversation, the lowest seq a member started the step from. */

@@ -65,9 +65,9 @@ export function cpuMicros(pid: number, children = false): number {
   }
 }
 
-/** CPU time of every PostgreSQL process, including backends that have exited (µs). */
-export function postgresCpuMicros(): number {
-  let total = 0;
+/** The PostgreSQL processes, each with whether it is the postmaster. */
+function postgresProcesses(): { pid: number; isPostmaster: boolean }[] {
+  const found: { pid: number; isPostmaster: boolean }[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -78,12 +78,54 @@ export function postgresCpuMicros(): number {
     }
     if (!stat.includes('(postgres)')) continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const parent = Number(fields[1]);
-    // The postmaster (parent is not postgres) also carries the time of exited backends.
-    const isPostmaster = !readParentIsPostgres(parent);
-    total += cpuMicros(Number(entry), isPostmaster);
+    // The postmaster's parent is not postgres.
+    found.push({ pid: Number(entry), isPostmaster: !readParentIsPostgres(Number(fields[1])) });
   }
-  return total;
+  return found;
+}
+
+/** CPU time of every PostgreSQL process, including backends that have exited (µs). */
+export function postgresCpuMicros(): number {
+  // The postmaster also carries the time of exited backends.
+  return postgresProcesses().reduce(
+    (total, { pid, isPostmaster }) => total + cpuMicros(pid, isPostmaster),
+    0,
+  );
+}
+
+export interface Syscalls {
+  /** read-like system calls (read, readv, recv...): for a socket, each chunk taken in. */
+  reads: number;
+  /** write-like system calls (write, writev, send...): for a socket, each chunk sent. */
+  writes: number;
+}
+
+/**
+ * The read and write system calls of a process so far (syscr and syscw of /proc/<pid>/io): the
+ * cost the kernel charges per socket write, whatever its size. They include those of children
+ * the process has reaped (the postmaster's include exited backends').
+ */
+export function syscalls(pid: number): Syscalls {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? 0);
+    return { reads: field('syscr'), writes: field('syscw') };
+  } catch {
+    return { reads: 0, writes: 0 };
+  }
+}
+
+function sumSyscalls(pids: number[]): Syscalls {
+  return pids
+    .map(syscalls)
+    .reduce(
+      (total, next) => ({ reads: total.reads + next.reads, writes: total.writes + next.writes }),
+      { reads: 0, writes: 0 },
+    );
+}
+
+function minus(a: Syscalls, b: Syscalls): Syscalls {
+  return { reads: a.reads - b.reads, writes: a.writes - b.writes };
 }
 
 function readParentIsPostgres(pid: number): boolean {
@@ -111,18 +153,30 @@ export async function heapUsedBytes(nodeUrl: string): Promise<number> {
   return match ? Number(match[1]) : 0;
 }
 
-/** CPU used by a set of processes over a stretch of time. */
+/**
+ * CPU used by a set of processes (and by PostgreSQL) over a stretch of time, and the read and
+ * write system calls of those processes, of PostgreSQL and of the load generator's.
+ */
 export class CpuMeter {
-  private start: { processes: number; postgres: number; at: number };
+  private start: ReturnType<CpuMeter['sample']>;
 
-  constructor(private readonly pids: () => number[]) {
+  constructor(
+    private readonly pids: () => number[],
+    private readonly generatorPids: () => number[] = () => [],
+  ) {
     this.start = this.sample();
   }
 
   private sample() {
+    const pids = this.pids();
     return {
-      processes: this.pids().reduce((total, pid) => total + cpuMicros(pid), 0),
+      processes: pids.reduce((total, pid) => total + cpuMicros(pid), 0),
       postgres: postgresCpuMicros(),
+      syscalls: {
+        processes: sumSyscalls(pids),
+        postgres: sumSyscalls(postgresProcesses().map(({ pid }) => pid)),
+        generator: sumSyscalls(this.generatorPids()),
+      },
       at: performance.now(),
     };
   }
@@ -132,12 +186,22 @@ export class CpuMeter {
   }
 
   /** CPU µs used since the last reset, by the processes and by PostgreSQL, and the wall time. */
-  read(): { processesMicros: number; postgresMicros: number; wallMs: number } {
+  read(): {
+    processesMicros: number;
+    postgresMicros: number;
+    wallMs: number;
+    syscalls: { processes: Syscalls; postgres: Syscalls; generator: Syscalls };
+  } {
     const now = this.sample();
     return {
       processesMicros: now.processes - this.start.processes,
       postgresMicros: now.postgres - this.start.postgres,
       wallMs: now.at - this.start.at,
+      syscalls: {
+        processes: minus(now.syscalls.processes, this.start.syscalls.processes),
+        postgres: minus(now.syscalls.postgres, this.start.syscalls.postgres),
+        generator: minus(now.syscalls.generator, this.start.syscalls.generator),
+      },
     };
   }
 }

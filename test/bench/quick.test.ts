@@ -54,6 +54,10 @@ function expectMeasuredSteps(steps: StepResult[]): void {
     expect(step.deliveriesPerSecond).toBeGreaterThan(0);
     expect(step.reconciliation.ok, step.reconciliation.problems.join('\n')).toBe(true);
     expect(step.reconciliation.delivered).toBeGreaterThan(0);
+    // Every message goes out of the server and out of the generator through socket writes.
+    expect(step.syscalls.server.writes).toBeGreaterThan(0);
+    expect(step.syscalls.server.reads).toBeGreaterThan(0);
+    expect(step.syscalls.generator.writes).toBeGreaterThan(0);
   }
 }
 
