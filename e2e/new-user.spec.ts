@@ -4,15 +4,14 @@
 
 import { devices, type Page } from '@playwright/test';
 import { PASSWORD_RULE, USERNAME_RULE } from '../protocol';
-import { signUp, uniqueName } from '../test/helpers/client';
+import { signUp, uniqueName, type Account } from '../test/helpers/client';
 import {
   createActor,
   expect,
   messages,
   openChat,
-  sendMessage,
+  sendOverSocket,
   startChat,
-  startChatWith,
   test,
 } from './fixtures';
 
@@ -39,40 +38,55 @@ test('sign-up states the username and password rules up front, and errors name n
 
 test('the tab title counts unread messages, and a muted conversation is marked and not counted', async ({
   actor,
+  server,
 }) => {
+  // Only alice's screen is looked at: bob and carol write over sockets of their own.
   const alice = await actor('alice');
-  const bob = await actor('bob');
+  const bob = await signUp(server.url, 'bob');
+  const say = (from: Account, ...texts: string[]) =>
+    sendOverSocket(
+      server.url,
+      from,
+      alice.username,
+      texts.map((body) => ({ body })),
+    );
   await expect(alice.page).toHaveTitle('Chats · Parley');
 
-  await startChat(bob.page, alice.username);
-  await sendMessage(bob.page, 'one');
-  await sendMessage(bob.page, 'two');
-  await sendMessage(bob.page, 'three');
-  await expect(item(alice.page, bob.username).getByTestId('unread-count')).toHaveText('3');
+  await say(bob, 'one', 'two', 'three');
+  await expect(item(alice.page, bob.user.username).getByTestId('unread-count')).toHaveText('3');
   await expect(alice.page).toHaveTitle('(3) Chats · Parley');
-  await expect(item(alice.page, bob.username).getByRole('img', { name: 'Muted' })).toHaveCount(0);
+  await expect(item(alice.page, bob.user.username).getByRole('img', { name: 'Muted' })).toHaveCount(
+    0,
+  );
 
   // Reading clears it; a navigation keeps the title right.
-  await openChat(alice.page, bob.username);
+  await openChat(alice.page, bob.user.username);
   await expect(alice.page).toHaveTitle('Chats · Parley');
   await alice.page.getByRole('button', { name: 'Mute' }).click();
   await expect(alice.page.getByRole('button', { name: 'Unmute' })).toBeVisible();
-  await expect(item(alice.page, bob.username).getByRole('img', { name: 'Muted' })).toBeVisible();
+  await expect(
+    item(alice.page, bob.user.username).getByRole('img', { name: 'Muted' }),
+  ).toBeVisible();
 
   // Another chat counts; the muted one is marked and counts for nothing.
-  const carol = await actor('carol');
-  await startChatWith(carol, alice, 'hello from carol');
+  const carol = await signUp(server.url, 'carol');
+  await say(carol, 'hello from carol');
+  await startChat(alice.page, carol.user.username);
   await alice.page.goto('/chats');
   // A whole page load: on a machine running other browsers it can take longer than one check.
   await expect(alice.page.getByTestId('me')).toBeVisible({ timeout: 30_000 });
-  await sendMessage(bob.page, 'four');
-  await expect(item(alice.page, bob.username).getByTestId('unread-count')).toHaveText('1');
-  await expect(item(alice.page, carol.username).getByTestId('unread-count')).toHaveCount(0);
-  await sendMessage(carol.page, 'and again');
-  await expect(item(alice.page, carol.username).getByTestId('unread-count')).toHaveText('1');
+  await say(bob, 'four');
+  await expect(item(alice.page, bob.user.username).getByTestId('unread-count')).toHaveText('1');
+  await expect(item(alice.page, carol.user.username).getByTestId('unread-count')).toHaveCount(0);
+  await say(carol, 'and again');
+  await expect(item(alice.page, carol.user.username).getByTestId('unread-count')).toHaveText('1');
   await expect(alice.page).toHaveTitle('(1) Chats · Parley');
-  await expect(item(alice.page, bob.username).getByRole('img', { name: 'Muted' })).toBeVisible();
-  await expect(item(alice.page, carol.username).getByRole('img', { name: 'Muted' })).toHaveCount(0);
+  await expect(
+    item(alice.page, bob.user.username).getByRole('img', { name: 'Muted' }),
+  ).toBeVisible();
+  await expect(
+    item(alice.page, carol.user.username).getByRole('img', { name: 'Muted' }),
+  ).toHaveCount(0);
 });
 
 test('on a phone, the open conversation shows when it is offline or connecting', async ({
@@ -106,12 +120,15 @@ test('on a phone, the open conversation shows when it is offline or connecting',
 
 test('a draft stays with its conversation, across a reload, is shown in the list, and goes when sent', async ({
   actor,
+  server,
 }) => {
+  // Only alice's screen is looked at: bob and carol write over sockets of their own.
   const alice = await actor('alice');
-  const bob = await actor('bob');
-  const carol = await actor('carol');
-  await startChatWith(bob, alice, 'hi alice');
-  await startChatWith(carol, alice, 'hi from carol');
+  const bobAccount = await signUp(server.url, 'bob');
+  const carolAccount = await signUp(server.url, 'carol');
+  const [bob, carol] = [bobAccount.user, carolAccount.user];
+  await sendOverSocket(server.url, bobAccount, alice.username, [{ body: 'hi alice' }]);
+  await sendOverSocket(server.url, carolAccount, alice.username, [{ body: 'hi from carol' }]);
 
   await openChat(alice.page, bob.username);
   await composer(alice.page).fill('half a thought');
