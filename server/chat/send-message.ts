@@ -92,7 +92,7 @@ export async function sendMessage(
   const message =
     created.replyToSeq === null
       ? toMessage(created, sender.username)
-      : await withQuote(deps, created, sender.username);
+      : await viewOfSender(deps, created, sender.username);
   return { message, created: true, broadcast: message, memberIds: result.memberIds };
 }
 
@@ -113,26 +113,17 @@ function isSameSend(
   );
 }
 
-/** A stored message's view as its sender sees it now (changes, hide, the quote's state). */
-async function senderViewOf(deps: Deps, row: MessageRow) {
+/**
+ * A stored message as its sender sees it now: a new reply with the current state of the message
+ * it quotes; a retried send with its changes since, or hidden by them.
+ */
+async function viewOfSender(deps: Deps, row: MessageRow, senderUsername: string): Promise<Message> {
   const [view] = await listMessageViews(deps.db, {
     conversationId: row.conversationId,
     seqs: [row.seq],
     readerId: row.senderId,
     quoteLength: PREVIEW_MAX_CODE_POINTS,
   });
-  return view;
-}
-
-/** A reply for the wire, with the current state of the message it quotes. */
-async function withQuote(deps: Deps, row: MessageRow, senderUsername: string): Promise<Message> {
-  const view = await senderViewOf(deps, row);
-  return toMessage(row, senderUsername, view?.replyTo ?? undefined);
-}
-
-/** A stored message as its sender sees it now: with its changes, or hidden by them. */
-async function viewOfSender(deps: Deps, row: MessageRow, senderUsername: string): Promise<Message> {
-  const view = await senderViewOf(deps, row);
   return view ? toMessageView(view) : toMessage(row, senderUsername);
 }
 
