@@ -84,10 +84,10 @@ function postgresProcesses(): { pid: number; isPostmaster: boolean }[] {
   return found;
 }
 
-/** CPU time of every PostgreSQL process, including backends that have exited (µs). */
-export function postgresCpuMicros(): number {
+/** CPU time of the PostgreSQL processes, including backends that have exited (µs). */
+function postgresCpuMicros(processes: { pid: number; isPostmaster: boolean }[]): number {
   // The postmaster also carries the time of exited backends.
-  return postgresProcesses().reduce(
+  return processes.reduce(
     (total, { pid, isPostmaster }) => total + cpuMicros(pid, isPostmaster),
     0,
   );
@@ -169,12 +169,13 @@ export class CpuMeter {
 
   private sample() {
     const pids = this.pids();
+    const postgres = postgresProcesses();
     return {
       processes: pids.reduce((total, pid) => total + cpuMicros(pid), 0),
-      postgres: postgresCpuMicros(),
+      postgres: postgresCpuMicros(postgres),
       syscalls: {
         processes: sumSyscalls(pids),
-        postgres: sumSyscalls(postgresProcesses().map(({ pid }) => pid)),
+        postgres: sumSyscalls(postgres.map(({ pid }) => pid)),
         generator: sumSyscalls(this.generatorPids()),
       },
       at: performance.now(),
