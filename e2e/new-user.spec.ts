@@ -124,45 +124,44 @@ test('a draft stays with its conversation, across a reload, is shown in the list
 }) => {
   // Only alice's screen is looked at: bob and carol write over sockets of their own.
   const alice = await actor('alice');
-  const bobAccount = await signUp(server.url, 'bob');
-  const carolAccount = await signUp(server.url, 'carol');
-  const [bob, carol] = [bobAccount.user, carolAccount.user];
-  await sendOverSocket(server.url, bobAccount, alice.username, [{ body: 'hi alice' }]);
-  await sendOverSocket(server.url, carolAccount, alice.username, [{ body: 'hi from carol' }]);
+  const bob = await signUp(server.url, 'bob');
+  const carol = await signUp(server.url, 'carol');
+  await sendOverSocket(server.url, bob, alice.username, [{ body: 'hi alice' }]);
+  await sendOverSocket(server.url, carol, alice.username, [{ body: 'hi from carol' }]);
 
-  await openChat(alice.page, bob.username);
+  await openChat(alice.page, bob.user.username);
   await composer(alice.page).fill('half a thought');
-  await openChat(alice.page, carol.username);
+  await openChat(alice.page, carol.user.username);
   await expect(composer(alice.page)).toHaveValue('');
-  await expect(item(alice.page, bob.username).getByTestId('conversation-item-preview')).toHaveText(
-    'Draft: half a thought',
-  );
+  await expect(
+    item(alice.page, bob.user.username).getByTestId('conversation-item-preview'),
+  ).toHaveText('Draft: half a thought');
 
-  await openChat(alice.page, bob.username);
+  await openChat(alice.page, bob.user.username);
   await expect(composer(alice.page)).toHaveValue('half a thought');
 
   // Kept on the device: a reload brings it back, in the list and in the composer.
   await alice.page.goto('/chats');
-  await expect(item(alice.page, bob.username).getByTestId('conversation-item-preview')).toHaveText(
-    'Draft: half a thought',
-  );
   await expect(
-    item(alice.page, carol.username).getByTestId('conversation-item-preview'),
+    item(alice.page, bob.user.username).getByTestId('conversation-item-preview'),
+  ).toHaveText('Draft: half a thought');
+  await expect(
+    item(alice.page, carol.user.username).getByTestId('conversation-item-preview'),
   ).not.toContainText('Draft:');
-  await openChat(alice.page, bob.username);
+  await openChat(alice.page, bob.user.username);
   await expect(composer(alice.page)).toHaveValue('half a thought');
 
   await composer(alice.page).press('Enter');
   await expect(messages(alice.page).last()).toContainText('half a thought');
   await expect(composer(alice.page)).toHaveValue('');
-  await openChat(alice.page, carol.username);
-  await expect(item(alice.page, bob.username).getByTestId('conversation-item-preview')).toHaveText(
-    'You: half a thought',
-  );
+  await openChat(alice.page, carol.user.username);
+  await expect(
+    item(alice.page, bob.user.username).getByTestId('conversation-item-preview'),
+  ).toHaveText('You: half a thought');
   await alice.page.reload();
   // Opening a chat is the device's own business: it waits for no answer from the server (a
   // click that landed while Next.js was still fetching the page's data used to be lost).
   await alice.page.route(/[?&]_rsc=/, () => {});
-  await openChat(alice.page, bob.username);
+  await openChat(alice.page, bob.user.username);
   await expect(composer(alice.page)).toHaveValue('');
 });
