@@ -11,7 +11,12 @@ import { defineConfig } from 'vitest/config';
 // (three nodes and nginx), the fault suite (crashes) and the quick benchmark (whose numbers mean
 // nothing), three files at a time. Each file has its own ports, databases and Redis. (The
 // projects of a group share one pool of maxWorkers, which must be the same for all of them.)
-const together = { maxWorkers: 2, sequence: { groupOrder: 0 } };
+//
+// The unit and integration files of a worker share its process (no isolation): each file
+// building its own module graph again cost more CPU than the tests themselves. A test file
+// therefore leaves no global behind: fake timers and stubbed globals are undone after use, and
+// test/helpers/next-pages.ts gives back the `fetch` Next.js replaces.
+const together = { maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } };
 const processes = { maxWorkers: 3, sequence: { groupOrder: 1 } };
 
 const integration = {

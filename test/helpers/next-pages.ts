@@ -11,8 +11,20 @@ export interface NextPages {
   close(): Promise<void>;
 }
 
+/**
+ * Next.js replaces the process's global `fetch` with its own (for its data cache). The test
+ * files of a worker share one process (`isolate: false`), so closing puts the original back:
+ * the patched one leaves later files' requests outside a page's render hanging.
+ */
 export async function startNextPages(): Promise<NextPages> {
+  const originalFetch = globalThis.fetch;
   const app = next({ dev: false, dir: PROJECT_ROOT });
   await app.prepare();
-  return { handle: app.getRequestHandler(), close: () => app.close() };
+  return {
+    handle: app.getRequestHandler(),
+    close: async () => {
+      await app.close();
+      globalThis.fetch = originalFetch;
+    },
+  };
 }
