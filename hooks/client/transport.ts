@@ -30,7 +30,7 @@ export type Request = <E extends ClientEventName>(
 ) => Promise<RequestResult<E>>;
 
 export const REQUEST_TIMEOUT_MS = 10_000;
-/** A refused handshake without a named wait is tried again after about this long. */
+/** A handshake refused for too many connections, without a named wait, is tried again after about this long. */
 const REFUSED_RETRY_MS = 15_000;
 
 /**
@@ -99,8 +99,10 @@ export class Transport {
   readonly request: Request;
   private readonly socket: ClientSocket;
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
-  /** A connection refused for too many open ones is tried again after this. */
+  /** A refused handshake is tried again after this. */
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Handshakes refused in a row for a passing failure: each waits twice as long as the last. */
+  private refusedInARow = 0;
   private isOpen = false;
   private isSessionEnded = false;
 
@@ -180,7 +182,10 @@ export class Transport {
 
   private wireConnection(): void {
     const socket = this.socket;
-    socket.on('connect', () => this.report('online'));
+    socket.on('connect', () => {
+      this.refusedInARow = 0;
+      this.report('online');
+    });
     socket.on('disconnect', (reason) => {
       this.report(socket.active ? 'connecting' : 'offline');
       // The server closed this socket on purpose (e.g. sign-out in another tab). Connecting
@@ -193,21 +198,38 @@ export class Transport {
         this.endSession();
         return;
       }
-      if (data?.code === ErrorCode.RateLimited) {
-        // Too many connections open (tabs, devices): the server does not take this one now.
-        // socket.io does not retry a refused handshake by itself; try again after the wait
-        // the server named, plus up to half of it, so that refused tabs do not come back together.
-        const delay = (data.retryAfterMs ?? REFUSED_RETRY_MS) * (1 + Math.random() / 2);
-        clearTimeout(this.reconnectTimer);
-        this.reconnectTimer = setTimeout(() => {
-          this.reconnectTimer = undefined;
-          if (this.isOpen && !this.isSessionEnded && !socket.connected) socket.connect();
-        }, delay);
+      // A connection that failed (refused, dropped, timed out) is retried by socket.io itself.
+      if (socket.active) {
         this.report('connecting');
         return;
       }
-      this.report(socket.active ? 'connecting' : 'offline');
+      // A middleware refused the handshake, which socket.io never retries. Too many connections
+      // open (tabs, devices): after the wait the server named, plus up to half of it, so that
+      // refused tabs do not come back together. Anything else (the server could not check the
+      // session now): after socket.io's own backoff.
+      const delay =
+        data?.code === ErrorCode.RateLimited
+          ? (data.retryAfterMs ?? REFUSED_RETRY_MS) * (1 + Math.random() / 2)
+          : this.backoffDelay();
+      this.refusedInARow++;
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = setTimeout(() => {
+        this.reconnectTimer = undefined;
+        if (this.isOpen && !this.isSessionEnded && !socket.connected) socket.connect();
+      }, delay);
+      this.report('connecting');
     });
+  }
+
+  /** socket.io's reconnection delay, doubled per refusal in a row, capped, with jitter. */
+  private backoffDelay(): number {
+    const manager = this.socket.io;
+    const base = manager.reconnectionDelay() * 2 ** Math.min(this.refusedInARow, 16);
+    const capped = Math.min(base, manager.reconnectionDelayMax());
+    return (
+      capped *
+      (1 - manager.randomizationFactor() / 2 + Math.random() * manager.randomizationFactor())
+    );
   }
 
   private readonly onOnline = () => {

@@ -1,21 +1,30 @@
 // The chat client's transport against a real Socket.IO server in this process: acks come
-// back typed, a request nobody answers resolves as TIMEOUT, connection changes are reported.
+// back typed, a request nobody answers resolves as TIMEOUT, connection changes are reported,
+// and a handshake the server could not take now is tried again.
 
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Transport, type ConnectionStatus } from '../../hooks/client/transport';
-import { ClientEvent } from '../../protocol';
+import { ClientEvent, ErrorCode } from '../../protocol';
 
 let http: HttpServer;
 let io: Server;
 let url: string;
 const transports: Transport[] = [];
+/** Handshakes the server refuses next, as Parley's does when it cannot check the session. */
+let refusalsLeft = 0;
 
 beforeAll(async () => {
   http = createServer();
   io = new Server(http);
+  io.use((_socket, next) => {
+    if (refusalsLeft === 0) return next();
+    refusalsLeft--;
+    const message = 'Could not check the session. Retrying.';
+    next(Object.assign(new Error(message), { data: { code: ErrorCode.Internal, message } }));
+  });
   io.on('connection', (socket) => {
     socket.on(ClientEvent.ConversationList, (_payload: unknown, ack: (answer: unknown) => void) =>
       ack({ ok: true, conversations: [] }),
@@ -84,6 +93,16 @@ describe('the transport', () => {
     transport.drop();
     await back;
     expect(statuses).toEqual(['online', 'connecting', 'online']);
+    expect(transport.isConnected).toBe(true);
+  });
+
+  it('tries a handshake the server refused for a passing failure again, until it is taken', async () => {
+    // socket.io-client never retries a handshake a middleware refused.
+    refusalsLeft = 2;
+    const { transport, statuses, ready } = connectedTransport(5_000);
+    await ready;
+    expect(refusalsLeft).toBe(0);
+    expect(statuses).toEqual(['connecting', 'connecting', 'online']);
     expect(transport.isConnected).toBe(true);
   });
 });
