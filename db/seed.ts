@@ -227,9 +227,9 @@ export async function vacuumAnalyze(db: Executor): Promise<void> {
 export async function readSessionTimes(
   db: Executor,
   tokenHash: string,
-): Promise<{ expiresAt: Date; lastUsedAt: Date } | null> {
+): Promise<{ id: string; expiresAt: Date; lastUsedAt: Date } | null> {
   const [row] = await db
-    .select({ expiresAt: sessions.expiresAt, lastUsedAt: sessions.lastUsedAt })
+    .select({ id: sessions.id, expiresAt: sessions.expiresAt, lastUsedAt: sessions.lastUsedAt })
     .from(sessions)
     .where(eq(sessions.tokenHash, tokenHash));
   return row ?? null;

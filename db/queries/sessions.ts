@@ -54,18 +54,24 @@ export async function touchSession(db: Executor, sessionId: string, now: Date): 
   await db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, sessionId));
 }
 
-/** Marks these sessions used at `now`, skipping those already used since `touchedSince`. */
+/**
+ * Marks these sessions used at `at.now`, skipping those already used since `touchedSince`, and
+ * those that are no longer live at `at`: a session that went idle or expired since it was
+ * found live stays ended.
+ */
 export async function touchSessions(
   db: Executor,
   sessionIds: string[],
-  now: Date,
+  at: LiveAt,
   touchedSince: Date,
 ): Promise<void> {
   if (sessionIds.length === 0) return;
   await db
     .update(sessions)
-    .set({ lastUsedAt: now })
-    .where(and(inArray(sessions.id, sessionIds), lt(sessions.lastUsedAt, touchedSince)));
+    .set({ lastUsedAt: at.now })
+    .where(
+      and(inArray(sessions.id, sessionIds), lt(sessions.lastUsedAt, touchedSince), isLive(at)),
+    );
 }
 
 /** Deletes the session with this token hash; returns its id, or null if there was none. */

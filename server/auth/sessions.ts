@@ -108,10 +108,11 @@ export async function checkConnectedSessions(
 ): Promise<Set<string>> {
   const at = liveAt(deps);
   const live = await findLiveSessionIds(deps.db, sessionIds, at);
+  // A session that ends between these two statements is not marked used: it stays ended.
   await touchSessions(
     deps.db,
     [...live],
-    at.now,
+    at,
     new Date(at.now.getTime() - CONNECTED_TOUCH_INTERVAL_MS),
   );
   return live;

@@ -6,7 +6,12 @@
 // its own below.
 
 import { describe, expect, it, vi } from 'vitest';
-import { deleteExpiredSessions, deleteSessionByTokenHash, type Database } from '../../db';
+import {
+  deleteExpiredSessions,
+  deleteSessionByTokenHash,
+  touchSessions,
+  type Database,
+} from '../../db';
 import { readSessionTimes, setSessionTimes } from '../../db/seed';
 import { hashSessionToken } from '../../server/auth/sessions';
 import {
@@ -285,6 +290,36 @@ describe('expiry', () => {
       expect(await readSessionTimes(db, hashOf(recent))).not.toBeNull();
     });
     await expectAccepted(suite, recent);
+  });
+});
+
+describe('marking connected sessions used', () => {
+  it('does not bring back a session that ended after the check found it live', async () => {
+    // The periodic check reads which sessions live, then marks those used; a session that went
+    // idle or expired in between must stay ended.
+    const idle = await signUp(suite.server.url, 'wentidle');
+    const expired = await signUp(suite.server.url, 'wentexpired');
+    const live = await signUp(suite.server.url, 'stayslive');
+    const now = new Date();
+    const idleSince = new Date(now.getTime() - 14 * DAY_MS);
+    const longAgo = new Date(now.getTime() - 15 * DAY_MS);
+    await editDatabase(suite, QUIET_CHECKS, async (db) => {
+      await setSessionTimes(db, hashOf(idle), { lastUsedAt: longAgo });
+      await setSessionTimes(db, hashOf(expired), {
+        lastUsedAt: longAgo,
+        expiresAt: new Date(now.getTime() - 1_000),
+      });
+      await setSessionTimes(db, hashOf(live), { lastUsedAt: new Date(now.getTime() - DAY_MS) });
+      const ids = [];
+      for (const account of [idle, expired, live]) {
+        ids.push((await readSessionTimes(db, hashOf(account)))!.id);
+      }
+      await touchSessions(db, ids, { now, idleSince }, new Date(now.getTime() - HOUR_MS));
+      expect((await readSessionTimes(db, hashOf(idle)))!.lastUsedAt).toEqual(longAgo);
+      expect((await readSessionTimes(db, hashOf(expired)))!.lastUsedAt).toEqual(longAgo);
+      expect((await readSessionTimes(db, hashOf(live)))!.lastUsedAt).toEqual(now);
+    });
+    await expectRefused(suite, idle.cookie);
   });
 });
 
