@@ -30,7 +30,10 @@ export type Request = <E extends ClientEventName>(
 ) => Promise<RequestResult<E>>;
 
 export const REQUEST_TIMEOUT_MS = 10_000;
-/** A handshake refused for too many connections, without a named wait, is tried again after about this long. */
+/**
+ * A handshake refused for too many connections, without a named wait, is tried again after
+ * about this long.
+ */
 const REFUSED_RETRY_MS = 15_000;
 
 /**
