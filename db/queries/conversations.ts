@@ -506,6 +506,9 @@ export async function advanceMarkers(
             delivered_up_to_seq = greatest(cm.delivered_up_to_seq, least(t.delivered, c.last_seq))
         from target t join conversations c on c.id = t.conversation_id
         where cm.conversation_id = t.conversation_id and cm.user_id = t.user_id
+          -- The ids as an array: the rows come through the primary key. Joined with the CTE
+          -- alone, a table of up to tens of thousands of rows is scanned whole.
+          and cm.conversation_id = any(array(select conversation_id from target))
         returning cm.conversation_id, cm.user_id, cm.read_up_to_seq, cm.delivered_up_to_seq
       )
       select

@@ -25,7 +25,8 @@ export interface ConversationLock {
 /**
  * Locks the conversations' rows (`SELECT … FOR UPDATE`) in id order, so that two transactions
  * that lock several never deadlock. Ids of conversations that do not exist are held too:
- * nothing can be appended to them.
+ * nothing can be appended to them. The ids go as an array, so that the rows come through the
+ * primary key rather than a scan of the whole table.
  */
 export async function lockConversations(
   tx: Transaction,
@@ -34,7 +35,8 @@ export async function lockConversations(
   const ids = [...new Set(conversationIds)];
   await tx.execute(sql`
     select ${conversations.id} from ${conversations}
-    where ${conversations.id} in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
+    where ${conversations.id} = any(array(
+      select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)))
     order by ${conversations.id}
     for update`);
   return heldLock(tx, ids);

@@ -193,7 +193,8 @@ export async function appendMessages<I extends AppendItem>(
       numbered as (
         select accepted.*,
           c.last_seq + sum(accepted.n) over (partition by accepted.conversation_id order by accepted.i) as to_seq
-        from accepted join conversations c on c.id = accepted.conversation_id
+        from accepted cross join lateral (
+          select c.last_seq from conversations c where c.id = accepted.conversation_id limit 1) c
       ),
       inserted as (
         insert into messages (conversation_id, seq, sender_id, client_msg_id, kind, body, reply_to_seq, is_forwarded)
@@ -214,6 +215,9 @@ export async function appendMessages<I extends AppendItem>(
         update conversations c set last_seq = n.seq, last_message_at = now()
         from (select conversation_id, max(to_seq) as seq from numbered group by conversation_id) n
         where c.id = n.conversation_id
+          -- The ids as an array: the rows come through the primary key. Joined with the CTE
+          -- alone, a table of up to tens of thousands of rows is scanned whole.
+          and c.id = any(array(select conversation_id from numbered))
       ),
       marked as (
         update conversation_members cm
@@ -225,6 +229,7 @@ export async function appendMessages<I extends AppendItem>(
           group by conversation_id, sender_id
         ) n
         where cm.conversation_id = n.conversation_id and cm.user_id = n.sender_id
+          and cm.conversation_id = any(array(select conversation_id from numbered))
       )
       select
         (select coalesce(json_agg(json_build_object('i', numbered.i, 'message', inserted)), '[]')
