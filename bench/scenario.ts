@@ -6,6 +6,7 @@ import { WorkerPool } from './pool';
 import type { Population } from './population';
 import type { ConnectOptions } from './protocol';
 import type { Setup } from './steps';
+import type { Syscalls } from './system';
 import type { BenchDatabase, Target } from './targets';
 
 export interface BenchContext {
@@ -96,7 +97,7 @@ export async function withSetup<T>(
 }
 
 /** System calls per message as "writes / reads". */
-export function formatSyscalls(perMessage: { reads: number; writes: number }): string {
+export function formatSyscalls(perMessage: Syscalls): string {
   return `${perMessage.writes} / ${perMessage.reads}`;
 }
 

@@ -66,20 +66,15 @@ export interface StepResult {
    * server (or relay) processes, of PostgreSQL, and of the load generator's workers.
    */
   syscalls: {
-    server: SyscallsPerMessage;
-    postgres: SyscallsPerMessage;
-    generator: SyscallsPerMessage;
+    server: Syscalls;
+    postgres: Syscalls;
+    generator: Syscalls;
   };
   duplicatePushes: number;
   outOfOrderPushes: number;
   reconciliation: Reconciliation;
   firstError?: string;
   workerErrors: string[];
-}
-
-export interface SyscallsPerMessage {
-  reads: number;
-  writes: number;
 }
 
 export async function runStep(setup: Setup, options: StepOptions): Promise<StepResult> {
@@ -186,7 +181,7 @@ export async function runStep(setup: Setup, options: StepOptions): Promise<StepR
   };
 }
 
-function perMessage(counts: Syscalls, acked: number): SyscallsPerMessage {
+function perMessage(counts: Syscalls, acked: number): Syscalls {
   return acked
     ? { reads: round(counts.reads / acked, 1), writes: round(counts.writes / acked, 1) }
     : { reads: 0, writes: 0 };

@@ -105,7 +105,7 @@ export interface Syscalls {
  * cost the kernel charges per socket write, whatever its size. They include those of children
  * the process has reaped (the postmaster's include exited backends').
  */
-export function syscalls(pid: number): Syscalls {
+function syscalls(pid: number): Syscalls {
   try {
     const io = readFileSync(`/proc/${pid}/io`, 'utf8');
     const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? 0);
