@@ -29,3 +29,9 @@ export * from './queries/users';
 export type { ConversationRow, MessageRow, SessionRow, UserRow } from './schema';
 export * from './queries/push';
 export * from './queries/former-members';
+export { messageSearchQuery, searchMessages } from './queries/search';
+export type {
+  MessageSearchHit,
+  MessageSearchOutcome,
+  MessageSearchRequest,
+} from './queries/search';

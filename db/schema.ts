@@ -220,6 +220,12 @@ export const messages = pgTable(
     index('messages_conversation_deleted_idx')
       .on(t.conversationId, t.seq)
       .where(sql`${t.deletedAt} is not null`),
+    // Message search (db/queries/search.ts): the words of every text message. An expression
+    // index, not a stored column: the words take no room in the table, and an edit or a
+    // deletion (which empties the body) changes them in the same statement.
+    index('messages_search_idx')
+      .using('gin', sql`to_tsvector('simple'::regconfig, ${t.body})`)
+      .where(sql`${t.kind} = 'text'`),
     check('messages_seq_check', sql`${t.seq} > 0`),
     check('messages_kind_check', sql`${t.kind} in ('text', 'system')`),
     check('messages_change_seq_check', sql`${t.changeSeq} >= 0`),

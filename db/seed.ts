@@ -7,6 +7,7 @@ import { rowsOf, type Database, type Executor } from './client';
 import { historyPageQuery, type HistoryPageRequest } from './queries/history';
 import { inTransaction, lockConversations } from './queries/locks';
 import { appendMessages } from './queries/messages';
+import { messageSearchQuery, type MessageSearchRequest } from './queries/search';
 import {
   conversationMembers,
   conversations,
@@ -56,6 +57,17 @@ export async function explainHistoryPage(
   request: HistoryPageRequest,
 ): Promise<string> {
   const result = await db.execute(sql`explain ${historyPageQuery(request)}`);
+  return rowsOf<Record<string, string>>(result)
+    .map((row) => row['QUERY PLAN'])
+    .join('\n');
+}
+
+/** The plan PostgreSQL picks for a message search (searchMessages). */
+export async function explainMessageSearch(
+  db: Executor,
+  request: MessageSearchRequest,
+): Promise<string> {
+  const result = await db.execute(sql`explain ${messageSearchQuery(request)}`);
   return rowsOf<Record<string, string>>(result)
     .map((row) => row['QUERY PLAN'])
     .join('\n');

@@ -29,6 +29,11 @@ export const ErrorCode = {
    * deleting it for yourself still works.
    */
   DeleteWindowClosed: 'DELETE_WINDOW_CLOSED',
+  /**
+   * More messages match a search than a search looks through (SEARCH_MATCHES_MAX): add a word,
+   * or search within one conversation.
+   */
+  SearchTooBroad: 'SEARCH_TOO_BROAD',
   UnknownEvent: 'UNKNOWN_EVENT',
   /** An HTTP method the REST endpoint does not take (the Allow header lists those it does). */
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',
@@ -78,6 +83,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   LAST_ADMIN: 409,
   EDIT_WINDOW_CLOSED: 403,
   DELETE_WINDOW_CLOSED: 403,
+  SEARCH_TOO_BROAD: 400,
   UNKNOWN_EVENT: 400,
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,

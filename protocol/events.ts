@@ -21,6 +21,7 @@ import {
   MessageHistoryRequest,
   MessageReactRequest,
   MessageReceiptsRequest,
+  MessageSearchRequest,
   MessageSendRequest,
   PresenceQueryRequest,
   PrivacyUpdateRequest,
@@ -33,6 +34,7 @@ import type {
   Message,
   MessageChanges,
   MessageReceipts,
+  MessageSearchResults,
   Presence,
   PrivacySettings,
   ReceiptUpdate,
@@ -56,6 +58,7 @@ export const ClientEvent = {
   MessageReact: 'message:react',
   MessageForward: 'message:forward',
   MessageChanges: 'message:changes',
+  MessageSearch: 'message:search',
   GroupCreate: 'group:create',
   GroupAddMembers: 'group:add-members',
   GroupRemoveMember: 'group:remove-member',
@@ -107,6 +110,7 @@ export const clientEventSchemas = {
   [ClientEvent.MessageReact]: MessageReactRequest,
   [ClientEvent.MessageForward]: MessageForwardRequest,
   [ClientEvent.MessageChanges]: MessageChangesRequest,
+  [ClientEvent.MessageSearch]: MessageSearchRequest,
   [ClientEvent.GroupCreate]: GroupCreateRequest,
   [ClientEvent.GroupAddMembers]: GroupAddMembersRequest,
   [ClientEvent.GroupRemoveMember]: GroupMemberRequest,
@@ -141,6 +145,8 @@ export interface ClientEventResults {
   /** The copies, per target conversation in the order given, each in the order of seqs. */
   [ClientEvent.MessageForward]: { forwarded: { conversationId: string; messages: Message[] }[] };
   [ClientEvent.MessageChanges]: { changes: MessageChanges };
+  /** Newest first; `hasMore`: older matches follow (ask with beforeId: the last result's id). */
+  [ClientEvent.MessageSearch]: MessageSearchResults;
   [ClientEvent.GroupCreate]: { conversation: ConversationSummary };
   [ClientEvent.GroupAddMembers]: { conversation: ConversationSummary };
   /** `conversation` is null when you removed yourself: that is leaving. */

@@ -9,3 +9,4 @@ export * from './text';
 export * from './types';
 export * from './settings';
 export * from './http';
+export * from './search';

@@ -33,6 +33,22 @@ export const FORWARD_TARGETS_MAX = 10;
 export const REACTION_MAX_LENGTH = 32;
 export const HISTORY_PAGE_MAX = 100;
 
+/** A message search: the longest text searched for, and the fewest letters or digits in it. */
+export const SEARCH_QUERY_MAX_LENGTH = 200;
+export const SEARCH_QUERY_MIN_CHARACTERS = 2;
+/** Words in one search (each must be found in a message for it to match). */
+export const SEARCH_WORDS_MAX = 10;
+export const SEARCH_PAGE_DEFAULT = 20;
+export const SEARCH_PAGE_MAX = 50;
+/**
+ * The most messages one search looks through. Beyond it the search is refused as too broad
+ * (SEARCH_TOO_BROAD), so that its work stays bounded whatever the words: every match is read
+ * to find the newest, and one word can be in millions of messages.
+ */
+export const SEARCH_MATCHES_MAX = 1_000;
+/** A search result shows this many code points of the message around the first word found. */
+export const SEARCH_SNIPPET_CODE_POINTS = 160;
+
 /** Length of the last-message preview in the conversation list, in code points. */
 export const PREVIEW_MAX_CODE_POINTS = 120;
 

@@ -10,6 +10,10 @@ import {
   GROUP_TITLE_MAX_LENGTH,
   HISTORY_PAGE_MAX,
   PRESENCE_QUERY_MAX,
+  SEARCH_PAGE_MAX,
+  SEARCH_QUERY_MAX_LENGTH,
+  SEARCH_QUERY_MIN_CHARACTERS,
+  SEARCH_WORDS_MAX,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   USERNAME_MAX_LENGTH,
@@ -189,6 +193,39 @@ export const MessageHistoryRequest = z
         .length <= 1,
     { error: 'Give at most one of beforeSeq, afterSeq and aroundSeq.' },
   );
+
+/** Runs of letters, digits and their combining marks: the words of a search, as people count them. */
+const SEARCH_WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu;
+
+/** What a search looks for: words, each found as the start of a word of the message. */
+export const SearchQuery = z
+  .string({ error: 'Search text must be text.' })
+  .trim()
+  .max(SEARCH_QUERY_MAX_LENGTH, {
+    error: `Search for at most ${SEARCH_QUERY_MAX_LENGTH} characters.`,
+  })
+  .refine((query) => !CONTROL_CHARACTER.test(query), {
+    error: 'Search text cannot contain control characters.',
+  })
+  .refine((query) => query.isWellFormed(), {
+    error: 'Search text cannot contain broken characters (an unpaired UTF-16 surrogate).',
+  })
+  .refine(
+    (query) => (query.match(SEARCH_WORD) ?? []).join('').length >= SEARCH_QUERY_MIN_CHARACTERS,
+    { error: `Type at least ${SEARCH_QUERY_MIN_CHARACTERS} letters or digits to search.` },
+  )
+  .refine((query) => (query.match(SEARCH_WORD) ?? []).length <= SEARCH_WORDS_MAX, {
+    error: `Search for at most ${SEARCH_WORDS_MAX} words at a time.`,
+  });
+
+export const MessageSearchRequest = z.strictObject({
+  query: SearchQuery,
+  /** Only this conversation; all of yours when absent. */
+  conversationId: Uuid.optional(),
+  /** The next page: matches older than this message id (the last of the previous page). */
+  beforeId: wholeNumber(1, Number.MAX_SAFE_INTEGER).optional(),
+  limit: wholeNumber(1, SEARCH_PAGE_MAX).optional(),
+});
 
 const Usernames = (min: number) =>
   z

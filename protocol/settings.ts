@@ -81,6 +81,13 @@ export const RATE_LIMIT_SETTINGS = {
     min: 1,
     max: 100_000,
   },
+  searchesPerMinute: {
+    label: 'Searches per minute',
+    hint: 'Each person: message searches.',
+    default: 60,
+    min: 1,
+    max: 100_000,
+  },
   signUpsPerIpPerHour: {
     label: 'Sign-ups per address per hour',
     hint: 'Each network address (IPv6: each /64).',

@@ -209,6 +209,33 @@ export interface MessageReceipts {
   pending: UserSummary[];
 }
 
+/** A message found by message:search. */
+export interface MessageSearchResult {
+  /** The message's id: later pages continue below the last result's (beforeId). */
+  id: number;
+  conversationId: string;
+  /** Open the conversation at this message (message:history with aroundSeq). */
+  seq: number;
+  senderId: string;
+  senderUsername: string;
+  createdAt: string;
+  /**
+   * Up to SEARCH_SNIPPET_CODE_POINTS of the text around the first word found; `isCutBefore`
+   * and `isCutAfter` say where text was left out.
+   */
+  snippet: string;
+  isCutBefore: boolean;
+  isCutAfter: boolean;
+}
+
+export interface MessageSearchResults {
+  /** Newest first. */
+  results: MessageSearchResult[];
+  hasMore: boolean;
+  /** The words searched for, as the server matched them (lower case): to highlight. */
+  terms: string[];
+}
+
 export interface Presence {
   userId: string;
   isOnline: boolean;

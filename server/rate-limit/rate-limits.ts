@@ -42,6 +42,7 @@ export type LimiterName =
   | 'typing'
   | 'conversation'
   | 'group'
+  | 'search'
   | 'work'
   | 'in-flight'
   | 'sign-up'
@@ -51,7 +52,7 @@ export type LimiterName =
   | 'sockets-address';
 
 /** The limiters that socket events consume, one point per event, counted per user. */
-export type EventLimiterName = 'message' | 'typing' | 'conversation' | 'group';
+export type EventLimiterName = 'message' | 'typing' | 'conversation' | 'group' | 'search';
 
 /** Who reached a limit, for the log line (never a message body, password or token). */
 type Subject = { userId: string } | { address: string };
@@ -85,6 +86,7 @@ interface SettingsLimiters {
   typing: RateLimiterAbstract;
   conversation: RateLimiterAbstract;
   group: RateLimiterAbstract;
+  search: RateLimiterAbstract;
   signUp: RateLimiterAbstract;
   signInAddress: RateLimiterAbstract;
 }
@@ -252,6 +254,7 @@ export class RateLimits {
       typing: this.store('typing', settings.typingPerMinute, 60),
       conversation: this.store('conversation', settings.conversationsPerHour, 3_600),
       group: this.store('group', settings.groupsPerHour, 3_600),
+      search: this.store('search', settings.searchesPerMinute, 60),
       signUp: this.store('sign-up', settings.signUpsPerIpPerHour, 3_600),
       signInAddress: this.store('sign-in-address', settings.signInFailuresPerIpPerHour, 3_600),
     };
@@ -413,6 +416,8 @@ function describeRefusal(name: LimiterName, retryAfterMs: number): string {
       return `You have started too many chats. Try again in ${wait}.`;
     case 'group':
       return `You have created too many groups. Try again in ${wait}.`;
+    case 'search':
+      return `You are searching too often. Try again in ${wait}.`;
     case 'work':
       return `You are making requests too fast. Try again in ${wait}.`;
     case 'in-flight':

@@ -63,6 +63,9 @@ export const EVENT_WORK: Record<ClientEventName, number> = {
   // Up to 20 messages read and copied into up to 10 conversations in one transaction (each
   // copy also pays the message rate limit).
   [ClientEvent.MessageForward]: 10,
+  // Up to SEARCH_MATCHES_MAX index entries and rows read to find a page of matches (it also
+  // pays the search rate limit).
+  [ClientEvent.MessageSearch]: 20,
 };
 
 /** An event outside the contract does nothing but get its error: the cheapest price. */

@@ -58,6 +58,7 @@ const EVENT_LIMITERS: Partial<Record<ClientEventName, EventLimiterName>> = {
   [ClientEvent.TypingStop]: 'typing',
   [ClientEvent.ConversationStart]: 'conversation',
   [ClientEvent.GroupCreate]: 'group',
+  [ClientEvent.MessageSearch]: 'search',
 };
 
 export interface HandlerEnv {

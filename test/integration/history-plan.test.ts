@@ -1,5 +1,6 @@
 // The newest-page query of a big conversation must walk the (conversation_id, seq) index,
-// never scan and sort: checked against the real planner of the database under test.
+// never scan and sort, and a message search must find its matches through the words' GIN
+// index: checked against the real planner of the database under test.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,9 +8,10 @@ import {
   insertUser,
   listHistoryPage,
   openDatabase,
+  searchMessages,
   type DatabaseHandle,
 } from '../../db';
-import { appendGeneratedMessages, explainHistoryPage } from '../../db/seed';
+import { appendGeneratedMessages, explainHistoryPage, explainMessageSearch } from '../../db/seed';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;
@@ -64,5 +66,27 @@ describe(`history pages on ${TEST_DB}`, () => {
       limit: 3,
     });
     expect(older).toMatchObject({ hasMore: false, messages: [{ seq: 1 }] });
+  });
+});
+
+describe(`message search on ${TEST_DB}`, () => {
+  const search = { readerId: '', limit: 20, matchesMax: 1_000 };
+
+  it('finds the matches through messages_search_idx, not by reading the messages', async () => {
+    const plan = await explainMessageSearch(handle.db, {
+      ...search,
+      readerId: reader,
+      text: '12345',
+    });
+    expect(plan).toMatch(/Bitmap Index Scan on messages_search_idx/);
+    expect(plan).not.toMatch(/Seq Scan on messages/);
+  });
+
+  it('finds a number among 200,000 messages, and refuses a word that is in all of them', async () => {
+    const found = await searchMessages(handle.db, { ...search, readerId: reader, text: '123456' });
+    expect(found).toMatchObject({ status: 'found', terms: ['123456'], hasMore: false });
+    expect(found.status === 'found' && found.hits.map((hit) => hit.seq)).toEqual([123_456]);
+    const broad = await searchMessages(handle.db, { ...search, readerId: reader, text: 'message' });
+    expect(broad).toEqual({ status: 'too-broad', terms: ['message'] });
   });
 });

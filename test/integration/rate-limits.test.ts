@@ -208,6 +208,27 @@ describe('typing', () => {
   });
 });
 
+describe('searching', () => {
+  it('refuses searches beyond the limit per minute, for that person only', async () => {
+    await setLimits({ searchesPerMinute: 3 });
+    const alice = await person(suite, 'alice');
+    const bob = await person(suite, 'bob');
+    const results = [];
+    for (const query of ['one', 'two', 'three', 'four']) {
+      results.push(await call(alice.socket, 'message:search', { query }));
+    }
+    expect(results.slice(0, 3).every((result) => result.ok)).toBe(true);
+    expect(results[3]).toMatchObject({
+      ok: false,
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(
+        /^You are searching too often\. Try again in (\d+ seconds?|1 minute)\.$/,
+      ),
+    });
+    expect(await call(bob.socket, 'message:search', { query: 'one' })).toMatchObject({ ok: true });
+  });
+});
+
 describe('starting chats and groups', () => {
   it('refuses chats started beyond the hourly limit', async () => {
     await setLimits({ conversationsPerHour: 3 });

@@ -7,6 +7,7 @@ import { groupHandlers } from './groups';
 import { messageChangeHandlers } from './message-changes';
 import { messageHandlers } from './messages';
 import { presenceHandlers } from './presence';
+import { searchHandlers } from './search';
 
 export const handlers: HandlerMap = {
   ...conversationHandlers,
@@ -14,4 +15,5 @@ export const handlers: HandlerMap = {
   ...messageChangeHandlers,
   ...groupHandlers,
   ...presenceHandlers,
+  ...searchHandlers,
 };

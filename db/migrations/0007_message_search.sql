@@ -1,0 +1,1 @@
+CREATE INDEX "messages_search_idx" ON "messages" USING gin (to_tsvector('simple'::regconfig, "body")) WHERE "messages"."kind" = 'text';

@@ -1,0 +1,164 @@
+// Message search: PostgreSQL's own text search over messages_search_idx, a GIN index of
+// to_tsvector('simple', body) on text messages (db/schema.ts). 'simple' splits words and
+// lower-cases them in any script, and neither stems nor drops words: Parley does not know the
+// language a message is in. Edits and deletions change the body, and so the index, in the same
+// statement: nothing can find a deleted message's text, or an edited message's old text.
+
+import { sql, type SQL } from 'drizzle-orm';
+import { rowsOf, type Executor } from '../client';
+
+/** The text configuration of the index; a query must name the same one to use it. */
+export const SEARCH_CONFIG = 'simple';
+/** Words shorter than this are matched whole; longer ones also as the start of a longer word. */
+const PREFIX_MIN_LENGTH = 2;
+/** Lexemes a search uses at most: a long URL makes several of one word. */
+const LEXEMES_MAX = 16;
+
+export interface MessageSearchRequest {
+  readerId: string;
+  /** The words as typed; the database splits them the way it split the messages. */
+  text: string;
+  /** Only this conversation; all the reader's when absent. */
+  conversationId?: string;
+  /** Only matches with a smaller id (the next page). */
+  beforeId?: number;
+  limit: number;
+  /** The most matches looked through; more make the search `too-broad`. */
+  matchesMax: number;
+}
+
+export interface MessageSearchHit {
+  id: number;
+  conversationId: string;
+  seq: number;
+  senderId: string;
+  senderUsername: string;
+  body: string;
+  createdAt: Date;
+}
+
+export type MessageSearchOutcome =
+  | { status: 'found'; hits: MessageSearchHit[]; hasMore: boolean; terms: string[] }
+  | { status: 'too-broad'; terms: string[] }
+  /** The conversation asked for is not the reader's, nor was it. */
+  | { status: 'no-conversation' };
+
+interface SearchRow {
+  terms: string[] | null;
+  conversations: number;
+  matches: number;
+  id: number | string | null;
+  conversation_id: string | null;
+  seq: number | null;
+  sender_id: string | null;
+  sender_username: string | null;
+  body: string | null;
+  created_at: Date | string | null;
+}
+
+/**
+ * Messages the reader may see whose text has every word searched for, newest first. What the
+ * reader may see is what history shows them: a member's conversations from the message that
+ * recorded their arrival on, a former member's up to the one that recorded their going, never
+ * a message they hid for themselves, a deleted one or a system message.
+ *
+ * One statement: the words become a prefix query; the GIN index gives the matches in the
+ * reader's conversations, at most matchesMax + 1 of them (so a word found in millions of
+ * messages costs the same as one found in a thousand); only then are they sorted, checked
+ * against the reader's ranges and hides, and a page taken.
+ */
+export async function searchMessages(
+  db: Executor,
+  request: MessageSearchRequest,
+): Promise<MessageSearchOutcome> {
+  const rows = rowsOf<SearchRow>(await db.execute(messageSearchQuery(request)));
+  const first = rows[0];
+  if (request.conversationId !== undefined && !first?.conversations) {
+    return { status: 'no-conversation' };
+  }
+  const terms = first?.terms ?? [];
+  if (!first || terms.length === 0) return { status: 'found', hits: [], hasMore: false, terms };
+  if (first.matches > request.matchesMax) return { status: 'too-broad', terms };
+  const hits = rows.filter((row) => row.id !== null).map(toHit);
+  return {
+    status: 'found',
+    hits: hits.slice(0, request.limit),
+    hasMore: hits.length > request.limit,
+    terms,
+  };
+}
+
+/** The statement of searchMessages; exported for the planner test and the benchmark report. */
+export function messageSearchQuery(request: MessageSearchRequest): SQL {
+  const { readerId, text, conversationId, beforeId, limit, matchesMax } = request;
+  // A literal, not a parameter: the planner uses the index only for its very expression.
+  const config = sql.raw(`'${SEARCH_CONFIG}'::regconfig`);
+  const inConversation = (alias: string) =>
+    conversationId === undefined
+      ? sql``
+      : sql`and ${sql.raw(alias)}.conversation_id = ${conversationId}`;
+  return sql`
+    with lexemes as (
+      select lexeme from unnest(to_tsvector(${config}, ${text})) limit ${LEXEMES_MAX}
+    ),
+    query as (
+      -- Each lexeme quoted for tsquery's input (a quote doubled, a backslash escaped); one
+      -- shorter than PREFIX_MIN_LENGTH matches only itself, or it would match most words.
+      select to_json(array_agg(lexeme)) as terms,
+        string_agg(
+          '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''' ||
+            case when char_length(lexeme) >= ${PREFIX_MIN_LENGTH} then ':*' else '' end,
+          ' & ')::tsquery as tsquery
+      from lexemes
+    ),
+    scope as (
+      select conversation_id, joined_seq, 2147483647 as left_seq
+      from conversation_members cm where cm.user_id = ${readerId} ${inConversation('cm')}
+      union all
+      select conversation_id, joined_seq, left_seq
+      from former_members fm where fm.user_id = ${readerId} ${inConversation('fm')}
+    ),
+    matches as materialized (
+      select m.id, m.conversation_id, m.seq
+      from messages m
+      where to_tsvector(${config}, m.body) @@ (select tsquery from query)
+        and m.kind = 'text'
+        and m.conversation_id = any(array(select conversation_id from scope))
+        ${beforeId === undefined ? sql`` : sql`and m.id < ${beforeId}`}
+      limit ${matchesMax + 1}
+    ),
+    page as (
+      select m.id, m.conversation_id, m.seq, m.sender_id, m.body, m.created_at
+      from matches x
+      join scope s on s.conversation_id = x.conversation_id
+        and x.seq between s.joined_seq and s.left_seq
+      join messages m on m.id = x.id
+      where m.deleted_at is null
+        and not exists (
+          select 1 from message_hides h
+          where h.user_id = ${readerId} and h.conversation_id = x.conversation_id and h.seq = x.seq
+        )
+      order by x.id desc
+      limit ${limit + 1}
+    )
+    select (select terms from query) as terms,
+      (select count(*)::int from scope) as conversations,
+      (select count(*)::int from matches) as matches,
+      p.id, p.conversation_id, p.seq, p.sender_id, p.body, p.created_at,
+      (select username from users u where u.id = p.sender_id) as sender_username
+    from (select 1) as one
+    left join page p on (select count(*) from matches) <= ${matchesMax}
+    order by p.id desc nulls last`;
+}
+
+function toHit(row: SearchRow): MessageSearchHit {
+  return {
+    id: Number(row.id),
+    conversationId: row.conversation_id!,
+    seq: row.seq!,
+    senderId: row.sender_id!,
+    senderUsername: row.sender_username ?? '',
+    body: row.body ?? '',
+    createdAt: row.created_at instanceof Date ? row.created_at : new Date(row.created_at!),
+  };
+}
