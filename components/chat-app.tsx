@@ -11,7 +11,9 @@ import appStatus from './app-status.module.css';
 
 export function ChatApp() {
   const signedIn = useSignedInUser();
-  const conversationId = useSearchParams().get('c');
+  const params = useSearchParams();
+  const conversationId = params.get('c');
+  const jumpSeq = Number(params.get('m'));
 
   if (signedIn.status === 'checking') return <p className={appStatus.status}>Opening Parley…</p>;
   if (signedIn.status === 'unreachable') {
@@ -24,7 +26,10 @@ export function ChatApp() {
   }
   return (
     <ChatProvider key={signedIn.user.id} me={signedIn.user}>
-      <ChatShell conversationId={conversationId} />
+      <ChatShell
+        conversationId={conversationId}
+        jumpSeq={Number.isSafeInteger(jumpSeq) && jumpSeq > 0 ? jumpSeq : null}
+      />
     </ChatProvider>
   );
 }

@@ -6,14 +6,19 @@
 
 import type { AnchorHTMLAttributes, MouseEvent } from 'react';
 
-/** The address of a conversation, or of the list when `conversationId` is null. */
-export function chatHref(conversationId: string | null): string {
-  return conversationId ? `/chats?c=${conversationId}` : '/chats';
+/**
+ * The address of a conversation, or of the list when `conversationId` is null; `seq`: opened
+ * at that message (`&m=`, a search result), which the conversation takes out of the address
+ * once it has shown it.
+ */
+export function chatHref(conversationId: string | null, seq?: number): string {
+  if (!conversationId) return '/chats';
+  return seq === undefined ? `/chats?c=${conversationId}` : `/chats?c=${conversationId}&m=${seq}`;
 }
 
-/** Shows a conversation (or the list), as a new history entry. */
-export function showChat(conversationId: string | null): void {
-  window.history.pushState(null, '', chatHref(conversationId));
+/** Shows a conversation (or the list), as a new history entry; at message `seq` when given. */
+export function showChat(conversationId: string | null, seq?: number): void {
+  window.history.pushState(null, '', chatHref(conversationId, seq));
 }
 
 type ChatLinkProps = Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> & {

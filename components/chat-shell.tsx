@@ -7,12 +7,15 @@ import { countUnread } from '../hooks/chat-state';
 import { forgetCachedUser } from '../hooks/session-cache';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 import { ConnectionStatus } from './connection-status';
+import { showChat } from './chat-link';
 import { ConversationList } from './conversation-list';
 import { ConversationView } from './conversation-view';
+import { MessageSearchResults } from './message-search-results';
 import { NewChatForm } from './new-chat-form';
 import { NewGroupForm } from './new-group-form';
 import { NotificationsToggle } from './notifications-toggle';
 import { PrivacyDialog } from './privacy-dialog';
+import { SearchBox } from './search-box';
 import { SignOutButton } from './sign-out-button';
 import { SignOutEverywhereButton } from './sign-out-everywhere-button';
 import controls from './controls.module.css';
@@ -22,13 +25,23 @@ import styles from './chat-shell.module.css';
 const TITLE = 'Chats · Parley';
 
 /** Two panes like WhatsApp Web; on a narrow screen, one at a time. */
-export function ChatShell({ conversationId }: { conversationId: string | null }) {
+export function ChatShell({
+  conversationId,
+  jumpSeq,
+}: {
+  conversationId: string | null;
+  /** The message to show in the open conversation (a search result), from `&m=`. */
+  jumpSeq: number | null;
+}) {
   const router = useRouter();
   const client = useChatClient();
   const me = useChatState((state) => state.me);
   const isSessionEnded = useChatState((state) => state.isSessionEnded);
   const isAdmin = useChatState((state) => state.isAdmin);
   const [isCreatingGroup, setIsCreatingGroup] = useState(false);
+  /** The list's search: chats by name, and messages by their words. */
+  const [query, setQuery] = useState('');
+  const isSearching = query.trim() !== '';
   const unread = useChatState((state) => countUnread(state.conversations));
 
   // "(3) Chats · Parley": a glance at the tab tells there is something to read. Set again
@@ -82,11 +95,34 @@ export function ChatShell({ conversationId }: { conversationId: string | null })
             <NotificationsToggle />
           </div>
         )}
-        <ConversationList activeId={conversationId} />
+        <SearchBox
+          value={query}
+          onChange={setQuery}
+          label="Search chats and messages"
+          placeholder="Search"
+          testId="list-search"
+        />
+        {isSearching ? (
+          <div className={styles.searchResults}>
+            <h3 className={styles.sectionTitle}>Chats</h3>
+            <ConversationList activeId={conversationId} filter={query} />
+            <h3 className={styles.sectionTitle}>Messages</h3>
+            <MessageSearchResults
+              query={query}
+              onOpen={(result) => showChat(result.conversationId, result.seq)}
+            />
+          </div>
+        ) : (
+          <ConversationList activeId={conversationId} />
+        )}
       </aside>
       <div className={styles.pane}>
         {conversationId ? (
-          <ConversationView key={conversationId} conversationId={conversationId} />
+          <ConversationView
+            key={conversationId}
+            conversationId={conversationId}
+            jumpSeq={jumpSeq}
+          />
         ) : (
           <section className={styles.empty}>
             <h2>Parley</h2>

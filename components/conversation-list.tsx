@@ -9,13 +9,32 @@ import { PresenceDot } from './presence';
 import avatar from './avatar.module.css';
 import styles from './conversation-list.module.css';
 
-export function ConversationList({ activeId }: { activeId: string | null }) {
-  const conversations = useChatState((state) => state.conversations);
+/** Lower case, without accents: "José" is found by "jose". */
+function foldForFilter(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase();
+}
+
+export function ConversationList({
+  activeId,
+  filter,
+}: {
+  activeId: string | null;
+  /** Only the conversations whose name contains this (while the list's search is used). */
+  filter?: string;
+}) {
+  const all = useChatState((state) => state.conversations);
+  const needle = filter === undefined ? '' : foldForFilter(filter.trim());
+  const conversations = needle
+    ? all.filter((conversation) => foldForFilter(conversation.title).includes(needle))
+    : all;
   const isLoaded = useChatState((state) => state.isListLoaded);
   const meId = useChatState((state) => state.me.id);
   const typing = useChatState((state) => state.typing);
   const drafts = useChatState((state) => state.drafts);
 
+  if (needle && conversations.length === 0) {
+    return <p className={styles.empty}>No chats found.</p>;
+  }
   if (isLoaded && conversations.length === 0) {
     return <p className={styles.empty}>No conversations yet. Start one above.</p>;
   }

@@ -1,25 +1,35 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { describeTyping, isFormerMember } from '../hooks/chat-state';
 import { useChatClient, useChatState, useConversation } from '../hooks/use-chat';
-import { ChatLink } from './chat-link';
+import { ChatLink, chatHref } from './chat-link';
+import { ChatSearchPanel } from './chat-search-panel';
 import { Composer, type ComposerAction } from './composer';
 import { ConnectionStatus } from './connection-status';
 import { GroupInfo } from './group-info';
-import { MessageList } from './message-list';
+import { MessageList, type JumpRequest } from './message-list';
 import { PresenceDot, usePresenceText } from './presence';
 import avatar from './avatar.module.css';
 import controls from './controls.module.css';
 import styles from './conversation-view.module.css';
 
-export function ConversationView({ conversationId }: { conversationId: string }) {
+export function ConversationView({
+  conversationId,
+  jumpSeq = null,
+}: {
+  conversationId: string;
+  /** Show this message (a search result of the list), then take it out of the address. */
+  jumpSeq?: number | null;
+}) {
   const client = useChatClient();
   const summary = useConversation(conversationId);
   const isListLoaded = useChatState((state) => state.isListLoaded);
   const typing = useChatState((state) => state.typing[conversationId]);
   const presenceText = usePresenceText(summary?.peer?.id);
-  const [isInfoOpen, setIsInfoOpen] = useState(false);
+  const [panel, setPanel] = useState<'info' | 'search' | null>(null);
+  /** The message to bring into view, chosen in this conversation's search. */
+  const [jumpTo, setJumpTo] = useState<JumpRequest | null>(null);
   /** Replying to or editing a message: the composer shows which, above its input. */
   const [composerAction, setComposerAction] = useState<ComposerAction | null>(null);
 
@@ -27,6 +37,13 @@ export function ConversationView({ conversationId }: { conversationId: string })
     client.openConversation(conversationId);
     return () => client.openConversation(null);
   }, [client, conversationId]);
+
+  const jumpFromAddress = useMemo(() => (jumpSeq === null ? null : { seq: jumpSeq }), [jumpSeq]);
+  useEffect(() => {
+    if (jumpSeq === null) return;
+    // Shown once: a reload does not jump again, and the same result chosen again does.
+    window.history.replaceState(null, '', chatHref(conversationId));
+  }, [conversationId, jumpSeq]);
 
   if (!summary && isListLoaded) {
     return (
@@ -68,6 +85,22 @@ export function ConversationView({ conversationId }: { conversationId: string })
               <ConnectionStatus testId="conversation-connection" quietWhenOnline />
             </div>
           </div>
+          {summary && (
+            <button
+              type="button"
+              className={styles.iconButton}
+              aria-label="Search in chat"
+              title="Search in chat"
+              aria-expanded={panel === 'search'}
+              onClick={() => setPanel(panel === 'search' ? null : 'search')}
+              data-testid="chat-search-toggle"
+            >
+              <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
+                <circle cx="11" cy="11" r="7" fill="none" stroke="currentColor" strokeWidth="2" />
+                <path d="M20 20l-4-4" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+              </svg>
+            </button>
+          )}
           {summary && !isFormer && (
             <button
               type="button"
@@ -82,8 +115,8 @@ export function ConversationView({ conversationId }: { conversationId: string })
             <button
               type="button"
               className={controls.quietButton}
-              aria-expanded={isInfoOpen}
-              onClick={() => setIsInfoOpen(!isInfoOpen)}
+              aria-expanded={panel === 'info'}
+              onClick={() => setPanel(panel === 'info' ? null : 'info')}
             >
               Group info
             </button>
@@ -91,6 +124,8 @@ export function ConversationView({ conversationId }: { conversationId: string })
         </header>
         <MessageList
           conversationId={conversationId}
+          jumpTo={jumpTo}
+          jumpFromAddress={jumpFromAddress}
           onReply={(seq) => setComposerAction({ kind: 'reply', seq })}
           onEdit={(seq) => setComposerAction({ kind: 'edit', seq })}
         />
@@ -107,8 +142,15 @@ export function ConversationView({ conversationId }: { conversationId: string })
           />
         )}
       </section>
-      {isGroup && !isFormer && isInfoOpen && summary && (
-        <GroupInfo conversation={summary} onClose={() => setIsInfoOpen(false)} />
+      {isGroup && !isFormer && panel === 'info' && summary && (
+        <GroupInfo conversation={summary} onClose={() => setPanel(null)} />
+      )}
+      {panel === 'search' && summary && (
+        <ChatSearchPanel
+          conversationId={conversationId}
+          onClose={() => setPanel(null)}
+          onOpen={(seq) => setJumpTo({ seq })}
+        />
       )}
     </div>
   );

@@ -21,12 +21,23 @@ const LOAD_OLDER_PX = 300;
 /** How long a message jumped to from a quote stays highlighted. */
 const HIGHLIGHT_MS = 2_000;
 
+/** A message to bring into view; a new object each time, so the same message can be asked again. */
+export interface JumpRequest {
+  seq: number;
+}
+
 export function MessageList({
   conversationId,
+  jumpTo = null,
+  jumpFromAddress = null,
   onReply,
   onEdit,
 }: {
   conversationId: string;
+  /** Show this message: its history is loaded, it is scrolled to and highlighted a moment. */
+  jumpTo?: JumpRequest | null;
+  /** The same, from the page's address (a result of the list's search). */
+  jumpFromAddress?: JumpRequest | null;
   /** The composer answers this message next. */
   onReply: (seq: number) => void;
   /** The composer edits this message. */
@@ -134,6 +145,30 @@ export function MessageList({
     return () => clearTimeout(timer);
   }, [jump]);
 
+  function showAndHighlight(seq: number) {
+    void client.showMessage(conversationId, seq).then((isHeld) => {
+      if (isHeld) setJump({ seq });
+    });
+  }
+
+  // A jump asked before the conversation is held (opened from a search result) waits for it.
+  const isHeld = thread !== undefined;
+  const waitingJump = useRef<JumpRequest | null>(null);
+  useEffect(() => {
+    if (jumpTo) waitingJump.current = jumpTo;
+  }, [jumpTo]);
+  useEffect(() => {
+    if (jumpFromAddress) waitingJump.current = jumpFromAddress;
+  }, [jumpFromAddress]);
+  useEffect(() => {
+    const request = waitingJump.current;
+    if (!isHeld || !request) return;
+    waitingJump.current = null;
+    showAndHighlight(request.seq);
+    // Only a new request, or the thread arriving, jumps; the function is new on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [jumpTo, jumpFromAddress, isHeld]);
+
   const handlers: MessageItemHandlers = {
     onReply,
     onEdit,
@@ -145,11 +180,7 @@ export function MessageList({
         canDeleteForEveryone,
         onDelete: (scope) => client.deleteMessage(conversationId, message.seq, scope),
       }),
-    onJump: (seq) => {
-      void client.showMessage(conversationId, seq).then((isHeld) => {
-        if (isHeld) setJump({ seq });
-      });
-    },
+    onJump: showAndHighlight,
   };
 
   function toggleSelected(seq: number, isChosen: boolean) {

@@ -81,6 +81,13 @@ test('pages have no serious accessibility problems, in light and dark mode', asy
     await expect(signedIn.getByTestId('member')).toHaveCount(3);
     await expectAccessible(signedIn, 'group info');
 
+    // Both searches at once: the list's (chats and messages) and the conversation's.
+    await signedIn.getByRole('button', { name: 'Search in chat' }).click();
+    await signedIn.getByTestId('chat-search').fill('hello');
+    await signedIn.getByTestId('list-search').fill('hello');
+    await expect(signedIn.getByTestId('search-result')).toHaveCount(3);
+    await expectAccessible(signedIn, 'search');
+
     await signedIn.goto('/admin');
     await expect(signedIn.getByLabel('Maximum group size')).toHaveValue('256');
     await expectAccessible(signedIn, 'admin');

@@ -285,6 +285,14 @@ export class ChatClient {
     return this.commands.loadMembers(conversationId);
   }
 
+  /** Messages with these words, newest first (all conversations, or `conversationId`'s). */
+  searchMessages(
+    query: string,
+    options: { conversationId?: string; beforeId?: number } = {},
+  ) {
+    return this.commands.searchMessages({ query, ...options });
+  }
+
   getReceipts(conversationId: string, seq: number) {
     return this.commands.getReceipts(conversationId, seq);
   }

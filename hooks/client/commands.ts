@@ -9,6 +9,7 @@ import {
   type ConversationSummary,
   type MemberRole,
   type MessageReceipts,
+  type MessageSearchResults,
   type PrivacySettings,
 } from '../../protocol';
 import { applyReadToSummary, isFormerMember } from '../chat-state';
@@ -128,6 +129,17 @@ export class ChatCommands {
     seq: number,
   ): Promise<ActionResult<{ receipts: MessageReceipts }>> {
     const response = await this.request(ClientEvent.MessageReceipts, { conversationId, seq });
+    return response.ok ? response : { ok: false, message: response.message };
+  }
+
+  /** Messages with these words, newest first: in every conversation, or in one. */
+  async searchMessages(
+    payload: ClientEventPayload<typeof ClientEvent.MessageSearch>,
+  ): Promise<ActionResult<MessageSearchResults>> {
+    if (!this.options.isConnected()) {
+      return { ok: false, message: 'Searching needs a connection. You are offline.' };
+    }
+    const response = await this.request(ClientEvent.MessageSearch, payload);
     return response.ok ? response : { ok: false, message: response.message };
   }
 
