@@ -7,6 +7,7 @@ import { countUnread } from '../hooks/chat-state';
 import { forgetCachedUser } from '../hooks/session-cache';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 import { ConnectionStatus } from './connection-status';
+import { ChangePasswordDialog } from './change-password-dialog';
 import { showChat } from './chat-link';
 import { ConversationList } from './conversation-list';
 import { ConversationView } from './conversation-view';
@@ -93,6 +94,7 @@ export function ChatShell({
               New group
             </button>
             <NotificationsToggle />
+            <ChangePasswordDialog />
           </div>
         )}
         <SearchBox

@@ -2,6 +2,7 @@
 // sockets, they find the session gone and show the sign-in page.
 
 import type { Page } from '@playwright/test';
+import { PASSWORD } from '../test/helpers/client';
 import { expect, signInOnNewDevice, test } from './fixtures';
 
 /** Quick enough that nothing but the server's disconnect can explain it. */
@@ -63,6 +64,46 @@ test('sign out everywhere asks first, then signs out every device', async ({
     await expectSignedIn(bob.page, bob.username);
     await bob.page.reload();
     await expectSignedIn(bob.page, bob.username);
+  } finally {
+    await laptop.context.close();
+  }
+});
+
+test('changing the password signs out the other devices at once and keeps this one', async ({
+  actor,
+  browser,
+  server,
+}) => {
+  const alice = await actor('alice');
+  const laptop = await signInOnNewDevice(browser, server.url, alice.username);
+  try {
+    await expectSignedIn(laptop.page, alice.username);
+    const page = alice.page;
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change password' });
+    await dialog.getByLabel('Current password').fill('not my password');
+    await dialog.getByLabel('New password').fill('a much better secret');
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await expect(dialog.getByRole('alert')).toHaveText('Wrong current password.');
+    await expectSignedIn(laptop.page, alice.username);
+
+    await dialog.getByLabel('Current password').fill(PASSWORD);
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await expect(dialog.getByTestId('password-changed')).toHaveText(
+      'Password changed. 1 other device was signed out.',
+    );
+    await expectSignInPage(laptop.page, AT_ONCE);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expectSignedIn(page, alice.username);
+
+    // The laptop signs in with the new password only.
+    await laptop.page.getByLabel('Username').fill(alice.username);
+    await laptop.page.getByLabel('Password').fill(PASSWORD);
+    await laptop.page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(laptop.page.getByText('Wrong username or password.')).toBeVisible();
+    await laptop.page.getByLabel('Password').fill('a much better secret');
+    await laptop.page.getByRole('button', { name: 'Sign in' }).click();
+    await expectSignedIn(laptop.page, alice.username);
   } finally {
     await laptop.context.close();
   }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ErrorCode } from './errors';
 import {
+  PasswordChangeRequest,
   PushSubscriptionRequest,
   PushUnsubscribeRequest,
   SignInRequest,
@@ -65,6 +66,17 @@ export const httpEndpoints = {
     path: '/api/auth/sign-out-everywhere',
     body: null,
     response: Done,
+    status: 200,
+  },
+  /**
+   * Changes the signed-in user's password (the current one required): every other session of
+   * theirs ends and its sockets are disconnected, on every node; this one stays signed in.
+   */
+  changePassword: {
+    method: 'POST',
+    path: '/api/account/password',
+    body: PasswordChangeRequest,
+    response: z.object({ ok: z.literal(true), sessionsEnded: z.number().int().nonnegative() }),
     status: 200,
   },
   /** Who the cookie's session belongs to. */

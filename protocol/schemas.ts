@@ -71,6 +71,15 @@ export const SignInRequest = z.strictObject({
     }),
 });
 
+/** Changing one's password: the current one proves it is the account's owner at the keyboard. */
+export const PasswordChangeRequest = z.strictObject({
+  currentPassword: z
+    .string({ error: 'Current password must be text.' })
+    .min(1, { error: 'Enter your current password.' })
+    .max(PASSWORD_MAX_LENGTH, { error: 'Wrong current password.' }),
+  newPassword: NewPassword,
+});
+
 export const Uuid = z.uuid({ error: 'Must be a UUID.' });
 
 /** Largest seq PostgreSQL's integer column holds. */

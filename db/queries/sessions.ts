@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, lt, lte, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, lte, ne, or } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { sessions, users, type SessionRow, type UserRow } from '../schema';
 
@@ -91,6 +91,19 @@ export async function deleteSessionsOfUser(db: Executor, userId: string): Promis
   const rows = await db
     .delete(sessions)
     .where(eq(sessions.userId, userId))
+    .returning({ id: sessions.id });
+  return rows.map((row) => row.id);
+}
+
+/** Deletes every session of a user but `keptId` (a password change); returns their ids. */
+export async function deleteOtherSessionsOfUser(
+  db: Executor,
+  userId: string,
+  keptId: string,
+): Promise<string[]> {
+  const rows = await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, keptId)))
     .returning({ id: sessions.id });
   return rows.map((row) => row.id);
 }

@@ -2,6 +2,7 @@
 // signOutEverywhere, session).
 
 import { ErrorCode, httpEndpoints, type UserSummary } from '../../protocol';
+import { changePassword } from '../auth/change-password';
 import { revokeAllSessions, revokeSession } from '../auth/sessions';
 import { signIn } from '../auth/sign-in';
 import { signUp } from '../auth/sign-up';
@@ -26,7 +27,7 @@ import {
 
 export type AuthRoutes = Pick<
   ApiRoutes,
-  'signUp' | 'signIn' | 'signOut' | 'signOutEverywhere' | 'session'
+  'signUp' | 'signIn' | 'signOut' | 'signOutEverywhere' | 'changePassword' | 'session'
 >;
 
 /** The answer to a successful sign-up or sign-in: the user, and the new session's cookie. */
@@ -127,6 +128,34 @@ export function createAuthRoutes(
         { ok: true },
         { 'set-cookie': clearedSessionCookie(isSecureRequest(request, deps.config)) },
       );
+    }),
+
+    changePassword: route(deps, 'change-password', async (request) => {
+      assertSameOrigin(request, deps.config);
+      const session = await requireSession(deps, request);
+      const input = await readJsonBody(request, httpEndpoints.changePassword.body);
+      // Guessing the current password from a browser left signed in is sign-in guessing: the
+      // same limits, counted for the account and the address.
+      const address = requestAddress(request);
+      const { username } = session.user;
+      await deps.rateLimits.checkSignIn(username, address);
+      let ended: string[];
+      try {
+        ended = await changePassword(
+          deps,
+          { sessionId: session.sessionId, userId: session.user.id },
+          input,
+        );
+      } catch (error) {
+        if (error instanceof AppError && error.code === ErrorCode.InvalidCredentials) {
+          await deps.rateLimits.signInFailed(username, address);
+        }
+        throw error;
+      }
+      await deps.rateLimits.signInSucceeded(username, address);
+      // Their sockets, on every node: those devices are signed out now.
+      for (const sessionId of ended) realtime.disconnectSession(sessionId);
+      return successResponse('changePassword', { ok: true, sessionsEnded: ended.length });
     }),
 
     session: route(deps, 'session', async (request) => {

@@ -176,6 +176,121 @@ describe('sign-out', () => {
   });
 });
 
+describe('changing the password', () => {
+  const NEW_PASSWORD = 'a much better secret';
+
+  function change(cookie: string, body: unknown, origin = server.url) {
+    return postJson(server.url, '/api/account/password', body, { cookie, origin });
+  }
+
+  async function signInWith(username: string, password: string) {
+    return postJson(server.url, '/api/auth/sign-in', { username, password });
+  }
+
+  it('needs the current password; then every other session ends, live, and this one stays', async () => {
+    const account = await signUp(server.url, 'pia');
+    const phone = cookieFrom((await signInWith(account.user.username, PASSWORD)).setCookie);
+    const here = await connect(server.url, account);
+    const there = await connect(server.url, { cookie: phone });
+    const gone = new Promise<string>((resolve) => there.socket.once('disconnect', resolve));
+
+    const wrong = await change(account.cookie, {
+      currentPassword: 'not the password',
+      newPassword: NEW_PASSWORD,
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toEqual({
+      ok: false,
+      code: 'INVALID_CREDENTIALS',
+      message: 'Wrong current password.',
+      field: 'currentPassword',
+    });
+    expect((await session(phone)).status).toBe(200);
+
+    const changed = await change(account.cookie, {
+      currentPassword: PASSWORD,
+      newPassword: NEW_PASSWORD,
+    });
+    expect(changed).toMatchObject({ status: 200, body: { ok: true, sessionsEnded: 1 } });
+    expect(await gone).toBe('io server disconnect');
+    expect((await session(phone)).status).toBe(401);
+    expect((await session(account.cookie)).status).toBe(200);
+    expect(here.socket.connected).toBe(true);
+    here.socket.close();
+
+    expect((await signInWith(account.user.username, PASSWORD)).status).toBe(401);
+    expect((await signInWith(account.user.username, NEW_PASSWORD)).status).toBe(200);
+  });
+
+  it('refuses a weak or unchanged new password, a bad body and a foreign origin, changing nothing', async () => {
+    const account = await signUp(server.url, 'quinn');
+    const cases: [unknown, number, Record<string, unknown>][] = [
+      [
+        { currentPassword: PASSWORD, newPassword: PASSWORD },
+        400,
+        { code: 'BAD_REQUEST', message: 'The new password is your current one. Choose another.' },
+      ],
+      [
+        { currentPassword: PASSWORD, newPassword: `${account.user.username}123` },
+        400,
+        { code: 'WEAK_PASSWORD', field: 'newPassword' },
+      ],
+      [
+        { currentPassword: PASSWORD, newPassword: 'short' },
+        400,
+        {
+          code: 'BAD_REQUEST',
+          field: 'newPassword',
+          message: 'Password must be at least 8 characters.',
+        },
+      ],
+      [
+        { currentPassword: '', newPassword: NEW_PASSWORD },
+        400,
+        { code: 'BAD_REQUEST', message: 'Enter your current password.' },
+      ],
+      [{ newPassword: NEW_PASSWORD }, 400, { code: 'BAD_REQUEST', field: 'currentPassword' }],
+    ];
+    for (const [body, status, error] of cases) {
+      const response = await change(account.cookie, body);
+      expect(response.status, JSON.stringify(body)).toBe(status);
+      expect(response.body, JSON.stringify(body)).toMatchObject({ ok: false, ...error });
+    }
+    const foreign = await change(
+      account.cookie,
+      { currentPassword: PASSWORD, newPassword: NEW_PASSWORD },
+      'https://evil.example',
+    );
+    expect(foreign).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+    const anonymous = await postJson(server.url, '/api/account/password', {
+      currentPassword: PASSWORD,
+      newPassword: NEW_PASSWORD,
+    });
+    expect(anonymous).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED' } });
+    expect((await signInWith(account.user.username, PASSWORD)).status).toBe(200);
+  });
+
+  it('makes guesses of the current password wait, like failed sign-ins', async () => {
+    const account = await signUp(server.url, 'ravi');
+    const statuses = [];
+    for (let guess = 0; guess < 7; guess++) {
+      const response = await change(account.cookie, {
+        currentPassword: `guess number ${guess}`,
+        newPassword: NEW_PASSWORD,
+      });
+      statuses.push(response.status);
+    }
+    // Five free failures (the default of signInFailuresBeforeDelay), then a wait.
+    expect(statuses.slice(0, 5)).toEqual(Array(5).fill(401));
+    expect(statuses.slice(5)).toContain(429);
+    const meanwhile = await change(account.cookie, {
+      currentPassword: PASSWORD,
+      newPassword: NEW_PASSWORD,
+    });
+    expect(meanwhile).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
+  });
+});
+
 describe('socket handshake', () => {
   it('refuses a socket without a session', async () => {
     await expect(connect(server.url, { cookie: '' })).rejects.toMatchObject({
