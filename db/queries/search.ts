@@ -13,6 +13,12 @@ export const SEARCH_CONFIG = 'simple';
 const PREFIX_MIN_LENGTH = 2;
 /** Lexemes a search uses at most: a long URL makes several of one word. */
 const LEXEMES_MAX = 16;
+/**
+ * A word in more messages than this (by the index's statistics) is common: reading its entry
+ * of the index alone takes milliseconds per 100,000 messages, whoever searches, so a search of
+ * common words only is refused before it reads anything.
+ */
+const COMMON_WORD_MESSAGES = 50_000;
 
 export interface MessageSearchRequest {
   readerId: string;
@@ -40,11 +46,14 @@ export interface MessageSearchHit {
 export type MessageSearchOutcome =
   | { status: 'found'; hits: MessageSearchHit[]; hasMore: boolean; terms: string[] }
   | { status: 'too-broad'; terms: string[] }
+  /** Every word is common (COMMON_WORD_MESSAGES): nothing was read. */
+  | { status: 'common-words'; terms: string[] }
   /** The conversation asked for is not the reader's, nor was it. */
   | { status: 'no-conversation' };
 
 interface SearchRow {
   terms: string[] | null;
+  is_common: boolean | null;
   conversations: number;
   matches: number;
   id: number | string | null;
@@ -62,10 +71,12 @@ interface SearchRow {
  * recorded their arrival on, a former member's up to the one that recorded their going, never
  * a message they hid for themselves, a deleted one or a system message.
  *
- * One statement: the words become a prefix query; the GIN index gives the matches in the
- * reader's conversations, at most matchesMax + 1 of them (so a word found in millions of
- * messages costs the same as one found in a thousand); only then are they sorted, checked
- * against the reader's ranges and hides, and a page taken.
+ * One statement: the words become a prefix query. If every word is common (the statistics
+ * ANALYZE keeps of the index's most common words, which autovacuum refreshes), nothing more is
+ * read. Otherwise the GIN index gives the matches in the reader's conversations, at most
+ * matchesMax + 1 of them; only then are they sorted, checked against the reader's ranges and
+ * hides, and a page taken. A common word beside a rare one costs little: the index walks the
+ * rare word's few entries and checks the common word only there.
  */
 export async function searchMessages(
   db: Executor,
@@ -78,6 +89,7 @@ export async function searchMessages(
   }
   const terms = first?.terms ?? [];
   if (!first || terms.length === 0) return { status: 'found', hits: [], hasMore: false, terms };
+  if (first.is_common) return { status: 'common-words', terms };
   if (first.matches > request.matchesMax) return { status: 'too-broad', terms };
   const hits = rows.filter((row) => row.id !== null).map(toHit);
   return {
@@ -101,15 +113,34 @@ export function messageSearchQuery(request: MessageSearchRequest): SQL {
     with lexemes as (
       select lexeme from unnest(to_tsvector(${config}, ${text})) limit ${LEXEMES_MAX}
     ),
+    common as (
+      -- pg_stats of the expression index: its most common words and the share of rows with
+      -- each (three more numbers follow the shares: the unnest pads their words with null).
+      select e.lexeme
+      from pg_stats st
+      cross join lateral unnest(st.most_common_elems::text::text[], st.most_common_elem_freqs)
+        as e(lexeme, freq)
+      where st.schemaname = current_schema() and st.tablename = 'messages_search_idx'
+        and e.lexeme is not null
+        and e.freq * (select greatest(reltuples, 0) from pg_class
+                      where oid = 'messages_search_idx'::regclass) > ${COMMON_WORD_MESSAGES}
+    ),
     query as (
       -- Each lexeme quoted for tsquery's input (a quote doubled, a backslash escaped); one
       -- shorter than PREFIX_MIN_LENGTH matches only itself, or it would match most words.
+      -- A word is common when it is a common word, or the start of one (it is searched as a
+      -- prefix).
       select to_json(array_agg(lexeme)) as terms,
+        bool_and(exists (
+          select 1 from common c
+          where c.lexeme = l.lexeme
+            or (char_length(l.lexeme) >= ${PREFIX_MIN_LENGTH} and starts_with(c.lexeme, l.lexeme))
+        )) as is_common,
         string_agg(
           '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''' ||
             case when char_length(lexeme) >= ${PREFIX_MIN_LENGTH} then ':*' else '' end,
           ' & ')::tsquery as tsquery
-      from lexemes
+      from lexemes l
     ),
     scope as (
       select conversation_id, joined_seq, 2147483647 as left_seq
@@ -121,7 +152,8 @@ export function messageSearchQuery(request: MessageSearchRequest): SQL {
     matches as materialized (
       select m.id, m.conversation_id, m.seq
       from messages m
-      where to_tsvector(${config}, m.body) @@ (select tsquery from query)
+      where not coalesce((select is_common from query), false)
+        and to_tsvector(${config}, m.body) @@ (select tsquery from query)
         and m.kind = 'text'
         and m.conversation_id = any(array(select conversation_id from scope))
         ${beforeId === undefined ? sql`` : sql`and m.id < ${beforeId}`}
@@ -141,7 +173,7 @@ export function messageSearchQuery(request: MessageSearchRequest): SQL {
       order by x.id desc
       limit ${limit + 1}
     )
-    select (select terms from query) as terms,
+    select (select terms from query) as terms, (select is_common from query) as is_common,
       (select count(*)::int from scope) as conversations,
       (select count(*)::int from matches) as matches,
       p.id, p.conversation_id, p.seq, p.sender_id, p.body, p.created_at,

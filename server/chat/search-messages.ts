@@ -30,6 +30,12 @@ export async function searchMessages(
   switch (outcome.status) {
     case 'no-conversation':
       throw conversationNotFound();
+    case 'common-words':
+      throw new AppError(
+        ErrorCode.SearchTooBroad,
+        `${outcome.terms.length === 1 ? 'This word is' : 'These words are'} in too many messages to search for on ${outcome.terms.length === 1 ? 'its' : 'their'} own. Add a less common word.`,
+        { field: 'query' },
+      );
     case 'too-broad':
       throw new AppError(
         ErrorCode.SearchTooBroad,

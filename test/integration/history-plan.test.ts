@@ -11,7 +11,12 @@ import {
   searchMessages,
   type DatabaseHandle,
 } from '../../db';
-import { appendGeneratedMessages, explainHistoryPage, explainMessageSearch } from '../../db/seed';
+import {
+  appendGeneratedMessages,
+  explainHistoryPage,
+  explainMessageSearch,
+  vacuumAnalyze,
+} from '../../db/seed';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;
@@ -82,11 +87,27 @@ describe(`message search on ${TEST_DB}`, () => {
     expect(plan).not.toMatch(/Seq Scan on messages/);
   });
 
-  it('finds a number among 200,000 messages, and refuses a word that is in all of them', async () => {
+  it('finds a number among 200,000 messages; refuses common words unread, and too many matches', async () => {
+    // The statistics of the index's most common words, as autovacuum would gather them.
+    await vacuumAnalyze(handle.db);
     const found = await searchMessages(handle.db, { ...search, readerId: reader, text: '123456' });
     expect(found).toMatchObject({ status: 'found', terms: ['123456'], hasMore: false });
     expect(found.status === 'found' && found.hits.map((hit) => hit.seq)).toEqual([123_456]);
-    const broad = await searchMessages(handle.db, { ...search, readerId: reader, text: 'message' });
-    expect(broad).toEqual({ status: 'too-broad', terms: ['message'] });
+    // "message" is in every message: alone it is refused, beside a rare word it is cheap.
+    const common = await searchMessages(handle.db, {
+      ...search,
+      readerId: reader,
+      text: 'Message',
+    });
+    expect(common).toEqual({ status: 'common-words', terms: ['message'] });
+    const beside = await searchMessages(handle.db, {
+      ...search,
+      readerId: reader,
+      text: 'message 123456',
+    });
+    expect(beside.status === 'found' && beside.hits.map((hit) => hit.seq)).toEqual([123_456]);
+    // "123" starts 1,111 of the numbers: more matches than a search looks through.
+    const broad = await searchMessages(handle.db, { ...search, readerId: reader, text: '123' });
+    expect(broad).toEqual({ status: 'too-broad', terms: ['123'] });
   });
 });
