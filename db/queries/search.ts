@@ -125,22 +125,27 @@ export function messageSearchQuery(request: MessageSearchRequest): SQL {
         and e.freq * (select greatest(reltuples, 0) from pg_class
                       where oid = 'messages_search_idx'::regclass) > ${COMMON_WORD_MESSAGES}
     ),
-    query as (
+    words as (
       -- Each lexeme quoted for tsquery's input (a quote doubled, a backslash escaped); one
       -- shorter than PREFIX_MIN_LENGTH matches only itself, or it would match most words.
       -- A word is common when it is a common word, or the start of one (it is searched as a
       -- prefix).
-      select to_json(array_agg(lexeme)) as terms,
-        bool_and(exists (
+      select lexeme,
+        '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''' ||
+          case when char_length(lexeme) >= ${PREFIX_MIN_LENGTH} then ':*' else '' end as term,
+        exists (
           select 1 from common c
           where c.lexeme = l.lexeme
             or (char_length(l.lexeme) >= ${PREFIX_MIN_LENGTH} and starts_with(c.lexeme, l.lexeme))
-        )) as is_common,
-        string_agg(
-          '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''' ||
-            case when char_length(lexeme) >= ${PREFIX_MIN_LENGTH} then ':*' else '' end,
-          ' & ')::tsquery as tsquery
+        ) as is_common
       from lexemes l
+    ),
+    query as (
+      select to_json(array_agg(lexeme)) as terms,
+        bool_and(is_common) as is_common,
+        string_agg(term, ' & ')::tsquery as tsquery,
+        string_agg(term, ' & ') filter (where not is_common)::tsquery as rare_tsquery
+      from words
     ),
     scope as (
       select conversation_id, joined_seq, 2147483647 as left_seq
@@ -153,7 +158,11 @@ export function messageSearchQuery(request: MessageSearchRequest): SQL {
       select m.id, m.conversation_id, m.seq
       from messages m
       where not coalesce((select is_common from query), false)
-        and to_tsvector(${config}, m.body) @@ (select tsquery from query)
+        -- The index finds the rare words' messages; every word is then checked on those few
+        -- (ts_match_vq is @@ itself, named so that the planner does not take it to the index,
+        -- where a common word's entry would be read whole).
+        and to_tsvector(${config}, m.body) @@ (select rare_tsquery from query)
+        and ts_match_vq(to_tsvector(${config}, m.body), (select tsquery from query))
         and m.kind = 'text'
         and m.conversation_id = any(array(select conversation_id from scope))
         ${beforeId === undefined ? sql`` : sql`and m.id < ${beforeId}`}
