@@ -35,6 +35,19 @@ export interface ConnectOptions {
   trackLastDelivery: boolean;
 }
 
+/** One read of the history scenario, timed under `label`. */
+export type ReadRequest =
+  | { kind: 'page'; client: number; label: string; conversationId: string; beforeSeq?: number }
+  | {
+      kind: 'search';
+      client: number;
+      label: string;
+      query: string;
+      conversationId?: string;
+      /** What must come back: at least one result, or the refusal of a too broad search. */
+      expect: 'found' | 'too-broad';
+    };
+
 export type Command =
   | {
       type: 'connect';
@@ -64,11 +77,12 @@ export type Command =
       timeoutMs: number;
     }
   | {
+      /** Reads at a steady rate, each request in turn: history pages or searches. */
       type: 'history';
       ratePerSecond: number;
       durationMs: number;
       startAtMicros: number;
-      requests: { client: number; conversationId: string; beforeSeq?: number; label: string }[];
+      requests: ReadRequest[];
     }
   | {
       type: 'flood';

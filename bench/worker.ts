@@ -20,6 +20,7 @@ import {
   type Command,
   type ConnectOptions,
   type HeldSummary,
+  type ReadRequest,
   type Reply,
   type SenderSpec,
   type TargetKind,
@@ -503,32 +504,42 @@ async function runHistory(
     command.startAtMicros,
     (index, dueMicros) => {
       const item = command.requests[index % command.requests.length]!;
-      const client = clients[item.client]!;
       sent += 1;
       outstanding.push(
-        client
-          .request(ClientEvent.MessageHistory, {
-            conversationId: item.conversationId,
-            limit: 50,
-            ...(item.beforeSeq === undefined ? {} : { beforeSeq: item.beforeSeq }),
-          })
-          .then((page) => {
-            if (!page.ok) {
-              failed += 1;
-              firstError ??= `${ClientEvent.MessageHistory}: ${page.message}`;
-              return;
-            }
-            record(extraHistogram(item.label), nowMicros() - dueMicros);
-            if (page.messages.length !== 50) {
-              failed += 1;
-              firstError ??= `${item.label}: a page of ${page.messages.length} messages`;
-            }
-          }),
+        read(clients[item.client]!, item).then((problem) => {
+          if (problem === null) record(extraHistogram(item.label), nowMicros() - dueMicros);
+          else {
+            failed += 1;
+            firstError ??= `${item.label}: ${problem}`;
+          }
+        }),
       );
     },
   );
   await Promise.all(outstanding);
   return { type: 'history-done', sent, failed, maxLagMs, ...(firstError ? { firstError } : {}) };
+}
+
+/** One read of the history scenario; what was wrong with its answer, or null. */
+async function read(client: Client, item: ReadRequest): Promise<string | null> {
+  if (item.kind === 'page') {
+    const page = await client.request(ClientEvent.MessageHistory, {
+      conversationId: item.conversationId,
+      limit: 50,
+      ...(item.beforeSeq === undefined ? {} : { beforeSeq: item.beforeSeq }),
+    });
+    if (!page.ok) return page.message;
+    return page.messages.length === 50 ? null : `a page of ${page.messages.length} messages`;
+  }
+  const found = await client.request(ClientEvent.MessageSearch, {
+    query: item.query,
+    ...(item.conversationId === undefined ? {} : { conversationId: item.conversationId }),
+  });
+  if (item.expect === 'too-broad') {
+    return !found.ok && found.code === 'SEARCH_TOO_BROAD' ? null : 'not refused as too broad';
+  }
+  if (!found.ok) return found.message;
+  return found.results.length > 0 ? null : `nothing found for “${item.query}”`;
 }
 
 /**

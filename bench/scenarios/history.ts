@@ -1,8 +1,17 @@
 // Scenario 6: reading history from a conversation with a million messages, in a table of three
-// million, at a steady request rate: the newest page and the page ten pages back.
+// million, at a steady request rate: the newest page and the page ten pages back; then message
+// searches in the same database, for words that are in a few messages and for one that is in
+// every message (refused as too broad).
 
-import { appendGeneratedMessages, explainHistoryPage, readLastSeqs } from '../../db/seed';
+import {
+  appendGeneratedMessages,
+  explainHistoryPage,
+  explainMessageSearch,
+  readLastSeqs,
+} from '../../db/seed';
+import { SEARCH_MATCHES_MAX, SEARCH_PAGE_DEFAULT } from '../../protocol';
 import { nowMicros } from '../histogram';
+import type { ReadRequest } from '../protocol';
 import { seedPairs } from '../population';
 import {
   formatLatency,
@@ -11,10 +20,13 @@ import {
   type BenchContext,
   type ScenarioResult,
 } from '../scenario';
-import { round, summarizeAll } from '../steps';
+import { round, summarizeAll, type Setup } from '../steps';
 import { startParley } from '../targets';
 
 const PAGE = 50;
+/** Searches a second, and the different numbers searched for (each a word of a few messages). */
+const SEARCH_RATE = 50;
+const SEARCH_NUMBERS = 50;
 
 export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
   const db = ctx.database.handle.db;
@@ -59,36 +71,81 @@ export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
       const readerId = setup.population.clients[0]!.id;
       const lastSeq = (await readLastSeqs(db, [conversationId])).get(conversationId) ?? 0;
       const tenPagesBack = lastSeq + 1 - 10 * PAGE;
-      const requests = setup.placements.flatMap((placement) => [
-        { worker: placement.worker, client: placement.local, conversationId, label: 'Newest page' },
+      const requests: WorkerRead[] = setup.placements.flatMap(({ worker, local }) => [
+        { worker, read: { kind: 'page', client: local, conversationId, label: 'Newest page' } },
         {
-          worker: placement.worker,
-          client: placement.local,
-          conversationId,
-          beforeSeq: tenPagesBack,
-          label: '10 pages back',
+          worker,
+          read: {
+            kind: 'page',
+            client: local,
+            conversationId,
+            beforeSeq: tenPagesBack,
+            label: '10 pages back',
+          },
         },
       ]);
-      const startAtMicros = nowMicros() + 300_000;
-      const replies = await setup.pool.all<'history-done'>((worker) => {
-        const mine = requests.filter((request) => request.worker === worker);
-        return {
-          type: 'history',
-          ratePerSecond: (rate * mine.length) / requests.length,
-          durationMs,
-          startAtMicros,
-          requests: mine.map(({ client, conversationId: id, beforeSeq, label }) => ({
-            client,
-            conversationId: id,
-            label,
-            ...(beforeSeq === undefined ? {} : { beforeSeq }),
-          })),
-        };
-      });
-      const merged = await setup.pool.report(true);
-      const latencies = summarizeAll(merged.extra);
-      const failed = replies.reduce((sum, reply) => sum + reply.failed, 0);
-      const sent = replies.reduce((sum, reply) => sum + reply.sent, 0);
+      const pages = await runReads(setup, requests, rate, durationMs);
+      const latencies = pages.latencies;
+      const failed = pages.failed;
+      const sent = pages.sent;
+
+      // Numbers of the big conversation's messages: each is a word of one to eleven of them
+      // ("12345" starts "12345" and "123450" to "123459").
+      const numbers = Array.from({ length: SEARCH_NUMBERS }, (_, index) =>
+        String(10_000 + Math.floor(((index + 0.5) / SEARCH_NUMBERS) * (lastSeq - 10_000))),
+      );
+      const { worker, local: client } = setup.placements[0]!;
+      const searchReads: ReadRequest[] = numbers.flatMap((number) => [
+        {
+          kind: 'search',
+          client,
+          label: 'A number, in all my chats',
+          query: number,
+          expect: 'found',
+        },
+        {
+          kind: 'search',
+          client,
+          label: 'Two words, in one chat',
+          query: `message ${number}`,
+          conversationId,
+          expect: 'found',
+        },
+        {
+          kind: 'search',
+          client,
+          label: 'A word in every message (refused)',
+          query: 'generated',
+          expect: 'too-broad',
+        },
+      ]);
+      const searches = await runReads(
+        setup,
+        searchReads.map((read) => ({ worker, read })),
+        ctx.quick ? 20 : SEARCH_RATE,
+        durationMs,
+      );
+      const searchPlans = {
+        'A number, in all my chats': await explainMessageSearch(db, {
+          readerId,
+          text: numbers[0]!,
+          limit: SEARCH_PAGE_DEFAULT,
+          matchesMax: SEARCH_MATCHES_MAX,
+        }),
+        'Two words, in one chat': await explainMessageSearch(db, {
+          readerId,
+          text: `message ${numbers[0]!}`,
+          conversationId,
+          limit: SEARCH_PAGE_DEFAULT,
+          matchesMax: SEARCH_MATCHES_MAX,
+        }),
+      };
+      const wordSearchP99 = Math.max(
+        ...Object.entries(searches.latencies)
+          .filter(([label]) => !label.includes('refused'))
+          .map(([, summary]) => summary.p99Ms),
+      );
+      ctx.log(`  ${searches.sent} searches, p99 of word searches ${wordSearchP99} ms`);
       const plans = {
         'Newest page': await explainHistoryPage(db, { conversationId, readerId, limit: PAGE }),
         '10 pages back': await explainHistoryPage(db, {
@@ -102,13 +159,22 @@ export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
       ctx.log(`  ${sent} history requests, p99 ${worst} ms`);
       return {
         id: 'history',
-        title: `6. History (${bigCount.toLocaleString('en')} messages in one conversation, ${total.toLocaleString('en')} in all)`,
-        ok: failed === 0,
+        title: `6. History and search (${bigCount.toLocaleString('en')} messages in one conversation, ${total.toLocaleString('en')} in all)`,
+        ok: failed === 0 && searches.failed === 0,
         tables: [
           {
             title: `${rate} requests/s for ${durationMs / 1000} s, ${PAGE} messages per page, over the socket`,
             columns: ['Page', 'Requests', 'p50', 'p95', 'p99', 'max (ms)'],
             rows: Object.entries(latencies).map(([label, summary]) => [
+              label,
+              summary.count,
+              ...formatLatency(summary),
+            ]),
+          },
+          {
+            title: `Message search: ${ctx.quick ? 20 : SEARCH_RATE} searches/s for ${durationMs / 1000} s by one person, over the socket (${SEARCH_NUMBERS} different numbers)`,
+            columns: ['Search', 'Requests', 'p50', 'p95', 'p99', 'max (ms)'],
+            rows: Object.entries(searches.latencies).map(([label, summary]) => [
               label,
               summary.count,
               ...formatLatency(summary),
@@ -122,13 +188,51 @@ export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
             measured: `${worst} ms`,
             met: worst <= 10 && failed === 0,
           },
+          {
+            name: 'Message search p99 at 50 searches/s',
+            target: '≤ 50 ms',
+            measured: `${wordSearchP99} ms`,
+            met: wordSearchP99 <= 50 && searches.failed === 0,
+          },
         ],
         notes: [
           'Query plans (EXPLAIN) of the page query:',
           ...Object.entries(plans).map(([label, plan]) => `${label}:\n\n\`\`\`\n${plan}\n\`\`\``),
+          'Query plans (EXPLAIN) of the message search:',
+          ...Object.entries(searchPlans).map(
+            ([label, plan]) => `${label}:\n\n\`\`\`\n${plan}\n\`\`\``,
+          ),
         ],
-        data: { sent, failed, latencies, plans, lastSeq },
+        data: { sent, failed, latencies, plans, lastSeq, searches, searchPlans },
       };
     },
   );
+}
+
+/** A read and the worker whose client makes it. */
+interface WorkerRead {
+  worker: number;
+  read: ReadRequest;
+}
+
+/** Runs the reads at `rate` a second in all, each worker its own share, and summarises them. */
+async function runReads(setup: Setup, requests: WorkerRead[], rate: number, durationMs: number) {
+  const startAtMicros = nowMicros() + 300_000;
+  const replies = await setup.pool.all<'history-done'>((worker) => {
+    const mine = requests.filter((request) => request.worker === worker);
+    return {
+      type: 'history',
+      ratePerSecond: (rate * mine.length) / requests.length,
+      durationMs,
+      startAtMicros,
+      requests: mine.map((request) => request.read),
+    };
+  });
+  const merged = await setup.pool.report(true);
+  return {
+    latencies: summarizeAll(merged.extra),
+    sent: replies.reduce((sum, reply) => sum + reply.sent, 0),
+    failed: replies.reduce((sum, reply) => sum + reply.failed, 0),
+    firstError: replies.find((reply) => reply.firstError)?.firstError,
+  };
 }

@@ -12,6 +12,7 @@ export const GENEROUS_LIMITS = {
   typingPerMinute: 100_000,
   conversationsPerHour: 100_000,
   groupsPerHour: 100_000,
+  searchesPerMinute: 100_000,
   signUpsPerIpPerHour: 1_000_000,
   signInFailuresPerIpPerHour: 1_000_000,
   signInFailuresBeforeDelay: 1_000,
