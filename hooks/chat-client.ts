@@ -286,10 +286,7 @@ export class ChatClient {
   }
 
   /** Messages with these words, newest first (all conversations, or `conversationId`'s). */
-  searchMessages(
-    query: string,
-    options: { conversationId?: string; beforeId?: number } = {},
-  ) {
+  searchMessages(query: string, options: { conversationId?: string; beforeId?: number } = {}) {
     return this.commands.searchMessages({ query, ...options });
   }
 

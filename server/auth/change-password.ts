@@ -1,9 +1,4 @@
-import {
-  deleteOtherSessionsOfUser,
-  findUserById,
-  inTransaction,
-  setPasswordHash,
-} from '../../db';
+import { deleteOtherSessionsOfUser, findUserById, inTransaction, setPasswordHash } from '../../db';
 import { ErrorCode } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
