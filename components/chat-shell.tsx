@@ -16,6 +16,7 @@ import { NewChatForm } from './new-chat-form';
 import { NewGroupForm } from './new-group-form';
 import { NotificationsToggle } from './notifications-toggle';
 import { PrivacyDialog } from './privacy-dialog';
+import { ProfileDialog } from './profile-dialog';
 import { SearchBox } from './search-box';
 import { SignOutButton } from './sign-out-button';
 import { SignOutEverywhereButton } from './sign-out-everywhere-button';
@@ -68,6 +69,7 @@ export function ChatShell({
     <div className={conversationId ? styles.withConversation : styles.shell}>
       <aside className={styles.sidebar} aria-label="Conversations">
         <header className={styles.header}>
+          <ProfileDialog />
           <span className={styles.me} data-testid="me">
             {me.username}
           </span>

@@ -3,10 +3,10 @@
 import { hasVisibleText } from '../protocol';
 import { describeTyping } from '../hooks/chat-state';
 import { useChatState } from '../hooks/use-chat';
+import { Avatar } from './avatar';
 import { ChatLink } from './chat-link';
 import { formatListTime } from './format-time';
 import { PresenceDot } from './presence';
-import avatar from './avatar.module.css';
 import styles from './conversation-list.module.css';
 
 /** Lower case, without accents: "José" is found by "jose". */
@@ -67,12 +67,11 @@ export function ConversationList({
               aria-current={isActive ? 'page' : undefined}
               data-testid="conversation-item"
             >
-              <span className={avatar.avatar} aria-hidden="true">
-                {conversation.title.slice(0, 1).toUpperCase()}
+              <Avatar id={conversation.peer?.id ?? conversation.id} name={conversation.title}>
                 {conversation.peer && (
-                  <PresenceDot userId={conversation.peer.id} name={conversation.peer.username} />
+                  <PresenceDot userId={conversation.peer.id} name={conversation.title} />
                 )}
-              </span>
+              </Avatar>
               <span className={styles.main}>
                 <span className={styles.title} data-testid="conversation-item-title">
                   {conversation.title}

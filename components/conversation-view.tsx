@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { describeTyping, isFormerMember } from '../hooks/chat-state';
 import { useChatClient, useChatState, useConversation } from '../hooks/use-chat';
+import { Avatar } from './avatar';
 import { ChatLink, chatHref } from './chat-link';
 import { ChatSearchPanel } from './chat-search-panel';
 import { Composer, type ComposerAction } from './composer';
@@ -10,7 +11,6 @@ import { ConnectionStatus } from './connection-status';
 import { GroupInfo } from './group-info';
 import { MessageList, type JumpRequest } from './message-list';
 import { PresenceDot, usePresenceText } from './presence';
-import avatar from './avatar.module.css';
 import controls from './controls.module.css';
 import styles from './conversation-view.module.css';
 
@@ -69,10 +69,9 @@ export function ConversationView({
           <ChatLink conversationId={null} className={styles.back} aria-label="Back to chats">
             ‹
           </ChatLink>
-          <span className={avatar.avatar} aria-hidden="true">
-            {summary?.title.slice(0, 1).toUpperCase()}
-            {summary?.peer && <PresenceDot userId={summary.peer.id} name={summary.peer.username} />}
-          </span>
+          <Avatar id={summary?.peer?.id ?? conversationId} name={summary?.title ?? ''}>
+            {summary?.peer && <PresenceDot userId={summary.peer.id} name={summary.title} />}
+          </Avatar>
           <div className={styles.heading}>
             <h2 className={styles.title} data-testid="conversation-title">
               {summary?.title ?? ''}

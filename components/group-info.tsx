@@ -3,11 +3,11 @@
 
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ConversationSummary, GroupMember } from '../protocol';
-import { useChatClient, useChatState } from '../hooks/use-chat';
+import { useChatClient, useChatState, usePersonName } from '../hooks/use-chat';
 import { showChat } from './chat-link';
 import { ConfirmDialog, type Confirmation } from './confirm-dialog';
 import { PresenceDot } from './presence';
-import avatar from './avatar.module.css';
+import { Avatar } from './avatar';
 import controls from './controls.module.css';
 import styles from './group-info.module.css';
 
@@ -134,14 +134,15 @@ function MemberRow({
   onRole: (role: 'admin' | 'member') => void;
   onRemove: () => void;
 }) {
+  const name = usePersonName(member);
   return (
     <li className={styles.member} data-testid="member">
-      <span className={avatar.smallAvatar} aria-hidden="true">
-        {member.username.slice(0, 1).toUpperCase()}
-        {!isMe && <PresenceDot userId={member.id} name={member.username} />}
-      </span>
+      <Avatar id={member.id} name={name} size="small">
+        {!isMe && <PresenceDot userId={member.id} name={name} />}
+      </Avatar>
       <span className={styles.memberName}>
-        {isMe ? `${member.username} (you)` : member.username}
+        {isMe ? `${name} (you)` : name}
+        {name !== member.username && <span className={styles.handle}> @{member.username}</span>}
       </span>
       {member.role === 'admin' && <span className={styles.role}>Admin</span>}
       {canManage && (

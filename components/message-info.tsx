@@ -3,7 +3,8 @@
 
 import { useEffect, useState } from 'react';
 import type { MessageReceipts, UserSummary } from '../protocol';
-import { useChatClient } from '../hooks/use-chat';
+import { displayNameOf } from '../hooks/chat-state';
+import { useChatClient, useChatState } from '../hooks/use-chat';
 import controls from './controls.module.css';
 import styles from './message-info.module.css';
 
@@ -45,13 +46,14 @@ export function MessageInfo({
 }
 
 function ReceiptGroup({ title, users }: { title: string; users: UserSummary[] }) {
+  const people = useChatState((state) => state.people);
   if (users.length === 0) return null;
   return (
     <section>
       <h3>{title}</h3>
       <ul>
         {users.map((user) => (
-          <li key={user.id}>{user.username}</li>
+          <li key={user.id}>{displayNameOf(people, user)}</li>
         ))}
       </ul>
     </section>

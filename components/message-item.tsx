@@ -3,11 +3,11 @@
 // what its action menu offers the viewer, and what each choice does.
 
 import { useState } from 'react';
-import type { ConversationSummary, Message } from '../protocol';
-import { statusOf, type Thread } from '../hooks/chat-state';
+import type { ConversationSummary, Message, Profile } from '../protocol';
+import { displayNameOf, statusOf, type Thread } from '../hooks/chat-state';
 import { abilitiesOf, canReactTo, myReaction } from '../hooks/message-abilities';
 import { heldOriginal } from '../hooks/message-changes';
-import { useChatClient, useChatState } from '../hooks/use-chat';
+import { useChatClient, useChatState, usePersonName } from '../hooks/use-chat';
 import { MessageBubble, type BubbleActions, type QuoteView } from './message-bubble';
 import type { MenuItem } from './message-menu';
 import { MessageReactions } from './message-reactions';
@@ -45,6 +45,12 @@ export function MessageItem({
   const client = useChatClient();
   const meId = useChatState((state) => state.me.id);
   const limits = useChatState((state) => state.limits);
+  const people = useChatState((state) => state.people);
+  const senderName = usePersonName({
+    id: message.senderId,
+    username: message.senderUsername,
+    displayName: message.senderDisplayName,
+  });
   const isMine = message.senderId === meId;
   const isGroup = summary?.kind === 'group';
   const { conversationId, seq } = message;
@@ -94,7 +100,7 @@ export function MessageItem({
   const deletedText = deletion
     ? deletion.by.id === message.senderId
       ? DELETED_TEXT
-      : `${DELETED_TEXT} by ${deletion.by.id === meId ? 'you' : deletion.by.username}`
+      : `${DELETED_TEXT} by ${deletion.by.id === meId ? 'you' : displayNameOf(people, deletion.by)}`
     : undefined;
   const canReact = canReactTo(message, summary);
   return (
@@ -105,7 +111,7 @@ export function MessageItem({
         isMine={isMine}
         seq={seq}
         status={isMine ? statusOf(message, summary) : undefined}
-        senderName={isGroup && !isMine ? message.senderUsername : undefined}
+        senderName={isGroup && !isMine ? senderName : undefined}
         onInfo={isGroup && isMine && !deletion ? () => handlers.onInfo(seq) : undefined}
         quote={quoteOf(
           message.replyTo?.seq,
@@ -113,6 +119,7 @@ export function MessageItem({
           message.replyTo && heldOriginal(thread, message.replyTo.seq),
           meId,
           handlers.onJump,
+          people,
         )}
         isEdited={message.editedAt !== undefined}
         deletedText={deletedText}
@@ -158,6 +165,7 @@ export function quoteOf(
   original: Message | undefined,
   meId: string,
   onJump?: (seq: number) => void,
+  people: Record<string, Profile> = {},
 ): QuoteView | undefined {
   if (seq === undefined) return undefined;
   const quoted = reply?.replyTo;
@@ -167,7 +175,7 @@ export function quoteOf(
   if (!sender) return undefined;
   const isDeleted = original ? original.deleted !== undefined : quoted?.isDeleted === true;
   return {
-    senderName: sender.id === meId ? 'You' : sender.username,
+    senderName: sender.id === meId ? 'You' : displayNameOf(people, sender),
     text: isDeleted ? DELETED_TEXT : (original?.body ?? quoted?.body ?? ''),
     isDeleted,
     onOpen: onJump && (() => onJump(seq)),

@@ -4,7 +4,9 @@
 
 import { useId, useState } from 'react';
 import type { Reaction } from '../protocol';
+import { displayNameOf } from '../hooks/chat-state';
 import { groupReactions } from '../hooks/message-abilities';
+import { useChatState } from '../hooks/use-chat';
 import styles from './message-reactions.module.css';
 
 export function MessageReactions({
@@ -19,6 +21,7 @@ export function MessageReactions({
 }) {
   const [isOpen, setIsOpen] = useState(false);
   const id = useId();
+  const people = useChatState((state) => state.people);
   const groups = groupReactions(reactions, meId);
   if (groups.length === 0) return null;
   return (
@@ -26,7 +29,7 @@ export function MessageReactions({
       <div className={styles.chips}>
         {groups.map((group) => {
           const names = group.users
-            .map((user) => (user.id === meId ? 'you' : user.username))
+            .map((user) => (user.id === meId ? 'you' : displayNameOf(people, user)))
             .join(', ');
           return (
             <button
@@ -73,7 +76,9 @@ export function MessageReactions({
                     You: remove your reaction
                   </button>
                 ) : (
-                  <span>{reaction.user.id === meId ? 'You' : reaction.user.username}</span>
+                  <span>
+                    {reaction.user.id === meId ? 'You' : displayNameOf(people, reaction.user)}
+                  </span>
                 )}
               </li>
             ))}

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { useChatClient } from '../hooks/use-chat';
 import { showChat } from './chat-link';
+import { PeopleSuggestions } from './people-suggestions';
 import controls from './controls.module.css';
 import styles from './new-chat-form.module.css';
 
@@ -14,10 +15,14 @@ export function NewChatForm() {
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!username.trim()) return;
+    await start(username);
+  }
+
+  async function start(name: string) {
+    if (!name.trim()) return;
     setIsBusy(true);
     setError(null);
-    const result = await client.startConversation(username.trim());
+    const result = await client.startConversation(name.trim());
     setIsBusy(false);
     if (!result.ok) {
       setError(result.message);
@@ -35,7 +40,7 @@ export function NewChatForm() {
       <input
         id="new-chat-username"
         className={styles.input}
-        placeholder="Start a chat: username"
+        placeholder="Start a chat: name or username"
         autoCapitalize="none"
         spellCheck={false}
         value={username}
@@ -53,6 +58,11 @@ export function NewChatForm() {
           {error}
         </p>
       )}
+      <PeopleSuggestions
+        query={username}
+        label="Start a chat with"
+        onPick={(person) => void start(person.username)}
+      />
     </form>
   );
 }

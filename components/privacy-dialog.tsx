@@ -1,6 +1,7 @@
 'use client';
-// Privacy, as in other chat apps: who sees my online state and last seen, and whether I send
-// read receipts. Each choice is saved the moment it is made; the dialog says whether it was.
+// Privacy, as in other chat apps: who sees my online state and last seen, whether I send
+// read receipts, and whether people search finds me by name. Each choice is saved the moment
+// it is made; the dialog says whether it was.
 
 import { useId, useRef, useState } from 'react';
 import type { PresenceVisibility, PrivacySettings } from '../protocol';
@@ -52,6 +53,20 @@ export function PrivacyDialog() {
     </label>
   );
 
+  const findableChoice = (value: boolean, label: string) => (
+    <label className={styles.choice}>
+      <input
+        type="radio"
+        name={`${id}-findable`}
+        value={value ? 'on' : 'off'}
+        checked={privacy.findableByName === value}
+        disabled={isBusy}
+        onChange={() => void save({ findableByName: value })}
+      />
+      {label}
+    </label>
+  );
+
   const receiptsChoice = (value: boolean, label: string) => (
     <label className={styles.choice}>
       <input
@@ -89,6 +104,11 @@ export function PrivacyDialog() {
             Off: others do not see when you have read their messages, and you do not see when they
             have read yours. Delivered ticks stay.
           </p>
+        </fieldset>
+        <fieldset className={styles.group}>
+          <legend>Who can find me by name</legend>
+          {findableChoice(true, 'Everyone, by part of my name or username')}
+          {findableChoice(false, 'Only people who know my exact username')}
         </fieldset>
         <p
           role="status"

@@ -38,8 +38,21 @@ export const users = pgTable(
       .default('contacts'),
     /** Whether others see this user's reads (blue ticks); off also hides others' reads from them. */
     isSendingReadReceipts: boolean('is_sending_read_receipts').notNull().default(true),
+    /** The name shown for this user (any script); '' when they set none: the username shows. */
+    displayName: text('display_name').notNull().default(''),
+    /** A line about themselves ('' when none). */
+    about: text('about').notNull().default(''),
+    /** Whether people search finds them by a part of their name (else only by their username). */
+    isFindableByName: boolean('is_findable_by_name').notNull().default(true),
   },
   (t) => [
+    // People search by the start of a username (LIKE 'ab%' needs the pattern operators).
+    index('users_username_pattern_idx').on(sql`${t.username} text_pattern_ops`),
+    // People search by the start of any word of a display name.
+    index('users_display_name_search_idx').using(
+      'gin',
+      sql`to_tsvector('simple'::regconfig, ${t.displayName})`,
+    ),
     check('users_role_check', sql`${t.role} in ('user', 'admin')`),
     check(
       'users_presence_visibility_check',

@@ -12,7 +12,7 @@ import {
   type PrivacySettings,
   type UserSummary,
 } from '../protocol';
-import { applyDraft, applyReceiptToSummary, type ChatState } from './chat-state';
+import { applyDraft, applyProfiles, applyReceiptToSummary, type ChatState } from './chat-state';
 import { ChatCommands } from './client/commands';
 import { HeldThreads } from './client/held-threads';
 import { MessageActions } from './client/message-actions';
@@ -285,6 +285,16 @@ export class ChatClient {
     return this.commands.loadMembers(conversationId);
   }
 
+  /** Changes the user's display name and/or "about". */
+  updateProfile(change: { displayName?: string; about?: string }) {
+    return this.commands.updateProfile(change);
+  }
+
+  /** People to start a chat with or add to a group. */
+  searchPeople(query: string) {
+    return this.commands.searchPeople(query);
+  }
+
   /** Messages with these words, newest first (all conversations, or `conversationId`'s). */
   searchMessages(query: string, options: { conversationId?: string; beforeId?: number } = {}) {
     return this.commands.searchMessages({ query, ...options });
@@ -318,17 +328,20 @@ export class ChatClient {
       if (connection !== 'online') this.outbox.onDisconnected();
     });
     // Every connection starts with session:ready; only then is it known whose it is.
-    transport.on(ServerEvent.SessionReady, ({ user, isAdmin, limits, privacy }) => {
+    transport.on(ServerEvent.SessionReady, ({ user, profile, isAdmin, limits, privacy }) => {
       if (user.id !== this.getState().me.id) {
         // This browser has signed into another account since (which ended this tab's
         // session): nothing of this account may be sent, or shown, as that one.
         transport.endSession();
         return;
       }
-      update(store, (state) => ({ ...state, me: user, isAdmin, limits, privacy }));
+      update(store, (state) =>
+        applyProfiles({ ...state, me: user, isAdmin, limits, privacy }, [profile]),
+      );
       void this.catchUp();
     });
     transport.on(ServerEvent.SettingsUpdated, ({ limits }) => patch(store, { limits }));
+    transport.on(ServerEvent.UserUpdated, (profile) => this.commands.acceptProfiles([profile]));
     transport.on(ServerEvent.PresenceUpdated, (presence) =>
       update(store, (state) => ({
         ...state,
@@ -361,10 +374,14 @@ export class ChatClient {
   private async syncAll(): Promise<void> {
     if (!(await this.sync.syncAll())) return;
     this.markActiveRead();
-    const { conversations, members } = this.getState();
-    void this.commands.refreshPresence(
-      conversations.flatMap((item) => (item.peer ? [item.peer.id] : [])),
+    const { conversations, members, threads, me } = this.getState();
+    const peerIds = conversations.flatMap((item) => (item.peer ? [item.peer.id] : []));
+    void this.commands.refreshPresence(peerIds);
+    // Names may have changed while this device was away: those of the people it shows.
+    const senderIds = Object.values(threads).flatMap((thread) =>
+      thread.messages.map((message) => message.senderId),
     );
+    void this.commands.refreshPeople([...peerIds, ...senderIds].filter((id) => id !== me.id));
     for (const conversationId of Object.keys(members)) void this.loadMembers(conversationId);
   }
 

@@ -12,6 +12,7 @@ import {
   type MessagePreview,
   type Presence,
   type PrivacySettings,
+  type Profile,
   type ReceiptUpdate,
   type UnreadPosition,
   type UserSummary,
@@ -52,7 +53,8 @@ export interface Thread {
 }
 
 /** Who is typing in one conversation: user id → username, until a deadline (ms epoch). */
-export type TypingInConversation = Record<string, { username: string; until: number }>;
+/** Who is typing, by user id: the name to show, until when. */
+export type TypingInConversation = Record<string, { name: string; until: number }>;
 
 export interface ChatState {
   connection: ConnectionState;
@@ -63,6 +65,13 @@ export interface ChatState {
   privacy: PrivacySettings;
   /** What the device knows of the people the user chats with, by user id. */
   presence: Record<string, Presence>;
+  /**
+   * Profiles as the server last told them (people:get, user:updated), by user id: a name shown
+   * on screen comes from here first, so that a change reaches every place that shows it.
+   */
+  people: Record<string, Profile>;
+  /** The user's own display name and "about" (session:ready, profile:update). */
+  profile: Profile;
   /** By conversation id. */
   typing: Record<string, TypingInConversation>;
   /** Members of the groups whose members were loaded, by conversation id. */
@@ -551,7 +560,7 @@ export function countUnread(conversations: ConversationSummary[]): number {
 /** "bob is typing…", "bob and carol are typing…", "4 people are typing…". */
 export function describeTyping(typing: TypingInConversation | undefined): string | null {
   const names = Object.values(typing ?? {})
-    .map((entry) => entry.username)
+    .map((entry) => entry.name)
     .sort();
   if (names.length === 0) return null;
   if (names.length === 1) return `${names[0]} is typing…`;
@@ -570,6 +579,62 @@ export function applyTyping(
   if (until === null && !current[user.id]) return typing;
   const next = { ...current };
   if (until === null) delete next[user.id];
-  else next[user.id] = { username: user.username, until };
+  else next[user.id] = { name: user.displayName || user.username, until };
   return { ...typing, [conversationId]: next };
+}
+
+/**
+ * The name to show for a person: their display name as the server last told it (state.people),
+ * else the one the payload carried, else their username.
+ */
+export function displayNameOf(
+  people: Record<string, Profile>,
+  user: { id: string; username: string; displayName?: string | undefined },
+): string {
+  const known = people[user.id];
+  if (known) return known.displayName || known.username;
+  return user.displayName || user.username;
+}
+
+/** A person as a summary or a member row carries them, after their profile changed. */
+function withProfile<T extends UserSummary>(user: T, profile: Profile): T {
+  const { displayName: _previous, ...rest } = user;
+  return { ...rest, ...(profile.displayName ? { displayName: profile.displayName } : {}) } as T;
+}
+
+/**
+ * The state after the server told these profiles: the people map, the user themselves, and
+ * every direct conversation's peer and title and group member list that shows one of them.
+ */
+export function applyProfiles(state: ChatState, profiles: Profile[]): ChatState {
+  if (profiles.length === 0) return state;
+  const byId = new Map(profiles.map((profile) => [profile.id, profile]));
+  const people = { ...state.people };
+  for (const profile of profiles) people[profile.id] = profile;
+  const mine = byId.get(state.me.id);
+  const conversations = state.conversations.map((item) => {
+    const profile = item.peer && byId.get(item.peer.id);
+    if (!profile || !item.peer) return item;
+    return {
+      ...item,
+      peer: withProfile(item.peer, profile),
+      title: profile.displayName || profile.username,
+    };
+  });
+  const members = Object.fromEntries(
+    Object.entries(state.members).map(([conversationId, list]) => [
+      conversationId,
+      list.map((member) => {
+        const profile = byId.get(member.id);
+        return profile ? withProfile(member, profile) : member;
+      }),
+    ]),
+  );
+  return {
+    ...state,
+    people,
+    conversations,
+    members,
+    ...(mine ? { me: withProfile(state.me, mine), profile: mine } : {}),
+  };
 }

@@ -6,7 +6,7 @@ import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { ConversationSummary, UserSummary } from '../protocol';
 import { ChatClient } from './chat-client';
-import type { ChatState, PendingMessage } from './chat-state';
+import { displayNameOf, type ChatState, type PendingMessage } from './chat-state';
 import { MemoryDeviceStore } from './device-store';
 import { IndexedDbDeviceStore } from './indexeddb-store';
 
@@ -62,4 +62,13 @@ export function usePending(conversationId: string): PendingMessage[] {
   return useChatState(
     useShallow((state) => state.pending.filter((item) => item.conversationId === conversationId)),
   );
+}
+
+/** The name to show for a person (their display name, as last told), re-rendered when it changes. */
+export function usePersonName(user: {
+  id: string;
+  username: string;
+  displayName?: string | undefined;
+}): string {
+  return useChatState((state) => displayNameOf(state.people, user));
 }

@@ -23,7 +23,10 @@ import {
   MessageReceiptsRequest,
   MessageSearchRequest,
   MessageSendRequest,
+  PeopleGetRequest,
+  PeopleSearchRequest,
   PresenceQueryRequest,
+  ProfileUpdateRequest,
   PrivacyUpdateRequest,
 } from './schemas';
 import type {
@@ -37,6 +40,7 @@ import type {
   MessageSearchResults,
   Presence,
   PrivacySettings,
+  Profile,
   ReceiptUpdate,
   SessionReady,
   TypingUpdate,
@@ -67,6 +71,9 @@ export const ClientEvent = {
   GroupMembers: 'group:members',
   PresenceQuery: 'presence:query',
   PrivacyUpdate: 'privacy:update',
+  ProfileUpdate: 'profile:update',
+  PeopleSearch: 'people:search',
+  PeopleGet: 'people:get',
   TypingStart: 'typing:start',
   TypingStop: 'typing:stop',
 } as const;
@@ -91,6 +98,8 @@ export const ServerEvent = {
   PresenceUpdated: 'presence:updated',
   TypingUpdated: 'typing:updated',
   SettingsUpdated: 'settings:updated',
+  /** Someone you share a conversation with (or you, on another device) changed their profile. */
+  UserUpdated: 'user:updated',
   /** Pushes may have been lost (the server's Redis was down): sync from your cursors now. */
   SyncRequired: 'sync:required',
 } as const;
@@ -119,6 +128,9 @@ export const clientEventSchemas = {
   [ClientEvent.GroupMembers]: ConversationRequest,
   [ClientEvent.PresenceQuery]: PresenceQueryRequest,
   [ClientEvent.PrivacyUpdate]: PrivacyUpdateRequest,
+  [ClientEvent.ProfileUpdate]: ProfileUpdateRequest,
+  [ClientEvent.PeopleSearch]: PeopleSearchRequest,
+  [ClientEvent.PeopleGet]: PeopleGetRequest,
   [ClientEvent.TypingStart]: ConversationRequest,
   [ClientEvent.TypingStop]: ConversationRequest,
 } as const;
@@ -158,6 +170,12 @@ export interface ClientEventResults {
   [ClientEvent.PresenceQuery]: { presence: Presence[] };
   /** Changes any of the settings; answers with all of them. */
   [ClientEvent.PrivacyUpdate]: { privacy: PrivacySettings };
+  /** The profile as it is after the change. */
+  [ClientEvent.ProfileUpdate]: { profile: Profile };
+  /** The exact username first, then by username; at most PEOPLE_SEARCH_MAX. */
+  [ClientEvent.PeopleSearch]: { people: Profile[] };
+  /** Only people who share a conversation with you; others are left out. */
+  [ClientEvent.PeopleGet]: { people: Profile[] };
   [ClientEvent.TypingStart]: Record<string, never>;
   [ClientEvent.TypingStop]: Record<string, never>;
 }
@@ -185,5 +203,6 @@ export interface ServerToClientEvents {
   [ServerEvent.PresenceUpdated]: (presence: Presence) => void;
   [ServerEvent.TypingUpdated]: (update: TypingUpdate) => void;
   [ServerEvent.SettingsUpdated]: (payload: { limits: ClientLimits }) => void;
+  [ServerEvent.UserUpdated]: (profile: Profile) => void;
   [ServerEvent.SyncRequired]: () => void;
 }

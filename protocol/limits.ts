@@ -62,6 +62,11 @@ export const PASSWORD_MAX_LENGTH = 256;
 export const COMPOSER_COUNTER_THRESHOLD = 0.9;
 
 export const GROUP_TITLE_MAX_LENGTH = 64;
+/** A person's display name and "about" line, in code points. */
+export const DISPLAY_NAME_MAX_LENGTH = 64;
+export const ABOUT_MAX_LENGTH = 140;
+/** People one people:search answers with at most. */
+export const PEOPLE_SEARCH_MAX = 20;
 /** Hard ceiling on the group size setting. */
 export const GROUP_SIZE_MAX = 5_000;
 export const DEFAULT_GROUP_SIZE = 256;

@@ -2,7 +2,9 @@
 
 import { z } from 'zod';
 import {
+  ABOUT_MAX_LENGTH,
   CHANGES_PAGE_MAX,
+  DISPLAY_NAME_MAX_LENGTH,
   FORWARD_MESSAGES_MAX,
   FORWARD_TARGETS_MAX,
   GROUP_ADD_MAX,
@@ -19,7 +21,7 @@ import {
   USERNAME_MAX_LENGTH,
   USERNAME_MIN_LENGTH,
 } from './limits';
-import { hasVisibleText } from './text';
+import { countCodePoints, hasVisibleText } from './text';
 
 const USERNAME_PATTERN = new RegExp(
   `^[a-z][a-z0-9_]{${USERNAME_MIN_LENGTH - 1},${USERNAME_MAX_LENGTH - 1}}$`,
@@ -227,6 +229,70 @@ export const SearchQuery = z
     error: `Search for at most ${SEARCH_WORDS_MAX} words at a time.`,
   });
 
+/**
+ * Invisible format characters (bidirectional overrides, zero-width spaces, soft hyphens...),
+ * which can make one name pass for another. The zero-width joiner stays: emoji sequences
+ * (👩‍💻) are made with it.
+ */
+const INVISIBLE_FORMAT = /(?!\u200d)\p{Cf}/u;
+const LATIN = /\p{Script=Latin}/u;
+const LOOK_ALIKE_SCRIPTS = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
+
+/** Text a person names themselves with, or says about themselves: one line, nothing hidden. */
+function profileText(what: string, max: number) {
+  return z
+    .string({ error: `${what} must be text.` })
+    .trim()
+    .refine((text) => text.isWellFormed(), {
+      error: `${what} cannot contain broken characters (an unpaired UTF-16 surrogate).`,
+    })
+    .refine((text) => countCodePoints(text) <= max, {
+      error: `${what} is at most ${max} characters.`,
+    })
+    .refine((text) => !CONTROL_CHARACTER.test(text), {
+      error: `${what} cannot contain control characters or line breaks.`,
+    })
+    .refine((text) => !INVISIBLE_FORMAT.test(text), {
+      error: `${what} cannot contain invisible characters.`,
+    });
+}
+
+/** A word with Latin letters and Cyrillic or Greek ones: "Аlice" with a Cyrillic А. */
+function hasLookAlikeWord(name: string): boolean {
+  return name.split(/\s+/u).some((word) => LATIN.test(word) && LOOK_ALIKE_SCRIPTS.test(word));
+}
+
+/** A display name; '' (or only spaces) takes it away, and the username shows instead. */
+export const DisplayName = profileText('A name', DISPLAY_NAME_MAX_LENGTH)
+  .refine((name) => name === '' || hasVisibleText(name), {
+    error: 'A name needs at least one visible character.',
+  })
+  // "Аlice" with a Cyrillic А passes for "Alice": letters of scripts that look alike are not
+  // mixed in one word ("Мария Smith" is fine).
+  .refine((name) => !hasLookAlikeWord(name), {
+    error:
+      'A word of a name cannot mix Latin letters with Cyrillic or Greek ones: they look alike.',
+  });
+
+export const About = profileText('“About”', ABOUT_MAX_LENGTH);
+
+export const ProfileUpdateRequest = z
+  .strictObject({
+    displayName: DisplayName.optional(),
+    about: About.optional(),
+  })
+  .refine((input) => input.displayName !== undefined || input.about !== undefined, {
+    error: 'Give displayName, about or both.',
+  });
+
+export const PeopleSearchRequest = z.strictObject({ query: SearchQuery });
+export const PeopleGetRequest = z.strictObject({
+  userIds: z
+    .array(Uuid, { error: 'Give the users as a list of ids.' })
+    .min(1, { error: 'Name at least one user.' })
+    .max(PRESENCE_QUERY_MAX, { error: `At most ${PRESENCE_QUERY_MAX} users at a time.` }),
+});
+
 export const MessageSearchRequest = z.strictObject({
   query: SearchQuery,
   /** Only this conversation; all of yours when absent. */
@@ -287,10 +353,15 @@ export const PrivacyUpdateRequest = z
       .enum(['contacts', 'nobody'], { error: 'presence must be "contacts" or "nobody".' })
       .optional(),
     readReceipts: z.boolean({ error: 'readReceipts must be true or false.' }).optional(),
+    findableByName: z.boolean({ error: 'findableByName must be true or false.' }).optional(),
   })
-  .refine((input) => input.presence !== undefined || input.readReceipts !== undefined, {
-    error: 'Give presence, readReceipts or both.',
-  });
+  .refine(
+    (input) =>
+      input.presence !== undefined ||
+      input.readReceipts !== undefined ||
+      input.findableByName !== undefined,
+    { error: 'Give presence, readReceipts, findableByName or more of them.' },
+  );
 
 export const ConversationMuteRequest = z.strictObject({
   conversationId: Uuid,

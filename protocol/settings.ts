@@ -83,7 +83,7 @@ export const RATE_LIMIT_SETTINGS = {
   },
   searchesPerMinute: {
     label: 'Searches per minute',
-    hint: 'Each person: message searches.',
+    hint: 'Each person: searches of messages and of people together.',
     default: 60,
     min: 1,
     max: 100_000,

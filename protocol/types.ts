@@ -3,6 +3,16 @@
 export interface UserSummary {
   id: string;
   username: string;
+  /** The name they chose to be shown by; absent when they chose none (show the username). */
+  displayName?: string;
+}
+
+/** A person as their profile shows them; `displayName` and `about` are '' when not set. */
+export interface Profile {
+  id: string;
+  username: string;
+  displayName: string;
+  about: string;
 }
 
 export type ConversationKind = 'direct' | 'group';
@@ -16,6 +26,8 @@ export interface Message {
   seq: number;
   senderId: string;
   senderUsername: string;
+  /** The sender's display name when the message was read from the server, if they have one. */
+  senderDisplayName?: string;
   /** The id the sending device gave the message; a retry with the same id returns this message. */
   clientMsgId: string;
   kind: MessageKind;
@@ -177,6 +189,8 @@ export interface ClientLimits {
 
 export interface SessionReady {
   user: UserSummary;
+  /** The user's own profile, as they set it. */
+  profile: Profile;
   /** Whether the user may open /admin. */
   isAdmin: boolean;
   limits: ClientLimits;
@@ -194,6 +208,8 @@ export type PresenceVisibility = 'contacts' | 'nobody';
 export interface PrivacySettings {
   presence: PresenceVisibility;
   readReceipts: boolean;
+  /** Whether people search finds them by part of their name; false: by exact username only. */
+  findableByName: boolean;
 }
 
 export interface GroupMember extends UserSummary {

@@ -54,7 +54,7 @@ export interface ConversationListRow {
     isDeleted: boolean;
     isEdited: boolean;
   } | null;
-  peer: { id: string; username: string } | null;
+  peer: { id: string; username: string; displayName: string } | null;
   /** A member, or someone who went and keeps the history up to then (former_members). */
   membership: 'member' | 'left' | 'removed';
 }
@@ -266,13 +266,14 @@ async function findDirectPeers(
   db: Executor,
   conversationIds: string[],
   userId: string,
-): Promise<Map<string, { id: string; username: string }>> {
+): Promise<Map<string, { id: string; username: string; displayName: string }>> {
   if (conversationIds.length === 0) return new Map();
   const rows = await db
     .select({
       conversationId: conversationMembers.conversationId,
       id: users.id,
       username: users.username,
+      displayName: users.displayName,
     })
     .from(conversationMembers)
     .innerJoin(users, eq(users.id, conversationMembers.userId))
@@ -282,7 +283,7 @@ async function findDirectPeers(
         ne(conversationMembers.userId, userId),
       ),
     );
-  return new Map(rows.map((row) => [row.conversationId, { id: row.id, username: row.username }]));
+  return new Map(rows.map(({ conversationId, ...peer }) => [conversationId, peer]));
 }
 
 /** The user's membership of the conversation, or null when they are not in it. */

@@ -12,6 +12,8 @@ export type GroupRole = 'member' | 'admin';
 export interface MemberRecord {
   userId: string;
   username: string;
+  /** '' when they set none. */
+  displayName: string;
   role: GroupRole;
   joinedSeq: number;
   joinedAt: Date;
@@ -145,6 +147,7 @@ export async function listMemberRecords(
     .select({
       userId: conversationMembers.userId,
       username: users.username,
+      displayName: users.displayName,
       role: conversationMembers.role,
       joinedSeq: conversationMembers.joinedSeq,
       joinedAt: conversationMembers.joinedAt,

@@ -24,6 +24,8 @@ export interface ReactionView {
 
 export interface MessageView extends MessageRow {
   senderUsername: string;
+  /** '' when they set none. */
+  senderDisplayName: string;
   /** The reader hid it: the change_seq of that hide; null when they did not. */
   hiddenChangeSeq: number | null;
   replyTo: QuoteView | null;
@@ -35,6 +37,7 @@ export interface MessageView extends MessageRow {
 /** The columns messageViewColumns adds to a messages row. */
 export interface MessageViewJson {
   sender_username: string | null;
+  sender_display_name: string | null;
   hidden_change_seq: number | null;
   reply_to: QuoteView | null;
   deleted_by_username: string | null;
@@ -63,6 +66,7 @@ export function messageViewColumns(view: {
   // does not depend on the row); only then is each message looked up among their hides.
   return sql`
     (select username from users where users.id = m.sender_id) as sender_username,
+    (select display_name from users where users.id = m.sender_id) as sender_display_name,
     case when exists (
       select 1 from message_hides hh
       where hh.user_id = ${readerId} and hh.conversation_id = ${conversationId}
@@ -94,6 +98,7 @@ export function toMessageView(row: MessageSqlRow & MessageViewJson): MessageView
   return {
     ...messageFromJson(row),
     senderUsername: row.sender_username ?? 'unknown',
+    senderDisplayName: row.sender_display_name ?? '',
     hiddenChangeSeq: row.hidden_change_seq,
     replyTo: row.reply_to,
     deletedByUsername: row.deleted_by_username,

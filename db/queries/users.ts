@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Executor } from '../client';
+import { rowsOf, type Executor } from '../client';
 import { users, type UserRow } from '../schema';
 
 export async function insertUser(
@@ -75,6 +75,7 @@ export async function findLastSeen(
 export interface PrivacyRow {
   presenceVisibility: 'contacts' | 'nobody';
   isSendingReadReceipts: boolean;
+  isFindableByName: boolean;
 }
 
 /** Changes any of the user's privacy settings; answers with all of them (null: no such user). */
@@ -86,8 +87,81 @@ export async function setPrivacy(
   const [row] = await db.update(users).set(changes).where(eq(users.id, userId)).returning({
     presenceVisibility: users.presenceVisibility,
     isSendingReadReceipts: users.isSendingReadReceipts,
+    isFindableByName: users.isFindableByName,
   });
   return row ?? null;
+}
+
+export interface ProfileRow {
+  id: string;
+  username: string;
+  displayName: string;
+  about: string;
+}
+
+/** Changes the user's display name and/or "about"; answers with the profile (null: no user). */
+export async function setProfile(
+  db: Executor,
+  userId: string,
+  changes: { displayName?: string | undefined; about?: string | undefined },
+): Promise<ProfileRow | null> {
+  const [row] = await db.update(users).set(changes).where(eq(users.id, userId)).returning({
+    id: users.id,
+    username: users.username,
+    displayName: users.displayName,
+    about: users.about,
+  });
+  return row ?? null;
+}
+
+/** The profiles of these users (those that exist). */
+export async function listProfiles(db: Executor, userIds: string[]): Promise<ProfileRow[]> {
+  if (userIds.length === 0) return [];
+  return db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      about: users.about,
+    })
+    .from(users)
+    .where(inArray(users.id, userIds));
+}
+
+/**
+ * People search: users whose username starts with `text`, or (for those who allow it) one of
+ * whose display name's words starts with each word of `text`; the exact username first, then
+ * by username. Someone who is not findable by name is found by their exact username only.
+ * Both ways go through an index (users_username_pattern_idx, users_display_name_search_idx).
+ */
+export async function searchPeople(
+  db: Executor,
+  request: { searcherId: string; text: string; limit: number },
+): Promise<ProfileRow[]> {
+  const { searcherId, text, limit } = request;
+  const lowered = text.trim().toLowerCase();
+  // LIKE's own characters in a username (only _ can be there) match themselves.
+  const prefix = `${lowered.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  const rows = await db.execute(sql`
+    with query as (
+      select string_agg(
+        '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || ''':*', ' & '
+      )::tsquery as tsquery
+      from unnest(to_tsvector('simple'::regconfig, ${text})) as l(lexeme)
+    )
+    select id, username, display_name as "displayName", about
+    from users u
+    where u.id <> ${searcherId}
+      and (
+        u.username = ${lowered}
+        or (u.is_findable_by_name and (
+          u.username like ${prefix}
+          or to_tsvector('simple'::regconfig, u.display_name) @@ (select tsquery from query)
+        ))
+      )
+    order by u.username = ${lowered} desc, u.username
+    limit ${limit}`);
+  return rowsOf<ProfileRow>(rows);
 }
 
 /** Which of these users hide their online state and last seen (presence visibility nobody). */

@@ -11,8 +11,9 @@ import {
   type MessageReceipts,
   type MessageSearchResults,
   type PrivacySettings,
+  type Profile,
 } from '../../protocol';
-import { applyReadToSummary, isFormerMember } from '../chat-state';
+import { applyProfiles, applyReadToSummary, isFormerMember } from '../chat-state';
 import { summaryOf, update, updateSummary, upsertSummary, type ChatStore } from './store';
 import type { Request, RequestResult } from './transport';
 
@@ -130,6 +131,46 @@ export class ChatCommands {
   ): Promise<ActionResult<{ receipts: MessageReceipts }>> {
     const response = await this.request(ClientEvent.MessageReceipts, { conversationId, seq });
     return response.ok ? response : { ok: false, message: response.message };
+  }
+
+  /** Changes the user's display name and/or "about"; every place that shows it follows. */
+  async updateProfile(change: {
+    displayName?: string;
+    about?: string;
+  }): Promise<ActionResult<{ profile: Profile }>> {
+    if (!this.options.isConnected()) {
+      return { ok: false, message: 'You are offline. Try again when you are back online.' };
+    }
+    const response = await this.request(ClientEvent.ProfileUpdate, change);
+    if (!response.ok) return { ok: false, message: response.message };
+    this.acceptProfiles([response.profile]);
+    return response;
+  }
+
+  /** People to chat with, by the start of their username or of a word of their name. */
+  async searchPeople(query: string): Promise<ActionResult<{ people: Profile[] }>> {
+    if (!this.options.isConnected()) {
+      return { ok: false, message: 'Finding people needs a connection. You are offline.' };
+    }
+    const response = await this.request(ClientEvent.PeopleSearch, { query });
+    return response.ok ? response : { ok: false, message: response.message };
+  }
+
+  /** Asks the current profiles of these people (those the user shares a conversation with). */
+  async refreshPeople(userIds: string[]): Promise<void> {
+    const ids = [...new Set(userIds)];
+    if (ids.length === 0 || !this.options.isConnected()) return;
+    for (let start = 0; start < ids.length; start += PRESENCE_QUERY_MAX) {
+      const response = await this.request(ClientEvent.PeopleGet, {
+        userIds: ids.slice(start, start + PRESENCE_QUERY_MAX),
+      });
+      if (response.ok) this.acceptProfiles(response.people);
+    }
+  }
+
+  /** Profiles the server told: shown wherever these people appear. */
+  acceptProfiles(profiles: Profile[]): void {
+    update(this.store, (state) => applyProfiles(state, profiles));
   }
 
   /** Messages with these words, newest first: in every conversation, or in one. */

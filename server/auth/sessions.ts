@@ -15,8 +15,9 @@ import {
   touchSessions,
   type LiveAt,
 } from '../../db';
-import type { PrivacySettings, UserSummary } from '../../protocol';
+import type { PrivacySettings, Profile, UserSummary } from '../../protocol';
 import { toPrivacySettings } from '../chat/update-privacy';
+import { toProfile } from '../chat/update-profile';
 import type { Deps } from '../deps';
 import { safeError } from '../logger';
 
@@ -35,6 +36,8 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export interface AuthenticatedSession {
   sessionId: string;
   user: UserSummary & { role: 'user' | 'admin' };
+  /** As it was when the session was checked (sent in session:ready). */
+  profile: Profile;
   /** As they were when the session was checked (sent in session:ready). */
   privacy: PrivacySettings;
 }
@@ -79,7 +82,13 @@ export async function authenticateToken(
   }
   return {
     sessionId: found.session.id,
-    user: { id: found.user.id, username: found.user.username, role: found.user.role },
+    user: {
+      id: found.user.id,
+      username: found.user.username,
+      role: found.user.role,
+      ...(found.user.displayName ? { displayName: found.user.displayName } : {}),
+    },
+    profile: toProfile(found.user),
     privacy: toPrivacySettings(found.user),
   };
 }

@@ -84,7 +84,7 @@ export async function forwardMessages(
   return Promise.all(
     input.targets.map(async (target) => {
       const ofTarget = results.slice(next, (next += target.clientMsgIds.length));
-      const messages = ofTarget.map((copy) => toMessage(copy.row, sender.username));
+      const messages = ofTarget.map((copy) => toMessage(copy.row, sender));
       const created = messages.filter((_, index) => ofTarget[index]!.isCreated);
       const fresh = ofTarget.find((copy) => copy.isCreated);
       return {

@@ -155,7 +155,7 @@ export async function recordGroupEvents(
       body: describeGroupEvent(event),
     })),
   );
-  return recorded.map((result) => toMessage(result.message, actor.username));
+  return recorded.map((result) => toMessage(result.message, actor));
 }
 
 /** After the commit: adds the group as the actor now sees it (null once they have left). */

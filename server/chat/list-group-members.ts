@@ -2,6 +2,7 @@ import { listMemberRecords } from '../../db';
 import type { GroupMember } from '../../protocol';
 import type { Deps } from '../deps';
 import { conversationNotFound } from '../errors';
+import { toUserSummary } from './to-wire';
 
 /** The members of a conversation the viewer is in, longest-standing first. */
 export async function listGroupMembers(
@@ -13,8 +14,11 @@ export async function listGroupMembers(
   // The viewer's own row is the membership check: no second query.
   if (!members.some((member) => member.userId === viewerId)) throw conversationNotFound();
   return members.map((member) => ({
-    id: member.userId,
-    username: member.username,
+    ...toUserSummary({
+      id: member.userId,
+      username: member.username,
+      displayName: member.displayName,
+    }),
     role: member.role,
   }));
 }

@@ -79,7 +79,7 @@ export async function sendMessage(
     }
     // A retry can come long after the first send, when the message was changed since, or
     // hidden by its sender: it is answered as the sender sees it now, never as it was sent.
-    const message = await viewOfSender(deps, stored, sender.username);
+    const message = await viewOfSender(deps, stored, sender);
     return {
       message,
       created: false,
@@ -91,8 +91,8 @@ export async function sendMessage(
   const created = result.message;
   const message =
     created.replyToSeq === null
-      ? toMessage(created, sender.username)
-      : await viewOfSender(deps, created, sender.username);
+      ? toMessage(created, sender)
+      : await viewOfSender(deps, created, sender);
   return { message, created: true, broadcast: message, memberIds: result.memberIds };
 }
 
@@ -117,14 +117,14 @@ function isSameSend(
  * A stored message as its sender sees it now: a new reply with the current state of the message
  * it quotes; a retried send with its changes since, or hidden by them.
  */
-async function viewOfSender(deps: Deps, row: MessageRow, senderUsername: string): Promise<Message> {
+async function viewOfSender(deps: Deps, row: MessageRow, sender: UserSummary): Promise<Message> {
   const [view] = await listMessageViews(deps.db, {
     conversationId: row.conversationId,
     seqs: [row.seq],
     readerId: row.senderId,
     quoteLength: PREVIEW_MAX_CODE_POINTS,
   });
-  return view ? toMessageView(view) : toMessage(row, senderUsername);
+  return view ? toMessageView(view) : toMessage(row, sender);
 }
 
 /** One per node: sends that arrive together are stored in one transaction. */

@@ -14,13 +14,18 @@ import { PREVIEW_MAX_CODE_POINTS } from '../../protocol';
  * isForwarded, replyTo) appear only when there is something to say, so a plain new message
  * looks exactly as it did before messages could change.
  */
-export function toMessage(row: MessageRow, senderUsername: string, quote?: QuoteView): Message {
+export function toMessage(
+  row: MessageRow,
+  sender: { username: string; displayName?: string | undefined },
+  quote?: QuoteView,
+): Message {
   return {
     id: row.id,
     conversationId: row.conversationId,
     seq: row.seq,
     senderId: row.senderId,
-    senderUsername,
+    senderUsername: sender.username,
+    ...(sender.displayName ? { senderDisplayName: sender.displayName } : {}),
     clientMsgId: row.clientMsgId,
     kind: row.kind,
     body: row.body,
@@ -38,7 +43,11 @@ export function toMessage(row: MessageRow, senderUsername: string, quote?: Quote
  * and their hide's.
  */
 export function toMessageView(view: MessageView): Message {
-  const base = toMessage(view, view.senderUsername, view.replyTo ?? undefined);
+  const base = toMessage(
+    view,
+    { username: view.senderUsername, displayName: view.senderDisplayName },
+    view.replyTo ?? undefined,
+  );
   if (view.hiddenChangeSeq !== null) {
     return {
       id: base.id,
@@ -46,6 +55,7 @@ export function toMessageView(view: MessageView): Message {
       seq: base.seq,
       senderId: base.senderId,
       senderUsername: base.senderUsername,
+      ...(base.senderDisplayName ? { senderDisplayName: base.senderDisplayName } : {}),
       clientMsgId: base.clientMsgId,
       kind: base.kind,
       body: '',
@@ -90,8 +100,11 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
   return {
     id: row.id,
     kind: row.kind,
-    title: row.kind === 'direct' ? (row.peer?.username ?? 'Unknown') : (row.title ?? 'Group'),
-    peer: row.peer,
+    title:
+      row.kind === 'direct'
+        ? row.peer?.displayName || (row.peer?.username ?? 'Unknown')
+        : (row.title ?? 'Group'),
+    peer: row.peer && toUserSummary(row.peer),
     lastSeq: row.lastSeq,
     lastChangeSeq: row.lastChangeSeq,
     readSeq: row.readSeq,
@@ -117,5 +130,14 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
       : null,
     lastActivityAt: (row.lastMessageAt ?? row.createdAt).toISOString(),
     membership: row.membership,
+  };
+}
+
+/** A person as lists and payloads name them: the display name only when they set one. */
+export function toUserSummary(user: { id: string; username: string; displayName: string }) {
+  return {
+    id: user.id,
+    username: user.username,
+    ...(user.displayName ? { displayName: user.displayName } : {}),
   };
 }

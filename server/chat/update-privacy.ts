@@ -9,7 +9,11 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 
 export function toPrivacySettings(row: PrivacyRow): PrivacySettings {
-  return { presence: row.presenceVisibility, readReceipts: row.isSendingReadReceipts };
+  return {
+    presence: row.presenceVisibility,
+    readReceipts: row.isSendingReadReceipts,
+    findableByName: row.isFindableByName,
+  };
 }
 
 /** Changes any of the user's privacy settings; answers with all of them. */
@@ -21,6 +25,7 @@ export async function updatePrivacy(
   const row = await setPrivacy(deps.db, userId, {
     presenceVisibility: input.presence,
     isSendingReadReceipts: input.readReceipts,
+    isFindableByName: input.findableByName,
   });
   // The session was checked on connect; the account went since.
   if (!row) throw new AppError(ErrorCode.Unauthenticated, 'Your account no longer exists.');

@@ -40,6 +40,7 @@ export const EVENT_WORK: Record<ClientEventName, number> = {
   [ClientEvent.ConversationMute]: 2,
   [ClientEvent.PresenceQuery]: 2,
   [ClientEvent.PrivacyUpdate]: 2,
+  [ClientEvent.ProfileUpdate]: 2,
   // A short transaction that also writes a system message or a new conversation; or one that
   // changes a message under its conversation's lock and reads it back with who sees it.
   [ClientEvent.MessageEdit]: 3,
@@ -58,6 +59,9 @@ export const EVENT_WORK: Record<ClientEventName, number> = {
   // One row per member, up to the group size.
   [ClientEvent.MessageReceipts]: 5,
   [ClientEvent.GroupMembers]: 5,
+  [ClientEvent.PeopleGet]: 5,
+  // Up to 20 people, found through two indexes (it also pays the search rate limit).
+  [ClientEvent.PeopleSearch]: 5,
   // Every conversation of the person, each with its last message and unread count.
   [ClientEvent.ConversationList]: 10,
   // Up to 20 messages read and copied into up to 10 conversations in one transaction (each

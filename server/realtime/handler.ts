@@ -59,6 +59,7 @@ const EVENT_LIMITERS: Partial<Record<ClientEventName, EventLimiterName>> = {
   [ClientEvent.ConversationStart]: 'conversation',
   [ClientEvent.GroupCreate]: 'group',
   [ClientEvent.MessageSearch]: 'search',
+  [ClientEvent.PeopleSearch]: 'search',
 };
 
 export interface HandlerEnv {

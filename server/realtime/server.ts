@@ -140,7 +140,12 @@ export function createRealtime(
     void socket.join([userRoom(user.id), sessionRoom(sessionId)]);
     registerHandlers({ io, presence, push, receipts, deps, inFlight }, socket, handlers);
     socket.emit(ServerEvent.SessionReady, {
-      user: { id: user.id, username: user.username },
+      user: {
+        id: user.id,
+        username: user.username,
+        ...(user.displayName ? { displayName: user.displayName } : {}),
+      },
+      profile: socket.data.profile,
       isAdmin: user.role === 'admin',
       limits: clientLimits(deps.settings.current),
       privacy: socket.data.privacy,

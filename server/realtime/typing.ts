@@ -41,7 +41,11 @@ export async function prepareTyping(
     if (others.length === 0) return;
     io.to(others.map(userRoom)).emit(ServerEvent.TypingUpdated, {
       conversationId,
-      user: { id: user.id, username: user.username },
+      user: {
+        id: user.id,
+        username: user.username,
+        ...(user.displayName ? { displayName: user.displayName } : {}),
+      },
       isTyping,
       device: deviceOf(socket),
       order,

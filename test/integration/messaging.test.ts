@@ -251,7 +251,7 @@ describe('read receipts off', () => {
     const { alice, bob, conversationId } = await pair(suite);
     expect(await call(bob.socket, 'privacy:update', { readReceipts: false })).toEqual({
       ok: true,
-      privacy: { presence: 'contacts', readReceipts: false },
+      privacy: { presence: 'contacts', readReceipts: false, findableByName: true },
     });
     const toAlice: ReceiptUpdate[] = [];
     const toBob: ReceiptUpdate[] = [];

@@ -156,13 +156,17 @@ describe('presence privacy', () => {
 
   it('with "nobody", others get neither online nor last seen, and the hider sees nobody’s', async () => {
     const { alice, bob } = await chatting();
-    expect(bob.ready.privacy).toEqual({ presence: 'contacts', readReceipts: true });
+    expect(bob.ready.privacy).toEqual({
+      presence: 'contacts',
+      readReceipts: true,
+      findableByName: true,
+    });
 
     const aliceTold = nextEvent(alice.socket, 'presence:updated', (p) => p.userId === bob.user.id);
     const bobTold = nextEvent(bob.socket, 'presence:updated', (p) => p.userId === alice.user.id);
     expect(await call(bob.socket, 'privacy:update', { presence: 'nobody' })).toEqual({
       ok: true,
-      privacy: { presence: 'nobody', readReceipts: true },
+      privacy: { presence: 'nobody', readReceipts: true, findableByName: true },
     });
     // Both online, yet each is now told the other is neither online nor seen.
     expect(await aliceTold).toEqual(hidden(bob.user.id));
@@ -178,7 +182,11 @@ describe('presence privacy', () => {
 
     // The setting is stored: a new tab is told it, and queries still hide.
     const bobTab2 = await openTab(suite, bob);
-    expect(bobTab2.ready.privacy).toEqual({ presence: 'nobody', readReceipts: true });
+    expect(bobTab2.ready.privacy).toEqual({
+      presence: 'nobody',
+      readReceipts: true,
+      findableByName: true,
+    });
 
     // Back to contacts: both see each other online again, at once.
     const aliceSees = nextEvent(alice.socket, 'presence:updated', (p) => p.userId === bob.user.id);
@@ -225,7 +233,7 @@ describe('presence privacy', () => {
     expect(await call(alice.socket, 'privacy:update', {})).toMatchObject({
       ok: false,
       code: 'BAD_REQUEST',
-      message: 'Give presence, readReceipts or both.',
+      message: 'Give presence, readReceipts, findableByName or more of them.',
     });
     expect(
       await call(alice.socket, 'privacy:update', { presence: 'everyone' as 'nobody' }),

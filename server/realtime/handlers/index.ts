@@ -6,6 +6,7 @@ import { conversationHandlers } from './conversations';
 import { groupHandlers } from './groups';
 import { messageChangeHandlers } from './message-changes';
 import { messageHandlers } from './messages';
+import { peopleHandlers } from './people';
 import { presenceHandlers } from './presence';
 import { searchHandlers } from './search';
 
@@ -16,4 +17,5 @@ export const handlers: HandlerMap = {
   ...groupHandlers,
   ...presenceHandlers,
   ...searchHandlers,
+  ...peopleHandlers,
 };

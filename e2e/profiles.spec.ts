@@ -1,0 +1,88 @@
+// Profiles in the browser: alice gives herself a name, and bob's open screens show it at once
+// (the chat list, the conversation's header, her messages in a group); bob finds carol by part
+// of her name and starts a chat from the suggestion.
+
+import { randomUUID } from 'node:crypto';
+import { call, connect, signUp } from '../test/helpers/client';
+import { expect, openChat, test } from './fixtures';
+
+test('a new name shows live on the other person’s screens, and people are found by name', async ({
+  actor,
+  server,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  const carol = await signUp(server.url, 'carol');
+
+  // Alice and bob share a direct chat and a group, set up over a socket of alice's.
+  const { socket } = await connect(
+    server.url,
+    { cookie: await cookieOf(alice.page) },
+    {
+      origin: server.url,
+    },
+  );
+  try {
+    const direct = await call(socket, 'conversation:start', { username: bob.username });
+    if (!direct.ok) throw new Error(direct.message);
+    await call(socket, 'message:send', {
+      conversationId: direct.conversation.id,
+      clientMsgId: randomUUID(),
+      body: 'hi bob',
+    });
+    const group = await call(socket, 'group:create', {
+      title: 'Book club',
+      usernames: [bob.username],
+      clientRequestId: randomUUID(),
+    });
+    if (!group.ok) throw new Error(group.message);
+    await call(socket, 'message:send', {
+      conversationId: group.conversation.id,
+      clientMsgId: randomUUID(),
+      body: 'who reads next?',
+    });
+  } finally {
+    socket.close();
+  }
+
+  await openChat(bob.page, 'Book club');
+  await expect(bob.page.getByTestId('message-sender')).toHaveText([alice.username]);
+  await expect(
+    bob.page.getByTestId('conversation-item-title').filter({ hasText: alice.username }),
+  ).toHaveCount(1);
+
+  // Alice names herself.
+  await alice.page.getByRole('button', { name: 'Your profile' }).click();
+  const dialog = alice.page.getByRole('dialog', { name: 'Your profile' });
+  await dialog.getByLabel('Name').fill('Аня Smith\u202e');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText('A name cannot contain invisible characters.');
+  await dialog.getByLabel('Name').fill('Аня Smith');
+  await dialog.getByLabel('About').fill('Reading, mostly');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByTestId('profile-saved')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  // Bob's screens follow at once: the group's sender label and the list's direct chat.
+  await expect(bob.page.getByTestId('message-sender')).toHaveText(['Аня Smith']);
+  await expect(
+    bob.page.getByTestId('conversation-item-title').filter({ hasText: 'Аня Smith' }),
+  ).toHaveCount(1);
+  await bob.page.reload();
+  await expect(
+    bob.page.getByTestId('conversation-item-title').filter({ hasText: 'Аня Smith' }),
+  ).toHaveCount(1);
+
+  // Bob finds carol by the start of her username, and starts a chat from the suggestion.
+  await bob.page.getByLabel('Start a chat with (username)').fill(carol.user.username.slice(0, 6));
+  const found = bob.page.getByRole('list', { name: 'People found' });
+  await found.getByRole('button', { name: `Start a chat with ${carol.user.username}` }).click();
+  await expect(bob.page.getByTestId('conversation-title')).toHaveText(carol.user.username);
+});
+
+async function cookieOf(page: import('@playwright/test').Page): Promise<string> {
+  const cookies = await page.context().cookies();
+  const session = cookies.find((cookie) => cookie.name === 'parley_session');
+  if (!session) throw new Error('no session cookie');
+  return `${session.name}=${session.value}`;
+}
