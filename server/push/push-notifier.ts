@@ -62,10 +62,11 @@ export class PushNotifier {
       const isDeleted = offline.length > 0 && (await isMessageDeleted(this.deps.db, message.id));
       const notified = isDeleted ? [] : offline;
       const preview = truncateCodePoints(message.body, PREVIEW);
+      const sender = message.senderDisplayName || message.senderUsername;
       const payload: PushPayload = {
         conversationId: message.conversationId,
-        title: kind === 'group' ? (title ?? 'Group') : message.senderUsername,
-        body: kind === 'group' ? `${message.senderUsername}: ${preview}` : preview,
+        title: kind === 'group' ? (title ?? 'Group') : sender,
+        body: kind === 'group' ? `${sender}: ${preview}` : preview,
       };
       const results = await Promise.all(notified.map((target) => this.send(target, payload)));
       this.deps.logger.info(

@@ -220,6 +220,22 @@ describe('web push', () => {
     });
   });
 
+  it('names the sender by their display name when they have one', async () => {
+    const { alice, bob, conversationId } = await chatting();
+    const phone = await subscribe(bob, `/sub/${randomUUID()}`);
+    const renamed = await call(alice.socket, 'profile:update', { displayName: 'Alice Liddell' });
+    expect(renamed.ok).toBe(true);
+    await goOffline(bob.socket, bob, alice);
+    const message = await send(alice, conversationId, 'Tea?');
+    await dispatched(message.id);
+    const delivery = deliveries.find((item) => `${pushOrigin}${item.path}` === phone.endpoint);
+    expect(phone.decrypt(delivery!)).toEqual({
+      conversationId,
+      title: 'Alice Liddell',
+      body: 'Tea?',
+    });
+  });
+
   it('sends nothing to someone with a device connected, and names the group', async () => {
     const [alice, bob, carol] = await Promise.all(
       ['alice', 'bob', 'carol'].map((name) => person(suite, name)),
