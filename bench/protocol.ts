@@ -46,7 +46,9 @@ export type ReadRequest =
       conversationId?: string;
       /** What must come back: at least one result, or the refusal of a too broad search. */
       expect: 'found' | 'too-broad';
-    };
+    }
+  /** people:search: at least one person must be found. */
+  | { kind: 'people'; client: number; label: string; query: string };
 
 export type Command =
   | {

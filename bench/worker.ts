@@ -531,6 +531,11 @@ async function read(client: Client, item: ReadRequest): Promise<string | null> {
     if (!page.ok) return page.message;
     return page.messages.length === 50 ? null : `a page of ${page.messages.length} messages`;
   }
+  if (item.kind === 'people') {
+    const people = await client.request(ClientEvent.PeopleSearch, { query: item.query });
+    if (!people.ok) return people.message;
+    return people.people.length > 0 ? null : `nobody found for “${item.query}”`;
+  }
   const found = await client.request(ClientEvent.MessageSearch, {
     query: item.query,
     ...(item.conversationId === undefined ? {} : { conversationId: item.conversationId }),

@@ -8,6 +8,7 @@ import { historyPageQuery, type HistoryPageRequest } from './queries/history';
 import { inTransaction, lockConversations } from './queries/locks';
 import { appendMessages } from './queries/messages';
 import { messageSearchQuery, type MessageSearchRequest } from './queries/search';
+import { peopleSearchQuery } from './queries/users';
 import {
   conversationMembers,
   conversations,
@@ -97,6 +98,52 @@ export async function seedUsers(
     );
   }
   return created;
+}
+
+/**
+ * `count` people for people search, written by the database in one statement: usernames
+ * `<prefix><n>`, display names of a first and a last name from two lists of 50 (so each first
+ * name is the name of one in 50), an "about" for every tenth. They cannot sign in.
+ */
+export async function seedPeople(db: Executor, prefix: string, count: number): Promise<void> {
+  const first = PEOPLE_FIRST_NAMES;
+  const last = PEOPLE_LAST_NAMES;
+  await db.execute(sql`
+    insert into users (username, password_hash, display_name, about)
+    select ${prefix} || g, '!',
+      (${JSON.stringify(first)}::jsonb ->> (g % ${first.length})) || ' ' ||
+        (${JSON.stringify(last)}::jsonb ->> ((g / ${first.length}) % ${last.length})),
+      case when g % 10 = 0 then 'Here since ' || (2000 + g % 25) else '' end
+    from generate_series(1, ${count}) as g`);
+}
+
+// prettier-ignore
+const PEOPLE_FIRST_NAMES = [
+  'Ada', 'Ben', 'Chloé', 'Dmitri', 'Elif', 'Farah', 'Gustav', 'Hana', 'Ivan', 'Jae',
+  'Kofi', 'Lucía', 'Mateo', 'Nadia', 'Oskar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tariq',
+  'Uma', 'Vera', 'Wen', 'Ximena', 'Yusuf', 'Zoë', 'Анна', 'Борис', 'Мария', 'Олег',
+  'Αλέξης', 'Ελένη', 'أحمد', 'فاطمة', 'דניאל', 'נועה', '美咲', '翔太', '민준', '서연',
+  'Amara', 'Bruno', 'Carmen', 'Diego', 'Emil', 'Freya', 'Giulia', 'Hugo', 'Ines', 'Jonas',
+];
+
+// prettier-ignore
+const PEOPLE_LAST_NAMES = [
+  'Smith', 'Müller', 'García', 'Rossi', 'Dubois', 'Kowalski', 'Novak', 'Silva', 'Jensen', 'Öztürk',
+  'Yamamoto', 'Kim', 'Nguyen', 'Okafor', 'Haddad', 'Cohen', 'Petrov', 'Иванова', 'Смирнов', 'Papadopoulos',
+  'Андреев', 'Wang', 'Li', 'Singh', 'Patel', 'Hernández', 'López', 'Martin', 'Bernard', 'Moreau',
+  'Fischer', 'Weber', 'Schulz', 'Wagner', 'Becker', 'Hoffmann', 'Koch', 'Richter', 'Klein', 'Wolf',
+  'Schröder', 'Neumann', 'Schwarz', 'Zimmermann', 'Braun', 'Krüger', 'Hofmann', 'Hartmann', 'Lange', 'Schmitt',
+];
+
+/** The plan PostgreSQL picks for a people search (searchPeople). */
+export async function explainPeopleSearch(
+  db: Executor,
+  request: { searcherId: string; text: string; limit: number },
+): Promise<string> {
+  const result = await db.execute(sql`explain ${peopleSearchQuery(request)}`);
+  return rowsOf<Record<string, string>>(result)
+    .map((row) => row['QUERY PLAN'])
+    .join('\n');
 }
 
 /** A session per user with the given token hashes (in the same order), valid for a day. */

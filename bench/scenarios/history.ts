@@ -1,7 +1,7 @@
 // Scenario 6: reading history from a conversation with a million messages, in a table of three
 // million, at a steady request rate: the newest page and the page ten pages back; then message
 // searches in the same database, for words that are in a few messages and for one that is in
-// every message (refused as too broad).
+// every message (refused as too broad); then people searches among 100,000 people.
 
 import {
   appendGeneratedMessages,
@@ -10,7 +10,6 @@ import {
   readLastSeqs,
 } from '../../db/seed';
 import { SEARCH_MATCHES_MAX, SEARCH_PAGE_DEFAULT } from '../../protocol';
-import { nowMicros } from '../histogram';
 import type { ReadRequest } from '../protocol';
 import { seedPairs } from '../population';
 import {
@@ -20,7 +19,9 @@ import {
   type BenchContext,
   type ScenarioResult,
 } from '../scenario';
-import { round, summarizeAll, type Setup } from '../steps';
+import { round } from '../steps';
+import { measurePeopleSearch, seedPeopleToFind } from './people-search';
+import { runReads, type WorkerRead } from './reads';
 import { startParley } from '../targets';
 
 const PAGE = 50;
@@ -36,6 +37,7 @@ export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
   const rate = ctx.quick ? 100 : 500;
   const durationMs = ctx.quick ? 1_500 : 15_000;
 
+  let peopleCount = 0;
   return withSetup(
     ctx,
     {
@@ -58,8 +60,9 @@ export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
           population.clients[0]!.id,
           bigCount,
         );
+        peopleCount = await seedPeopleToFind(ctx, db);
         ctx.log(
-          `  seeded ${total} messages in ${round((performance.now() - seededAt) / 1000, 1)} s`,
+          `  seeded ${total} messages and ${peopleCount} people in ${round((performance.now() - seededAt) / 1000, 1)} s`,
         );
         return population;
       },
@@ -146,6 +149,7 @@ export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
           .map(([, summary]) => summary.p99Ms),
       );
       ctx.log(`  ${searches.sent} searches, p99 of word searches ${wordSearchP99} ms`);
+      const people = await measurePeopleSearch(ctx, setup, db, readerId, peopleCount, durationMs);
       const plans = {
         'Newest page': await explainHistoryPage(db, { conversationId, readerId, limit: PAGE }),
         '10 pages back': await explainHistoryPage(db, {
@@ -160,7 +164,7 @@ export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
       return {
         id: 'history',
         title: `6. History and search (${bigCount.toLocaleString('en')} messages in one conversation, ${total.toLocaleString('en')} in all)`,
-        ok: failed === 0 && searches.failed === 0,
+        ok: failed === 0 && searches.failed === 0 && people.failed === 0,
         tables: [
           {
             title: `${rate} requests/s for ${durationMs / 1000} s, ${PAGE} messages per page, over the socket`,
@@ -180,6 +184,7 @@ export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
               ...formatLatency(summary),
             ]),
           },
+          people.table,
         ],
         targets: [
           {
@@ -194,6 +199,7 @@ export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
             measured: `${wordSearchP99} ms`,
             met: wordSearchP99 <= 50 && searches.failed === 0,
           },
+          people.target,
         ],
         notes: [
           'Query plans (EXPLAIN) of the page query:',
@@ -202,37 +208,19 @@ export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
           ...Object.entries(searchPlans).map(
             ([label, plan]) => `${label}:\n\n\`\`\`\n${plan}\n\`\`\``,
           ),
+          ...people.notes,
         ],
-        data: { sent, failed, latencies, plans, lastSeq, searches, searchPlans },
+        data: {
+          sent,
+          failed,
+          latencies,
+          plans,
+          lastSeq,
+          searches,
+          searchPlans,
+          people: people.data,
+        },
       };
     },
   );
-}
-
-/** A read and the worker whose client makes it. */
-interface WorkerRead {
-  worker: number;
-  read: ReadRequest;
-}
-
-/** Runs the reads at `rate` a second in all, each worker its own share, and summarises them. */
-async function runReads(setup: Setup, requests: WorkerRead[], rate: number, durationMs: number) {
-  const startAtMicros = nowMicros() + 300_000;
-  const replies = await setup.pool.all<'history-done'>((worker) => {
-    const mine = requests.filter((request) => request.worker === worker);
-    return {
-      type: 'history',
-      ratePerSecond: (rate * mine.length) / requests.length,
-      durationMs,
-      startAtMicros,
-      requests: mine.map((request) => request.read),
-    };
-  });
-  const merged = await setup.pool.report(true);
-  return {
-    latencies: summarizeAll(merged.extra),
-    sent: replies.reduce((sum, reply) => sum + reply.sent, 0),
-    failed: replies.reduce((sum, reply) => sum + reply.failed, 0),
-    firstError: replies.find((reply) => reply.firstError)?.firstError,
-  };
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../client';
 import { users, type UserRow } from '../schema';
 
@@ -138,11 +138,20 @@ export async function searchPeople(
   db: Executor,
   request: { searcherId: string; text: string; limit: number },
 ): Promise<ProfileRow[]> {
+  return rowsOf<ProfileRow>(await db.execute(peopleSearchQuery(request)));
+}
+
+/** The statement of searchPeople; exported for the benchmark report. */
+export function peopleSearchQuery(request: {
+  searcherId: string;
+  text: string;
+  limit: number;
+}): SQL {
   const { searcherId, text, limit } = request;
   const lowered = text.trim().toLowerCase();
   // LIKE's own characters in a username (only _ can be there) match themselves.
   const prefix = `${lowered.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-  const rows = await db.execute(sql`
+  return sql`
     with query as (
       select string_agg(
         '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || ''':*', ' & '
@@ -160,8 +169,7 @@ export async function searchPeople(
         ))
       )
     order by u.username = ${lowered} desc, u.username
-    limit ${limit}`);
-  return rowsOf<ProfileRow>(rows);
+    limit ${limit}`;
 }
 
 /** Which of these users hide their online state and last seen (presence visibility nobody). */
