@@ -7,6 +7,7 @@ import { Avatar } from './avatar';
 import { ChatLink, chatHref } from './chat-link';
 import { ChatSearchPanel } from './chat-search-panel';
 import { Composer, type ComposerAction } from './composer';
+import { ConfirmDialog, type Confirmation } from './confirm-dialog';
 import { ConnectionStatus } from './connection-status';
 import { GroupInfo } from './group-info';
 import { MessageList, type JumpRequest } from './message-list';
@@ -28,6 +29,11 @@ export function ConversationView({
   const typing = useChatState((state) => state.typing[conversationId]);
   const presenceText = usePresenceText(summary?.peer?.id);
   const [panel, setPanel] = useState<'info' | 'search' | null>(null);
+  const peerId = summary?.peer?.id;
+  const isPeerBlocked = useChatState(
+    (state) => peerId !== undefined && (state.blocked ?? []).some((person) => person.id === peerId),
+  );
+  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
   /** The message to bring into view, chosen in this conversation's search. */
   const [jumpTo, setJumpTo] = useState<JumpRequest | null>(null);
   /** Replying to or editing a message: the composer shows which, above its input. */
@@ -110,6 +116,23 @@ export function ConversationView({
               {summary.isMuted ? 'Unmute' : 'Mute'}
             </button>
           )}
+          {summary?.peer && !isPeerBlocked && (
+            <button
+              type="button"
+              className={controls.quietButton}
+              onClick={() => {
+                const peer = summary.peer!;
+                setConfirmation({
+                  title: `Block ${summary.title}?`,
+                  text: 'They will not be able to send you messages or see when you are online, and you will not see theirs. Groups you share are not affected.',
+                  confirmLabel: 'Block',
+                  onConfirm: () => client.setBlocked(peer.id, true),
+                });
+              }}
+            >
+              Block
+            </button>
+          )}
           {isGroup && !isFormer && (
             <button
               type="button"
@@ -132,6 +155,17 @@ export function ConversationView({
           <p className={styles.ended} role="status" data-testid="membership-ended">
             {summary.membership === 'left' ? 'You left' : 'You were removed'}
           </p>
+        ) : isPeerBlocked && peerId ? (
+          <p className={styles.ended} role="status" data-testid="blocked-bar">
+            You blocked {summary.title}.{' '}
+            <button
+              type="button"
+              className={controls.quietButton}
+              onClick={() => void client.setBlocked(peerId, false)}
+            >
+              Unblock
+            </button>
+          </p>
         ) : (
           <Composer
             key={conversationId}
@@ -151,6 +185,7 @@ export function ConversationView({
           onOpen={(seq) => setJumpTo({ seq })}
         />
       )}
+      <ConfirmDialog confirmation={confirmation} onDone={() => setConfirmation(null)} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 'use client';
 // Privacy, as in other chat apps: who sees my online state and last seen, whether I send
-// read receipts, and whether people search finds me by name. Each choice is saved the moment
-// it is made; the dialog says whether it was.
+// read receipts, whether people search finds me by name, and whom I blocked. Each choice is
+// saved the moment it is made; the dialog says whether it was.
 
 import { useId, useRef, useState } from 'react';
 import type { PresenceVisibility, PrivacySettings } from '../protocol';
@@ -16,6 +16,7 @@ type Outcome = { ok: true; text: string } | { ok: false; text: string } | null;
 export function PrivacyDialog() {
   const client = useChatClient();
   const saved = useChatState((state) => state.privacy);
+  const blocked = useChatState((state) => state.blocked);
   // The choice being saved shows as made at once; a refusal puts the saved one back.
   const [choice, setChoice] = useState<Partial<PrivacySettings>>({});
   const privacy = { ...saved, ...choice };
@@ -110,6 +111,42 @@ export function PrivacyDialog() {
           {findableChoice(true, 'Everyone, by part of my name or username')}
           {findableChoice(false, 'Only people who know my exact username')}
         </fieldset>
+        <section className={styles.group} aria-labelledby={`${id}-blocked`}>
+          <h3 id={`${id}-blocked`} className={styles.heading}>
+            Blocked people
+          </h3>
+          {blocked && blocked.length === 0 && (
+            <p className={controls.fieldHint}>Nobody. Block someone from your chat with them.</p>
+          )}
+          <ul className={styles.blocked} data-testid="blocked-people">
+            {blocked?.map((person) => (
+              <li key={person.id}>
+                <span>
+                  {person.displayName || person.username}{' '}
+                  <span className={styles.handle}>@{person.username}</span>
+                </span>
+                <button
+                  type="button"
+                  className={controls.quietButton}
+                  aria-label={`Unblock ${person.username}`}
+                  onClick={() => {
+                    void client
+                      .setBlocked(person.id, false)
+                      .then((result) =>
+                        setOutcome(
+                          result.ok
+                            ? { ok: true, text: 'Unblocked.' }
+                            : { ok: false, text: result.message },
+                        ),
+                      );
+                  }}
+                >
+                  Unblock
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
         <p
           role="status"
           className={outcome?.ok === false ? controls.formError : controls.formSuccess}

@@ -35,3 +35,4 @@ export type {
   MessageSearchOutcome,
   MessageSearchRequest,
 } from './queries/search';
+export * from './queries/blocks';

@@ -183,6 +183,31 @@ export const formerMembers = pgTable(
   ],
 );
 
+/**
+ * Who blocked whom. A blocked person cannot start a direct chat with the blocker or send to
+ * their direct chat (nor the blocker to them, until they unblock), and neither sees the other's
+ * presence; the blocked person stops getting the blocker's profile changes and reads. Groups
+ * they share are not touched.
+ */
+export const blocks = pgTable(
+  'blocks',
+  {
+    blockerId: uuid('blocker_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    blockedId: uuid('blocked_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'blocks_pkey', columns: [t.blockerId, t.blockedId] }),
+    // "Who blocked me": the other direction of every check.
+    index('blocks_blocked_id_idx').on(t.blockedId),
+    check('blocks_not_self_check', sql`${t.blockerId} <> ${t.blockedId}`),
+  ],
+);
+
 export const messages = pgTable(
   'messages',
   {

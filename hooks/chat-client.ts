@@ -290,6 +290,11 @@ export class ChatClient {
     return this.commands.updateProfile(change);
   }
 
+  /** Blocks someone (isBlocked true) or takes the block away. */
+  setBlocked(userId: string, isBlocked: boolean) {
+    return this.commands.setBlocked(userId, isBlocked);
+  }
+
   /** People to start a chat with or add to a group. */
   searchPeople(query: string) {
     return this.commands.searchPeople(query);

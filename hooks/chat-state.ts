@@ -72,6 +72,8 @@ export interface ChatState {
   people: Record<string, Profile>;
   /** The user's own display name and "about" (session:ready, profile:update). */
   profile: Profile;
+  /** The people the user blocked (block:list, block:add, block:remove); null until loaded. */
+  blocked: Profile[] | null;
   /** By conversation id. */
   typing: Record<string, TypingInConversation>;
   /** Members of the groups whose members were loaded, by conversation id. */

@@ -34,6 +34,11 @@ export const ErrorCode = {
    * or search within one conversation.
    */
   SearchTooBroad: 'SEARCH_TOO_BROAD',
+  /**
+   * One of the two people of a direct conversation blocked the other: nothing was sent or
+   * started. The message says which way ("Unblock … to send a message" to the blocker).
+   */
+  Blocked: 'BLOCKED',
   UnknownEvent: 'UNKNOWN_EVENT',
   /** An HTTP method the REST endpoint does not take (the Allow header lists those it does). */
   MethodNotAllowed: 'METHOD_NOT_ALLOWED',
@@ -84,6 +89,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   EDIT_WINDOW_CLOSED: 403,
   DELETE_WINDOW_CLOSED: 403,
   SEARCH_TOO_BROAD: 400,
+  BLOCKED: 403,
   UNKNOWN_EVENT: 400,
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,

@@ -4,6 +4,8 @@
 import type { z } from 'zod';
 import type { Ack } from './errors';
 import {
+  BlockListRequest,
+  BlockRequest,
   ConversationListRequest,
   ConversationMarkDeliveredRequest,
   ConversationMarkReadRequest,
@@ -74,6 +76,9 @@ export const ClientEvent = {
   ProfileUpdate: 'profile:update',
   PeopleSearch: 'people:search',
   PeopleGet: 'people:get',
+  BlockAdd: 'block:add',
+  BlockRemove: 'block:remove',
+  BlockList: 'block:list',
   TypingStart: 'typing:start',
   TypingStop: 'typing:stop',
 } as const;
@@ -131,6 +136,9 @@ export const clientEventSchemas = {
   [ClientEvent.ProfileUpdate]: ProfileUpdateRequest,
   [ClientEvent.PeopleSearch]: PeopleSearchRequest,
   [ClientEvent.PeopleGet]: PeopleGetRequest,
+  [ClientEvent.BlockAdd]: BlockRequest,
+  [ClientEvent.BlockRemove]: BlockRequest,
+  [ClientEvent.BlockList]: BlockListRequest,
   [ClientEvent.TypingStart]: ConversationRequest,
   [ClientEvent.TypingStop]: ConversationRequest,
 } as const;
@@ -176,6 +184,10 @@ export interface ClientEventResults {
   [ClientEvent.PeopleSearch]: { people: Profile[] };
   /** Only people who share a conversation with you; others are left out. */
   [ClientEvent.PeopleGet]: { people: Profile[] };
+  /** Everyone you have blocked, by username, after the change. */
+  [ClientEvent.BlockAdd]: { blocked: Profile[] };
+  [ClientEvent.BlockRemove]: { blocked: Profile[] };
+  [ClientEvent.BlockList]: { blocked: Profile[] };
   [ClientEvent.TypingStart]: Record<string, never>;
   [ClientEvent.TypingStop]: Record<string, never>;
 }

@@ -286,6 +286,9 @@ export const ProfileUpdateRequest = z
   });
 
 export const PeopleSearchRequest = z.strictObject({ query: SearchQuery });
+/** block:add and block:remove: the person, by id. */
+export const BlockRequest = z.strictObject({ userId: Uuid });
+export const BlockListRequest = z.strictObject({});
 export const PeopleGetRequest = z.strictObject({
   userIds: z
     .array(Uuid, { error: 'Give the users as a list of ids.' })

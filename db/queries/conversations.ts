@@ -14,6 +14,7 @@ import {
 import { alias } from 'drizzle-orm/pg-core';
 import { rowsOf, type Database, type Executor } from '../client';
 import { isUniqueViolation } from '../errors';
+import { isBlockedPair } from './blocks';
 import {
   conversationMembers,
   conversations,
@@ -352,6 +353,11 @@ function contactConversationIds(db: Executor, userId: string) {
     );
 }
 
+/** The member row's user and `userId` have no block between them (either way). */
+function notBlockedWith(userId: string) {
+  return sql`not ${isBlockedPair(sql`${userId}::uuid`, sql`${conversationMembers.userId}`)}`;
+}
+
 /**
  * The distinct contacts of `userId` (not `userId`): the people they share a group with or
  * have a direct conversation with messages in it. Presence goes to these only.
@@ -364,6 +370,7 @@ export async function listContactIds(db: Executor, userId: string): Promise<stri
       and(
         inArray(conversationMembers.conversationId, contactConversationIds(db, userId)),
         ne(conversationMembers.userId, userId),
+        notBlockedWith(userId),
       ),
     );
   return rows.map((row) => row.userId);
@@ -383,6 +390,7 @@ export async function listPresenceViewerIds(db: Executor, userId: string): Promi
         inArray(conversationMembers.conversationId, contactConversationIds(db, userId)),
         ne(conversationMembers.userId, userId),
         eq(users.presenceVisibility, 'contacts'),
+        notBlockedWith(userId),
         sql`exists (select 1 from users me
           where me.id = ${userId} and me.presence_visibility = 'contacts')`,
       ),
@@ -404,6 +412,7 @@ export async function filterContacts(
       and(
         inArray(conversationMembers.conversationId, contactConversationIds(db, userId)),
         inArray(conversationMembers.userId, candidateIds),
+        notBlockedWith(userId),
       ),
     );
   return rows.map((row) => row.userId);

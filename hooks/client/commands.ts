@@ -14,7 +14,7 @@ import {
   type Profile,
 } from '../../protocol';
 import { applyProfiles, applyReadToSummary, isFormerMember } from '../chat-state';
-import { summaryOf, update, updateSummary, upsertSummary, type ChatStore } from './store';
+import { patch, summaryOf, update, updateSummary, upsertSummary, type ChatStore } from './store';
 import type { Request, RequestResult } from './transport';
 
 /** The outcome of an action a person took, with the sentence to show when it failed. */
@@ -166,6 +166,27 @@ export class ChatCommands {
       });
       if (response.ok) this.acceptProfiles(response.people);
     }
+  }
+
+  /** Blocks someone, or takes the block away; the list of blocked people follows. */
+  async setBlocked(userId: string, isBlocked: boolean): Promise<ActionResult> {
+    if (!this.options.isConnected()) {
+      return { ok: false, message: 'You are offline. Try again when you are back online.' };
+    }
+    const response = await this.request(
+      isBlocked ? ClientEvent.BlockAdd : ClientEvent.BlockRemove,
+      { userId },
+    );
+    if (!response.ok) return { ok: false, message: response.message };
+    patch(this.store, { blocked: response.blocked });
+    return { ok: true };
+  }
+
+  /** The people the user blocked, into the state. */
+  async loadBlocked(): Promise<void> {
+    if (!this.options.isConnected()) return;
+    const response = await this.request(ClientEvent.BlockList, {});
+    if (response.ok) patch(this.store, { blocked: response.blocked });
   }
 
   /** Profiles the server told: shown wherever these people appear. */

@@ -34,6 +34,7 @@ export function createChatStore(me: UserSummary): ChatStore {
     privacy: { presence: 'contacts', readReceipts: true, findableByName: true },
     presence: {},
     people: {},
+    blocked: null,
     profile: { id: me.id, username: me.username, displayName: me.displayName ?? '', about: '' },
     typing: {},
     members: {},

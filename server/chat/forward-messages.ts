@@ -21,6 +21,7 @@ import {
 } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError, conversationNotFound } from '../errors';
+import { blockedError } from './blocking';
 import { messageNotFound, noLongerMember } from './message-change';
 import { toMessage } from './to-wire';
 
@@ -205,6 +206,8 @@ async function toCopy(
         );
       }
       return { row: result.message, isCreated: false };
+    case 'blocked':
+      throw await blockedError({ db: tx }, item.conversationId, senderId);
     case 'not-member':
     case 'no-reply-target':
       if (await findFormerMembership(tx, item.conversationId, senderId)) throw noLongerMember();

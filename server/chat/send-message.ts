@@ -16,6 +16,7 @@ import {
 import type { Deps } from '../deps';
 import { Batcher } from '../lib/batcher';
 import { AppError, conversationNotFound } from '../errors';
+import { blockedError } from './blocking';
 import { toMessage, toMessageView } from './to-wire';
 
 export interface SendMessageResult {
@@ -62,6 +63,7 @@ export async function sendMessage(
     const reason = 'The message you reply to is not in this conversation.';
     throw new AppError(ErrorCode.NotFound, reason, { field: 'replyToSeq' });
   }
+  if (result.status === 'blocked') throw await blockedError(deps, input.conversationId, senderId);
   if (result.status === 'not-member') {
     // They know the group: say why, rather than that it does not exist.
     if (await findFormerMembership(deps.db, input.conversationId, senderId)) {

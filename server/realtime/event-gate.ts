@@ -41,6 +41,9 @@ export const EVENT_WORK: Record<ClientEventName, number> = {
   [ClientEvent.PresenceQuery]: 2,
   [ClientEvent.PrivacyUpdate]: 2,
   [ClientEvent.ProfileUpdate]: 2,
+  [ClientEvent.BlockAdd]: 2,
+  [ClientEvent.BlockRemove]: 2,
+  [ClientEvent.BlockList]: 2,
   // A short transaction that also writes a system message or a new conversation; or one that
   // changes a message under its conversation's lock and reads it back with who sees it.
   [ClientEvent.MessageEdit]: 3,

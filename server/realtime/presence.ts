@@ -178,7 +178,7 @@ export class PresenceTracker {
   }
 }
 
-/** What is told of someone whose presence the viewer may not see: neither online nor seen. */
-function hiddenPresence(userId: string): Presence {
+/** What a viewer is told of someone whose presence they may not see: neither online nor seen. */
+export function hiddenPresence(userId: string): Presence {
   return { userId, isOnline: false, lastSeenAt: null };
 }

@@ -1,14 +1,21 @@
 import { ClientEvent, ServerEvent } from '../../../protocol';
+import { blockUser, listBlockedPeople, unblockUser } from '../../chat/blocking';
 import { listPeople } from '../../chat/list-people';
 import { searchPeople } from '../../chat/search-people';
 import { listProfileAudience, updateProfile } from '../../chat/update-profile';
 import { safeError } from '../../logger';
 import type { HandlerMap } from '../handler';
+import { hiddenPresence } from '../presence';
 import { userRoom } from '../rooms';
 
 export const peopleHandlers: Pick<
   HandlerMap,
-  typeof ClientEvent.ProfileUpdate | typeof ClientEvent.PeopleSearch | typeof ClientEvent.PeopleGet
+  | typeof ClientEvent.ProfileUpdate
+  | typeof ClientEvent.PeopleSearch
+  | typeof ClientEvent.PeopleGet
+  | typeof ClientEvent.BlockAdd
+  | typeof ClientEvent.BlockRemove
+  | typeof ClientEvent.BlockList
 > = {
   [ClientEvent.ProfileUpdate]: async ({ deps, io, socket, session, afterAck }, input) => {
     const profile = await updateProfile(deps, session.user.id, input);
@@ -44,5 +51,42 @@ export const peopleHandlers: Pick<
 
   [ClientEvent.PeopleGet]: async ({ deps, session }, input) => ({
     people: await listPeople(deps, session.user.id, input.userIds),
+  }),
+
+  [ClientEvent.BlockAdd]: async ({ deps, io, session, afterAck }, input) => {
+    const blocked = await blockUser(deps, session.user.id, input.userId);
+    afterAck(() => {
+      // From now on neither sees the other's presence: what each shows of the other goes
+      // blank at once, on every device.
+      io.to(userRoom(input.userId)).emit(
+        ServerEvent.PresenceUpdated,
+        hiddenPresence(session.user.id),
+      );
+      io.to(userRoom(session.user.id)).emit(
+        ServerEvent.PresenceUpdated,
+        hiddenPresence(input.userId),
+      );
+    });
+    return { blocked };
+  },
+
+  [ClientEvent.BlockRemove]: async ({ deps, presence, session, afterAck }, input) => {
+    const blocked = await unblockUser(deps, session.user.id, input.userId);
+    // Contacts again: each is told the other's presence as they may see it.
+    afterAck(() =>
+      presence
+        .refresh(session.user.id)
+        .catch((error: unknown) =>
+          deps.logger.error(
+            { event: 'presence.failed', err: safeError(error) },
+            'presence update failed',
+          ),
+        ),
+    );
+    return { blocked };
+  },
+
+  [ClientEvent.BlockList]: async ({ deps, session }) => ({
+    blocked: await listBlockedPeople(deps, session.user.id),
   }),
 };

@@ -1,10 +1,10 @@
-// Profiles in the browser: alice gives herself a name, and bob's open screens show it at once
+// People in the browser: alice gives herself a name, and bob's open screens show it at once
 // (the chat list, the conversation's header, her messages in a group); bob finds carol by part
-// of her name and starts a chat from the suggestion.
+// of her name and starts a chat from the suggestion; blocking and unblocking.
 
 import { randomUUID } from 'node:crypto';
 import { call, connect, signUp } from '../test/helpers/client';
-import { expect, openChat, test } from './fixtures';
+import { bodies, expect, openChat, sendMessage, startChatWith, test } from './fixtures';
 
 test('a new name shows live on the other person’s screens, and people are found by name', async ({
   actor,
@@ -86,3 +86,36 @@ async function cookieOf(page: import('@playwright/test').Page): Promise<string> 
   if (!session) throw new Error('no session cookie');
   return `${session.name}=${session.value}`;
 }
+
+test('blocking from the chat stops the other’s messages visibly, and unblocking from privacy undoes it', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await startChatWith(alice, bob, 'hi bob');
+  await expect(bodies(bob.page)).toHaveText(['hi bob']);
+
+  await alice.page.getByRole('button', { name: 'Block', exact: true }).click();
+  const confirm = alice.page.getByRole('dialog', { name: `Block ${bob.username}?` });
+  await confirm.getByRole('button', { name: 'Block' }).click();
+  await expect(alice.page.getByTestId('blocked-bar')).toContainText(`You blocked ${bob.username}.`);
+  await expect(alice.page.getByLabel('Message', { exact: true })).toHaveCount(0);
+
+  // Bob's message is refused, visibly, and never reaches alice.
+  await sendMessage(bob.page, 'are you there?');
+  await expect(
+    bob.page.getByRole('alert').filter({ hasText: 'You cannot send messages to this person.' }),
+  ).toBeVisible();
+  await expect(bodies(alice.page)).toHaveText(['hi bob']);
+
+  // Unblocked from the privacy settings, the chat works again.
+  await alice.page.getByRole('button', { name: 'Privacy' }).click();
+  const privacy = alice.page.getByRole('dialog', { name: 'Privacy' });
+  await expect(privacy.getByTestId('blocked-people')).toContainText(bob.username);
+  await privacy.getByRole('button', { name: `Unblock ${bob.username}` }).click();
+  await expect(privacy.getByTestId('blocked-people')).not.toContainText(bob.username);
+  await privacy.getByRole('button', { name: 'Close' }).click();
+  await expect(alice.page.getByTestId('blocked-bar')).toHaveCount(0);
+  await sendMessage(alice.page, 'sorry, back');
+  await expect(bodies(bob.page)).toContainText(['sorry, back']);
+});
