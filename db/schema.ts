@@ -142,6 +142,11 @@ export const conversationMembers = pgTable(
     deliveredUpToSeq: integer('delivered_up_to_seq').notNull().default(0),
     /** This member has seen every message up to and including this seq. */
     readUpToSeq: integer('read_up_to_seq').notNull().default(0),
+    /**
+     * A direct conversation whose two people have a block between them (see blocks), on both
+     * member rows: the batched append refuses texts by this flag without reading blocks.
+     */
+    isBlocked: boolean('is_blocked').notNull().default(false),
   },
   (t) => [
     primaryKey({ name: 'conversation_members_pkey', columns: [t.conversationId, t.userId] }),
@@ -185,9 +190,9 @@ export const formerMembers = pgTable(
 
 /**
  * Who blocked whom. A blocked person cannot start a direct chat with the blocker or send to
- * their direct chat (nor the blocker to them, until they unblock), and neither sees the other's
- * presence; the blocked person stops getting the blocker's profile changes and reads. Groups
- * they share are not touched.
+ * their direct chat (nor the blocker to them, until they unblock: conversation_members.
+ * is_blocked), and neither sees the other's presence; the blocked person stops getting the
+ * blocker's profile changes. Groups they share are not touched.
  */
 export const blocks = pgTable(
   'blocks',

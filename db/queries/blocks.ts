@@ -3,7 +3,7 @@
 
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client';
-import { blocks, users } from '../schema';
+import { blocks, conversationMembers, conversations, users } from '../schema';
 import type { ProfileRow } from './users';
 
 /** Records that `blockerId` blocked `blockedId` (again: nothing changes). */
@@ -26,6 +26,46 @@ export async function deleteBlock(
     .where(and(eq(blocks.blockerId, blockerId), eq(blocks.blockedId, blockedId)))
     .returning({ id: blocks.blockedId });
   return rows.length > 0;
+}
+
+/**
+ * Marks the direct conversation of the two (if they have one) as blocked or not, on both member
+ * rows: what the batched append checks (conversation_members.is_blocked).
+ */
+export async function setDirectBlocked(
+  db: Executor,
+  a: string,
+  b: string,
+  isBlocked: boolean,
+): Promise<void> {
+  const directKey = [a, b].sort().join(':');
+  await db
+    .update(conversationMembers)
+    .set({ isBlocked })
+    .where(
+      eq(
+        conversationMembers.conversationId,
+        sql`(select ${conversations.id} from ${conversations} where ${conversations.directKey} = ${directKey})`,
+      ),
+    );
+}
+
+/** Whether the user's member row of this conversation is marked blocked (a refused send). */
+export async function isMemberBlocked(
+  db: Executor,
+  conversationId: string,
+  userId: string,
+): Promise<boolean> {
+  const [row] = await db
+    .select({ isBlocked: conversationMembers.isBlocked })
+    .from(conversationMembers)
+    .where(
+      and(
+        eq(conversationMembers.conversationId, conversationId),
+        eq(conversationMembers.userId, userId),
+      ),
+    );
+  return row?.isBlocked ?? false;
 }
 
 /** The people `blockerId` blocked, by username. */

@@ -6,7 +6,6 @@ import { rowsOf, type Database, type Executor, type Transaction } from '../clien
 import { isUniqueViolation } from '../errors';
 import { messages, type MessageRow } from '../schema';
 import { assertLockHeld, inTransaction, lockConversations, type ConversationLock } from './locks';
-import { isBlockedPair } from './blocks';
 
 /** A person's message: stored once per (sender, clientMsgId), and only while they are a member. */
 export interface TextItem {
@@ -48,11 +47,13 @@ export type AppendItem = TextItem | SystemItem | GeneratedItem;
 export type SendResult =
   | { status: 'created'; message: MessageRow; memberIds: string[] }
   | { status: 'duplicate'; message: MessageRow }
+  /**
+   * Not a member; or a member of a direct conversation with a block between its two people
+   * (conversation_members.is_blocked), which the caller tells apart on this refused path.
+   */
   | { status: 'not-member' }
   /** The sender is a member, but replyToSeq names no message of the conversation they see. */
-  | { status: 'no-reply-target' }
-  /** A direct conversation whose two people have a block between them: nothing stored. */
-  | { status: 'blocked' };
+  | { status: 'no-reply-target' };
 
 export interface RecordedResult {
   status: 'recorded';
@@ -97,12 +98,10 @@ interface AppendRows {
   members: { c: string; u: string }[];
   /** Items of members whose replyToSeq names no message they see (only asked when any has one). */
   unanswerable?: number[] | null;
-  blocked: number[] | null;
 }
 
 const NOT_MEMBER = { status: 'not-member' } as const;
 const NO_REPLY_TARGET = { status: 'no-reply-target' } as const;
-const BLOCKED = { status: 'blocked' } as const;
 
 /**
  * Appends messages to conversations whose rows `lock` holds, in one statement, at each
@@ -159,16 +158,6 @@ export async function appendMessages<I extends AppendItem>(
     ...(item.kind === 'text' && item.isForwarded ? { is_forwarded: true } : {}),
   }));
   const hasReplies = items.some((item) => item.kind === 'text' && item.replyToSeq !== undefined);
-  // A person's message to a direct conversation whose two people have a block between them.
-  const isBlocked = sql`(input.kind = 'text'
-    and ${isBlockedPair(
-      sql`input.sender_id`,
-      sql`(select o.user_id from conversation_members o
-           where o.conversation_id = input.conversation_id and o.user_id <> input.sender_id
-           limit 1)`,
-    )}
-    and exists (select 1 from conversations dc
-                where dc.id = input.conversation_id and dc.kind = 'direct'))`;
   // The message a reply answers: in the conversation, and seen by its sender.
   const isReplyTargetSeen = sql`exists (
             select 1 from messages q
@@ -193,12 +182,13 @@ export async function appendMessages<I extends AppendItem>(
       accepted as (
         select distinct on (input.sender_id, input.client_msg_id) input.*
         from input left join lateral (
-          select true as is_member ${hasReplies ? sql`, cm.joined_seq` : sql``}
+          select true as is_member, cm.is_blocked ${hasReplies ? sql`, cm.joined_seq` : sql``}
           from conversation_members cm
           where cm.conversation_id = input.conversation_id and cm.user_id = input.sender_id
           limit 1) member on true
-        where (input.kind = 'system' or member.is_member)
-          and not ${isBlocked}
+        -- A direct conversation with a block between its two people takes no text (the flag is
+        -- on its member rows: this check reads nothing more).
+        where (input.kind = 'system' or (member.is_member and not member.is_blocked))
           ${hasReplies ? sql`and (input.reply_to_seq is null or ${isReplyTargetSeen})` : sql``}
           and not exists (
             select 1 from stored
@@ -259,8 +249,7 @@ export async function appendMessages<I extends AppendItem>(
            from (select distinct conversation_id from numbered where kind = 'text') c
            cross join lateral (
              select user_id from conversation_members cm
-             where cm.conversation_id = c.conversation_id offset 0) m) as members,
-        (select json_agg(input.i) from input where ${isBlocked}) as blocked
+             where cm.conversation_id = c.conversation_id offset 0) m) as members
         ${
           hasReplies
             ? sql`, (select json_agg(input.i) from input
@@ -286,7 +275,6 @@ function answer(
   const stored = new Map(rows.stored.map((row) => [row.i, messageFromJson(row)]));
   const generated = new Map(rows.generated.map((row) => [row.i, row]));
   const unanswerable = new Set(rows.unanswerable ?? []);
-  const blocked = new Set(rows.blocked ?? []);
   const members = new Map<string, string[]>();
   for (const { c, u } of rows.members) {
     const list = members.get(c);
@@ -326,7 +314,6 @@ function answer(
         if (first !== undefined && first < index) {
           return { status: 'duplicate', message: inserted.get(first)! };
         }
-        if (blocked.has(index)) return BLOCKED;
         return unanswerable.has(index) ? NO_REPLY_TARGET : NOT_MEMBER;
       }
     }

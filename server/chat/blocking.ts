@@ -2,9 +2,12 @@ import {
   deleteBlock,
   findBlockBetween,
   findUserById,
+  inTransaction,
   insertBlock,
+  isMemberBlocked,
   listBlocked,
   listMemberIds,
+  setDirectBlocked,
   type Executor,
 } from '../../db';
 import { ErrorCode, type Profile } from '../../protocol';
@@ -12,8 +15,21 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { toProfile } from './update-profile';
 
+/**
+ * A send refused as not a member's: the error when it was a direct conversation with a block
+ * between its two people (its member rows say so), else null.
+ */
+export async function findBlockedError(
+  deps: { db: Executor },
+  conversationId: string,
+  senderId: string,
+): Promise<AppError | null> {
+  if (!(await isMemberBlocked(deps.db, conversationId, senderId))) return null;
+  return blockedError(deps, conversationId, senderId);
+}
+
 /** Why a send to a direct conversation with a block between its two people was refused. */
-export async function blockedError(
+async function blockedError(
   deps: { db: Executor },
   conversationId: string,
   senderId: string,
@@ -26,11 +42,25 @@ export async function blockedError(
     : new AppError(ErrorCode.Blocked, 'You cannot send messages to this person.');
 }
 
-/** Starting a chat: refused when the other person blocked the one who starts it. */
-export async function assertNotBlockedBy(deps: Deps, userId: string, otherId: string) {
-  if ((await findBlockBetween(deps.db, userId, otherId)) === 'them') {
+/**
+ * Starting a chat: refused when the other person blocked the one who starts it. Returns
+ * whether there is a block either way (a new direct conversation is then marked blocked).
+ */
+export async function checkBlockBeforeStart(
+  deps: Deps,
+  userId: string,
+  otherId: string,
+): Promise<boolean> {
+  const block = await findBlockBetween(deps.db, userId, otherId);
+  if (block === 'them') {
     throw new AppError(ErrorCode.Blocked, 'You cannot start a chat with this person.');
   }
+  return block !== null;
+}
+
+/** After a direct conversation was opened between two people with a block between them. */
+export async function markDirectBlocked(deps: Deps, userId: string, otherId: string) {
+  await setDirectBlocked(deps.db, userId, otherId, true);
 }
 
 /** Blocks someone; answers with everyone the user has blocked. */
@@ -39,7 +69,10 @@ export async function blockUser(deps: Deps, userId: string, targetId: string): P
   if (!(await findUserById(deps.db, targetId))) {
     throw new AppError(ErrorCode.NotFound, 'No such user.');
   }
-  await insertBlock(deps.db, userId, targetId);
+  await inTransaction(deps.db, async (tx) => {
+    await insertBlock(tx, userId, targetId);
+    await setDirectBlocked(tx, userId, targetId, true);
+  });
   deps.logger.info({ event: 'user.blocked', userId, blockedId: targetId }, 'user blocked someone');
   return listBlockedPeople(deps, userId);
 }
@@ -50,7 +83,13 @@ export async function unblockUser(
   userId: string,
   targetId: string,
 ): Promise<Profile[]> {
-  await deleteBlock(deps.db, userId, targetId);
+  await inTransaction(deps.db, async (tx) => {
+    await deleteBlock(tx, userId, targetId);
+    // Still blocked the other way: the direct chat stays closed.
+    if ((await findBlockBetween(tx, userId, targetId)) === null) {
+      await setDirectBlocked(tx, userId, targetId, false);
+    }
+  });
   return listBlockedPeople(deps, userId);
 }
 

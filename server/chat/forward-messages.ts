@@ -21,7 +21,7 @@ import {
 } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError, conversationNotFound } from '../errors';
-import { blockedError } from './blocking';
+import { findBlockedError } from './blocking';
 import { messageNotFound, noLongerMember } from './message-change';
 import { toMessage } from './to-wire';
 
@@ -206,11 +206,12 @@ async function toCopy(
         );
       }
       return { row: result.message, isCreated: false };
-    case 'blocked':
-      throw await blockedError({ db: tx }, item.conversationId, senderId);
     case 'not-member':
-    case 'no-reply-target':
+    case 'no-reply-target': {
+      const blocked = await findBlockedError({ db: tx }, item.conversationId, senderId);
+      if (blocked) throw blocked;
       if (await findFormerMembership(tx, item.conversationId, senderId)) throw noLongerMember();
       throw conversationNotFound();
+    }
   }
 }

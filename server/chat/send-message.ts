@@ -16,7 +16,7 @@ import {
 import type { Deps } from '../deps';
 import { Batcher } from '../lib/batcher';
 import { AppError, conversationNotFound } from '../errors';
-import { blockedError } from './blocking';
+import { findBlockedError } from './blocking';
 import { toMessage, toMessageView } from './to-wire';
 
 export interface SendMessageResult {
@@ -63,8 +63,9 @@ export async function sendMessage(
     const reason = 'The message you reply to is not in this conversation.';
     throw new AppError(ErrorCode.NotFound, reason, { field: 'replyToSeq' });
   }
-  if (result.status === 'blocked') throw await blockedError(deps, input.conversationId, senderId);
   if (result.status === 'not-member') {
+    const blocked = await findBlockedError(deps, input.conversationId, senderId);
+    if (blocked) throw blocked;
     // They know the group: say why, rather than that it does not exist.
     if (await findFormerMembership(deps.db, input.conversationId, senderId)) {
       throw new AppError(ErrorCode.Forbidden, 'You are no longer a member of this group.');

@@ -2,7 +2,7 @@ import { findOrCreateDirectConversation, findUserByUsername } from '../../db';
 import { ErrorCode, type ConversationSummary } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { assertNotBlockedBy } from './blocking';
+import { checkBlockBeforeStart, markDirectBlocked } from './blocking';
 import { getConversation } from './get-conversation';
 
 /** Opens the 1:1 conversation with `username`, creating it the first time. */
@@ -16,7 +16,8 @@ export async function startDirectConversation(
   if (other.id === userId) {
     throw new AppError(ErrorCode.BadRequest, 'You cannot start a conversation with yourself.');
   }
-  await assertNotBlockedBy(deps, userId, other.id);
+  const isBlocked = await checkBlockBeforeStart(deps, userId, other.id);
   const conversation = await findOrCreateDirectConversation(deps.db, userId, other.id);
+  if (isBlocked) await markDirectBlocked(deps, userId, other.id);
   return getConversation(deps, userId, conversation.id);
 }
