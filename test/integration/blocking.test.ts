@@ -113,6 +113,28 @@ describe('blocking', () => {
     expect(bobHeard).toBe(false);
   });
 
+  it('closes a direct chat opened after the block, and keeps it closed while either blocks', async () => {
+    const alice = await person(suite, 'alice');
+    const dana = await person(suite, 'dana');
+    expect((await call(alice.socket, 'block:add', { userId: dana.user.id })).ok).toBe(true);
+    const started = await call(alice.socket, 'conversation:start', {
+      username: dana.user.username,
+    });
+    if (!started.ok) throw new Error(started.message);
+    const conversationId = started.conversation.id;
+    expect(await sendRaw(alice, conversationId, 'hi')).toMatchObject({ code: 'BLOCKED' });
+
+    // Blocked both ways: one unblocking is not enough.
+    expect((await call(dana.socket, 'block:add', { userId: alice.user.id })).ok).toBe(true);
+    expect((await call(alice.socket, 'block:remove', { userId: dana.user.id })).ok).toBe(true);
+    expect(await sendRaw(alice, conversationId, 'hi')).toMatchObject({
+      code: 'BLOCKED',
+      message: 'You cannot send messages to this person.',
+    });
+    expect((await call(dana.socket, 'block:remove', { userId: alice.user.id })).ok).toBe(true);
+    await send(alice, conversationId, 'hi at last');
+  });
+
   it('lists whom one blocked, and refuses bad requests', async () => {
     const { alice, bob } = await pair(suite);
     const carol = await person(suite, 'carol');
