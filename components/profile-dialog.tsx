@@ -4,7 +4,7 @@
 // at once.
 
 import { useId, useState, type FormEvent } from 'react';
-import { ABOUT_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH } from '../protocol';
+import { ABOUT_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, httpEndpoints } from '../protocol';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 import { Avatar } from './avatar';
 import { DialogFooter, useModal } from './modal-dialog';
@@ -97,6 +97,13 @@ export function ProfileDialog() {
                 Saved.
               </p>
             )}
+            <p className={controls.fieldHint}>
+              {/* A plain link: the browser saves the file the server sends (Content-Disposition). */}
+              <a href={httpEndpoints.exportAccount.path} download>
+                Download my data
+              </a>{' '}
+              (your profile, your chats and the messages you sent, as a JSON file).
+            </p>
             <DialogFooter dialog={dialog} error={error} isBusy={isBusy}>
               <button className={controls.primaryButton} type="submit" disabled={isBusy}>
                 Save

@@ -36,3 +36,4 @@ export type {
   MessageSearchRequest,
 } from './queries/search';
 export * from './queries/blocks';
+export { exportAccount } from './queries/export';

@@ -3,6 +3,7 @@
 // of her name and starts a chat from the suggestion; blocking and unblocking.
 
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { call, connect, signUp } from '../test/helpers/client';
 import { bodies, expect, openChat, sendMessage, startChatWith, test } from './fixtures';
 
@@ -118,4 +119,27 @@ test('blocking from the chat stops the other’s messages visibly, and unblockin
   await expect(alice.page.getByTestId('blocked-bar')).toHaveCount(0);
   await sendMessage(alice.page, 'sorry, back');
   await expect(bodies(bob.page)).toContainText(['sorry, back']);
+});
+
+test('“Download my data” saves a JSON file of the account and the messages sent', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await startChatWith(alice, bob, 'a message to keep');
+  await alice.page.getByRole('button', { name: 'Your profile' }).click();
+  const dialog = alice.page.getByRole('dialog', { name: 'Your profile' });
+  const [download] = await Promise.all([
+    alice.page.waitForEvent('download'),
+    dialog.getByRole('link', { name: 'Download my data' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(new RegExp(`^parley-${alice.username}-.*\\.json$`));
+  const saved = JSON.parse(await readFile(await download.path(), 'utf8')) as {
+    account: { username: string };
+    conversations: { messagesSent: { text: string }[] }[];
+  };
+  expect(saved.account.username).toBe(alice.username);
+  expect(saved.conversations.flatMap((item) => item.messagesSent.map((sent) => sent.text))).toEqual(
+    ['a message to keep'],
+  );
 });

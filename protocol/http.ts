@@ -79,6 +79,22 @@ export const httpEndpoints = {
     response: z.object({ ok: z.literal(true), sessionsEnded: z.number().int().nonnegative() }),
     status: 200,
   },
+  /**
+   * "Download my data": the account, its settings, and every conversation with the messages the
+   * user sent in it (deleted ones without their text), as a JSON file to save.
+   */
+  exportAccount: {
+    method: 'GET',
+    path: '/api/account/export',
+    body: null,
+    response: z.object({
+      ok: z.literal(true),
+      exportedAt: z.string(),
+      account: z.record(z.string(), z.unknown()),
+      conversations: z.array(z.record(z.string(), z.unknown())),
+    }),
+    status: 200,
+  },
   /** Who the cookie's session belongs to. */
   session: {
     method: 'GET',

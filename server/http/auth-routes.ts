@@ -3,6 +3,7 @@
 
 import { ErrorCode, httpEndpoints, type UserSummary } from '../../protocol';
 import { changePassword } from '../auth/change-password';
+import { exportAccount } from '../auth/export-account';
 import { revokeAllSessions, revokeSession } from '../auth/sessions';
 import { signIn } from '../auth/sign-in';
 import { signUp } from '../auth/sign-up';
@@ -27,7 +28,13 @@ import {
 
 export type AuthRoutes = Pick<
   ApiRoutes,
-  'signUp' | 'signIn' | 'signOut' | 'signOutEverywhere' | 'changePassword' | 'session'
+  | 'signUp'
+  | 'signIn'
+  | 'signOut'
+  | 'signOutEverywhere'
+  | 'changePassword'
+  | 'exportAccount'
+  | 'session'
 >;
 
 /** The answer to a successful sign-up or sign-in: the user, and the new session's cookie. */
@@ -156,6 +163,18 @@ export function createAuthRoutes(
       // Their sockets, on every node: those devices are signed out now.
       for (const sessionId of ended) realtime.disconnectSession(sessionId);
       return successResponse('changePassword', { ok: true, sessionsEnded: ended.length });
+    }),
+
+    exportAccount: route(deps, 'export-account', async (request) => {
+      const session = await requireSession(deps, request);
+      const data = await exportAccount(deps, session.user.id);
+      const exportedAt = new Date(deps.clock.now()).toISOString();
+      const file = `parley-${session.user.username}-${exportedAt.slice(0, 10)}.json`;
+      return successResponse(
+        'exportAccount',
+        { ok: true, exportedAt, ...data },
+        { 'content-disposition': `attachment; filename="${file}"` },
+      );
     }),
 
     session: route(deps, 'session', async (request) => {

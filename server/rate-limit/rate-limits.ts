@@ -43,6 +43,7 @@ export type LimiterName =
   | 'conversation'
   | 'group'
   | 'search'
+  | 'export'
   | 'work'
   | 'in-flight'
   | 'sign-up'
@@ -75,6 +76,8 @@ const SIGN_IN_FAILURES_KEPT_SECONDS = 24 * 60 * 60;
 /** The burst reserve of the message limiter refills this long after its first use. */
 const MESSAGE_BURST_WINDOW_SECONDS = 60;
 const REDIS_TIMEOUT_MS = 300;
+/** "Download my data" per user an hour (fixed: it is not a setting). */
+const EXPORTS_PER_HOUR = 3;
 /** What a connection refused for too many open ones is told to wait before trying again. */
 const SOCKET_RETRY_AFTER_MS = 15_000;
 /** At most one log line per limiter and subject per window, and LOG_BUDGET lines in all. */
@@ -110,6 +113,8 @@ export class RateLimits {
   private readonly socketsPerUser = new OpenCounts();
   private readonly socketsPerAddress = new OpenCounts();
   private readonly work: WorkBudget;
+  /** Exports per user: each reads all the user's messages, so a few an hour. */
+  private readonly exports: RateLimiterAbstract;
   private readonly logPerSubject = new RateLimiterMemory({
     points: 1,
     duration: LOG_WINDOW_SECONDS,
@@ -127,6 +132,7 @@ export class RateLimits {
     );
     this.signInDelay = this.store('sign-in-delay', 1, SIGN_IN_FAILURES_KEPT_SECONDS);
     this.work = new WorkBudget(deps);
+    this.exports = this.store('export', EXPORTS_PER_HOUR, 3_600);
     this.limiters();
   }
 
@@ -136,6 +142,11 @@ export class RateLimits {
    */
   async consumeEvent(name: EventLimiterName, userId: string, points = 1): Promise<void> {
     await this.take(name, this.limiters()[name], userId, { userId }, points);
+  }
+
+  /** One "download my data" of the user; throws RATE_LIMITED beyond EXPORTS_PER_HOUR. */
+  async consumeExport(userId: string): Promise<void> {
+    await this.take('export', this.exports, userId, { userId }, 1);
   }
 
   /**
@@ -418,6 +429,8 @@ function describeRefusal(name: LimiterName, retryAfterMs: number): string {
       return `You have created too many groups. Try again in ${wait}.`;
     case 'search':
       return `You are searching too often. Try again in ${wait}.`;
+    case 'export':
+      return `You have downloaded your data several times this hour. Try again in ${wait}.`;
     case 'work':
       return `You are making requests too fast. Try again in ${wait}.`;
     case 'in-flight':
