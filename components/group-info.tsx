@@ -6,6 +6,7 @@ import type { ConversationSummary, GroupMember } from '../protocol';
 import { useChatClient, useChatState, usePersonName } from '../hooks/use-chat';
 import { showChat } from './chat-link';
 import { ConfirmDialog, type Confirmation } from './confirm-dialog';
+import { GroupDetails } from './group-details';
 import { PresenceDot } from './presence';
 import { Avatar } from './avatar';
 import controls from './controls.module.css';
@@ -77,6 +78,7 @@ export function GroupInfo({
           ✕
         </button>
       </header>
+      <GroupDetails conversation={conversation} onError={setError} />
       <p className={styles.count}>{conversation.memberCount} members</p>
       {error && (
         <p className={controls.formError} role="alert" data-testid="group-error">

@@ -84,6 +84,10 @@ export const conversations = pgTable(
     kind: text('kind', { enum: ['direct', 'group'] }).notNull(),
     /** Group name; null for direct conversations, whose title is the other person. */
     title: text('title'),
+    /** A group's description ('' when none). */
+    description: text('description').notNull().default(''),
+    /** A group's name, description and this setting: changed by its admins only, or by all. */
+    isInfoAdminsOnly: boolean('is_info_admins_only').notNull().default(false),
     /**
      * For direct conversations: the two user ids, sorted and joined. Unique, so that starting
      * the same conversation twice (even at the same moment) yields one conversation.

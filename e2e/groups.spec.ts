@@ -198,3 +198,34 @@ test('an admin lowers the group size on /admin, and adding one more member then 
     await server.stop();
   }
 });
+
+test('a member renames the group and describes it; everyone sees it, and admins can keep it to themselves', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await createGroup(alice.page, 'Trip', [bob.username]);
+  await openChat(bob.page, 'Trip');
+
+  await bob.page.getByRole('button', { name: 'Group info' }).click();
+  const info = bob.page.getByTestId('group-info');
+  await info.getByRole('button', { name: 'Edit name and description' }).click();
+  await info.getByLabel('Group name', { exact: true }).fill('Summer trip');
+  await info.getByLabel('Description', { exact: true }).fill('Boots, tent, snacks.');
+  await info.getByRole('button', { name: 'Save' }).click();
+  await expect(info.getByTestId('group-description')).toHaveText('Boots, tent, snacks.');
+
+  await expect(alice.page.getByTestId('conversation-title')).toHaveText('Summer trip');
+  await expect(alice.page.getByTestId('system-message').last()).toHaveText(
+    `${bob.username} changed the group description`,
+  );
+  await alice.page.getByRole('button', { name: 'Group info' }).click();
+  await alice.page
+    .getByTestId('group-info')
+    .getByLabel('Only admins can change the name and description')
+    .check();
+  await expect(bob.page.getByTestId('system-message').last()).toHaveText(
+    `${alice.username} allowed only admins to change the group name and description`,
+  );
+  await expect(info.getByRole('button', { name: 'Edit name and description' })).toHaveCount(0);
+});

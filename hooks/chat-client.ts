@@ -266,6 +266,14 @@ export class ChatClient {
     return this.commands.setRole(conversationId, userId, role);
   }
 
+  /** A group's name, description, or whether only admins may change them. */
+  updateGroup(
+    conversationId: string,
+    change: { title?: string; description?: string; isInfoAdminsOnly?: boolean },
+  ) {
+    return this.commands.updateGroup(conversationId, change);
+  }
+
   leaveGroup(conversationId: string) {
     return this.commands.leaveGroup(conversationId);
   }

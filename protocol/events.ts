@@ -16,6 +16,7 @@ import {
   GroupCreateRequest,
   GroupMemberRequest,
   GroupSetRoleRequest,
+  GroupUpdateRequest,
   MessageChangesRequest,
   MessageDeleteRequest,
   MessageEditRequest,
@@ -70,6 +71,7 @@ export const ClientEvent = {
   GroupRemoveMember: 'group:remove-member',
   GroupLeave: 'group:leave',
   GroupSetRole: 'group:set-role',
+  GroupUpdate: 'group:update',
   GroupMembers: 'group:members',
   PresenceQuery: 'presence:query',
   PrivacyUpdate: 'privacy:update',
@@ -130,6 +132,7 @@ export const clientEventSchemas = {
   [ClientEvent.GroupRemoveMember]: GroupMemberRequest,
   [ClientEvent.GroupLeave]: ConversationRequest,
   [ClientEvent.GroupSetRole]: GroupSetRoleRequest,
+  [ClientEvent.GroupUpdate]: GroupUpdateRequest,
   [ClientEvent.GroupMembers]: ConversationRequest,
   [ClientEvent.PresenceQuery]: PresenceQueryRequest,
   [ClientEvent.PrivacyUpdate]: PrivacyUpdateRequest,
@@ -173,6 +176,7 @@ export interface ClientEventResults {
   [ClientEvent.GroupRemoveMember]: { conversation: ConversationSummary | null };
   [ClientEvent.GroupLeave]: Record<string, never>;
   [ClientEvent.GroupSetRole]: { conversation: ConversationSummary };
+  [ClientEvent.GroupUpdate]: { conversation: ConversationSummary };
   [ClientEvent.GroupMembers]: { members: GroupMember[] };
   /** Only people who share a conversation with you; others are left out. */
   [ClientEvent.PresenceQuery]: { presence: Presence[] };

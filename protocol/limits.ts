@@ -62,6 +62,8 @@ export const PASSWORD_MAX_LENGTH = 256;
 export const COMPOSER_COUNTER_THRESHOLD = 0.9;
 
 export const GROUP_TITLE_MAX_LENGTH = 64;
+/** A group's description, in code points. */
+export const GROUP_DESCRIPTION_MAX_LENGTH = 512;
 /** A person's display name and "about" line, in code points. */
 export const DISPLAY_NAME_MAX_LENGTH = 64;
 export const ABOUT_MAX_LENGTH = 140;

@@ -133,6 +133,10 @@ export interface ConversationSummary {
   title: string;
   /** The other person in a direct conversation; null for groups. */
   peer: UserSummary | null;
+  /** A group's description, when it has one. */
+  description?: string;
+  /** Only a group's admins may change its name and description (else every member may). */
+  isInfoAdminsOnly?: true;
   /** Seq of the newest message (0 when there is none). */
   lastSeq: number;
   /**

@@ -28,6 +28,8 @@ export interface ConversationListRow {
   id: string;
   kind: 'direct' | 'group';
   title: string | null;
+  description: string;
+  isInfoAdminsOnly: boolean;
   lastSeq: number;
   /** The conversation's change counter (message:changes). */
   lastChangeSeq: number;
@@ -170,6 +172,8 @@ export async function listConversationsForUser(
       id: conversations.id,
       kind: conversations.kind,
       title: conversations.title,
+      description: conversations.description,
+      isInfoAdminsOnly: conversations.isInfoAdminsOnly,
       lastSeq: conversations.lastSeq,
       lastChangeSeq: conversations.lastChangeSeq,
       unreadGone: unreadGoneFor(userId, conversations.id, me.readUpToSeq),

@@ -88,6 +88,8 @@ export async function listFormerConversationsForUser(
       id: conversations.id,
       kind: conversations.kind,
       title: conversations.title,
+      description: conversations.description,
+      isInfoAdminsOnly: conversations.isInfoAdminsOnly,
       createdAt: conversations.createdAt,
       // Their devices keep syncing changes of what they can read (a deletion erases it there too).
       lastChangeSeq: conversations.lastChangeSeq,

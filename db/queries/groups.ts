@@ -5,7 +5,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '../client';
 import { conversationMembers, conversations, users } from '../schema';
-import { heldLock, type ConversationLock } from './locks';
+import { assertLockHeld, heldLock, type ConversationLock } from './locks';
 
 export type GroupRole = 'member' | 'admin';
 
@@ -19,8 +19,16 @@ export interface MemberRecord {
   joinedAt: Date;
 }
 
+export interface GroupInfo {
+  title: string;
+  description: string;
+  isInfoAdminsOnly: boolean;
+}
+
 export interface LockedGroup {
   lock: ConversationLock;
+  /** As it was when locked. */
+  info: GroupInfo;
   /** The seq of the newest message: the next one appended takes lastSeq + 1. */
   lastSeq: number;
   /** Read after the lock was taken; longest-standing first. */
@@ -38,13 +46,38 @@ export async function lockGroup(
   conversationId: string,
 ): Promise<LockedGroup | null> {
   const [locked] = await tx
-    .select({ lastSeq: conversations.lastSeq })
+    .select({
+      lastSeq: conversations.lastSeq,
+      title: conversations.title,
+      description: conversations.description,
+      isInfoAdminsOnly: conversations.isInfoAdminsOnly,
+    })
     .from(conversations)
     .where(and(eq(conversations.id, conversationId), eq(conversations.kind, 'group')))
     .for('update');
   if (!locked) return null;
   const members = await listMemberRecords(tx, conversationId);
-  return { lock: heldLock(tx, [conversationId]), lastSeq: locked.lastSeq, members };
+  return {
+    lock: heldLock(tx, [conversationId]),
+    info: {
+      title: locked.title ?? '',
+      description: locked.description,
+      isInfoAdminsOnly: locked.isInfoAdminsOnly,
+    },
+    lastSeq: locked.lastSeq,
+    members,
+  };
+}
+
+/** Changes a group's name, description or who may change them, under its lock. */
+export async function updateGroupInfo(
+  tx: Transaction,
+  lock: ConversationLock,
+  conversationId: string,
+  changes: Partial<GroupInfo>,
+): Promise<void> {
+  assertLockHeld(tx, lock, [conversationId]);
+  await tx.update(conversations).set(changes).where(eq(conversations.id, conversationId));
 }
 
 /**

@@ -23,7 +23,8 @@ export type ActionResult<T = object> = ({ ok: true } & T) | { ok: false; message
 type GroupChange =
   | typeof ClientEvent.GroupCreate
   | typeof ClientEvent.GroupAddMembers
-  | typeof ClientEvent.GroupSetRole;
+  | typeof ClientEvent.GroupSetRole
+  | typeof ClientEvent.GroupUpdate;
 
 export interface CommandsOptions {
   request: Request;
@@ -86,6 +87,14 @@ export class ChatCommands {
 
   setRole(conversationId: string, userId: string, role: MemberRole) {
     return this.changeGroup(ClientEvent.GroupSetRole, { conversationId, userId, role });
+  }
+
+  /** A group's name, description, or whether only admins may change them. */
+  updateGroup(
+    conversationId: string,
+    change: { title?: string; description?: string; isInfoAdminsOnly?: boolean },
+  ) {
+    return this.changeGroup(ClientEvent.GroupUpdate, { conversationId, ...change });
   }
 
   async leaveGroup(conversationId: string): Promise<ActionResult> {

@@ -1,4 +1,4 @@
-// The text of the system messages that record membership changes ("alice added bob").
+// The text of the system messages that record changes to a group ("alice added bob").
 
 export interface NamedUser {
   id: string;
@@ -14,7 +14,10 @@ export type GroupEvent =
   | { type: 'promoted'; actor: NamedUser; user: NamedUser }
   | { type: 'demoted'; actor: NamedUser; user: NamedUser }
   /** The last admin left, and the longest-standing member took over. */
-  | { type: 'succeeded'; actor: NamedUser; user: NamedUser };
+  | { type: 'succeeded'; actor: NamedUser; user: NamedUser }
+  | { type: 'renamed'; actor: NamedUser; title: string }
+  | { type: 'described'; actor: NamedUser; description: string }
+  | { type: 'info-rights'; actor: NamedUser; isAdminsOnly: boolean };
 
 export function describeGroupEvent(event: GroupEvent): string {
   const actor = event.actor.username;
@@ -33,6 +36,16 @@ export function describeGroupEvent(event: GroupEvent): string {
       return `${actor} removed ${event.user.username} as admin`;
     case 'succeeded':
       return `${event.user.username} is now an admin`;
+    case 'renamed':
+      return `${actor} changed the group name to “${event.title}”`;
+    case 'described':
+      return event.description
+        ? `${actor} changed the group description`
+        : `${actor} removed the group description`;
+    case 'info-rights':
+      return event.isAdminsOnly
+        ? `${actor} allowed only admins to change the group name and description`
+        : `${actor} allowed all members to change the group name and description`;
   }
 }
 

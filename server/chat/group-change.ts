@@ -12,6 +12,7 @@ import {
   insertFormerMembers,
   lockGroup,
   type ConversationLock,
+  type GroupInfo,
   type MemberRecord,
   type Transaction,
 } from '../../db';
@@ -40,7 +41,10 @@ export interface GroupChangeResult {
 /** The group as a change finds it, under the lock. */
 export interface LockedGroup {
   tx: Transaction;
+  lock: ConversationLock;
   conversationId: string;
+  /** Its name, description and who may change them, as locked. */
+  info: GroupInfo;
   /** The seq of the newest message: the first system message of the change takes the next. */
   lastSeq: number;
   /** Longest-standing first. */
@@ -93,7 +97,9 @@ export async function changeGroup(
     if (!group || !actor) throw conversationNotFound();
     const outcome = await change({
       tx,
+      lock: group.lock,
       conversationId,
+      info: group.info,
       lastSeq: group.lastSeq,
       members: group.members,
       actor,

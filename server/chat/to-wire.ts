@@ -105,6 +105,8 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
         ? row.peer?.displayName || (row.peer?.username ?? 'Unknown')
         : (row.title ?? 'Group'),
     peer: row.peer && toUserSummary(row.peer),
+    ...(row.kind === 'group' && row.description ? { description: row.description } : {}),
+    ...(row.kind === 'group' && row.isInfoAdminsOnly ? { isInfoAdminsOnly: true as const } : {}),
     lastSeq: row.lastSeq,
     lastChangeSeq: row.lastChangeSeq,
     readSeq: row.readSeq,

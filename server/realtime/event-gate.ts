@@ -52,6 +52,7 @@ export const EVENT_WORK: Record<ClientEventName, number> = {
   [ClientEvent.ConversationStart]: 3,
   [ClientEvent.GroupLeave]: 3,
   [ClientEvent.GroupSetRole]: 3,
+  [ClientEvent.GroupUpdate]: 3,
   [ClientEvent.GroupRemoveMember]: 3,
   // Up to 100 rows: a history page, or usernames looked up for a new group; or a page of up
   // to 200 changed messages (most pages hold a few).

@@ -585,3 +585,115 @@ describe('group receipts', () => {
     });
   });
 });
+
+describe('group info', () => {
+  it('lets members rename and describe the group, each change recorded and seen by all', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => person(suite, name)));
+    const chat = await group(alice!, [bob!]);
+    const bobSees = nextEvent(
+      bob!.socket,
+      'message:created',
+      (message) => message.kind === 'system' && message.body.includes('name'),
+    );
+    const renamed = await call(bob!.socket, 'group:update', {
+      conversationId: chat.id,
+      title: '  Summer trip ',
+      description: 'Where and when.\nBring boots.',
+    });
+    expect(renamed).toMatchObject({
+      ok: true,
+      conversation: { title: 'Summer trip', description: 'Where and when.\nBring boots.' },
+    });
+    expect((await bobSees).body).toBe(
+      `${bob!.user.username} changed the group name to “Summer trip”`,
+    );
+    const list = await call(alice!.socket, 'conversation:list', {});
+    expect(list.ok && list.conversations.find((item) => item.id === chat.id)).toMatchObject({
+      title: 'Summer trip',
+      description: 'Where and when.\nBring boots.',
+    });
+    expect(texts(await history(alice!, chat.id)).slice(-2)).toEqual([
+      `${bob!.user.username} changed the group name to “Summer trip”`,
+      `${bob!.user.username} changed the group description`,
+    ]);
+    // The same again changes nothing and records nothing.
+    const lastSeq = (await history(alice!, chat.id)).at(-1)!.seq;
+    expect(
+      (await call(bob!.socket, 'group:update', { conversationId: chat.id, title: 'Summer trip' }))
+        .ok,
+    ).toBe(true);
+    expect((await history(alice!, chat.id)).at(-1)!.seq).toBe(lastSeq);
+  });
+
+  it('lets admins keep the info to themselves', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => person(suite, name)));
+    const chat = await group(alice!, [bob!]);
+    expect(
+      await call(bob!.socket, 'group:update', { conversationId: chat.id, isInfoAdminsOnly: true }),
+    ).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+      message: 'Only group admins can choose who may change the group info.',
+    });
+    const locked = await call(alice!.socket, 'group:update', {
+      conversationId: chat.id,
+      isInfoAdminsOnly: true,
+    });
+    expect(locked).toMatchObject({ ok: true, conversation: { isInfoAdminsOnly: true } });
+    expect(
+      await call(bob!.socket, 'group:update', { conversationId: chat.id, title: 'Mine now' }),
+    ).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+      message: 'Only group admins can change the group name and description.',
+    });
+    expect(texts(await history(bob!, chat.id)).at(-1)).toBe(
+      `${alice!.user.username} allowed only admins to change the group name and description`,
+    );
+    expect(
+      (await call(alice!.socket, 'group:update', { conversationId: chat.id, description: '' })).ok,
+    ).toBe(true);
+  });
+
+  it('refuses bad values, strangers and direct chats', async () => {
+    const [alice, bob, eve] = await Promise.all(
+      ['alice', 'bob', 'eve'].map((name) => person(suite, name)),
+    );
+    const chat = await group(alice!, [bob!]);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ title: '   ' }, 'Give the group a name.'],
+      [{ title: 'x'.repeat(65) }, 'Group names are at most 64 characters.'],
+      [{ description: 'x'.repeat(513) }, 'A description is at most 512 characters.'],
+      [{ description: 'tab\there' }, 'A description cannot contain control characters.'],
+      [{}, 'Give title, description, isInfoAdminsOnly or more of them.'],
+      [{ isInfoAdminsOnly: 'yes' }, 'isInfoAdminsOnly must be true or false.'],
+    ];
+    for (const [change, message] of cases) {
+      const ack = await call(alice!.socket, 'group:update', {
+        conversationId: chat.id,
+        ...change,
+      } as { conversationId: string });
+      expect(ack, JSON.stringify(change)).toMatchObject({
+        ok: false,
+        code: 'BAD_REQUEST',
+        message,
+      });
+    }
+    expect(
+      await call(eve!.socket, 'group:update', { conversationId: chat.id, title: 'Mine' }),
+    ).toMatchObject({
+      ok: false,
+      code: 'NOT_FOUND',
+    });
+    const direct = await call(alice!.socket, 'conversation:start', {
+      username: bob!.user.username,
+    });
+    if (!direct.ok) throw new Error(direct.message);
+    expect(
+      await call(alice!.socket, 'group:update', {
+        conversationId: direct.conversation.id,
+        title: 'Us',
+      }),
+    ).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
+});

@@ -1,6 +1,7 @@
 import { ClientEvent, ServerEvent } from '../../../protocol';
 import { addMembers } from '../../chat/add-members';
 import { changeMemberRole } from '../../chat/change-member-role';
+import { updateGroupInfo } from '../../chat/update-group-info';
 import { createGroup } from '../../chat/create-group';
 import type { GroupChangeResult } from '../../chat/group-change';
 import { leaveGroup } from '../../chat/leave-group';
@@ -16,6 +17,7 @@ export const groupHandlers: Pick<
   | typeof ClientEvent.GroupRemoveMember
   | typeof ClientEvent.GroupLeave
   | typeof ClientEvent.GroupSetRole
+  | typeof ClientEvent.GroupUpdate
   | typeof ClientEvent.GroupMembers
 > = {
   [ClientEvent.GroupCreate]: async ({ deps, io, session, afterAck }, input) => {
@@ -45,6 +47,12 @@ export const groupHandlers: Pick<
 
   [ClientEvent.GroupSetRole]: async ({ deps, io, session, afterAck }, input) => {
     const result = await changeMemberRole(deps, session.user.id, input);
+    afterAck(() => broadcastChange(io, result));
+    return { conversation: requireConversation(result) };
+  },
+
+  [ClientEvent.GroupUpdate]: async ({ deps, io, session, afterAck }, input) => {
+    const result = await updateGroupInfo(deps, session.user.id, input);
     afterAck(() => broadcastChange(io, result));
     return { conversation: requireConversation(result) };
   },
