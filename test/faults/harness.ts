@@ -142,6 +142,20 @@ export class DeliveryRun {
         await client.start();
       }
     }
+    // Every device is connected and has its list before the first messages go out: a device
+    // that connected after them would find them delivered (to the person's other device) and,
+    // as the app does for a conversation nobody opened on it, not hold the conversation.
+    await this.everyDevice(
+      (device) => {
+        const state = device.client.getState();
+        return state.connection === 'online' && state.isListLoaded;
+      },
+      () =>
+        `devices online: ${this.devices
+          .map((device) => `${device.name} ${device.client.getState().connection}`)
+          .join('; ')}`,
+      30_000,
+    );
     // Every conversation gets a first message, and every device holds it from the beginning.
     for (const device of this.devices.filter((_, index) => index % devicesPerPerson === 0)) {
       for (const conversationId of device.conversationIds) {
@@ -157,7 +171,18 @@ export class DeliveryRun {
             (device.client.getState().threads[id]?.syncedSeq ?? 0) >=
             (this.groups[id]?.lastSystemSeq ?? 0) + 1,
         ),
-      () => 'first messages',
+      // Each device, and per conversation the seq it holds up to of the one wanted.
+      () =>
+        `first messages: ${this.devices
+          .map((device) => {
+            const { threads } = device.client.getState();
+            const seqs = device.conversationIds.map(
+              (id) =>
+                `${threads[id]?.syncedSeq ?? 'not held'}/${(this.groups[id]?.lastSystemSeq ?? 0) + 1}`,
+            );
+            return `${device.name} ${seqs.join(',')}`;
+          })
+          .join('; ')}`,
       30_000,
     );
   }
