@@ -7,6 +7,7 @@ import { useChatClient, useChatState, usePersonName } from '../hooks/use-chat';
 import { showChat } from './chat-link';
 import { ConfirmDialog, type Confirmation } from './confirm-dialog';
 import { GroupDetails } from './group-details';
+import { lastNameTyped, PeopleSuggestions, withPickedName } from './people-suggestions';
 import { PresenceDot } from './presence';
 import { Avatar } from './avatar';
 import controls from './controls.module.css';
@@ -101,6 +102,11 @@ export function GroupInfo({
           <button type="submit" className={controls.primaryButton} disabled={!newMembers.trim()}>
             Add
           </button>
+          <PeopleSuggestions
+            query={lastNameTyped(newMembers)}
+            label="Add"
+            onPick={(person) => setNewMembers(withPickedName(newMembers, person.username))}
+          />
         </form>
       )}
       <ul className={styles.members} aria-label="Members">

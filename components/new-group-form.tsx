@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { randomUuid } from '../hooks/random-uuid';
 import { useChatClient } from '../hooks/use-chat';
 import { showChat } from './chat-link';
+import { lastNameTyped, PeopleSuggestions, withPickedName } from './people-suggestions';
 import controls from './controls.module.css';
 import styles from './new-group-form.module.css';
 
@@ -47,6 +48,11 @@ export function NewGroupForm({ onDone }: { onDone: () => void }) {
           onChange={(event) => setMembers(event.target.value)}
         />
       </label>
+      <PeopleSuggestions
+        query={lastNameTyped(members)}
+        label="Add"
+        onPick={(person) => setMembers(withPickedName(members, person.username))}
+      />
       {error && (
         <p className={controls.formError} role="alert">
           {error}

@@ -70,3 +70,17 @@ export function PeopleSuggestions({
     </ul>
   );
 }
+
+/** The name being typed in a list of usernames ("bob, car" → "car"). */
+export function lastNameTyped(list: string): string {
+  return list.split(/[\s,]+/).at(-1) ?? '';
+}
+
+/** The list with the name being typed replaced by a picked username, ready for the next. */
+export function withPickedName(list: string, username: string): string {
+  const done = list
+    .split(/[\s,]+/)
+    .slice(0, -1)
+    .filter(Boolean);
+  return `${[...done, username].join(', ')}, `;
+}

@@ -79,6 +79,13 @@ test('a new name shows live on the other person’s screens, and people are foun
   const found = bob.page.getByRole('list', { name: 'People found' });
   await found.getByRole('button', { name: `Start a chat with ${carol.user.username}` }).click();
   await expect(bob.page.getByTestId('conversation-title')).toHaveText(carol.user.username);
+
+  // A new group's members are picked the same way.
+  await bob.page.getByRole('button', { name: 'New group' }).click();
+  const form = bob.page.getByRole('form', { name: 'New group' });
+  await form.getByLabel('Members (usernames)').fill(carol.user.username.slice(0, 6));
+  await form.getByRole('button', { name: `Add ${carol.user.username}` }).click();
+  await expect(form.getByLabel('Members (usernames)')).toHaveValue(`${carol.user.username}, `);
 });
 
 async function cookieOf(page: import('@playwright/test').Page): Promise<string> {

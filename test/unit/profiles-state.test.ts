@@ -7,6 +7,7 @@ import { applyProfiles, displayNameOf } from '../../hooks/chat-state';
 import { createChatStore } from '../../hooks/client/store';
 import type { ConversationSummary, Profile } from '../../protocol';
 import { colourOf, initialsOf } from '../../components/avatar';
+import { lastNameTyped, withPickedName } from '../../components/people-suggestions';
 
 const me = { id: 'me', username: 'me' };
 const ada: Profile = { id: 'ada', username: 'ada', displayName: 'Ada Lovelace', about: 'Maths' };
@@ -70,5 +71,14 @@ describe('avatars', () => {
     expect(
       new Set(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map(colourOf)).size,
     ).toBeGreaterThan(3);
+  });
+});
+
+describe('picking people into a list of usernames', () => {
+  it('searches for the name being typed, and replaces it with the one picked', () => {
+    expect(lastNameTyped('bob, car')).toBe('car');
+    expect(lastNameTyped('bob, ')).toBe('');
+    expect(withPickedName('bob, car', 'carol')).toBe('bob, carol, ');
+    expect(withPickedName('', 'carol')).toBe('carol, ');
   });
 });
