@@ -4,7 +4,7 @@
 import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { blocks, conversationMembers, conversations, users } from '../schema';
-import type { ProfileRow } from './users';
+import { profileColumns, type ProfileRow } from './users';
 
 /** Records that `blockerId` blocked `blockedId` (again: nothing changes). */
 export async function insertBlock(
@@ -71,12 +71,7 @@ export async function isMemberBlocked(
 /** The people `blockerId` blocked, by username. */
 export async function listBlocked(db: Executor, blockerId: string): Promise<ProfileRow[]> {
   return db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      about: users.about,
-    })
+    .select(profileColumns)
     .from(blocks)
     .innerJoin(users, eq(users.id, blocks.blockedId))
     .where(eq(blocks.blockerId, blockerId))

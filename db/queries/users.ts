@@ -99,33 +99,32 @@ export interface ProfileRow {
   about: string;
 }
 
+/** The columns of a ProfileRow, to select or return. */
+export const profileColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  about: users.about,
+};
+
 /** Changes the user's display name and/or "about"; answers with the profile (null: no user). */
 export async function setProfile(
   db: Executor,
   userId: string,
   changes: { displayName?: string | undefined; about?: string | undefined },
 ): Promise<ProfileRow | null> {
-  const [row] = await db.update(users).set(changes).where(eq(users.id, userId)).returning({
-    id: users.id,
-    username: users.username,
-    displayName: users.displayName,
-    about: users.about,
-  });
+  const [row] = await db
+    .update(users)
+    .set(changes)
+    .where(eq(users.id, userId))
+    .returning(profileColumns);
   return row ?? null;
 }
 
 /** The profiles of these users (those that exist). */
 export async function listProfiles(db: Executor, userIds: string[]): Promise<ProfileRow[]> {
   if (userIds.length === 0) return [];
-  return db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      about: users.about,
-    })
-    .from(users)
-    .where(inArray(users.id, userIds));
+  return db.select(profileColumns).from(users).where(inArray(users.id, userIds));
 }
 
 /**

@@ -110,6 +110,16 @@ export class PresenceTracker {
     }
   }
 
+  /** refresh, for after an ack: a failure is logged, never thrown. */
+  refreshLater(userId: string): void {
+    this.refresh(userId).catch((error: unknown) =>
+      this.deps.logger.error(
+        { event: 'presence.failed', err: safeError(error) },
+        'presence update failed',
+      ),
+    );
+  }
+
   /** Online state and last seen of these users, whoever asks. */
   private async current(userIds: string[]): Promise<Presence[]> {
     if (userIds.length === 0) return [];

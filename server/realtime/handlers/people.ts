@@ -73,16 +73,7 @@ export const peopleHandlers: Pick<
   [ClientEvent.BlockRemove]: async ({ deps, presence, session, afterAck }, input) => {
     const blocked = await unblockUser(deps, session.user.id, input.userId);
     // Contacts again: each is told the other's presence as they may see it.
-    afterAck(() =>
-      presence
-        .refresh(session.user.id)
-        .catch((error: unknown) =>
-          deps.logger.error(
-            { event: 'presence.failed', err: safeError(error) },
-            'presence update failed',
-          ),
-        ),
-    );
+    afterAck(() => presence.refreshLater(session.user.id));
     return { blocked };
   },
 

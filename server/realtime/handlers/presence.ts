@@ -1,6 +1,5 @@
 import { ClientEvent } from '../../../protocol';
 import { updatePrivacy } from '../../chat/update-privacy';
-import { safeError } from '../../logger';
 import type { HandlerMap } from '../handler';
 import { prepareTyping } from '../typing';
 
@@ -19,16 +18,7 @@ export const presenceHandlers: Pick<
     const privacy = await updatePrivacy(deps, session.user.id, input);
     // Who sees whose presence may have changed, both ways: tell everyone concerned now.
     if (input.presence !== undefined) {
-      afterAck(() =>
-        presence
-          .refresh(session.user.id)
-          .catch((error: unknown) =>
-            deps.logger.error(
-              { event: 'presence.failed', err: safeError(error) },
-              'presence update failed',
-            ),
-          ),
-      );
+      afterAck(() => presence.refreshLater(session.user.id));
     }
     return { privacy };
   },
