@@ -234,11 +234,12 @@ interface ConversationWideMarkers {
 
 /**
  * A member's read marker as the others see it: nothing read while they have read receipts off
- * (users.is_sending_read_receipts). "Read by all" is the minimum of these, so it stays 0 for
+ * (users.is_sending_read_receipts), or in a direct chat with a block between its two people
+ * (conversation_members.is_blocked). "Read by all" is the minimum of these, so it stays 0 for
  * everyone in a conversation with such a member, them included: they see no reads either.
  */
 const SHOWN_READ_SEQ = sql.raw(
-  `case when u.is_sending_read_receipts then cm.read_up_to_seq else 0 end`,
+  `case when u.is_sending_read_receipts and not cm.is_blocked then cm.read_up_to_seq else 0 end`,
 );
 
 /** For each conversation: how far every member has received and read, and how many they are. */
@@ -322,6 +323,8 @@ export async function listMemberMarkers(
     readSeq: number;
     joinedSeq: number;
     isSendingReadReceipts: boolean;
+    /** A direct chat with a block between its two people: reads are not shown. */
+    isBlocked: boolean;
   }[]
 > {
   return db
@@ -332,6 +335,7 @@ export async function listMemberMarkers(
       readSeq: conversationMembers.readUpToSeq,
       joinedSeq: conversationMembers.joinedSeq,
       isSendingReadReceipts: users.isSendingReadReceipts,
+      isBlocked: conversationMembers.isBlocked,
     })
     .from(conversationMembers)
     .innerJoin(users, eq(users.id, conversationMembers.userId))
@@ -554,7 +558,8 @@ export async function advanceMarkers(
         from before b cross join lateral (
           select min(cm.delivered_up_to_seq) as d, min(${SHOWN_READ_SEQ}) as r,
             json_agg(cm.user_id) as members,
-            json_agg(cm.user_id) filter (where not u.is_sending_read_receipts) as hiding
+            json_agg(cm.user_id) filter (where not u.is_sending_read_receipts or cm.is_blocked)
+              as hiding
           from conversation_members cm join users u on u.id = cm.user_id
           where cm.conversation_id = b.c) agg`),
     ).map((row) => [row.c, row]),

@@ -22,9 +22,11 @@ export async function getMessageReceipts(
     // The sender, and members who joined after it, are not waiting for it.
     if (member.id === message.senderId || member.joinedSeq > message.seq) continue;
     const user = { id: member.id, username: member.username };
-    // With read receipts off on either side, another's read shows as a delivery.
+    // With read receipts off on either side, or a block between the two people of a direct
+    // chat, another's read shows as a delivery.
     const isReadShown =
-      member.id === viewerId || (member.isSendingReadReceipts && viewer.isSendingReadReceipts);
+      member.id === viewerId ||
+      (member.isSendingReadReceipts && viewer.isSendingReadReceipts && !viewer.isBlocked);
     if (isReadShown && member.readSeq >= message.seq) receipts.readBy.push(user);
     else if (member.deliveredSeq >= message.seq) receipts.deliveredTo.push(user);
     else receipts.pending.push(user);

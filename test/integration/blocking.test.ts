@@ -135,6 +135,36 @@ describe('blocking', () => {
     await send(alice, conversationId, 'hi at last');
   });
 
+  it('hides reads between the two while either blocks, and shows them again after', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    const message = await send(bob, conversationId, 'did you read this?');
+    expect(
+      (await call(alice.socket, 'conversation:mark-read', { conversationId, seq: message.seq })).ok,
+    ).toBe(true);
+    const readBy = async () => {
+      const receipts = await call(bob.socket, 'message:receipts', {
+        conversationId,
+        seq: message.seq,
+      });
+      if (!receipts.ok) throw new Error(receipts.message);
+      const list = await call(bob.socket, 'conversation:list', {});
+      const summary = list.ok
+        ? list.conversations.find((item) => item.id === conversationId)
+        : undefined;
+      return {
+        readBy: receipts.receipts.readBy.map((user) => user.id),
+        readByAllSeq: summary?.readByAllSeq,
+      };
+    };
+    expect(await readBy()).toEqual({ readBy: [alice.user.id], readByAllSeq: message.seq });
+
+    expect((await call(alice.socket, 'block:add', { userId: bob.user.id })).ok).toBe(true);
+    expect(await readBy()).toEqual({ readBy: [], readByAllSeq: 0 });
+
+    expect((await call(alice.socket, 'block:remove', { userId: bob.user.id })).ok).toBe(true);
+    expect(await readBy()).toEqual({ readBy: [alice.user.id], readByAllSeq: message.seq });
+  });
+
   it('lists whom one blocked, and refuses bad requests', async () => {
     const { alice, bob } = await pair(suite);
     const carol = await person(suite, 'carol');
