@@ -68,6 +68,8 @@ export function MessageList({
     firstId: number;
     firstTop: number;
     isAtBottom: boolean;
+    /** The content's height at the last commit: where "the bottom" was before this render. */
+    scrollHeight: number;
     count: number;
   }>({
     messages: undefined,
@@ -75,6 +77,7 @@ export function MessageList({
     firstId: 0,
     firstTop: 0,
     isAtBottom: true,
+    scrollHeight: 0,
     count: 0,
   });
 
@@ -96,7 +99,7 @@ export function MessageList({
       if (anchor) element.scrollTop += topInContent(element, anchor) - before.firstTop;
     } else if (
       (messages !== before.messages || pending !== before.pending) &&
-      (before.isAtBottom || (count > before.count && pending.length > 0))
+      (wasAtBottom(element, before) || (count > before.count && pending.length > 0))
     ) {
       element.scrollTop = element.scrollHeight;
     }
@@ -107,6 +110,7 @@ export function MessageList({
       firstId,
       firstTop: first ? topInContent(element, first) : 0,
       isAtBottom: isNearBottom(element),
+      scrollHeight: element.scrollHeight,
       count,
     };
   });
@@ -362,6 +366,19 @@ function topInContent(scroller: HTMLElement, element: HTMLElement): number {
   return (
     element.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop
   );
+}
+
+/**
+ * Whether the reader was at the bottom before this render: where they are scrolled to now,
+ * against the content's height at the last commit. A scroll made since then counts even if its
+ * scroll event has not run yet (a render that lands in between must not pull them back down).
+ */
+function wasAtBottom(
+  element: HTMLElement,
+  before: { isAtBottom: boolean; scrollHeight: number },
+): boolean {
+  if (before.scrollHeight === 0) return before.isAtBottom;
+  return before.scrollHeight - element.scrollTop - element.clientHeight < STICK_TO_BOTTOM_PX;
 }
 
 function isNearBottom(element: HTMLElement): boolean {
