@@ -79,7 +79,18 @@ test('a message that arrives while bob is scrolled up stays unread until he jump
 
   const jump = bob.page.getByTestId('jump-to-latest');
   await expect(jump).toBeHidden();
-  await bob.page.getByTestId('message-scroller').evaluate((element) => element.scrollTo(0, 0));
+  const scroller = bob.page.getByTestId('message-scroller');
+  // Bob follows the conversation at its bottom, with more above than the view holds.
+  await expect
+    .poll(() =>
+      scroller.evaluate((element) => ({
+        isTaller: element.scrollHeight > element.clientHeight + 200,
+        isAtBottom: element.scrollHeight - element.scrollTop - element.clientHeight < 2,
+      })),
+    )
+    .toEqual({ isTaller: true, isAtBottom: true });
+  await scroller.evaluate((element) => element.scrollTo(0, 0));
+  await expect.poll(() => scroller.evaluate((element) => element.scrollTop)).toBe(0);
   // Far from the newest message with nothing new: a plain way back down.
   await expect(jump).toHaveAccessibleName('Scroll to the latest message');
 
