@@ -2,7 +2,7 @@
 // database in large statements, direct reads of what is stored, query plans, and session times
 // set by hand. It lives in db/ because it talks to drizzle; db/index.ts does not export it.
 
-import { and, asc, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Database, type Executor } from './client';
 import { historyPageQuery, type HistoryPageRequest } from './queries/history';
 import { inTransaction, lockConversations } from './queries/locks';
@@ -52,15 +52,20 @@ export async function listStoredMessages(
     .orderBy(asc(messages.seq));
 }
 
+/** The plan PostgreSQL picks for a statement, as EXPLAIN prints it. */
+async function explain(db: Executor, query: SQL): Promise<string> {
+  const result = await db.execute(sql`explain ${query}`);
+  return rowsOf<Record<string, string>>(result)
+    .map((row) => row['QUERY PLAN'])
+    .join('\n');
+}
+
 /** The plan PostgreSQL picks for a history page (listHistoryPage). */
 export async function explainHistoryPage(
   db: Executor,
   request: HistoryPageRequest,
 ): Promise<string> {
-  const result = await db.execute(sql`explain ${historyPageQuery(request)}`);
-  return rowsOf<Record<string, string>>(result)
-    .map((row) => row['QUERY PLAN'])
-    .join('\n');
+  return explain(db, historyPageQuery(request));
 }
 
 /** The plan PostgreSQL picks for a message search (searchMessages). */
@@ -68,10 +73,7 @@ export async function explainMessageSearch(
   db: Executor,
   request: MessageSearchRequest,
 ): Promise<string> {
-  const result = await db.execute(sql`explain ${messageSearchQuery(request)}`);
-  return rowsOf<Record<string, string>>(result)
-    .map((row) => row['QUERY PLAN'])
-    .join('\n');
+  return explain(db, messageSearchQuery(request));
 }
 
 /**
@@ -140,10 +142,7 @@ export async function explainPeopleSearch(
   db: Executor,
   request: { searcherId: string; text: string; limit: number },
 ): Promise<string> {
-  const result = await db.execute(sql`explain ${peopleSearchQuery(request)}`);
-  return rowsOf<Record<string, string>>(result)
-    .map((row) => row['QUERY PLAN'])
-    .join('\n');
+  return explain(db, peopleSearchQuery(request));
 }
 
 /** A session per user with the given token hashes (in the same order), valid for a day. */
