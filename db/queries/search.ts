@@ -126,13 +126,10 @@ export function messageSearchQuery(request: MessageSearchRequest): SQL {
                       where oid = 'messages_search_idx'::regclass) > ${COMMON_WORD_MESSAGES}
     ),
     words as (
-      -- Each lexeme quoted for tsquery's input (a quote doubled, a backslash escaped); one
-      -- shorter than PREFIX_MIN_LENGTH matches only itself, or it would match most words.
+      -- One shorter than PREFIX_MIN_LENGTH matches only itself, or it would match most words.
       -- A word is common when it is a common word, or the start of one (it is searched as a
       -- prefix).
-      select lexeme,
-        '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''' ||
-          case when char_length(lexeme) >= ${PREFIX_MIN_LENGTH} then ':*' else '' end as term,
+      select lexeme, ${prefixTerm(sql`lexeme`, PREFIX_MIN_LENGTH)} as term,
         exists (
           select 1 from common c
           where c.lexeme = l.lexeme
@@ -190,6 +187,15 @@ export function messageSearchQuery(request: MessageSearchRequest): SQL {
     from (select 1) as one
     left join page p on (select count(*) from matches) <= ${matchesMax}
     order by p.id desc nulls last`;
+}
+
+/**
+ * A lexeme (an SQL expression) as a term of tsquery's input: quoted (a quote doubled, a
+ * backslash escaped), and matching as a prefix when it is at least `prefixFrom` long.
+ */
+export function prefixTerm(lexeme: SQL, prefixFrom: number): SQL {
+  return sql`'''' || replace(replace(${lexeme}, '\\', '\\\\'), '''', '''''') || '''' ||
+    case when char_length(${lexeme}) >= ${prefixFrom} then ':*' else '' end`;
 }
 
 function toHit(row: SearchRow): MessageSearchHit {

@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Executor } from '../client';
+import { prefixTerm } from './search';
 import { users, type UserRow } from '../schema';
 
 export async function insertUser(
@@ -152,9 +153,7 @@ export function peopleSearchQuery(request: {
   const prefix = `${lowered.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
   return sql`
     with query as (
-      select string_agg(
-        '''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || ''':*', ' & '
-      )::tsquery as tsquery
+      select string_agg(${prefixTerm(sql`lexeme`, 1)}, ' & ')::tsquery as tsquery
       from unnest(to_tsvector('simple'::regconfig, ${text})) as l(lexeme)
     )
     select id, username, display_name as "displayName", about
