@@ -5,7 +5,9 @@
 import {
   ClientEvent,
   PRESENCE_QUERY_MAX,
+  type ClientEventName,
   type ClientEventPayload,
+  type ClientEventResults,
   type ConversationSummary,
   type MemberRole,
   type MessageReceipts,
@@ -16,6 +18,9 @@ import {
 import { applyProfiles, applyReadToSummary, isFormerMember } from '../chat-state';
 import { patch, summaryOf, update, updateSummary, upsertSummary, type ChatStore } from './store';
 import type { Request, RequestResult } from './transport';
+
+/** What an action refused while offline says. */
+const OFFLINE = 'You are offline. Try again when you are back online.';
 
 /** The outcome of an action a person took, with the sentence to show when it failed. */
 export type ActionResult<T = object> = ({ ok: true } & T) | { ok: false; message: string };
@@ -147,22 +152,18 @@ export class ChatCommands {
     displayName?: string;
     about?: string;
   }): Promise<ActionResult<{ profile: Profile }>> {
-    if (!this.options.isConnected()) {
-      return { ok: false, message: 'You are offline. Try again when you are back online.' };
-    }
-    const response = await this.request(ClientEvent.ProfileUpdate, change);
-    if (!response.ok) return { ok: false, message: response.message };
-    this.acceptProfiles([response.profile]);
+    const response = await this.ask(ClientEvent.ProfileUpdate, change, OFFLINE);
+    if (response.ok) this.acceptProfiles([response.profile]);
     return response;
   }
 
   /** People to chat with, by the start of their username or of a word of their name. */
   async searchPeople(query: string): Promise<ActionResult<{ people: Profile[] }>> {
-    if (!this.options.isConnected()) {
-      return { ok: false, message: 'Finding people needs a connection. You are offline.' };
-    }
-    const response = await this.request(ClientEvent.PeopleSearch, { query });
-    return response.ok ? response : { ok: false, message: response.message };
+    return this.ask(
+      ClientEvent.PeopleSearch,
+      { query },
+      'Finding people needs a connection. You are offline.',
+    );
   }
 
   /** Asks the current profiles of these people (those the user shares a conversation with). */
@@ -179,14 +180,9 @@ export class ChatCommands {
 
   /** Blocks someone, or takes the block away; the list of blocked people follows. */
   async setBlocked(userId: string, isBlocked: boolean): Promise<ActionResult> {
-    if (!this.options.isConnected()) {
-      return { ok: false, message: 'You are offline. Try again when you are back online.' };
-    }
-    const response = await this.request(
-      isBlocked ? ClientEvent.BlockAdd : ClientEvent.BlockRemove,
-      { userId },
-    );
-    if (!response.ok) return { ok: false, message: response.message };
+    const event = isBlocked ? ClientEvent.BlockAdd : ClientEvent.BlockRemove;
+    const response = await this.ask(event, { userId }, OFFLINE);
+    if (!response.ok) return response;
     patch(this.store, { blocked: response.blocked });
     return { ok: true };
   }
@@ -207,11 +203,11 @@ export class ChatCommands {
   async searchMessages(
     payload: ClientEventPayload<typeof ClientEvent.MessageSearch>,
   ): Promise<ActionResult<MessageSearchResults>> {
-    if (!this.options.isConnected()) {
-      return { ok: false, message: 'Searching needs a connection. You are offline.' };
-    }
-    const response = await this.request(ClientEvent.MessageSearch, payload);
-    return response.ok ? response : { ok: false, message: response.message };
+    return this.ask(
+      ClientEvent.MessageSearch,
+      payload,
+      'Searching needs a connection. You are offline.',
+    );
   }
 
   /** Asks who of these people is online (only people the user shares a conversation with). */
@@ -272,6 +268,20 @@ export class ChatCommands {
     if (summary.peer && !this.store.getState().presence[summary.peer.id])
       void this.refreshPresence([summary.peer.id]);
     upsertSummary(this.store, summary);
+  }
+
+  /**
+   * One request a person is waiting for: refused at once with `offlineMessage` while offline,
+   * and its answer or the refusal's sentence.
+   */
+  private async ask<E extends ClientEventName>(
+    event: E,
+    payload: ClientEventPayload<E>,
+    offlineMessage: string,
+  ): Promise<ActionResult<ClientEventResults[E]>> {
+    if (!this.options.isConnected()) return { ok: false, message: offlineMessage };
+    const response = await this.request(event, payload);
+    return response.ok ? response : { ok: false, message: response.message };
   }
 
   private async changeGroup<E extends GroupChange>(
