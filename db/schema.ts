@@ -44,6 +44,14 @@ export const users = pgTable(
     about: text('about').notNull().default(''),
     /** Whether people search finds them by a part of their name (else only by their username). */
     isFindableByName: boolean('is_findable_by_name').notNull().default(true),
+    /** Disabled by an admin: sign-in is refused and no session is left. Null: enabled. */
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /**
+     * The person deleted their account: the row stays (their past messages keep a sender), its
+     * profile, password, sessions and push subscriptions are gone. Their username is taken by
+     * nobody until the grace period after this time has passed.
+     */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
     // People search by the start of a username (LIKE 'ab%' needs the pattern operators).
@@ -88,6 +96,8 @@ export const conversations = pgTable(
     description: text('description').notNull().default(''),
     /** A group's name, description and this setting: changed by its admins only, or by all. */
     isInfoAdminsOnly: boolean('is_info_admins_only').notNull().default(false),
+    /** A group where only its admins send messages (conversation_members.can_send follows it). */
+    isSendAdminsOnly: boolean('is_send_admins_only').notNull().default(false),
     /**
      * For direct conversations: the two user ids, sorted and joined. Unique, so that starting
      * the same conversation twice (even at the same moment) yields one conversation.
@@ -151,6 +161,12 @@ export const conversationMembers = pgTable(
      * member rows: the batched append refuses texts by this flag without reading blocks.
      */
     isBlocked: boolean('is_blocked').notNull().default(false),
+    /**
+     * False for a member who is not an admin of a group where only admins send
+     * (conversations.is_send_admins_only): kept in step by every group change, so the batched
+     * append refuses their texts without reading the conversation's settings.
+     */
+    canSend: boolean('can_send').notNull().default(true),
   },
   (t) => [
     primaryKey({ name: 'conversation_members_pkey', columns: [t.conversationId, t.userId] }),
@@ -336,6 +352,60 @@ export const messageEdits = pgTable(
     editedAt: timestamp('edited_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ name: 'message_edits_pkey', columns: [t.messageId, t.clientEditId] })],
+);
+
+/**
+ * A group's invite link: whoever has the code can join (within the size limit, and not when an
+ * admin of the group blocked them). At most one live link per group; revoking it ends it.
+ */
+export const groupInvites = pgTable(
+  'group_invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** The random code of the link (/join/<code>). */
+    code: text('code').notNull().unique('group_invites_code_key'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('group_invites_live_key')
+      .on(t.conversationId)
+      .where(sql`${t.revokedAt} is null`),
+  ],
+);
+
+/**
+ * A person's report of another person, or of one message, to the admins. The reported message
+ * is named by (conversation_id, message_seq), so admins can read it in its context.
+ */
+export const reports = pgTable(
+  'reports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    reporterId: uuid('reporter_id').references(() => users.id, { onDelete: 'set null' }),
+    reportedUserId: uuid('reported_user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').references(() => conversations.id, {
+      onDelete: 'cascade',
+    }),
+    messageSeq: integer('message_seq'),
+    note: text('note').notNull().default(''),
+    createdAt: createdAt(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    resolvedBy: uuid('resolved_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    // The admins' list: open reports first, newest first.
+    index('reports_open_idx')
+      .on(t.createdAt)
+      .where(sql`${t.resolvedAt} is null`),
+    check('reports_message_check', sql`(${t.conversationId} is null) = (${t.messageSeq} is null)`),
+  ],
 );
 
 /** Web Push subscriptions: one per browser (endpoint) that asked for notifications. */
