@@ -1,7 +1,7 @@
 'use client';
-// The operator's limits. Changes apply at once, on every node, without a restart.
+// The operator's limits (a section of the admin console). Changes apply at once, on every
+// node, without a restart.
 
-import Link from 'next/link';
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { LIMIT_SETTINGS, RATE_LIMIT_SETTINGS, type Settings } from '../protocol';
 import { callApi } from '../hooks/api';
@@ -80,47 +80,44 @@ export function AdminSettings() {
   }
 
   return (
-    <main className={page.page}>
-      <form className={page.card} onSubmit={save} noValidate>
-        <h1 className={page.title}>Settings</h1>
-        <p className={page.subtitle}>Limits for everyone on this Parley. Changes apply at once.</p>
-        {values &&
-          FIELDS.map((field) =>
-            renderField(
-              field,
-              values,
-              setValues,
-              field.key === 'maxGroupSize' && <GroupSizeNote oversized={oversized} />,
-            ),
-          )}
-        {values && (
-          <>
-            <h2 className={styles.heading}>Rate limits</h2>
-            <p className={page.subtitle}>
-              Over a limit, people are asked to wait; messages wait in their outbox and go out by
-              themselves.
-            </p>
-            {RATE_LIMIT_FIELDS.map((field) => renderField(field, values, setValues))}
-          </>
+    <form className={page.card} onSubmit={save} noValidate aria-labelledby="settings-title">
+      <h2 id="settings-title" className={page.title}>
+        Settings
+      </h2>
+      <p className={page.subtitle}>Limits for everyone on this Parley. Changes apply at once.</p>
+      {values &&
+        FIELDS.map((field) =>
+          renderField(
+            field,
+            values,
+            setValues,
+            field.key === 'maxGroupSize' && <GroupSizeNote oversized={oversized} />,
+          ),
         )}
-        {status.kind === 'error' && (
-          <p className={controls.formError} role="alert">
-            {status.message}
+      {values && (
+        <>
+          <h2 className={styles.heading}>Rate limits</h2>
+          <p className={page.subtitle}>
+            Over a limit, people are asked to wait; messages wait in their outbox and go out by
+            themselves.
           </p>
-        )}
-        {status.kind === 'saved' && (
-          <p className={controls.formSuccess} role="status">
-            Saved. The new limits apply now.
-          </p>
-        )}
-        <button className={controls.primaryButton} type="submit" disabled={isBusy || !values}>
-          Save
-        </button>
-        <p className={page.switch}>
-          <Link href="/chats">Back to chats</Link>
+          {RATE_LIMIT_FIELDS.map((field) => renderField(field, values, setValues))}
+        </>
+      )}
+      {status.kind === 'error' && (
+        <p className={controls.formError} role="alert">
+          {status.message}
         </p>
-      </form>
-    </main>
+      )}
+      {status.kind === 'saved' && (
+        <p className={controls.formSuccess} role="status">
+          Saved. The new limits apply now.
+        </p>
+      )}
+      <button className={controls.primaryButton} type="submit" disabled={isBusy || !values}>
+        Save
+      </button>
+    </form>
   );
 }
 

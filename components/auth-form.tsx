@@ -2,18 +2,27 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
-import { PASSWORD_MIN_LENGTH, PASSWORD_RULE, USERNAME_RULE } from '../protocol';
+import { useState, useSyncExternalStore, type FormEvent } from 'react';
+import { inviteQuery, PASSWORD_MIN_LENGTH, PASSWORD_RULE, USERNAME_RULE } from '../protocol';
 import { callApi } from '../hooks/api';
 import { cacheUser } from '../hooks/session-cache';
 import page from './card-page.module.css';
 import controls from './controls.module.css';
+
+/** The page's address does not change under the form. */
+const subscribeToNothing = () => () => {};
 
 export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
   const isSignUp = mode === 'sign-up';
+  /** `?join=<code>` when an invite link brought the person here: it goes on with them. */
+  const invite = useSyncExternalStore(
+    subscribeToNothing,
+    () => inviteQuery(window.location.search),
+    () => '',
+  );
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -32,7 +41,7 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
       return;
     }
     cacheUser(result.user);
-    router.replace('/chats');
+    router.replace(`/chats${invite}`);
   }
 
   return (
@@ -83,11 +92,11 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
         <p className={page.switch}>
           {isSignUp ? (
             <>
-              Have an account? <Link href="/sign-in">Sign in</Link>
+              Have an account? <Link href={`/sign-in${invite}`}>Sign in</Link>
             </>
           ) : (
             <>
-              New here? <Link href="/sign-up">Create an account</Link>
+              New here? <Link href={`/sign-up${invite}`}>Create an account</Link>
             </>
           )}
         </p>

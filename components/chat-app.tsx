@@ -1,5 +1,6 @@
 'use client';
-// The signed-in app: the conversation list and, when `?c=<id>` names one, a conversation.
+// The signed-in app: the conversation list and, when `?c=<id>` names one, a conversation;
+// `?join=<code>` is an invite link to a group.
 // One static page for every conversation, so that the service worker can open it offline.
 
 import Link from 'next/link';
@@ -14,6 +15,7 @@ export function ChatApp() {
   const params = useSearchParams();
   const conversationId = params.get('c');
   const jumpSeq = Number(params.get('m'));
+  const joinCode = params.get('join');
 
   if (signedIn.status === 'checking') return <p className={appStatus.status}>Opening Parley…</p>;
   if (signedIn.status === 'unreachable') {
@@ -29,6 +31,7 @@ export function ChatApp() {
       <ChatShell
         conversationId={conversationId}
         jumpSeq={Number.isSafeInteger(jumpSeq) && jumpSeq > 0 ? jumpSeq : null}
+        joinCode={joinCode}
       />
     </ChatProvider>
   );

@@ -11,6 +11,7 @@ import { ChangePasswordDialog } from './change-password-dialog';
 import { showChat } from './chat-link';
 import { ConversationList } from './conversation-list';
 import { ConversationView } from './conversation-view';
+import { JoinGroupDialog } from './join-group-dialog';
 import { MessageSearchResults } from './message-search-results';
 import { NewChatForm } from './new-chat-form';
 import { NewGroupForm } from './new-group-form';
@@ -30,10 +31,13 @@ const TITLE = 'Chats · Parley';
 export function ChatShell({
   conversationId,
   jumpSeq,
+  joinCode,
 }: {
   conversationId: string | null;
   /** The message to show in the open conversation (a search result), from `&m=`. */
   jumpSeq: number | null;
+  /** An invite link's code (`?join=`): asks whether to join its group. */
+  joinCode: string | null;
 }) {
   const router = useRouter();
   const client = useChatClient();
@@ -134,6 +138,7 @@ export function ChatShell({
           </section>
         )}
       </div>
+      {joinCode && <JoinGroupDialog key={joinCode} code={joinCode} />}
     </div>
   );
 }

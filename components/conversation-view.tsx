@@ -12,6 +12,7 @@ import { ConnectionStatus } from './connection-status';
 import { GroupInfo } from './group-info';
 import { MessageList, type JumpRequest } from './message-list';
 import { PresenceDot, usePresenceText } from './presence';
+import { ReportDialog, type ReportRequest } from './report-dialog';
 import controls from './controls.module.css';
 import styles from './conversation-view.module.css';
 
@@ -34,6 +35,7 @@ export function ConversationView({
     (state) => peerId !== undefined && (state.blocked ?? []).some((person) => person.id === peerId),
   );
   const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  const [reportRequest, setReportRequest] = useState<ReportRequest | null>(null);
   /** The message to bring into view, chosen in this conversation's search. */
   const [jumpTo, setJumpTo] = useState<JumpRequest | null>(null);
   /** Replying to or editing a message: the composer shows which, above its input. */
@@ -133,6 +135,18 @@ export function ConversationView({
               Block
             </button>
           )}
+          {summary?.peer && (
+            <button
+              type="button"
+              className={`${controls.quietButton} ${styles.wideOnly}`}
+              onClick={() =>
+                setReportRequest({ target: { userId: summary.peer!.id }, name: summary.title })
+              }
+              data-testid="report-person"
+            >
+              Report
+            </button>
+          )}
           {isGroup && !isFormer && (
             <button
               type="button"
@@ -165,6 +179,18 @@ export function ConversationView({
             >
               Unblock
             </button>
+            <button
+              type="button"
+              className={controls.quietButton}
+              onClick={() => setReportRequest({ target: { userId: peerId }, name: summary.title })}
+              data-testid="blocked-bar-report"
+            >
+              Report
+            </button>
+          </p>
+        ) : summary?.isSendAdminsOnly && summary.myRole !== 'admin' ? (
+          <p className={styles.ended} role="status" data-testid="admins-only-bar">
+            Only admins can send messages
           </p>
         ) : (
           <Composer
@@ -186,6 +212,7 @@ export function ConversationView({
         />
       )}
       <ConfirmDialog confirmation={confirmation} onDone={() => setConfirmation(null)} />
+      <ReportDialog request={reportRequest} onDone={() => setReportRequest(null)} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 'use client';
 // A group's name and description in its info panel: shown to everyone, edited in place by
-// whoever may (every member, or only admins when the group says so), and the admins' choice
-// of who may.
+// whoever may (every member, or only admins when the group says so), and the admins' choices
+// of who may change them and who may send messages.
 
 import { useId, useState, type FormEvent } from 'react';
 import {
@@ -26,6 +26,7 @@ export function GroupDetails({
   const [isBusy, setIsBusy] = useState(false);
   /** The admins-only choice as just made, shown until the group's answer replaces it. */
   const [rightsChoice, setRightsChoice] = useState<boolean | null>(null);
+  const [sendChoice, setSendChoice] = useState<boolean | null>(null);
   const isAdmin = conversation.myRole === 'admin';
   const canEdit = isAdmin || !conversation.isInfoAdminsOnly;
 
@@ -33,6 +34,7 @@ export function GroupDetails({
     title?: string;
     description?: string;
     isInfoAdminsOnly?: boolean;
+    isSendAdminsOnly?: boolean;
   }) {
     setIsBusy(true);
     onError(null);
@@ -112,6 +114,22 @@ export function GroupDetails({
             }}
           />
           Only admins can change the name and description
+        </label>
+      )}
+      {isAdmin && (
+        <label className={styles.rights} htmlFor={`${id}-send`}>
+          <input
+            id={`${id}-send`}
+            type="checkbox"
+            checked={sendChoice ?? conversation.isSendAdminsOnly === true}
+            disabled={isBusy}
+            onChange={(event) => {
+              const isSendAdminsOnly = event.target.checked;
+              setSendChoice(isSendAdminsOnly);
+              void change({ isSendAdminsOnly }).finally(() => setSendChoice(null));
+            }}
+          />
+          Only admins can send messages
         </label>
       )}
     </div>

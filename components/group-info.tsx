@@ -7,8 +7,10 @@ import { useChatClient, useChatState, usePersonName } from '../hooks/use-chat';
 import { showChat } from './chat-link';
 import { ConfirmDialog, type Confirmation } from './confirm-dialog';
 import { GroupDetails } from './group-details';
+import { InviteLink } from './invite-link';
 import { lastNameTyped, PeopleSuggestions, withPickedName } from './people-suggestions';
 import { PresenceDot } from './presence';
+import { ReportDialog, type ReportRequest } from './report-dialog';
 import { Avatar } from './avatar';
 import controls from './controls.module.css';
 import styles from './group-info.module.css';
@@ -26,6 +28,7 @@ export function GroupInfo({
   const [error, setError] = useState<string | null>(null);
   const [newMembers, setNewMembers] = useState('');
   const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  const [reportRequest, setReportRequest] = useState<ReportRequest | null>(null);
   const isAdmin = conversation.myRole === 'admin';
 
   useEffect(() => {
@@ -109,6 +112,7 @@ export function GroupInfo({
           />
         </form>
       )}
+      {isAdmin && <InviteLink conversationId={conversation.id} onError={setError} />}
       <ul className={styles.members} aria-label="Members">
         {(members ?? []).map((member) => (
           <MemberRow
@@ -118,6 +122,7 @@ export function GroupInfo({
             canManage={isAdmin && member.id !== meId}
             onRole={(role) => run(() => client.setRole(conversation.id, member.id, role))}
             onRemove={() => askToRemove(member)}
+            onReport={(name) => setReportRequest({ target: { userId: member.id }, name })}
           />
         ))}
       </ul>
@@ -125,6 +130,7 @@ export function GroupInfo({
         Leave group
       </button>
       <ConfirmDialog confirmation={confirmation} onDone={() => setConfirmation(null)} />
+      <ReportDialog request={reportRequest} onDone={() => setReportRequest(null)} />
     </aside>
   );
 }
@@ -135,14 +141,28 @@ function MemberRow({
   canManage,
   onRole,
   onRemove,
+  onReport,
 }: {
   member: GroupMember;
   isMe: boolean;
   canManage: boolean;
   onRole: (role: 'admin' | 'member') => void;
   onRemove: () => void;
+  /** Asks whether to report this member to the server's admins (not for oneself). */
+  onReport: (name: string) => void;
 }) {
   const name = usePersonName(member);
+  const report = !isMe && (
+    <button
+      type="button"
+      className={controls.quietButton}
+      onClick={() => onReport(name)}
+      aria-label={`Report ${member.username}`}
+      data-testid="member-report"
+    >
+      Report
+    </button>
+  );
   return (
     <li className={styles.member} data-testid="member">
       <Avatar id={member.id} name={name} size="small">
@@ -153,6 +173,7 @@ function MemberRow({
         {name !== member.username && <span className={styles.handle}> @{member.username}</span>}
       </span>
       {member.role === 'admin' && <span className={styles.role}>Admin</span>}
+      {report}
       {canManage && (
         <span className={styles.memberActions}>
           <button

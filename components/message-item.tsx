@@ -27,6 +27,8 @@ export interface MessageItemHandlers {
   onInfo: (seq: number) => void;
   /** Scrolls to a message, loading it first when it is not held. */
   onJump: (seq: number) => void;
+  /** Asks whether to report the message (to the server's admins). */
+  onReport: (message: Message, senderName: string) => void;
 }
 
 export function MessageItem({
@@ -77,6 +79,8 @@ export function MessageItem({
       items.push({ label: 'Forward', onSelect: () => handlers.onForward(message) });
     if (can.canForward) items.push({ label: 'Select', onSelect: () => handlers.onSelect(message) });
     if (can.canEdit) items.push({ label: 'Edit', onSelect: () => handlers.onEdit(seq) });
+    if (can.canReport)
+      items.push({ label: 'Report', onSelect: () => handlers.onReport(message, senderName) });
     if (can.canDeleteForMe || can.canDeleteForEveryone)
       items.push({
         label: 'Delete',

@@ -7,6 +7,7 @@ import { heldOriginal } from '../hooks/message-changes';
 import { useChatClient, useChatState, useConversation, usePending } from '../hooks/use-chat';
 import { DeleteMessageDialog, type DeleteRequest } from './delete-message-dialog';
 import { ForwardDialog, type ForwardSource } from './forward-dialog';
+import { ReportDialog, type ReportRequest } from './report-dialog';
 import { MessageBubble } from './message-bubble';
 import { MessageInfo } from './message-info';
 import { MessageItem, quoteOf, type MessageItemHandlers } from './message-item';
@@ -52,6 +53,7 @@ export function MessageList({
   const [infoSeq, setInfoSeq] = useState<number | null>(null);
   const [isAtBottom, setIsAtBottom] = useState(true);
   const [deleteRequest, setDeleteRequest] = useState<DeleteRequest | null>(null);
+  const [reportRequest, setReportRequest] = useState<ReportRequest | null>(null);
   const [forwardSource, setForwardSource] = useState<ForwardSource | null>(null);
   /** Messages chosen to forward together, by seq; null when not choosing. */
   const [selected, setSelected] = useState<number[] | null>(null);
@@ -185,6 +187,8 @@ export function MessageList({
         onDelete: (scope) => client.deleteMessage(conversationId, message.seq, scope),
       }),
     onJump: showAndHighlight,
+    onReport: (message: Message, senderName: string) =>
+      setReportRequest({ target: { conversationId, seq: message.seq }, name: senderName }),
   };
 
   function toggleSelected(seq: number, isChosen: boolean) {
@@ -348,6 +352,7 @@ export function MessageList({
       )}
       <DeleteMessageDialog request={deleteRequest} onDone={() => setDeleteRequest(null)} />
       <ForwardDialog source={forwardSource} onDone={() => setForwardSource(null)} />
+      <ReportDialog request={reportRequest} onDone={() => setReportRequest(null)} />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { ABOUT_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, httpEndpoints } from '../protocol';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 import { Avatar } from './avatar';
+import { DeleteAccountDialog } from './delete-account-dialog';
 import { DialogFooter, useModal } from './modal-dialog';
 import controls from './controls.module.css';
 import dialogStyles from './dialog.module.css';
@@ -111,6 +112,7 @@ export function ProfileDialog() {
             </DialogFooter>
           </form>
         )}
+        <DeleteAccountDialog />
       </dialog>
     </>
   );

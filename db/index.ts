@@ -36,4 +36,8 @@ export type {
   MessageSearchRequest,
 } from './queries/search';
 export * from './queries/blocks';
+export * from './queries/admin-users';
+export * from './queries/invites';
+export * from './queries/account-deletion';
 export { exportAccount } from './queries/export';
+export * from './queries/reports';

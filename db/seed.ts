@@ -306,3 +306,8 @@ export async function setSessionTimes(
     .returning({ id: sessions.id });
   if (rows.length !== 1) throw new Error('no session with this token hash');
 }
+
+/** Marks an account deleted (deleted_at), for the tests of what admins may do with one. */
+export async function markUserDeleted(db: Executor, userId: string): Promise<void> {
+  await db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, userId));
+}

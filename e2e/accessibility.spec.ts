@@ -89,8 +89,14 @@ test('pages have no serious accessibility problems, in light and dark mode', asy
     await expectAccessible(signedIn, 'search');
 
     await signedIn.goto('/admin');
+    await expect(signedIn.getByTestId('stat-users')).toHaveText('3');
+    await expectAccessible(signedIn, 'admin overview');
+    await signedIn.getByRole('tab', { name: 'Users' }).click();
+    await expect(signedIn.getByTestId('admin-user')).toHaveCount(3);
+    await expectAccessible(signedIn, 'admin users');
+    await signedIn.getByRole('tab', { name: 'Settings' }).click();
     await expect(signedIn.getByLabel('Maximum group size')).toHaveValue('256');
-    await expectAccessible(signedIn, 'admin');
+    await expectAccessible(signedIn, 'admin settings');
     await context.close();
   } finally {
     await anonymous.close();

@@ -159,6 +159,7 @@ test('an admin lowers the group size on /admin, and adding one more member then 
     expect(refused?.status()).toBe(403);
 
     await root.page.getByRole('link', { name: 'Admin' }).click();
+    await root.page.getByRole('tab', { name: 'Settings' }).click();
     await expect(root.page.getByLabel('Maximum group size')).toHaveValue('256');
     await root.page.getByLabel('Maximum group size').fill('1');
     await root.page.getByRole('button', { name: 'Save' }).click();
@@ -180,7 +181,7 @@ test('an admin lowers the group size on /admin, and adding one more member then 
     await expect(root.page.getByTestId('group-info').getByTestId('member')).toHaveCount(3);
 
     // Lowered below that group's size: the page says what it means, and how many groups.
-    await root.page.goto('/admin');
+    await root.page.goto('/admin?section=settings');
     await expect(root.page.getByText('bigger groups keep their members')).toBeVisible();
     await expect(root.page.getByTestId('oversized-groups')).toHaveCount(0);
     await root.page.getByLabel('Maximum group size').fill('2');

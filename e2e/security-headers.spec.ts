@@ -169,14 +169,22 @@ test('the app works under its CSP with no violation at all', async ({ browser })
     expect(missing?.status()).toBe(404);
     await expect(alice.page.getByRole('heading', { name: 'Not found' })).toBeVisible();
 
-    // The admin page, and a change saved from it.
+    // The admin console, and a change saved from it.
     await root.page.goto('/sign-in');
     await root.page.getByLabel('Username').fill(adminName);
     await root.page.getByLabel('Password').fill(PASSWORD);
     await root.page.getByRole('button', { name: 'Sign in' }).click();
     // argon2 and a page rendered per request: slow on a loaded machine.
     await expect(root.page.getByTestId('me')).toHaveText(adminName, { timeout: 30_000 });
+    // The console opens on its overview (counts from every node); its settings are a tab.
     await root.page.goto('/admin');
+    await expect(root.page.getByRole('tab', { name: 'Overview' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    await root.page.getByRole('tab', { name: 'Users' }).click();
+    await expect(root.page.getByText(`@${alice.username}`)).toBeVisible();
+    await root.page.getByRole('tab', { name: 'Settings' }).click();
     await root.page.getByLabel('Maximum group size').fill('100');
     const saved = root.page.waitForResponse(
       (response) =>

@@ -13,7 +13,7 @@ import {
   type UserSummary,
 } from '../protocol';
 import { applyDraft, applyProfiles, applyReceiptToSummary, type ChatState } from './chat-state';
-import { ChatCommands } from './client/commands';
+import { ChatCommands, type ReportTarget } from './client/commands';
 import { HeldThreads } from './client/held-threads';
 import { MessageActions } from './client/message-actions';
 import { Outbox } from './client/outbox';
@@ -32,7 +32,7 @@ import { TypingIndicators } from './client/typing-indicators';
 import { TypingNotifier } from './client/typing-notifier';
 import { MemoryDeviceStore, type DeviceStore } from './device-store';
 
-export type { ActionResult } from './client/commands';
+export type { ActionResult, ReportTarget } from './client/commands';
 export type { RequestResult, TransportFailure } from './client/transport';
 
 /** The conversation list is written to the device at most this often. */
@@ -269,13 +269,31 @@ export class ChatClient {
   /** A group's name, description, or whether only admins may change them. */
   updateGroup(
     conversationId: string,
-    change: { title?: string; description?: string; isInfoAdminsOnly?: boolean },
+    change: {
+      title?: string;
+      description?: string;
+      isInfoAdminsOnly?: boolean;
+      isSendAdminsOnly?: boolean;
+    },
   ) {
     return this.commands.updateGroup(conversationId, change);
   }
 
   leaveGroup(conversationId: string) {
     return this.commands.leaveGroup(conversationId);
+  }
+
+  /** A group's invite link, for its admins: see ChatCommands.manageInviteLink. */
+  manageInviteLink(conversationId: string, action: 'get' | 'create' | 'reset' | 'revoke') {
+    return this.commands.manageInviteLink(conversationId, action);
+  }
+
+  previewInvite(code: string) {
+    return this.commands.previewInvite(code);
+  }
+
+  joinGroup(code: string) {
+    return this.commands.joinGroup(code);
   }
 
   /** No push notifications for this conversation (messages still arrive). */
@@ -296,6 +314,11 @@ export class ChatClient {
   /** Changes the user's display name and/or "about". */
   updateProfile(change: { displayName?: string; about?: string }) {
     return this.commands.updateProfile(change);
+  }
+
+  /** Reports a person, or a message, to the admins. */
+  report(target: ReportTarget, note: string) {
+    return this.commands.report(target, note);
   }
 
   /** Blocks someone (isBlocked true) or takes the block away. */

@@ -18,6 +18,8 @@ export interface MessageAbilities {
   canEdit: boolean;
   canDeleteForEveryone: boolean;
   canDeleteForMe: boolean;
+  /** Someone else's text, still there: former members too may report what they read. */
+  canReport: boolean;
 }
 
 const MINUTE_MS = 60_000;
@@ -57,6 +59,7 @@ export function abilitiesOf(
       (isGroupAdmin ||
         (isMine && limits.deleteWindowHours > 0 && age < limits.deleteWindowHours * HOUR_MS)),
     canDeleteForMe: isMember && isText && !message.isHidden,
+    canReport: isLive && !isMine,
   };
 }
 

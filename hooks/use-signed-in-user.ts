@@ -5,7 +5,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import type { UserSummary } from '../protocol';
+import { inviteQuery, type UserSummary } from '../protocol';
 import { callApi } from './api';
 import { cacheUser, forgetCachedUser, parseCachedUser, readCachedUserRaw } from './session-cache';
 
@@ -37,7 +37,8 @@ export function useSignedInUser(): SignedInUser {
         setVerified(result.user);
       } else if (result.code === 'UNAUTHENTICATED') {
         forgetCachedUser();
-        router.replace('/sign-in');
+        // An invite link opened while signed out is followed after signing in.
+        router.replace(`/sign-in${inviteQuery(window.location.search)}`);
       } else {
         setIsUnreachable(true);
       }

@@ -11,6 +11,8 @@ export const ErrorCode = {
   NotFound: 'NOT_FOUND',
   UsernameTaken: 'USERNAME_TAKEN',
   InvalidCredentials: 'INVALID_CREDENTIALS',
+  /** An admin disabled the account: sign-in is refused (after the right password) until enabled. */
+  AccountDisabled: 'ACCOUNT_DISABLED',
   WeakPassword: 'WEAK_PASSWORD',
   MessageEmpty: 'MESSAGE_EMPTY',
   MessageTooLong: 'MESSAGE_TOO_LONG',
@@ -79,6 +81,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   USERNAME_TAKEN: 409,
   INVALID_CREDENTIALS: 401,
+  ACCOUNT_DISABLED: 403,
   WEAK_PASSWORD: 400,
   MESSAGE_EMPTY: 400,
   MESSAGE_TOO_LONG: 400,

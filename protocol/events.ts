@@ -14,9 +14,11 @@ import {
   ConversationStartRequest,
   GroupAddMembersRequest,
   GroupCreateRequest,
+  GroupInviteCreateRequest,
   GroupMemberRequest,
   GroupSetRoleRequest,
   GroupUpdateRequest,
+  InviteCodeRequest,
   MessageChangesRequest,
   MessageDeleteRequest,
   MessageEditRequest,
@@ -31,11 +33,13 @@ import {
   PresenceQueryRequest,
   ProfileUpdateRequest,
   PrivacyUpdateRequest,
+  ReportCreateRequest,
 } from './schemas';
 import type {
   ClientLimits,
   ConversationSummary,
   GroupMember,
+  InvitePreview,
   MembershipEnded,
   Message,
   MessageChanges,
@@ -73,6 +77,11 @@ export const ClientEvent = {
   GroupSetRole: 'group:set-role',
   GroupUpdate: 'group:update',
   GroupMembers: 'group:members',
+  GroupInviteLink: 'group:invite-link',
+  GroupInviteCreate: 'group:invite-create',
+  GroupInviteRevoke: 'group:invite-revoke',
+  GroupInvitePreview: 'group:invite-preview',
+  GroupJoin: 'group:join',
   PresenceQuery: 'presence:query',
   PrivacyUpdate: 'privacy:update',
   ProfileUpdate: 'profile:update',
@@ -81,6 +90,7 @@ export const ClientEvent = {
   BlockAdd: 'block:add',
   BlockRemove: 'block:remove',
   BlockList: 'block:list',
+  ReportCreate: 'report:create',
   TypingStart: 'typing:start',
   TypingStop: 'typing:stop',
 } as const;
@@ -134,6 +144,11 @@ export const clientEventSchemas = {
   [ClientEvent.GroupSetRole]: GroupSetRoleRequest,
   [ClientEvent.GroupUpdate]: GroupUpdateRequest,
   [ClientEvent.GroupMembers]: ConversationRequest,
+  [ClientEvent.GroupInviteLink]: ConversationRequest,
+  [ClientEvent.GroupInviteCreate]: GroupInviteCreateRequest,
+  [ClientEvent.GroupInviteRevoke]: ConversationRequest,
+  [ClientEvent.GroupInvitePreview]: InviteCodeRequest,
+  [ClientEvent.GroupJoin]: InviteCodeRequest,
   [ClientEvent.PresenceQuery]: PresenceQueryRequest,
   [ClientEvent.PrivacyUpdate]: PrivacyUpdateRequest,
   [ClientEvent.ProfileUpdate]: ProfileUpdateRequest,
@@ -142,6 +157,7 @@ export const clientEventSchemas = {
   [ClientEvent.BlockAdd]: BlockRequest,
   [ClientEvent.BlockRemove]: BlockRequest,
   [ClientEvent.BlockList]: BlockListRequest,
+  [ClientEvent.ReportCreate]: ReportCreateRequest,
   [ClientEvent.TypingStart]: ConversationRequest,
   [ClientEvent.TypingStop]: ConversationRequest,
 } as const;
@@ -178,6 +194,14 @@ export interface ClientEventResults {
   [ClientEvent.GroupSetRole]: { conversation: ConversationSummary };
   [ClientEvent.GroupUpdate]: { conversation: ConversationSummary };
   [ClientEvent.GroupMembers]: { members: GroupMember[] };
+  /** The group's live invite code (admins only); null when it has none. */
+  [ClientEvent.GroupInviteLink]: { code: string | null };
+  /** The live code: the one the group has, or a new one (isReset: the old one ends). */
+  [ClientEvent.GroupInviteCreate]: { code: string };
+  [ClientEvent.GroupInviteRevoke]: { code: null };
+  [ClientEvent.GroupInvitePreview]: { invite: InvitePreview };
+  /** The group, joined (or as it is, when you were in it already). */
+  [ClientEvent.GroupJoin]: { conversation: ConversationSummary };
   /** Only people who share a conversation with you; others are left out. */
   [ClientEvent.PresenceQuery]: { presence: Presence[] };
   /** Changes any of the settings; answers with all of them. */
@@ -192,6 +216,8 @@ export interface ClientEventResults {
   [ClientEvent.BlockAdd]: { blocked: Profile[] };
   [ClientEvent.BlockRemove]: { blocked: Profile[] };
   [ClientEvent.BlockList]: { blocked: Profile[] };
+  /** `duplicate`: the same thing was already reported by you and is still open; nothing new. */
+  [ClientEvent.ReportCreate]: { reportId: string; duplicate: boolean };
   [ClientEvent.TypingStart]: Record<string, never>;
   [ClientEvent.TypingStop]: Record<string, never>;
 }

@@ -6,13 +6,24 @@
 import { z } from 'zod';
 import { ErrorCode } from './errors';
 import {
+  AccountDeleteRequest,
   PasswordChangeRequest,
   PushSubscriptionRequest,
   PushUnsubscribeRequest,
+  ReportResolveRequest,
+  ReportsListRequest,
   SignInRequest,
   SignUpRequest,
 } from './schemas';
+import { ReportResolved, ReportsPage } from './reports';
 import { SettingsSchema, SettingsUpdate } from './settings';
+import {
+  AdminRoleRequest,
+  AdminStatsSchema,
+  AdminUserRequest,
+  AdminUserSchema,
+  AdminUserSearchRequest,
+} from './admin';
 
 /** The httpOnly cookie that carries the session token (set by sign-up and sign-in). */
 export const SESSION_COOKIE = 'parley_session';
@@ -34,6 +45,9 @@ const UserSummarySchema = z.object({ id: z.string(), username: z.string() });
 
 const Done = z.object({ ok: z.literal(true) });
 const SignedIn = z.object({ ok: z.literal(true), user: UserSummarySchema });
+/** The account an admin action changed, as it is afterwards. */
+const WithAdminUser = z.object({ ok: z.literal(true), user: AdminUserSchema });
+
 const WithSettings = z.object({
   ok: z.literal(true),
   settings: SettingsSchema,
@@ -80,6 +94,18 @@ export const httpEndpoints = {
     status: 200,
   },
   /**
+   * Deletes the signed-in user's account (their password required): they leave every group,
+   * their profile, sessions and push subscriptions are erased (every device signed out), and
+   * their past messages show as from "Deleted account". Clears the cookie.
+   */
+  deleteAccount: {
+    method: 'POST',
+    path: '/api/account/delete',
+    body: AccountDeleteRequest,
+    response: Done,
+    status: 200,
+  },
+  /**
    * "Download my data": the account, its settings, and every conversation with the messages the
    * user sent in it (deleted ones without their text), as a JSON file to save.
    */
@@ -117,6 +143,80 @@ export const httpEndpoints = {
     path: '/api/admin/settings',
     body: SettingsUpdate,
     response: WithSettings,
+    status: 200,
+  },
+  /**
+   * A page of reports (admins only), open or resolved, newest first. A POST that only reads:
+   * the router matches exact paths and takes parameters only in a JSON body.
+   */
+  listReports: {
+    method: 'POST',
+    path: '/api/admin/reports/list',
+    body: ReportsListRequest,
+    response: ReportsPage,
+    status: 200,
+  },
+  /** Marks a report resolved (admins only); resolving it again keeps the first resolution. */
+  resolveReport: {
+    method: 'POST',
+    path: '/api/admin/reports/resolve',
+    body: ReportResolveRequest,
+    response: ReportResolved,
+    status: 200,
+  },
+  /**
+   * The admin console's users list (admins only): a search with a JSON body, so POST (it
+   * changes nothing). nextCursor is the `after` of the next page, null on the last.
+   */
+  searchUsers: {
+    method: 'POST',
+    path: '/api/admin/users/search',
+    body: AdminUserSearchRequest,
+    response: z.object({
+      ok: z.literal(true),
+      users: z.array(AdminUserSchema),
+      nextCursor: z.string().nullable(),
+    }),
+    status: 200,
+  },
+  /** Disables an account (admins only): sign-in refused, every session ended, sockets closed. */
+  disableUser: {
+    method: 'POST',
+    path: '/api/admin/users/disable',
+    body: AdminUserRequest,
+    response: WithAdminUser,
+    status: 200,
+  },
+  /** Enables a disabled account again (admins only). */
+  enableUser: {
+    method: 'POST',
+    path: '/api/admin/users/enable',
+    body: AdminUserRequest,
+    response: WithAdminUser,
+    status: 200,
+  },
+  /** Signs an account out of every device (admins only); it may sign in again. */
+  endUserSessions: {
+    method: 'POST',
+    path: '/api/admin/users/end-sessions',
+    body: AdminUserRequest,
+    response: WithAdminUser.extend({ sessionsEnded: z.number().int().nonnegative() }),
+    status: 200,
+  },
+  /** Makes an account an admin, or takes the role back (admins only; not one's own). */
+  setUserRole: {
+    method: 'POST',
+    path: '/api/admin/users/role',
+    body: AdminRoleRequest,
+    response: WithAdminUser,
+    status: 200,
+  },
+  /** The overview's counts (admins only). */
+  adminStats: {
+    method: 'GET',
+    path: '/api/admin/stats',
+    body: null,
+    response: z.object({ ok: z.literal(true), stats: AdminStatsSchema }),
     status: 200,
   },
   /** The server's VAPID public key, for PushManager.subscribe(). */

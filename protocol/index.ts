@@ -10,3 +10,5 @@ export * from './types';
 export * from './settings';
 export * from './http';
 export * from './search';
+export * from './reports';
+export * from './admin';

@@ -76,6 +76,13 @@ export const DEFAULT_GROUP_SIZE = 256;
 export const GROUP_ADD_MAX = 100;
 /** Users in one presence query. */
 export const PRESENCE_QUERY_MAX = 500;
+/** The note a person may add to a report, in code points. */
+export const REPORT_NOTE_MAX_LENGTH = 500;
+/** Reports in one page of the admins' list (20 when not asked). */
+export const REPORTS_PAGE_MAX = 50;
+export const REPORTS_PAGE_DEFAULT = 20;
+/** The messages shown on each side of a reported one, so that admins read it in context. */
+export const REPORT_CONTEXT_MESSAGES = 5;
 /** A typing indicator that is not refreshed disappears after this long. */
 export const TYPING_EXPIRES_MS = 6_000;
 /** The composer repeats "typing" at most this often while the person keeps typing. */

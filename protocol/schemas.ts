@@ -19,10 +19,12 @@ import {
   SEARCH_WORDS_MAX,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
+  REPORT_NOTE_MAX_LENGTH,
+  REPORTS_PAGE_MAX,
   USERNAME_MAX_LENGTH,
   USERNAME_MIN_LENGTH,
 } from './limits';
-import { countCodePoints, hasVisibleText } from './text';
+import { countCodePoints, DELETED_ACCOUNT_NAME, hasVisibleText } from './text';
 
 const USERNAME_PATTERN = new RegExp(
   `^[a-z][a-z0-9_]{${USERNAME_MIN_LENGTH - 1},${USERNAME_MAX_LENGTH - 1}}$`,
@@ -81,6 +83,13 @@ export const PasswordChangeRequest = z.strictObject({
     .min(1, { error: 'Enter your current password.' })
     .max(PASSWORD_MAX_LENGTH, { error: 'Wrong current password.' }),
   newPassword: NewPassword,
+});
+
+export const AccountDeleteRequest = z.strictObject({
+  password: z
+    .string({ error: 'Password must be text.' })
+    .min(1, { error: 'Enter your password to delete your account.' })
+    .max(PASSWORD_MAX_LENGTH, { error: 'Wrong password.' }),
 });
 
 export const Uuid = z.uuid({ error: 'Must be a UUID.' });
@@ -273,6 +282,10 @@ export const DisplayName = profileText('A name', DISPLAY_NAME_MAX_LENGTH)
   .refine((name) => !hasLookAlikeWord(name), {
     error:
       'A word of a name cannot mix Latin letters with Cyrillic or Greek ones: they look alike.',
+  })
+  // What deleted accounts show: a living person named so would pass for one.
+  .refine((name) => name.toLowerCase() !== DELETED_ACCOUNT_NAME.toLowerCase(), {
+    error: `“${DELETED_ACCOUNT_NAME}” is the name of deleted accounts. Choose another.`,
   });
 
 export const About = profileText('“About”', ABOUT_MAX_LENGTH);
@@ -290,6 +303,54 @@ export const PeopleSearchRequest = z.strictObject({ query: SearchQuery });
 /** block:add and block:remove: the person, by id. */
 export const BlockRequest = z.strictObject({ userId: Uuid });
 export const BlockListRequest = z.strictObject({});
+
+/** What a report says besides what it points at: optional, paragraphs allowed, nothing hidden. */
+export const ReportNote = z
+  .string({ error: 'A note must be text.' })
+  .trim()
+  .refine((text) => text.isWellFormed(), {
+    error: 'A note cannot contain broken characters (an unpaired UTF-16 surrogate).',
+  })
+  .refine((text) => countCodePoints(text) <= REPORT_NOTE_MAX_LENGTH, {
+    error: `A note is at most ${REPORT_NOTE_MAX_LENGTH} characters.`,
+  })
+  // NUL among them: PostgreSQL cannot store it in text.
+  .refine((text) => !CONTROL_BUT_LINE_BREAK.test(text), {
+    error: 'A note cannot contain control characters.',
+  });
+
+/**
+ * report:create: a person ({ userId }) or a message ({ conversationId, seq }, whose sender is
+ * the one reported), with an optional note for the admins.
+ */
+export const ReportCreateRequest = z
+  .strictObject({
+    userId: Uuid.optional(),
+    conversationId: Uuid.optional(),
+    seq: MessageSeq.optional(),
+    note: ReportNote.optional(),
+  })
+  .refine(
+    (input) =>
+      input.userId === undefined
+        ? input.conversationId !== undefined && input.seq !== undefined
+        : input.conversationId === undefined && input.seq === undefined,
+    { error: 'Report a person with userId, or a message with conversationId and seq.' },
+  )
+  // One of the two shapes, as the check above guarantees: handlers need no guessing.
+  .transform(({ note = '', userId, conversationId, seq }) =>
+    userId !== undefined ? { userId, note } : { conversationId: conversationId!, seq: seq!, note },
+  );
+
+/** The admins' list of reports: open or resolved ones, newest first, a page at a time. */
+export const ReportsListRequest = z.strictObject({
+  status: z.enum(['open', 'resolved'], { error: 'status must be "open" or "resolved".' }),
+  /** The next page: reports older than this one (the last of the previous page). */
+  beforeId: Uuid.optional(),
+  limit: wholeNumber(1, REPORTS_PAGE_MAX).optional(),
+});
+
+export const ReportResolveRequest = z.strictObject({ reportId: Uuid });
 export const PeopleGetRequest = z.strictObject({
   userIds: z
     .array(Uuid, { error: 'Give the users as a list of ids.' })
@@ -356,13 +417,15 @@ export const GroupUpdateRequest = z
     /** '' removes it. */
     description: GroupDescription.optional(),
     isInfoAdminsOnly: z.boolean({ error: 'isInfoAdminsOnly must be true or false.' }).optional(),
+    isSendAdminsOnly: z.boolean({ error: 'isSendAdminsOnly must be true or false.' }).optional(),
   })
   .refine(
     (input) =>
       input.title !== undefined ||
       input.description !== undefined ||
-      input.isInfoAdminsOnly !== undefined,
-    { error: 'Give title, description, isInfoAdminsOnly or more of them.' },
+      input.isInfoAdminsOnly !== undefined ||
+      input.isSendAdminsOnly !== undefined,
+    { error: 'Give title, description, isInfoAdminsOnly, isSendAdminsOnly or more of them.' },
   );
 
 export const GroupAddMembersRequest = z.strictObject({
@@ -370,6 +433,27 @@ export const GroupAddMembersRequest = z.strictObject({
   usernames: Usernames(1),
 });
 export const GroupMemberRequest = z.strictObject({ conversationId: Uuid, userId: Uuid });
+
+/** The code of an invite link: 22 base64url characters (128 random bits). */
+const InviteCode = z
+  .string({ error: 'An invite code must be text.' })
+  .regex(/^[A-Za-z0-9_-]{22}$/, { error: 'That is not an invite link.' });
+
+export const GroupInviteCreateRequest = z.strictObject({
+  conversationId: Uuid,
+  /** End the live link and make a new one. */
+  isReset: z.boolean({ error: 'isReset must be true or false.' }).optional(),
+});
+export const InviteCodeRequest = z.strictObject({ code: InviteCode });
+
+/**
+ * `?join=<code>` of a page address whose query holds a well-formed invite code, else '': what
+ * the sign-in and sign-up pages pass on to the chats page (nothing else, so never a redirect).
+ */
+export function inviteQuery(search: string): string {
+  const code = new URLSearchParams(search).get('join');
+  return code !== null && InviteCode.safeParse(code).success ? `?join=${code}` : '';
+}
 export const GroupSetRoleRequest = z.strictObject({
   conversationId: Uuid,
   userId: Uuid,

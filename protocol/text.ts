@@ -81,3 +81,6 @@ export function checkMessageText(text: string, maxCodePoints: number): TextProbl
   }
   return null;
 }
+
+/** The name every deleted account shows, wherever its past messages appear; no one else's. */
+export const DELETED_ACCOUNT_NAME = 'Deleted account';

@@ -126,6 +126,16 @@ export interface MessagePreview {
   isEdited?: true;
 }
 
+/** What an invite link shows before joining. */
+export interface InvitePreview {
+  conversationId: string;
+  title: string;
+  description?: string;
+  memberCount: number;
+  /** You are in the group already: the link just opens it. */
+  isMember: boolean;
+}
+
 export interface ConversationSummary {
   id: string;
   kind: ConversationKind;
@@ -137,6 +147,8 @@ export interface ConversationSummary {
   description?: string;
   /** Only a group's admins may change its name and description (else every member may). */
   isInfoAdminsOnly?: true;
+  /** Only a group's admins may send messages to it (everyone else reads). */
+  isSendAdminsOnly?: true;
   /** Seq of the newest message (0 when there is none). */
   lastSeq: number;
   /**

@@ -46,6 +46,8 @@ const EnvSchema = z.object({
   /** auto: Secure cookies when the request came over HTTPS (directly or via X-Forwarded-Proto). */
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** How long a deleted account's username stays unavailable to others (no one poses as them). */
+  DELETED_USERNAME_GRACE_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   /** A session unused for this long ends, even before SESSION_TTL_DAYS. */
   SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /** How often each node re-checks the sessions of its sockets (ended ones are disconnected). */
@@ -102,6 +104,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   cookieSecure: 'auto' | boolean;
   sessionTtlMs: number;
+  /** A deleted account's username is free for others this long after the deletion. */
+  deletedUsernameGraceMs: number;
   /** A session not used for this long is refused, whatever its absolute expiry. */
   sessionIdleMs: number;
   sessionCheckIntervalMs: number;
@@ -155,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL,
     cookieSecure: values.COOKIE_SECURE === 'auto' ? 'auto' : values.COOKIE_SECURE === 'true',
     sessionTtlMs: values.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000,
+    deletedUsernameGraceMs: values.DELETED_USERNAME_GRACE_DAYS * 24 * 60 * 60 * 1000,
     sessionIdleMs: values.SESSION_IDLE_DAYS * 24 * 60 * 60 * 1000,
     sessionCheckIntervalMs: values.SESSION_CHECK_INTERVAL_MS,
     presenceGraceMs: values.PRESENCE_GRACE_MS,

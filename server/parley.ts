@@ -18,9 +18,11 @@ import type { Config } from './config';
 import type { Deps } from './deps';
 import type { Failpoints } from './failpoints';
 import { createAdminRoutes } from './http/admin-routes';
+import { createAdminUserRoutes } from './http/admin-user-routes';
 import { createApiRouter, isApiPath } from './http/api-router';
 import { createAuthRoutes } from './http/auth-routes';
 import { serveOperational, type Readiness } from './http/operational';
+import { createReportRoutes } from './http/report-routes';
 import { createPushRoutes } from './http/push-routes';
 import { setSecurityHeaders } from './http/security-headers';
 import { safeError, type Logger } from './logger';
@@ -98,7 +100,9 @@ export async function createParley(components: ParleyComponents): Promise<Parley
     {
       ...createAuthRoutes(deps, realtime),
       ...createAdminRoutes(deps, realtime),
+      ...createAdminUserRoutes(deps, realtime),
       ...createPushRoutes(deps, realtime.push),
+      ...createReportRoutes(deps),
     },
     deps,
   );

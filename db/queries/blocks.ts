@@ -50,14 +50,17 @@ export async function setDirectBlocked(
     );
 }
 
-/** Whether the user's member row of this conversation is marked blocked (a refused send). */
-export async function isMemberBlocked(
+/**
+ * The flags that refuse a member's texts (null: not a member): a block between the two people
+ * of a direct conversation, or a group where only admins send.
+ */
+export async function findMemberSendFlags(
   db: Executor,
   conversationId: string,
   userId: string,
-): Promise<boolean> {
+): Promise<{ isBlocked: boolean; canSend: boolean } | null> {
   const [row] = await db
-    .select({ isBlocked: conversationMembers.isBlocked })
+    .select({ isBlocked: conversationMembers.isBlocked, canSend: conversationMembers.canSend })
     .from(conversationMembers)
     .where(
       and(
@@ -65,7 +68,7 @@ export async function isMemberBlocked(
         eq(conversationMembers.userId, userId),
       ),
     );
-  return row?.isBlocked ?? false;
+  return row ?? null;
 }
 
 /** The people `blockerId` blocked, by username. */

@@ -30,6 +30,7 @@ export interface ConversationListRow {
   title: string | null;
   description: string;
   isInfoAdminsOnly: boolean;
+  isSendAdminsOnly: boolean;
   lastSeq: number;
   /** The conversation's change counter (message:changes). */
   lastChangeSeq: number;
@@ -174,6 +175,7 @@ export async function listConversationsForUser(
       title: conversations.title,
       description: conversations.description,
       isInfoAdminsOnly: conversations.isInfoAdminsOnly,
+      isSendAdminsOnly: conversations.isSendAdminsOnly,
       lastSeq: conversations.lastSeq,
       lastChangeSeq: conversations.lastChangeSeq,
       unreadGone: unreadGoneFor(userId, conversations.id, me.readUpToSeq),

@@ -90,6 +90,7 @@ export async function listFormerConversationsForUser(
       title: conversations.title,
       description: conversations.description,
       isInfoAdminsOnly: conversations.isInfoAdminsOnly,
+      isSendAdminsOnly: conversations.isSendAdminsOnly,
       createdAt: conversations.createdAt,
       // Their devices keep syncing changes of what they can read (a deletion erases it there too).
       lastChangeSeq: conversations.lastChangeSeq,

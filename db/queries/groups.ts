@@ -2,7 +2,7 @@
 // what is decided by the caller (server/chat), inside one transaction that holds the group's
 // row lock (lockGroup), the same lock every message takes for its seq.
 
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '../client';
 import { conversationMembers, conversations, users } from '../schema';
 import { assertLockHeld, heldLock, type ConversationLock } from './locks';
@@ -23,6 +23,8 @@ export interface GroupInfo {
   title: string;
   description: string;
   isInfoAdminsOnly: boolean;
+  /** Only admins send messages (conversation_members.can_send follows it: syncSendRights). */
+  isSendAdminsOnly: boolean;
 }
 
 export interface LockedGroup {
@@ -51,6 +53,7 @@ export async function lockGroup(
       title: conversations.title,
       description: conversations.description,
       isInfoAdminsOnly: conversations.isInfoAdminsOnly,
+      isSendAdminsOnly: conversations.isSendAdminsOnly,
     })
     .from(conversations)
     .where(and(eq(conversations.id, conversationId), eq(conversations.kind, 'group')))
@@ -63,10 +66,30 @@ export async function lockGroup(
       title: locked.title ?? '',
       description: locked.description,
       isInfoAdminsOnly: locked.isInfoAdminsOnly,
+      isSendAdminsOnly: locked.isSendAdminsOnly,
     },
     lastSeq: locked.lastSeq,
     members,
   };
+}
+
+/**
+ * Brings the members' can_send flags in step with the group's "only admins send" and their
+ * roles, under the group's lock: run by every change to a group, after its writes. Only rows
+ * whose flag is wrong are written, so a change that touches neither costs one read.
+ */
+export async function syncSendRights(
+  tx: Transaction,
+  lock: ConversationLock,
+  conversationId: string,
+): Promise<void> {
+  assertLockHeld(tx, lock, [conversationId]);
+  await tx.execute(sql`
+    update conversation_members cm
+    set can_send = not (c.is_send_admins_only and cm.role <> 'admin')
+    from conversations c
+    where c.id = cm.conversation_id and cm.conversation_id = ${conversationId}
+      and cm.can_send <> not (c.is_send_admins_only and cm.role <> 'admin')`);
 }
 
 /** Changes a group's name, description or who may change them, under its lock. */
@@ -195,7 +218,7 @@ export async function listMemberRecords(
     );
 }
 
-/** Users with these usernames; the caller checks that none is missing. */
+/** Users with these usernames, deleted accounts left out; the caller checks none is missing. */
 export async function findUsersByUsernames(
   db: Executor,
   usernames: string[],
@@ -204,7 +227,7 @@ export async function findUsersByUsernames(
   return db
     .select({ id: users.id, username: users.username })
     .from(users)
-    .where(inArray(users.username, usernames));
+    .where(and(inArray(users.username, usernames), isNull(users.deletedAt)));
 }
 
 /** How many groups have more than `size` members (an operator lowered the limit below them). */

@@ -49,7 +49,8 @@ export type SendResult =
   | { status: 'duplicate'; message: MessageRow }
   /**
    * Not a member; or a member of a direct conversation with a block between its two people
-   * (conversation_members.is_blocked), which the caller tells apart on this refused path.
+   * (conversation_members.is_blocked), or of a group where only admins send (can_send), which
+   * the caller tells apart on this refused path.
    */
   | { status: 'not-member' }
   /** The sender is a member, but replyToSeq names no message of the conversation they see. */
@@ -182,13 +183,16 @@ export async function appendMessages<I extends AppendItem>(
       accepted as (
         select distinct on (input.sender_id, input.client_msg_id) input.*
         from input left join lateral (
-          select true as is_member, cm.is_blocked ${hasReplies ? sql`, cm.joined_seq` : sql``}
+          select true as is_member, cm.is_blocked, cm.can_send
+            ${hasReplies ? sql`, cm.joined_seq` : sql``}
           from conversation_members cm
           where cm.conversation_id = input.conversation_id and cm.user_id = input.sender_id
           limit 1) member on true
-        -- A direct conversation with a block between its two people takes no text (the flag is
-        -- on its member rows: this check reads nothing more).
-        where (input.kind = 'system' or (member.is_member and not member.is_blocked))
+        -- A direct conversation with a block between its two people takes no text, nor does a
+        -- group where only admins send from anyone else (both flags are on the member rows:
+        -- this check reads nothing more).
+        where (input.kind = 'system'
+            or (member.is_member and not member.is_blocked and member.can_send))
           ${hasReplies ? sql`and (input.reply_to_seq is null or ${isReplyTargetSeen})` : sql``}
           and not exists (
             select 1 from stored

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, lt, lte, ne, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, lte, ne, or } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { sessions, users, type SessionRow, type UserRow } from '../schema';
 
@@ -21,7 +21,11 @@ export async function insertSession(
   return row;
 }
 
-/** The live session (unexpired, not idle) with this token hash, and its user. */
+/**
+ * The live session (unexpired, not idle) with this token hash, and its user. A disabled user's
+ * session is not live: disabling deletes their sessions, and this refuses one that a sign-in
+ * racing the disable may have made.
+ */
 export async function findLiveSession(
   db: Executor,
   tokenHash: string,
@@ -31,12 +35,12 @@ export async function findLiveSession(
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), isLive(at)))
+    .where(and(eq(sessions.tokenHash, tokenHash), isLive(at), isNull(users.disabledAt)))
     .limit(1);
   return row ?? null;
 }
 
-/** Which of these sessions are still live. */
+/** Which of these sessions are still live (and of a user who is not disabled). */
 export async function findLiveSessionIds(
   db: Executor,
   sessionIds: string[],
@@ -46,7 +50,8 @@ export async function findLiveSessionIds(
   const rows = await db
     .select({ id: sessions.id })
     .from(sessions)
-    .where(and(inArray(sessions.id, sessionIds), isLive(at)));
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(inArray(sessions.id, sessionIds), isLive(at), isNull(users.disabledAt)));
   return new Set(rows.map((row) => row.id));
 }
 

@@ -158,7 +158,7 @@ export function peopleSearchQuery(request: {
     )
     select id, username, display_name as "displayName", about
     from users u
-    where u.id <> ${searcherId}
+    where u.id <> ${searcherId} and u.deleted_at is null
       and (
         u.username = ${lowered}
         or (u.is_findable_by_name and (

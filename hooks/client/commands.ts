@@ -22,6 +22,9 @@ import type { Request, RequestResult } from './transport';
 /** What an action refused while offline says. */
 const OFFLINE = 'You are offline. Try again when you are back online.';
 
+/** What a report is about: a person, or a message (whose sender is the one reported). */
+export type ReportTarget = { userId: string } | { conversationId: string; seq: number };
+
 /** The outcome of an action a person took, with the sentence to show when it failed. */
 export type ActionResult<T = object> = ({ ok: true } & T) | { ok: false; message: string };
 
@@ -29,7 +32,8 @@ type GroupChange =
   | typeof ClientEvent.GroupCreate
   | typeof ClientEvent.GroupAddMembers
   | typeof ClientEvent.GroupSetRole
-  | typeof ClientEvent.GroupUpdate;
+  | typeof ClientEvent.GroupUpdate
+  | typeof ClientEvent.GroupJoin;
 
 export interface CommandsOptions {
   request: Request;
@@ -97,9 +101,45 @@ export class ChatCommands {
   /** A group's name, description, or whether only admins may change them. */
   updateGroup(
     conversationId: string,
-    change: { title?: string; description?: string; isInfoAdminsOnly?: boolean },
+    change: {
+      title?: string;
+      description?: string;
+      isInfoAdminsOnly?: boolean;
+      isSendAdminsOnly?: boolean;
+    },
   ) {
     return this.changeGroup(ClientEvent.GroupUpdate, { conversationId, ...change });
+  }
+
+  /**
+   * A group's invite link, for its admins: the live code ('get'; null when none), one made if
+   * it has none ('create'), a new one that ends the old ('reset'), or none any more ('revoke').
+   */
+  async manageInviteLink(
+    conversationId: string,
+    action: 'get' | 'create' | 'reset' | 'revoke',
+  ): Promise<ActionResult<{ code: string | null }>> {
+    const offline = 'Invite links need a connection. You are offline.';
+    if (action === 'get') return this.ask(ClientEvent.GroupInviteLink, { conversationId }, offline);
+    if (action === 'revoke') {
+      return this.ask(ClientEvent.GroupInviteRevoke, { conversationId }, offline);
+    }
+    const isReset = action === 'reset';
+    return this.ask(ClientEvent.GroupInviteCreate, { conversationId, isReset }, offline);
+  }
+
+  /** What an invite link leads to, before joining. */
+  previewInvite(code: string) {
+    return this.ask(
+      ClientEvent.GroupInvitePreview,
+      { code },
+      'Opening an invite link needs a connection. You are offline.',
+    );
+  }
+
+  /** Joins the group of an invite link; it comes into the list like a group one was added to. */
+  joinGroup(code: string) {
+    return this.changeGroup(ClientEvent.GroupJoin, { code });
   }
 
   async leaveGroup(conversationId: string): Promise<ActionResult> {
@@ -185,6 +225,16 @@ export class ChatCommands {
     if (!response.ok) return response;
     patch(this.store, { blocked: response.blocked });
     return { ok: true };
+  }
+
+  /** Reports a person or a message to the admins; nothing changes on this device. */
+  async report(target: ReportTarget, note: string): Promise<ActionResult> {
+    const response = await this.ask(
+      ClientEvent.ReportCreate,
+      { ...target, note },
+      'Reporting needs a connection. You are offline.',
+    );
+    return response.ok ? { ok: true } : response;
   }
 
   /** The people the user blocked, into the state. */

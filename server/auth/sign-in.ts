@@ -7,6 +7,8 @@ import { createSession } from './sessions';
 /** One message for unknown users and wrong passwords, so sign-in does not reveal who exists. */
 const WRONG_CREDENTIALS = 'Wrong username or password.';
 
+export const ACCOUNT_DISABLED = 'This account has been disabled by an administrator.';
+
 export async function signIn(
   deps: Deps,
   input: { username: string; password: string },
@@ -23,6 +25,14 @@ export async function signIn(
       'sign-in failed',
     );
     throw new AppError(ErrorCode.InvalidCredentials, WRONG_CREDENTIALS);
+  }
+  // Only after the right password: a stranger learns nothing of the account from it.
+  if (user.disabledAt) {
+    deps.logger.info(
+      { event: 'auth.sign-in-failed', reason: 'disabled', userId: user.id },
+      'sign-in refused: the account is disabled',
+    );
+    throw new AppError(ErrorCode.AccountDisabled, ACCOUNT_DISABLED);
   }
   const session = await createSession(deps, user.id);
   deps.logger.info({ event: 'auth.sign-in', userId: user.id }, 'user signed in');

@@ -4,7 +4,7 @@ import {
   findUserById,
   inTransaction,
   insertBlock,
-  isMemberBlocked,
+  findMemberSendFlags,
   listBlocked,
   listMemberIds,
   setDirectBlocked,
@@ -16,16 +16,21 @@ import { AppError } from '../errors';
 import { toProfile } from './update-profile';
 
 /**
- * A send refused as not a member's: the error when it was a direct conversation with a block
- * between its two people (its member rows say so), else null.
+ * A send refused as not a member's, from a member: the error when it was a direct conversation
+ * with a block between its two people, or a group where only admins send (its member rows say
+ * so); else null.
  */
-export async function findBlockedError(
+export async function findSendRefusal(
   deps: { db: Executor },
   conversationId: string,
   senderId: string,
 ): Promise<AppError | null> {
-  if (!(await isMemberBlocked(deps.db, conversationId, senderId))) return null;
-  return blockedError(deps, conversationId, senderId);
+  const flags = await findMemberSendFlags(deps.db, conversationId, senderId);
+  if (flags?.isBlocked) return blockedError(deps, conversationId, senderId);
+  if (flags && !flags.canSend) {
+    return new AppError(ErrorCode.Forbidden, 'Only admins can send messages to this group.');
+  }
+  return null;
 }
 
 /** Why a send to a direct conversation with a block between its two people was refused. */
@@ -36,6 +41,9 @@ async function blockedError(
 ): Promise<AppError> {
   const memberIds = await listMemberIds(deps.db, conversationId);
   const otherId = memberIds.find((id) => id !== senderId);
+  if (otherId && (await findUserById(deps.db, otherId))?.deletedAt) {
+    return new AppError(ErrorCode.Forbidden, 'This account was deleted: it gets no messages.');
+  }
   const direction = otherId ? await findBlockBetween(deps.db, senderId, otherId) : null;
   return direction === 'me'
     ? new AppError(ErrorCode.Blocked, 'You blocked this person. Unblock them to send a message.')

@@ -17,7 +17,10 @@ export type GroupEvent =
   | { type: 'succeeded'; actor: NamedUser; user: NamedUser }
   | { type: 'renamed'; actor: NamedUser; title: string }
   | { type: 'described'; actor: NamedUser; description: string }
-  | { type: 'info-rights'; actor: NamedUser; isAdminsOnly: boolean };
+  | { type: 'info-rights'; actor: NamedUser; isAdminsOnly: boolean }
+  | { type: 'send-rights'; actor: NamedUser; isAdminsOnly: boolean }
+  /** The actor joined through the group's invite link. */
+  | { type: 'joined'; actor: NamedUser };
 
 export function describeGroupEvent(event: GroupEvent): string {
   const actor = event.actor.username;
@@ -46,6 +49,12 @@ export function describeGroupEvent(event: GroupEvent): string {
       return event.isAdminsOnly
         ? `${actor} allowed only admins to change the group name and description`
         : `${actor} allowed all members to change the group name and description`;
+    case 'joined':
+      return `${actor} joined using this group's invite link`;
+    case 'send-rights':
+      return event.isAdminsOnly
+        ? `${actor} allowed only admins to send messages`
+        : `${actor} allowed all members to send messages`;
   }
 }
 

@@ -21,7 +21,7 @@ import {
 } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError, conversationNotFound } from '../errors';
-import { findBlockedError } from './blocking';
+import { findSendRefusal } from './blocking';
 import { messageNotFound, noLongerMember } from './message-change';
 import { toMessage } from './to-wire';
 
@@ -208,7 +208,7 @@ async function toCopy(
       return { row: result.message, isCreated: false };
     case 'not-member':
     case 'no-reply-target': {
-      const blocked = await findBlockedError({ db: tx }, item.conversationId, senderId);
+      const blocked = await findSendRefusal({ db: tx }, item.conversationId, senderId);
       if (blocked) throw blocked;
       if (await findFormerMembership(tx, item.conversationId, senderId)) throw noLongerMember();
       throw conversationNotFound();

@@ -11,6 +11,7 @@ import {
   inTransaction,
   insertFormerMembers,
   lockGroup,
+  syncSendRights,
   type ConversationLock,
   type GroupInfo,
   type MemberRecord,
@@ -104,6 +105,8 @@ export async function changeGroup(
       members: group.members,
       actor,
     });
+    // Roles, members or the group's "only admins send" may have changed: the flags follow.
+    await syncSendRights(tx, group.lock, conversationId);
     const removedIds = outcome.removedIds ?? [];
     // The members after the change, from what the transaction read under the lock.
     const memberIds = [

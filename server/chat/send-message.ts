@@ -16,7 +16,7 @@ import {
 import type { Deps } from '../deps';
 import { Batcher } from '../lib/batcher';
 import { AppError, conversationNotFound } from '../errors';
-import { findBlockedError } from './blocking';
+import { findSendRefusal } from './blocking';
 import { toMessage, toMessageView } from './to-wire';
 
 export interface SendMessageResult {
@@ -64,7 +64,7 @@ export async function sendMessage(
     throw new AppError(ErrorCode.NotFound, reason, { field: 'replyToSeq' });
   }
   if (result.status === 'not-member') {
-    const blocked = await findBlockedError(deps, input.conversationId, senderId);
+    const blocked = await findSendRefusal(deps, input.conversationId, senderId);
     if (blocked) throw blocked;
     // They know the group: say why, rather than that it does not exist.
     if (await findFormerMembership(deps.db, input.conversationId, senderId)) {

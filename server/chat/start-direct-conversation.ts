@@ -12,7 +12,9 @@ export async function startDirectConversation(
   username: string,
 ): Promise<ConversationSummary> {
   const other = await findUserByUsername(deps.db, username);
-  if (!other) throw new AppError(ErrorCode.NotFound, `There is no user named “${username}”.`);
+  // A deleted account keeps its username for a while, but nobody can start a chat with it.
+  if (!other || other.deletedAt)
+    throw new AppError(ErrorCode.NotFound, `There is no user named “${username}”.`);
   if (other.id === userId) {
     throw new AppError(ErrorCode.BadRequest, 'You cannot start a conversation with yourself.');
   }

@@ -107,6 +107,7 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
     peer: row.peer && toUserSummary(row.peer),
     ...(row.kind === 'group' && row.description ? { description: row.description } : {}),
     ...(row.kind === 'group' && row.isInfoAdminsOnly ? { isInfoAdminsOnly: true as const } : {}),
+    ...(row.kind === 'group' && row.isSendAdminsOnly ? { isSendAdminsOnly: true as const } : {}),
     lastSeq: row.lastSeq,
     lastChangeSeq: row.lastChangeSeq,
     readSeq: row.readSeq,

@@ -6,8 +6,8 @@ import type { GroupEvent } from './describe-group-event';
 import { changeGroup, toNamedUser, type GroupChangeResult } from './group-change';
 
 /**
- * Changes a group's name and description (any member, or only admins when the group says so)
- * and who may change them (admins only). Each change is recorded by a system message; what
+ * Changes a group's name and description (any member, or only admins when the group says so),
+ * who may change them and who may send messages (admins only). Each change is recorded by a system message; what
  * is as asked already changes nothing.
  */
 export function updateGroupInfo(
@@ -18,6 +18,7 @@ export function updateGroupInfo(
     title?: string;
     description?: string;
     isInfoAdminsOnly?: boolean;
+    isSendAdminsOnly?: boolean;
   },
 ): Promise<GroupChangeResult> {
   return changeGroup(deps, actorId, input.conversationId, async (group) => {
@@ -28,7 +29,14 @@ export function updateGroupInfo(
         'Only group admins can choose who may change the group info.',
       );
     }
-    if (group.info.isInfoAdminsOnly && !isAdmin) {
+    if (input.isSendAdminsOnly !== undefined && !isAdmin) {
+      throw new AppError(
+        ErrorCode.Forbidden,
+        'Only group admins can choose who may send messages.',
+      );
+    }
+    const isInfoChange = input.title !== undefined || input.description !== undefined;
+    if (isInfoChange && group.info.isInfoAdminsOnly && !isAdmin) {
       throw new AppError(
         ErrorCode.Forbidden,
         'Only group admins can change the group name and description.',
@@ -51,6 +59,13 @@ export function updateGroupInfo(
     ) {
       changes.isInfoAdminsOnly = input.isInfoAdminsOnly;
       events.push({ type: 'info-rights', actor, isAdminsOnly: input.isInfoAdminsOnly });
+    }
+    if (
+      input.isSendAdminsOnly !== undefined &&
+      input.isSendAdminsOnly !== group.info.isSendAdminsOnly
+    ) {
+      changes.isSendAdminsOnly = input.isSendAdminsOnly;
+      events.push({ type: 'send-rights', actor, isAdminsOnly: input.isSendAdminsOnly });
     }
     if (events.length > 0)
       await writeGroupInfo(group.tx, group.lock, group.conversationId, changes);

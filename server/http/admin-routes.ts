@@ -1,17 +1,10 @@
 // /api/admin/settings: the operator limits, for users with the admin role.
 
-import { ErrorCode, httpEndpoints } from '../../protocol';
+import { httpEndpoints } from '../../protocol';
 import type { Deps } from '../deps';
-import { AppError } from '../errors';
 import type { Realtime } from '../realtime/server';
-import {
-  assertSameOrigin,
-  readJsonBody,
-  requireSession,
-  route,
-  successResponse,
-  type ApiRoutes,
-} from './respond';
+import { requireAdmin } from './require-admin';
+import { assertSameOrigin, readJsonBody, route, successResponse, type ApiRoutes } from './respond';
 
 export type AdminRoutes = Pick<ApiRoutes, 'getSettings' | 'updateSettings'>;
 
@@ -19,18 +12,11 @@ export function createAdminRoutes(
   deps: Deps,
   realtime: Pick<Realtime, 'settingsChanged'>,
 ): AdminRoutes {
-  /** Admins only, checked against the database on every request: a revoked role counts at once. */
-  const requireAdmin = async (request: Request) => {
-    const session = await requireSession(deps, request);
-    if (session.user.role !== 'admin') {
-      throw new AppError(ErrorCode.Forbidden, 'Only admins can see or change the settings.');
-    }
-    return session;
-  };
+  const refusal = 'Only admins can see or change the settings.';
 
   return {
     getSettings: route(deps, 'admin.get-settings', async (request) => {
-      await requireAdmin(request);
+      await requireAdmin(deps, request, refusal);
       return successResponse('getSettings', {
         ok: true,
         settings: deps.settings.current,
@@ -40,7 +26,7 @@ export function createAdminRoutes(
 
     updateSettings: route(deps, 'admin.update-settings', async (request) => {
       assertSameOrigin(request, deps.config);
-      const session = await requireAdmin(request);
+      const session = await requireAdmin(deps, request, refusal);
       const changes = await readJsonBody(request, httpEndpoints.updateSettings.body);
       const settings = await deps.settings.update(deps.db, changes, deps.logger);
       deps.logger.info(

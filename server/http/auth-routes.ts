@@ -1,14 +1,17 @@
 // The REST endpoints for accounts and sessions (protocol/http.ts: signUp, signIn, signOut,
-// signOutEverywhere, session).
+// signOutEverywhere, changePassword, deleteAccount, exportAccount, session).
 
-import { ErrorCode, httpEndpoints, type UserSummary } from '../../protocol';
+import { ErrorCode, httpEndpoints, ServerEvent, type UserSummary } from '../../protocol';
 import { changePassword } from '../auth/change-password';
+import { deleteAccount } from '../auth/delete-account';
 import { exportAccount } from '../auth/export-account';
 import { revokeAllSessions, revokeSession } from '../auth/sessions';
 import { signIn } from '../auth/sign-in';
 import { signUp } from '../auth/sign-up';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
+import { broadcastGroupChange } from '../realtime/handlers/groups';
+import { userRoom } from '../realtime/rooms';
 import type { Realtime } from '../realtime/server';
 import { requestAddress } from './client-address';
 import {
@@ -33,6 +36,7 @@ export type AuthRoutes = Pick<
   | 'signOut'
   | 'signOutEverywhere'
   | 'changePassword'
+  | 'deleteAccount'
   | 'exportAccount'
   | 'session'
 >;
@@ -50,8 +54,32 @@ function signedInResponse(
 
 export function createAuthRoutes(
   deps: Deps,
-  realtime: Pick<Realtime, 'disconnectSession' | 'disconnectUser'>,
+  realtime: Pick<Realtime, 'io' | 'disconnectSession' | 'disconnectUser'>,
 ): AuthRoutes {
+  /**
+   * Runs an action that a password proves. Guessing it from a browser left signed in is
+   * sign-in guessing: the same limits, counted for the account and the address.
+   */
+  async function withPasswordGuessLimits<T>(
+    request: Request,
+    username: string,
+    action: () => Promise<T>,
+  ): Promise<T> {
+    const address = requestAddress(request);
+    await deps.rateLimits.checkSignIn(username, address);
+    let result: T;
+    try {
+      result = await action();
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.InvalidCredentials) {
+        await deps.rateLimits.signInFailed(username, address);
+      }
+      throw error;
+    }
+    await deps.rateLimits.signInSucceeded(username, address);
+    return result;
+  }
+
   /**
    * Signs the browser into its new session. The session its cookie named before (if any) ends,
    * sockets included: a token is never carried over a sign-in, so it cannot be fixed in advance.
@@ -141,28 +169,35 @@ export function createAuthRoutes(
       assertSameOrigin(request, deps.config);
       const session = await requireSession(deps, request);
       const input = await readJsonBody(request, httpEndpoints.changePassword.body);
-      // Guessing the current password from a browser left signed in is sign-in guessing: the
-      // same limits, counted for the account and the address.
-      const address = requestAddress(request);
-      const { username } = session.user;
-      await deps.rateLimits.checkSignIn(username, address);
-      let ended: string[];
-      try {
-        ended = await changePassword(
-          deps,
-          { sessionId: session.sessionId, userId: session.user.id },
-          input,
-        );
-      } catch (error) {
-        if (error instanceof AppError && error.code === ErrorCode.InvalidCredentials) {
-          await deps.rateLimits.signInFailed(username, address);
-        }
-        throw error;
-      }
-      await deps.rateLimits.signInSucceeded(username, address);
+      const ended = await withPasswordGuessLimits(request, session.user.username, () =>
+        changePassword(deps, { sessionId: session.sessionId, userId: session.user.id }, input),
+      );
       // Their sockets, on every node: those devices are signed out now.
       for (const sessionId of ended) realtime.disconnectSession(sessionId);
       return successResponse('changePassword', { ok: true, sessionsEnded: ended.length });
+    }),
+
+    deleteAccount: route(deps, 'delete-account', async (request) => {
+      assertSameOrigin(request, deps.config);
+      const session = await requireSession(deps, request);
+      const { password } = await readJsonBody(request, httpEndpoints.deleteAccount.body);
+      const deleted = await withPasswordGuessLimits(request, session.user.username, () =>
+        deleteAccount(deps, session.user.id, password),
+      );
+      // Every device of theirs is signed out, on every node; the groups they left hear of it,
+      // and whoever had their name on screen sees "Deleted account".
+      realtime.disconnectUser(session.user.id);
+      for (const left of deleted.groupsLeft) broadcastGroupChange(realtime.io, left);
+      if (deleted.audience.length > 0) {
+        realtime.io
+          .to(deleted.audience.map(userRoom))
+          .emit(ServerEvent.UserUpdated, deleted.profile);
+      }
+      return successResponse(
+        'deleteAccount',
+        { ok: true },
+        { 'set-cookie': clearedSessionCookie(isSecureRequest(request, deps.config)) },
+      );
     }),
 
     exportAccount: route(deps, 'export-account', async (request) => {

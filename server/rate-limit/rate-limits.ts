@@ -44,6 +44,7 @@ export type LimiterName =
   | 'group'
   | 'search'
   | 'export'
+  | 'report'
   | 'work'
   | 'in-flight'
   | 'sign-up'
@@ -78,6 +79,11 @@ const MESSAGE_BURST_WINDOW_SECONDS = 60;
 const REDIS_TIMEOUT_MS = 300;
 /** "Download my data" per user an hour (fixed: it is not a setting). */
 const EXPORTS_PER_HOUR = 3;
+/**
+ * Reports (report:create) per user an hour (fixed: not a setting). Each is a row admins read,
+ * so a few a day is what honest people send; this stops a flood of the admins' list.
+ */
+export const REPORTS_PER_HOUR = 20;
 /** What a connection refused for too many open ones is told to wait before trying again. */
 const SOCKET_RETRY_AFTER_MS = 15_000;
 /** At most one log line per limiter and subject per window, and LOG_BUDGET lines in all. */
@@ -115,6 +121,8 @@ export class RateLimits {
   private readonly work: WorkBudget;
   /** Exports per user: each reads all the user's messages, so a few an hour. */
   private readonly exports: RateLimiterAbstract;
+  /** Reports per user (REPORTS_PER_HOUR). */
+  private readonly reports: RateLimiterAbstract;
   private readonly logPerSubject = new RateLimiterMemory({
     points: 1,
     duration: LOG_WINDOW_SECONDS,
@@ -133,6 +141,7 @@ export class RateLimits {
     this.signInDelay = this.store('sign-in-delay', 1, SIGN_IN_FAILURES_KEPT_SECONDS);
     this.work = new WorkBudget(deps);
     this.exports = this.store('export', EXPORTS_PER_HOUR, 3_600);
+    this.reports = this.store('report', REPORTS_PER_HOUR, 3_600);
     this.limiters();
   }
 
@@ -147,6 +156,11 @@ export class RateLimits {
   /** One "download my data" of the user; throws RATE_LIMITED beyond EXPORTS_PER_HOUR. */
   async consumeExport(userId: string): Promise<void> {
     await this.take('export', this.exports, userId, { userId }, 1);
+  }
+
+  /** One report:create of the user, refused or not; throws RATE_LIMITED beyond REPORTS_PER_HOUR. */
+  async consumeReport(userId: string): Promise<void> {
+    await this.take('report', this.reports, userId, { userId }, 1);
   }
 
   /**
@@ -424,13 +438,15 @@ function describeRefusal(name: LimiterName, retryAfterMs: number): string {
     case 'typing':
       return `Too many typing updates. Try again in ${wait}.`;
     case 'conversation':
-      return `You have started too many chats. Try again in ${wait}.`;
+      return `You have started or joined too many chats. Try again in ${wait}.`;
     case 'group':
       return `You have created too many groups. Try again in ${wait}.`;
     case 'search':
       return `You are searching too often. Try again in ${wait}.`;
     case 'export':
       return `You have downloaded your data several times this hour. Try again in ${wait}.`;
+    case 'report':
+      return `You have sent many reports this hour. Try again in ${wait}.`;
     case 'work':
       return `You are making requests too fast. Try again in ${wait}.`;
     case 'in-flight':

@@ -44,6 +44,7 @@ export const EVENT_WORK: Record<ClientEventName, number> = {
   [ClientEvent.BlockAdd]: 2,
   [ClientEvent.BlockRemove]: 2,
   [ClientEvent.BlockList]: 2,
+  [ClientEvent.GroupInvitePreview]: 2,
   // A short transaction that also writes a system message or a new conversation; or one that
   // changes a message under its conversation's lock and reads it back with who sees it.
   [ClientEvent.MessageEdit]: 3,
@@ -54,6 +55,12 @@ export const EVENT_WORK: Record<ClientEventName, number> = {
   [ClientEvent.GroupSetRole]: 3,
   [ClientEvent.GroupUpdate]: 3,
   [ClientEvent.GroupRemoveMember]: 3,
+  // A message or user looked up, then a short transaction (it also pays the report limit).
+  [ClientEvent.ReportCreate]: 3,
+  [ClientEvent.GroupInviteLink]: 3,
+  [ClientEvent.GroupInviteCreate]: 3,
+  [ClientEvent.GroupInviteRevoke]: 3,
+  [ClientEvent.GroupJoin]: 3,
   // Up to 100 rows: a history page, or usernames looked up for a new group; or a page of up
   // to 200 changed messages (most pages hold a few).
   [ClientEvent.MessageHistory]: 5,

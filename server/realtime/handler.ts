@@ -58,6 +58,8 @@ const EVENT_LIMITERS: Partial<Record<ClientEventName, EventLimiterName>> = {
   [ClientEvent.TypingStop]: 'typing',
   [ClientEvent.ConversationStart]: 'conversation',
   [ClientEvent.GroupCreate]: 'group',
+  // Joining through a link is a new chat, like starting one.
+  [ClientEvent.GroupJoin]: 'conversation',
   [ClientEvent.MessageSearch]: 'search',
   [ClientEvent.PeopleSearch]: 'search',
 };

@@ -144,17 +144,25 @@ export class PresenceTracker {
     return new Set(sockets.map((socket) => socket.data.user.id));
   }
 
+  /** How many distinct people have a socket open right now, on every node (the admin overview). */
+  async countOnline(): Promise<number> {
+    const sockets = await this.socketsOf(null);
+    return new Set(sockets.map((socket) => socket.data.user.id)).size;
+  }
+
   stop(): void {
     for (const timer of this.leaving.values()) clearTimeout(timer);
     this.leaving.clear();
   }
 
   /**
-   * The users' sockets on every node. Asking the other nodes goes through Redis; while Redis
-   * is down that would wait, so after a short while this node answers for itself.
+   * The users' sockets (null: everyone's) on every node. Asking the other nodes goes through
+   * Redis; while Redis is down that would wait, so after a short while this node answers for
+   * itself.
    */
-  private async socketsOf(userIds: string[]) {
-    const rooms = userIds.map(userRoom);
+  private async socketsOf(userIds: string[] | null) {
+    // No rooms is every socket, in Socket.IO's broadcast operators.
+    const rooms = userIds === null ? [] : userIds.map(userRoom);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), CLUSTER_QUERY_TIMEOUT_MS);

@@ -34,6 +34,10 @@ export interface Realtime {
   disconnectSession(sessionId: string): void;
   /** Disconnects every socket of a user, on every node (sign-out everywhere). */
   disconnectUser(userId: string): void;
+  /** Which of these users have a socket connected, on any node (the admin's users list). */
+  connectedAmong(userIds: string[]): Promise<Set<string>>;
+  /** Distinct people with a socket connected, on every node (the admin overview). */
+  countOnlineUsers(): Promise<number>;
   /** The settings changed on this node: tell the other nodes and every client. */
   settingsChanged(): void;
   connectionCount(): number;
@@ -184,6 +188,8 @@ export function createRealtime(
     disconnectUser: (userId) => {
       io.in(userRoom(userId)).disconnectSockets(true);
     },
+    connectedAmong: (userIds) => presence.connectedAmong(userIds),
+    countOnlineUsers: () => presence.countOnline(),
     settingsChanged: () => {
       if (options.redis) io.serverSideEmit('settings:changed');
       io.local.emit(ServerEvent.SettingsUpdated, { limits: clientLimits(deps.settings.current) });

@@ -240,6 +240,29 @@ describe('across nodes', () => {
       body: JSON.stringify({ maxMessageLength: 100_000 }),
     });
   });
+
+  it('an admin on one node sees who is online on another, and disabling disconnects them there', async () => {
+    const admin = await signUp(cluster.url, 'root');
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/admin.ts', 'grant', admin.user.username],
+      { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: environment!.databaseUrl } },
+    );
+    const dave = await on(1, 'dave');
+    const gone = [dave.socket, await tab(2, dave)].map(disconnectOf);
+    const adminCall = (path: string, body: unknown) =>
+      postJson(cluster.nodes[0]!.url, path, body, { cookie: admin.cookie });
+
+    const listed = await adminCall('/api/admin/users/search', { query: dave.user.username });
+    expect(listed.body.users).toEqual([expect.objectContaining({ isOnline: true })]);
+    const disabled = await adminCall('/api/admin/users/disable', { userId: dave.user.id });
+    expect(disabled.status).toBe(200);
+    expect(await within(Promise.all(gone), 1_000)).toEqual([
+      'io server disconnect',
+      'io server disconnect',
+    ]);
+    await expectRefusedEverywhere(dave.cookie);
+  });
 });
 
 describe('through nginx', () => {

@@ -665,7 +665,8 @@ describe('group info', () => {
       [{ title: 'x'.repeat(65) }, 'Group names are at most 64 characters.'],
       [{ description: 'x'.repeat(513) }, 'A description is at most 512 characters.'],
       [{ description: 'tab\there' }, 'A description cannot contain control characters.'],
-      [{}, 'Give title, description, isInfoAdminsOnly or more of them.'],
+      [{}, 'Give title, description, isInfoAdminsOnly, isSendAdminsOnly or more of them.'],
+      [{ isSendAdminsOnly: 1 }, 'isSendAdminsOnly must be true or false.'],
       [{ isInfoAdminsOnly: 'yes' }, 'isInfoAdminsOnly must be true or false.'],
     ];
     for (const [change, message] of cases) {

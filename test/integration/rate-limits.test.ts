@@ -245,7 +245,7 @@ describe('starting chats and groups', () => {
       expect(result).toMatchObject({
         ok: false,
         code: 'RATE_LIMITED',
-        message: 'You have started too many chats. Try again in 60 minutes.',
+        message: 'You have started or joined too many chats. Try again in 60 minutes.',
       });
       expect((result as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(59 * 60_000);
     }

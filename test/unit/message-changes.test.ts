@@ -312,6 +312,15 @@ describe('what the viewer may do with a message', () => {
     const system = abilitiesOf({ ...message(1), kind: 'system' }, context(1));
     expect(system).toMatchObject({ canReply: false, canReact: false, canForward: false });
   });
+
+  it('reports someone else’s text that is still there, also after leaving', () => {
+    expect(abilitiesOf(message(1), context(1)).canReport).toBe(true);
+    expect(abilitiesOf(mine, context(1)).canReport).toBe(false);
+    expect(abilitiesOf(deleted(1, 1), context(1)).canReport).toBe(false);
+    expect(abilitiesOf({ ...message(1), kind: 'system' }, context(1)).canReport).toBe(false);
+    const former = context(1, { kind: 'group', membership: 'left' });
+    expect(abilitiesOf(message(1), former).canReport).toBe(true);
+  });
 });
 
 describe('reactions', () => {

@@ -8,6 +8,7 @@ import { messageChangeHandlers } from './message-changes';
 import { messageHandlers } from './messages';
 import { peopleHandlers } from './people';
 import { presenceHandlers } from './presence';
+import { reportHandlers } from './reports';
 import { searchHandlers } from './search';
 
 export const handlers: HandlerMap = {
@@ -18,4 +19,5 @@ export const handlers: HandlerMap = {
   ...presenceHandlers,
   ...searchHandlers,
   ...peopleHandlers,
+  ...reportHandlers,
 };
