@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { countUnread } from '../hooks/chat-state';
 import { forgetCachedUser } from '../hooks/session-cache';
 import { useChatClient, useChatState } from '../hooks/use-chat';
+import { useUnreadFavicon } from '../hooks/use-unread-favicon';
 import { ConnectionStatus } from './connection-status';
 import { ChangePasswordDialog } from './change-password-dialog';
 import { showChat } from './chat-link';
@@ -49,6 +50,7 @@ export function ChatShell({
   const [query, setQuery] = useState('');
   const isSearching = query.trim() !== '';
   const unread = useChatState((state) => countUnread(state.conversations));
+  useUnreadFavicon(unread);
 
   // "(3) Chats · Parley": a glance at the tab tells there is something to read. Set again
   // after each navigation, which may put the page's own title back.

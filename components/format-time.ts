@@ -35,3 +35,29 @@ export function formatLastSeen(iso: string, now = new Date()): string {
         : dayFormat.format(date);
   return `last seen ${day} at ${timeFormat.format(date)}`;
 }
+
+const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long' });
+const longDateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long' });
+const yearDateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
+
+/** The local day of a time, for telling whether two messages were sent on the same day. */
+export function localDay(iso: string): string {
+  return new Date(iso).toDateString();
+}
+
+/**
+ * A day separator of the message list, as WhatsApp writes it: "Today", "Yesterday", the
+ * weekday within the last week, else the date (with its year when not this year).
+ */
+export function formatDay(iso: string, now = new Date()): string {
+  const date = new Date(iso);
+  const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  const startOfDay = new Date(date.getFullYear(), date.getMonth(), date.getDate());
+  const daysAgo = Math.round((startOfToday.getTime() - startOfDay.getTime()) / 86_400_000);
+  if (daysAgo === 0) return 'Today';
+  if (daysAgo === 1) return 'Yesterday';
+  if (daysAgo > 1 && daysAgo < 7) return weekdayFormat.format(date);
+  return date.getFullYear() === now.getFullYear()
+    ? longDateFormat.format(date)
+    : yearDateFormat.format(date);
+}

@@ -4,6 +4,7 @@ import { useId, useRef, useState, type PointerEvent, type ReactNode } from 'reac
 import type { MessageStatus } from '../hooks/chat-state';
 import { formatFull, formatTime } from './format-time';
 import { MessageMenu, type MenuAnchor, type MenuItem, type MenuReactions } from './message-menu';
+import { MessageText } from './message-text';
 import styles from './message-bubble.module.css';
 
 const STATUS_LABEL: Record<MessageStatus, string> = {
@@ -195,9 +196,7 @@ export function MessageBubble({
           <span data-testid="message-deleted">{deletedText}</span>
         </p>
       ) : (
-        <p className={styles.body} data-testid="message-body">
-          {body}
-        </p>
+        <MessageText text={body} />
       )}
       <span className={styles.meta}>
         {isEdited && !deletedText && (

@@ -13,6 +13,7 @@ import { MessageInfo } from './message-info';
 import { MessageItem, quoteOf, type MessageItemHandlers } from './message-item';
 import { useSeenMessages } from './use-seen-messages';
 import controls from './controls.module.css';
+import { formatDay, localDay } from './format-time';
 import styles from './message-list.module.css';
 
 /** Within this many pixels of the bottom, new messages keep the view pinned to the bottom. */
@@ -203,6 +204,8 @@ export function MessageList({
 
   // Messages beyond the read marker have not been on screen yet: they wait below.
   const newCount = summary?.unreadCount ?? 0;
+  /** The local day of the message shown last: a message of another day gets a separator. */
+  let shownDay: string | null = null;
   return (
     <div
       className={styles.frame}
@@ -250,8 +253,16 @@ export function MessageList({
             {messages?.map((message) => {
               // Deleted for the viewer alone: held (it keeps its place in the order), not shown.
               if (message.isHidden) return null;
+              const day = localDay(message.createdAt);
+              const separator = day !== shownDay && (
+                <li key={`day-${day}`} className={styles.day} data-testid="day-separator">
+                  <span>{formatDay(message.createdAt)}</span>
+                </li>
+              );
+              shownDay = day;
               if (message.kind === 'system') {
-                return (
+                return [
+                  separator,
                   <li
                     key={message.id}
                     className={styles.system}
@@ -260,10 +271,11 @@ export function MessageList({
                     data-seq={message.seq}
                   >
                     <span>{message.body}</span>
-                  </li>
-                );
+                  </li>,
+                ];
               }
-              return (
+              return [
+                separator,
                 <li key={message.id} className={styles.item} data-message-id={message.id}>
                   {selected !== null && isForwardable(message) && (
                     <label className={styles.choose}>
@@ -289,9 +301,14 @@ export function MessageList({
                       onClose={() => setInfoSeq(null)}
                     />
                   )}
-                </li>
-              );
+                </li>,
+              ];
             })}
+            {pending.length > 0 && shownDay !== localDay(pending[0]!.createdAt) && (
+              <li className={styles.day} data-testid="day-separator">
+                <span>{formatDay(pending[0]!.createdAt)}</span>
+              </li>
+            )}
             {pending.map((message) => (
               <li key={message.clientMsgId} className={styles.item}>
                 <MessageBubble

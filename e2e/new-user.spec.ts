@@ -36,7 +36,7 @@ test('sign-up states the username and password rules up front, and errors name n
   );
 });
 
-test('the tab title counts unread messages, and a muted conversation is marked and not counted', async ({
+test('the tab title and icon count unread messages, and a muted conversation is marked and not counted', async ({
   actor,
   server,
 }) => {
@@ -55,6 +55,9 @@ test('the tab title counts unread messages, and a muted conversation is marked a
   await say(bob, 'one', 'two', 'three');
   await expect(item(alice.page, bob.user.username).getByTestId('unread-count')).toHaveText('3');
   await expect(alice.page).toHaveTitle('(3) Chats · Parley');
+  // The tab's icon carries the count too: drawn over the app's icon.
+  const icon = alice.page.locator('link[rel~="icon"]').first();
+  await expect(icon).toHaveAttribute('href', /^data:image\/png;base64,/);
   await expect(item(alice.page, bob.user.username).getByRole('img', { name: 'Muted' })).toHaveCount(
     0,
   );
@@ -62,6 +65,7 @@ test('the tab title counts unread messages, and a muted conversation is marked a
   // Reading clears it; a navigation keeps the title right.
   await openChat(alice.page, bob.user.username);
   await expect(alice.page).toHaveTitle('Chats · Parley');
+  await expect(icon).toHaveAttribute('href', '/icons/icon-192.png');
   await alice.page.getByRole('button', { name: 'Mute' }).click();
   await expect(alice.page.getByRole('button', { name: 'Unmute' })).toBeVisible();
   await expect(
