@@ -1,6 +1,8 @@
 'use client';
 
+import { Info, Search } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
+import type { ConversationSummary } from '../protocol';
 import { describeTyping, isFormerMember } from '../hooks/chat-state';
 import { useChatClient, useChatState, useConversation } from '../hooks/use-chat';
 import { Avatar } from './avatar';
@@ -10,6 +12,8 @@ import { Composer, type ComposerAction } from './composer';
 import { ConfirmDialog, type Confirmation } from './confirm-dialog';
 import { ConnectionStatus } from './connection-status';
 import { GroupInfo } from './group-info';
+import { HeaderMenu } from './header-menu';
+import type { MenuItem } from './message-menu';
 import { MessageList, type JumpRequest } from './message-list';
 import { PresenceDot, usePresenceText } from './presence';
 import { ReportDialog, type ReportRequest } from './report-dialog';
@@ -67,6 +71,40 @@ export function ConversationView({
   const subtitle = isFormer
     ? null
     : (describeTyping(typing) ?? (isGroup ? `${summary.memberCount} members` : presenceText));
+
+  /** The header's "More options": muting, and for a direct chat blocking and reporting. */
+  function headerItems(chat: ConversationSummary): MenuItem[] {
+    const items: MenuItem[] = [];
+    if (!isFormer) {
+      items.push({
+        label: chat.isMuted ? 'Unmute notifications' : 'Mute notifications',
+        onSelect: () => void client.setMuted(chat.id, !chat.isMuted),
+      });
+    }
+    const peer = chat.peer;
+    if (peer && !isPeerBlocked) {
+      items.push({
+        label: 'Block',
+        isDanger: true,
+        onSelect: () =>
+          setConfirmation({
+            title: `Block ${chat.title}?`,
+            text: 'They will not be able to send you messages or see when you are online, and you will not see theirs. Groups you share are not affected.',
+            confirmLabel: 'Block',
+            onConfirm: () => client.setBlocked(peer.id, true),
+          }),
+      });
+    }
+    if (peer) {
+      items.push({
+        label: 'Report',
+        isDanger: true,
+        onSelect: () => setReportRequest({ target: { userId: peer.id }, name: chat.title }),
+      });
+    }
+    return items;
+  }
+
   return (
     <div className={styles.layout}>
       <section
@@ -102,61 +140,22 @@ export function ConversationView({
               onClick={() => setPanel(panel === 'search' ? null : 'search')}
               data-testid="chat-search-toggle"
             >
-              <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
-                <circle cx="11" cy="11" r="7" fill="none" stroke="currentColor" strokeWidth="2" />
-                <path d="M20 20l-4-4" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
-              </svg>
-            </button>
-          )}
-          {summary && !isFormer && (
-            <button
-              type="button"
-              className={controls.quietButton}
-              aria-pressed={summary.isMuted}
-              onClick={() => void client.setMuted(summary.id, !summary.isMuted)}
-            >
-              {summary.isMuted ? 'Unmute' : 'Mute'}
-            </button>
-          )}
-          {summary?.peer && !isPeerBlocked && (
-            <button
-              type="button"
-              className={controls.quietButton}
-              onClick={() => {
-                const peer = summary.peer!;
-                setConfirmation({
-                  title: `Block ${summary.title}?`,
-                  text: 'They will not be able to send you messages or see when you are online, and you will not see theirs. Groups you share are not affected.',
-                  confirmLabel: 'Block',
-                  onConfirm: () => client.setBlocked(peer.id, true),
-                });
-              }}
-            >
-              Block
-            </button>
-          )}
-          {summary?.peer && (
-            <button
-              type="button"
-              className={`${controls.quietButton} ${styles.wideOnly}`}
-              onClick={() =>
-                setReportRequest({ target: { userId: summary.peer!.id }, name: summary.title })
-              }
-              data-testid="report-person"
-            >
-              Report
+              <Search aria-hidden="true" size={20} />
             </button>
           )}
           {isGroup && !isFormer && (
             <button
               type="button"
-              className={controls.quietButton}
+              className={styles.iconButton}
+              aria-label="Group info"
+              title="Group info"
               aria-expanded={panel === 'info'}
               onClick={() => setPanel(panel === 'info' ? null : 'info')}
             >
-              Group info
+              <Info aria-hidden="true" size={20} />
             </button>
           )}
+          {summary && <HeaderMenu label="More options" items={headerItems(summary)} />}
         </header>
         <MessageList
           conversationId={conversationId}

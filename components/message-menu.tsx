@@ -43,6 +43,8 @@ export function MessageMenu({
   reactions,
   items,
   onClose,
+  label = 'Message actions',
+  testId = 'message-menu',
 }: {
   id: string;
   anchor: MenuAnchor;
@@ -50,6 +52,9 @@ export function MessageMenu({
   items: MenuItem[];
   /** `returnFocus`: put the keyboard back on the message (not when a click went elsewhere). */
   onClose: (returnFocus: boolean) => void;
+  /** Its name for assistive technology. */
+  label?: string;
+  testId?: string;
 }) {
   const menu = useRef<HTMLDivElement>(null);
   const latestOnClose = useRef(onClose);
@@ -128,10 +133,10 @@ export function MessageMenu({
       ref={menu}
       id={id}
       role="menu"
-      aria-label="Message actions"
+      aria-label={label}
       className={styles.menu}
       onKeyDown={onKeyDown}
-      data-testid="message-menu"
+      data-testid={testId}
     >
       {reactions && (
         <div role="group" aria-label="React" className={styles.reactions}>

@@ -192,6 +192,12 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
   await page.getByLabel('Message', { exact: true }).press('Enter');
 }
 
+/** Chooses an action of the open conversation's "More options" menu (⋮ in its header). */
+export async function chooseFromHeaderMenu(page: Page, action: string): Promise<void> {
+  await page.getByRole('button', { name: 'More options' }).click();
+  await page.getByTestId('header-menu').getByRole('menuitem', { name: action }).click();
+}
+
 export function messages(page: Page) {
   return page.getByTestId('message');
 }

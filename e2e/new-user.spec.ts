@@ -6,6 +6,7 @@ import { devices, type Page } from '@playwright/test';
 import { PASSWORD_RULE, USERNAME_RULE } from '../protocol';
 import { signUp, uniqueName, type Account } from '../test/helpers/client';
 import {
+  chooseFromHeaderMenu,
   createActor,
   expect,
   messages,
@@ -66,8 +67,10 @@ test('the tab title and icon count unread messages, and a muted conversation is 
   await openChat(alice.page, bob.user.username);
   await expect(alice.page).toHaveTitle('Chats · Parley');
   await expect(icon).toHaveAttribute('href', '/icons/icon-192.png');
-  await alice.page.getByRole('button', { name: 'Mute' }).click();
-  await expect(alice.page.getByRole('button', { name: 'Unmute' })).toBeVisible();
+  await chooseFromHeaderMenu(alice.page, 'Mute notifications');
+  await alice.page.getByRole('button', { name: 'More options' }).click();
+  await expect(alice.page.getByRole('menuitem', { name: 'Unmute notifications' })).toBeVisible();
+  await alice.page.keyboard.press('Escape');
   await expect(
     item(alice.page, bob.user.username).getByRole('img', { name: 'Muted' }),
   ).toBeVisible();

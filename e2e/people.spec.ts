@@ -5,7 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { call, connect, signUp } from '../test/helpers/client';
-import { bodies, expect, openChat, sendMessage, startChatWith, test } from './fixtures';
+import {
+  bodies,
+  chooseFromHeaderMenu,
+  expect,
+  openChat,
+  sendMessage,
+  startChatWith,
+  test,
+} from './fixtures';
 
 test('a new name shows live on the other person’s screens, and people are found by name', async ({
   actor,
@@ -103,7 +111,7 @@ test('blocking from the chat stops the other’s messages visibly, and unblockin
   await startChatWith(alice, bob, 'hi bob');
   await expect(bodies(bob.page)).toHaveText(['hi bob']);
 
-  await alice.page.getByRole('button', { name: 'Block', exact: true }).click();
+  await chooseFromHeaderMenu(alice.page, 'Block');
   const confirm = alice.page.getByRole('dialog', { name: `Block ${bob.username}?` });
   await confirm.getByRole('button', { name: 'Block' }).click();
   await expect(alice.page.getByTestId('blocked-bar')).toContainText(`You blocked ${bob.username}.`);
