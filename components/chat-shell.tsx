@@ -1,5 +1,6 @@
 'use client';
 
+import { Settings, ShieldCheck, Users } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
@@ -8,7 +9,6 @@ import { forgetCachedUser } from '../hooks/session-cache';
 import { useChatClient, useChatState } from '../hooks/use-chat';
 import { useUnreadFavicon } from '../hooks/use-unread-favicon';
 import { ConnectionStatus } from './connection-status';
-import { ChangePasswordDialog } from './change-password-dialog';
 import { showChat } from './chat-link';
 import { ConversationList } from './conversation-list';
 import { ConversationView } from './conversation-view';
@@ -16,13 +16,9 @@ import { JoinGroupDialog } from './join-group-dialog';
 import { MessageSearchResults } from './message-search-results';
 import { NewChatForm } from './new-chat-form';
 import { NewGroupForm } from './new-group-form';
-import { NotificationsToggle } from './notifications-toggle';
-import { PrivacyDialog } from './privacy-dialog';
 import { ProfileDialog } from './profile-dialog';
 import { SearchBox } from './search-box';
-import { SignOutButton } from './sign-out-button';
-import { SignOutEverywhereButton } from './sign-out-everywhere-button';
-import controls from './controls.module.css';
+import { SettingsPanel } from './settings-panel';
 import styles from './chat-shell.module.css';
 
 /** The tab's title (app/chats/page.tsx), after the count of unread messages when there are. */
@@ -46,6 +42,8 @@ export function ChatShell({
   const isSessionEnded = useChatState((state) => state.isSessionEnded);
   const isAdmin = useChatState((state) => state.isAdmin);
   const [isCreatingGroup, setIsCreatingGroup] = useState(false);
+  /** Settings take the list's place until closed. */
+  const [isInSettings, setIsInSettings] = useState(false);
   /** The list's search: chats by name, and messages by their words. */
   const [query, setQuery] = useState('');
   const isSearching = query.trim() !== '';
@@ -74,56 +72,64 @@ export function ChatShell({
   return (
     <div className={conversationId ? styles.withConversation : styles.shell}>
       <aside className={styles.sidebar} aria-label="Conversations">
-        <header className={styles.header}>
-          <ProfileDialog />
-          <span className={styles.me} data-testid="me">
-            {me.username}
-          </span>
-          <ConnectionStatus />
-          {isAdmin && (
-            <Link className={styles.adminLink} href="/admin">
-              Admin
-            </Link>
-          )}
-          <PrivacyDialog />
-          <SignOutButton />
-          <SignOutEverywhereButton />
-        </header>
-        <NewChatForm />
-        {isCreatingGroup ? (
-          <NewGroupForm onDone={() => setIsCreatingGroup(false)} />
+        {isInSettings ? (
+          <SettingsPanel onClose={() => setIsInSettings(false)} />
         ) : (
-          <div className={styles.actions}>
-            <button
-              type="button"
-              className={controls.quietButton}
-              onClick={() => setIsCreatingGroup(true)}
-            >
-              New group
-            </button>
-            <NotificationsToggle />
-            <ChangePasswordDialog />
-          </div>
-        )}
-        <SearchBox
-          value={query}
-          onChange={setQuery}
-          label="Search chats and messages"
-          placeholder="Search"
-          testId="list-search"
-        />
-        {isSearching ? (
-          <div className={styles.searchResults}>
-            <h3 className={styles.sectionTitle}>Chats</h3>
-            <ConversationList activeId={conversationId} filter={query} />
-            <h3 className={styles.sectionTitle}>Messages</h3>
-            <MessageSearchResults
-              query={query}
-              onOpen={(result) => showChat(result.conversationId, result.seq)}
+          <>
+            <header className={styles.header}>
+              <ProfileDialog />
+              <span className={styles.me} data-testid="me">
+                {me.username}
+              </span>
+              <ConnectionStatus />
+              {isAdmin && (
+                <Link className={styles.iconButton} href="/admin" aria-label="Admin" title="Admin">
+                  <ShieldCheck aria-hidden="true" size={20} />
+                </Link>
+              )}
+              <button
+                type="button"
+                className={styles.iconButton}
+                aria-label="New group"
+                title="New group"
+                aria-expanded={isCreatingGroup}
+                onClick={() => setIsCreatingGroup(!isCreatingGroup)}
+              >
+                <Users aria-hidden="true" size={20} />
+              </button>
+              <button
+                type="button"
+                className={styles.iconButton}
+                aria-label="Settings"
+                title="Settings"
+                onClick={() => setIsInSettings(true)}
+              >
+                <Settings aria-hidden="true" size={20} />
+              </button>
+            </header>
+            <NewChatForm />
+            {isCreatingGroup && <NewGroupForm onDone={() => setIsCreatingGroup(false)} />}
+            <SearchBox
+              value={query}
+              onChange={setQuery}
+              label="Search chats and messages"
+              placeholder="Search"
+              testId="list-search"
             />
-          </div>
-        ) : (
-          <ConversationList activeId={conversationId} />
+            {isSearching ? (
+              <div className={styles.searchResults}>
+                <h3 className={styles.sectionTitle}>Chats</h3>
+                <ConversationList activeId={conversationId} filter={query} />
+                <h3 className={styles.sectionTitle}>Messages</h3>
+                <MessageSearchResults
+                  query={query}
+                  onOpen={(result) => showChat(result.conversationId, result.seq)}
+                />
+              </div>
+            ) : (
+              <ConversationList activeId={conversationId} />
+            )}
+          </>
         )}
       </aside>
       <div className={styles.pane}>

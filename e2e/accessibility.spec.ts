@@ -5,7 +5,15 @@ import type { Page } from '@playwright/test';
 import { PASSWORD, signUp, uniqueName } from '../test/helpers/client';
 import { makeDataDir, seedAdmin } from '../test/helpers/database';
 import { startProcessServer } from '../test/helpers/process-server';
-import { createGroup, expect, newContext, sendMessage, startChat, test } from './fixtures';
+import {
+  createGroup,
+  expect,
+  newContext,
+  openSettings,
+  sendMessage,
+  startChat,
+  test,
+} from './fixtures';
 
 /** The rules whose outcome depends on colours: all that can change in dark mode. */
 const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
@@ -87,6 +95,15 @@ test('pages have no serious accessibility problems, in light and dark mode', asy
     await signedIn.getByTestId('list-search').fill('hello');
     await expect(signedIn.getByTestId('search-result')).toHaveCount(3);
     await expectAccessible(signedIn, 'search');
+
+    // The header's menu, and settings in place of the list.
+    await signedIn.getByTestId('list-search').fill('');
+    await signedIn.getByRole('button', { name: 'More options' }).click();
+    await expect(signedIn.getByTestId('header-menu')).toBeVisible();
+    await expectAccessible(signedIn, 'header menu');
+    await signedIn.keyboard.press('Escape');
+    await openSettings(signedIn);
+    await expectAccessible(signedIn, 'settings');
 
     await signedIn.goto('/admin');
     await expect(signedIn.getByTestId('stat-users')).toHaveText('3');

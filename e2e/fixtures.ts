@@ -192,6 +192,12 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
   await page.getByLabel('Message', { exact: true }).press('Enter');
 }
 
+/** Opens Settings, in place of the chat list (privacy, notifications, password, sign-out). */
+export async function openSettings(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+}
+
 /** Chooses an action of the open conversation's "More options" menu (⋮ in its header). */
 export async function chooseFromHeaderMenu(page: Page, action: string): Promise<void> {
   await page.getByRole('button', { name: 'More options' }).click();

@@ -9,6 +9,7 @@ import {
   bodies,
   chooseFromHeaderMenu,
   expect,
+  openSettings,
   openChat,
   sendMessage,
   startChatWith,
@@ -125,6 +126,7 @@ test('blocking from the chat stops the other’s messages visibly, and unblockin
   await expect(bodies(alice.page)).toHaveText(['hi bob']);
 
   // Unblocked from the privacy settings, the chat works again.
+  await openSettings(alice.page);
   await alice.page.getByRole('button', { name: 'Privacy' }).click();
   const privacy = alice.page.getByRole('dialog', { name: 'Privacy' });
   await expect(privacy.getByTestId('blocked-people')).toContainText(bob.username);

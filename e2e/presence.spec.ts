@@ -1,4 +1,4 @@
-import { expect, startChatWith, test } from './fixtures';
+import { expect, openSettings, startChatWith, test } from './fixtures';
 
 test('bob’s dot goes offline for alice when bob closes his last tab', async ({ actor }) => {
   const alice = await actor('alice');
@@ -51,6 +51,7 @@ test('with privacy set to nobody, alice no longer sees bob online or last seen',
   const subtitle = alice.page.getByTestId('conversation-subtitle');
   await expect(subtitle).toHaveText('online');
 
+  await openSettings(bob.page);
   await bob.page.getByRole('button', { name: 'Privacy' }).click();
   const dialog = bob.page.getByRole('dialog', { name: 'Privacy' });
   await dialog.getByRole('radio', { name: 'Nobody' }).check();
@@ -69,6 +70,7 @@ test('with privacy set to nobody, alice no longer sees bob online or last seen',
   // The choice is kept: a reload shows it checked.
   await dialog.getByRole('button', { name: 'Close' }).click();
   await bob.page.reload();
+  await openSettings(bob.page);
   await bob.page.getByRole('button', { name: 'Privacy' }).click();
   await expect(
     bob.page.getByRole('dialog', { name: 'Privacy' }).getByRole('radio', { name: 'Nobody' }),

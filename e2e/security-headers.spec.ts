@@ -12,6 +12,7 @@ import {
   expect,
   newContext,
   openChat,
+  openSettings,
   sendMessage,
   signUpInBrowser,
   startChat,
@@ -147,6 +148,7 @@ test('the app works under its CSP with no violation at all', async ({ browser })
         response.url().endsWith('/api/push/subscriptions') &&
         response.request().method() === 'POST',
     );
+    await openSettings(alice.page);
     await alice.page.getByRole('button', { name: 'Turn on notifications' }).click();
     expect((await subscribed).status()).toBe(201);
     await expect(alice.page.getByRole('button', { name: 'Turn off notifications' })).toBeVisible();

@@ -3,7 +3,7 @@
 
 import type { Page } from '@playwright/test';
 import { PASSWORD } from '../test/helpers/client';
-import { expect, signInOnNewDevice, test } from './fixtures';
+import { expect, openSettings, signInOnNewDevice, test } from './fixtures';
 
 /** Quick enough that nothing but the server's disconnect can explain it. */
 const AT_ONCE = { timeout: 2_000 };
@@ -24,6 +24,7 @@ test('signing out in one tab sends the other tab of the session to sign-in', asy
   await expectSignedIn(alice.page, alice.username);
   await expectSignedIn(otherTab, alice.username);
 
+  await openSettings(alice.page);
   await alice.page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expectSignInPage(alice.page);
   await expectSignInPage(otherTab, AT_ONCE);
@@ -46,6 +47,7 @@ test('sign out everywhere asks first, then signs out every device', async ({
     await expectSignedIn(laptop.page, alice.username);
 
     const dialog = alice.page.getByRole('dialog', { name: 'Sign out everywhere?' });
+    await openSettings(alice.page);
     await alice.page.getByRole('button', { name: 'Sign out everywhere' }).click();
     await expect(dialog).toBeVisible();
     await expect(dialog).toContainText('on all your devices and browsers, this one included');
@@ -79,6 +81,7 @@ test('changing the password signs out the other devices at once and keeps this o
   try {
     await expectSignedIn(laptop.page, alice.username);
     const page = alice.page;
+    await openSettings(page);
     await page.getByRole('button', { name: 'Change password' }).click();
     const dialog = page.getByRole('dialog', { name: 'Change password' });
     await dialog.getByLabel('Current password').fill('not my password');
@@ -94,6 +97,7 @@ test('changing the password signs out the other devices at once and keeps this o
     );
     await expectSignInPage(laptop.page, AT_ONCE);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Close settings' }).click();
     await expectSignedIn(page, alice.username);
 
     // The laptop signs in with the new password only.
