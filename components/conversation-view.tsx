@@ -72,9 +72,15 @@ export function ConversationView({
     ? null
     : (describeTyping(typing) ?? (isGroup ? `${summary.memberCount} members` : presenceText));
 
-  /** The header's "More options": muting, and for a direct chat blocking and reporting. */
+  /**
+   * The header's "More options": group info (its own button too, but not on a phone), muting,
+   * and for a direct chat blocking and reporting.
+   */
   function headerItems(chat: ConversationSummary): MenuItem[] {
     const items: MenuItem[] = [];
+    if (isGroup && !isFormer) {
+      items.push({ label: 'Group info', onSelect: () => setPanel('info') });
+    }
     if (!isFormer) {
       items.push({
         label: chat.isMuted ? 'Unmute notifications' : 'Mute notifications',
@@ -146,7 +152,7 @@ export function ConversationView({
           {isGroup && !isFormer && (
             <button
               type="button"
-              className={styles.iconButton}
+              className={`${styles.iconButton} ${styles.wideOnly}`}
               aria-label="Group info"
               title="Group info"
               aria-expanded={panel === 'info'}

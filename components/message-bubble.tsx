@@ -51,6 +51,8 @@ export function MessageBubble({
   status,
   seq,
   senderName,
+  senderColour,
+  isFollowUp = false,
   onInfo,
   quote,
   isEdited = false,
@@ -68,6 +70,10 @@ export function MessageBubble({
   seq?: number;
   /** Shown above others' messages in groups. */
   senderName?: string;
+  /** The sender's colour (colourOf), for their name. */
+  senderColour?: number;
+  /** Follows a message of the same sender: no tail, closer to it, as in WhatsApp. */
+  isFollowUp?: boolean;
   /** Opens who has read and received the message. */
   onInfo?: () => void;
   quote?: QuoteView;
@@ -128,7 +134,7 @@ export function MessageBubble({
   return (
     <div
       ref={bubble}
-      className={`${isMine ? styles.mine : styles.bubble} ${isHighlighted ? styles.highlighted : ''}`}
+      className={`${isMine ? styles.mine : styles.bubble} ${isFollowUp ? styles.followUp : styles.first} ${isHighlighted ? styles.highlighted : ''}`}
       data-testid="message"
       data-mine={isMine}
       data-seq={seq}
@@ -180,7 +186,7 @@ export function MessageBubble({
         </button>
       )}
       {senderName && (
-        <p className={styles.sender} data-testid="message-sender">
+        <p className={styles.sender} data-colour={senderColour} data-testid="message-sender">
           {senderName}
         </p>
       )}

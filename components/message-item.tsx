@@ -8,6 +8,7 @@ import { displayNameOf, statusOf, type Thread } from '../hooks/chat-state';
 import { abilitiesOf, canReactTo, myReaction } from '../hooks/message-abilities';
 import { heldOriginal } from '../hooks/message-changes';
 import { useChatClient, useChatState, usePersonName } from '../hooks/use-chat';
+import { colourOf } from './avatar';
 import { MessageBubble, type BubbleActions, type QuoteView } from './message-bubble';
 import type { MenuItem } from './message-menu';
 import { MessageReactions } from './message-reactions';
@@ -36,12 +37,15 @@ export function MessageItem({
   thread,
   summary,
   isHighlighted,
+  isFollowUp = false,
   handlers,
 }: {
   message: Message;
   thread: Thread | undefined;
   summary: ConversationSummary | undefined;
   isHighlighted: boolean;
+  /** Follows a message of the same sender, the same day: grouped with it. */
+  isFollowUp?: boolean;
   handlers: MessageItemHandlers;
 }) {
   const client = useChatClient();
@@ -115,7 +119,9 @@ export function MessageItem({
         isMine={isMine}
         seq={seq}
         status={isMine ? statusOf(message, summary) : undefined}
-        senderName={isGroup && !isMine ? senderName : undefined}
+        senderName={isGroup && !isMine && !isFollowUp ? senderName : undefined}
+        senderColour={colourOf(message.senderId)}
+        isFollowUp={isFollowUp}
         onInfo={isGroup && isMine && !deletion ? () => handlers.onInfo(seq) : undefined}
         quote={quoteOf(
           message.replyTo?.seq,

@@ -206,6 +206,74 @@ export function MessageList({
   const newCount = summary?.unreadCount ?? 0;
   /** The local day of the message shown last: a message of another day gets a separator. */
   let shownDay: string | null = null;
+  /** The sender of the message shown last, when it was a person's: the next of theirs joins it. */
+  let runSender: string | null = null;
+  const rendered = messages?.map((message) => {
+    // Deleted for the viewer alone: held (it keeps its place in the order), not shown.
+    if (message.isHidden) return null;
+    const day = localDay(message.createdAt);
+    const separator = day !== shownDay && (
+      <li key={`day-${day}`} className={styles.day} data-testid="day-separator">
+        <span>{formatDay(message.createdAt)}</span>
+      </li>
+    );
+    shownDay = day;
+    const isFollowUp = !separator && runSender === message.senderId;
+    runSender = message.kind === 'system' ? null : message.senderId;
+    if (message.kind === 'system') {
+      return [
+        separator,
+        <li
+          key={message.id}
+          className={styles.system}
+          data-testid="system-message"
+          data-message-id={message.id}
+          data-seq={message.seq}
+        >
+          <span>{message.body}</span>
+        </li>,
+      ];
+    }
+    return [
+      separator,
+      <li
+        key={message.id}
+        className={isFollowUp ? styles.item : `${styles.item} ${styles.runStart}`}
+        data-message-id={message.id}
+      >
+        {selected !== null && isForwardable(message) && (
+          <label className={styles.choose}>
+            <input
+              type="checkbox"
+              checked={selected.includes(message.seq)}
+              onChange={(event) => toggleSelected(message.seq, event.target.checked)}
+            />
+            <span className="visually-hidden">Select: {message.body.slice(0, 40)}</span>
+          </label>
+        )}
+        <MessageItem
+          message={message}
+          thread={thread}
+          summary={summary}
+          isHighlighted={jump?.seq === message.seq}
+          isFollowUp={isFollowUp}
+          handlers={handlers}
+        />
+        {infoSeq === message.seq && (
+          <MessageInfo
+            conversationId={conversationId}
+            seq={message.seq}
+            onClose={() => setInfoSeq(null)}
+          />
+        )}
+      </li>,
+    ];
+  });
+  /** Whether the first message not sent yet starts a new day. */
+  const hasPendingSeparator = pending.length > 0 && shownDay !== localDay(pending[0]!.createdAt);
+  /** A message not sent yet joins the run above it: the one before it, or one's own last sent. */
+  const isPendingFollowUp = (index: number) =>
+    index > 0 || (!hasPendingSeparator && runSender === meId);
   return (
     <div
       className={styles.frame}
@@ -250,71 +318,24 @@ export function MessageList({
         {/* A log region announces new messages politely; the list inside keeps list semantics. */}
         <div role="log" aria-live="polite" aria-label="Messages">
           <ol className={styles.list}>
-            {messages?.map((message) => {
-              // Deleted for the viewer alone: held (it keeps its place in the order), not shown.
-              if (message.isHidden) return null;
-              const day = localDay(message.createdAt);
-              const separator = day !== shownDay && (
-                <li key={`day-${day}`} className={styles.day} data-testid="day-separator">
-                  <span>{formatDay(message.createdAt)}</span>
-                </li>
-              );
-              shownDay = day;
-              if (message.kind === 'system') {
-                return [
-                  separator,
-                  <li
-                    key={message.id}
-                    className={styles.system}
-                    data-testid="system-message"
-                    data-message-id={message.id}
-                    data-seq={message.seq}
-                  >
-                    <span>{message.body}</span>
-                  </li>,
-                ];
-              }
-              return [
-                separator,
-                <li key={message.id} className={styles.item} data-message-id={message.id}>
-                  {selected !== null && isForwardable(message) && (
-                    <label className={styles.choose}>
-                      <input
-                        type="checkbox"
-                        checked={selected.includes(message.seq)}
-                        onChange={(event) => toggleSelected(message.seq, event.target.checked)}
-                      />
-                      <span className="visually-hidden">Select: {message.body.slice(0, 40)}</span>
-                    </label>
-                  )}
-                  <MessageItem
-                    message={message}
-                    thread={thread}
-                    summary={summary}
-                    isHighlighted={jump?.seq === message.seq}
-                    handlers={handlers}
-                  />
-                  {infoSeq === message.seq && (
-                    <MessageInfo
-                      conversationId={conversationId}
-                      seq={message.seq}
-                      onClose={() => setInfoSeq(null)}
-                    />
-                  )}
-                </li>,
-              ];
-            })}
-            {pending.length > 0 && shownDay !== localDay(pending[0]!.createdAt) && (
+            {rendered}
+            {hasPendingSeparator && (
               <li className={styles.day} data-testid="day-separator">
                 <span>{formatDay(pending[0]!.createdAt)}</span>
               </li>
             )}
-            {pending.map((message) => (
-              <li key={message.clientMsgId} className={styles.item}>
+            {pending.map((message, index) => (
+              <li
+                key={message.clientMsgId}
+                className={
+                  isPendingFollowUp(index) ? styles.item : `${styles.item} ${styles.runStart}`
+                }
+              >
                 <MessageBubble
                   body={message.body}
                   createdAt={message.createdAt}
                   isMine
+                  isFollowUp={isPendingFollowUp(index)}
                   status={message.status}
                   quote={
                     message.replyToSeq === undefined
