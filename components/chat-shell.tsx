@@ -10,7 +10,8 @@ import { useChatClient, useChatState } from '../hooks/use-chat';
 import { useUnreadFavicon } from '../hooks/use-unread-favicon';
 import { ConnectionStatus } from './connection-status';
 import { showChat } from './chat-link';
-import { ConversationList } from './conversation-list';
+import { ConversationList, type ListView } from './conversation-list';
+import { ListViewChips } from './list-view-chips';
 import { ConversationView } from './conversation-view';
 import { JoinGroupDialog } from './join-group-dialog';
 import { MessageSearchResults } from './message-search-results';
@@ -42,6 +43,7 @@ export function ChatShell({
   const isSessionEnded = useChatState((state) => state.isSessionEnded);
   const isAdmin = useChatState((state) => state.isAdmin);
   const [isCreatingGroup, setIsCreatingGroup] = useState(false);
+  const [listView, setListView] = useState<ListView>('all');
   /** Settings take the list's place until closed. */
   const [isInSettings, setIsInSettings] = useState(false);
   /** The list's search: chats by name, and messages by their words. */
@@ -127,7 +129,10 @@ export function ChatShell({
                 />
               </div>
             ) : (
-              <ConversationList activeId={conversationId} />
+              <>
+                <ListViewChips view={listView} onChange={setListView} />
+                <ConversationList activeId={conversationId} view={listView} />
+              </>
             )}
           </>
         )}

@@ -1,4 +1,6 @@
 'use client';
+// The chats, newest first: title, last message (or a draft, or who is typing), time, unread
+// count and mute; filtered by the list's search and by its chips (all, unread, groups).
 
 import { hasVisibleText } from '../protocol';
 import { describeTyping } from '../hooks/chat-state';
@@ -14,19 +16,34 @@ function foldForFilter(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase();
 }
 
+/** The list's chips: every chat, those with unread messages, or the groups. */
+export type ListView = 'all' | 'unread' | 'groups';
+
+const EMPTY_VIEW: Record<Exclude<ListView, 'all'>, string> = {
+  unread: 'No unread chats.',
+  groups: 'No groups yet.',
+};
+
 export function ConversationList({
   activeId,
   filter,
+  view = 'all',
 }: {
   activeId: string | null;
   /** Only the conversations whose name contains this (while the list's search is used). */
   filter?: string;
+  view?: ListView;
 }) {
   const all = useChatState((state) => state.conversations);
   const needle = filter === undefined ? '' : foldForFilter(filter.trim());
-  const conversations = needle
-    ? all.filter((conversation) => foldForFilter(conversation.title).includes(needle))
-    : all;
+  const conversations = all.filter(
+    (conversation) =>
+      (!needle || foldForFilter(conversation.title).includes(needle)) &&
+      (view === 'all' ||
+        (view === 'groups' && conversation.kind === 'group') ||
+        // The open chat stays while it is read, as in WhatsApp, until another view is chosen.
+        (view === 'unread' && (conversation.unreadCount > 0 || conversation.id === activeId))),
+  );
   const isLoaded = useChatState((state) => state.isListLoaded);
   const meId = useChatState((state) => state.me.id);
   const typing = useChatState((state) => state.typing);
@@ -34,6 +51,9 @@ export function ConversationList({
 
   if (needle && conversations.length === 0) {
     return <p className={styles.empty}>No chats found.</p>;
+  }
+  if (view !== 'all' && conversations.length === 0) {
+    return <p className={styles.empty}>{EMPTY_VIEW[view]}</p>;
   }
   if (isLoaded && conversations.length === 0) {
     return <p className={styles.empty}>No conversations yet. Start one above.</p>;

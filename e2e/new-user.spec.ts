@@ -8,6 +8,7 @@ import { signUp, uniqueName, type Account } from '../test/helpers/client';
 import {
   chooseFromHeaderMenu,
   createActor,
+  createGroup,
   expect,
   messages,
   openChat,
@@ -94,6 +95,35 @@ test('the tab title and icon count unread messages, and a muted conversation is 
   await expect(
     item(alice.page, carol.user.username).getByRole('img', { name: 'Muted' }),
   ).toHaveCount(0);
+});
+
+test('the chips above the list show every chat, the unread ones or the groups', async ({
+  actor,
+  server,
+}) => {
+  const alice = await actor('alice');
+  const bob = await signUp(server.url, 'bob');
+  const carol = await signUp(server.url, 'carol');
+  await createGroup(alice.page, 'Book club', [carol.user.username]);
+  await sendOverSocket(server.url, bob, alice.username, [{ body: 'unread news' }]);
+  await expect(item(alice.page, bob.user.username).getByTestId('unread-count')).toHaveText('1');
+  const titles = alice.page.getByTestId('conversation-item-title');
+  const chips = alice.page.getByRole('group', { name: 'Show chats' });
+  await expect(titles).toHaveText([bob.user.username, 'Book club']);
+
+  await chips.getByRole('button', { name: 'Unread' }).click();
+  await expect(chips.getByRole('button', { name: 'Unread' })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+  // Bob's chat is the unread one; the open group stays in view only while it is open.
+  await expect(titles).toHaveText([bob.user.username, 'Book club']);
+  await openChat(alice.page, bob.user.username);
+  await expect(titles).toHaveText([bob.user.username]);
+  await chips.getByRole('button', { name: 'Groups' }).click();
+  await expect(titles).toHaveText(['Book club']);
+  await chips.getByRole('button', { name: 'All' }).click();
+  await expect(titles).toHaveText([bob.user.username, 'Book club']);
 });
 
 test('on a phone, the open conversation shows when it is offline or connecting', async ({
