@@ -61,6 +61,15 @@ export function MessageList({
   /** The message jumped to from a quote: highlighted a moment, scrolled to once rendered. */
   const [jump, setJump] = useState<{ seq: number } | null>(null);
   const scrolledJump = useRef<{ seq: number } | null>(null);
+  /**
+   * Where the unread messages began when the conversation opened, and how many there were: the
+   * "N unread messages" divider stays there while it is open, as in WhatsApp.
+   */
+  const [unreadAtOpen] = useState(() =>
+    summary && summary.unreadCount > 0
+      ? { afterSeq: summary.readSeq, count: summary.unreadCount }
+      : null,
+  );
 
   const scroller = useRef<HTMLDivElement>(null);
   // Only what has been on screen is marked read (the client sends it when the tab is visible).
@@ -208,6 +217,7 @@ export function MessageList({
   let shownDay: string | null = null;
   /** The sender of the message shown last, when it was a person's: the next of theirs joins it. */
   let runSender: string | null = null;
+  let isUnreadDividerShown = false;
   const rendered = messages?.map((message) => {
     // Deleted for the viewer alone: held (it keeps its place in the order), not shown.
     if (message.isHidden) return null;
@@ -218,7 +228,21 @@ export function MessageList({
       </li>
     );
     shownDay = day;
-    const isFollowUp = !separator && runSender === message.senderId;
+    const isFirstUnread =
+      unreadAtOpen !== null &&
+      !isUnreadDividerShown &&
+      message.kind === 'text' &&
+      message.seq > unreadAtOpen.afterSeq &&
+      message.senderId !== meId;
+    if (isFirstUnread) isUnreadDividerShown = true;
+    const unreadDivider = isFirstUnread && (
+      <li key="unread" className={styles.unread} data-testid="unread-divider">
+        <span>
+          {unreadAtOpen.count} unread {unreadAtOpen.count === 1 ? 'message' : 'messages'}
+        </span>
+      </li>
+    );
+    const isFollowUp = !separator && !unreadDivider && runSender === message.senderId;
     runSender = message.kind === 'system' ? null : message.senderId;
     if (message.kind === 'system') {
       return [
@@ -236,6 +260,7 @@ export function MessageList({
     }
     return [
       separator,
+      unreadDivider,
       <li
         key={message.id}
         className={isFollowUp ? styles.item : `${styles.item} ${styles.runStart}`}

@@ -126,6 +126,35 @@ test('the chips above the list show every chat, the unread ones or the groups', 
   await expect(titles).toHaveText([bob.user.username, 'Book club']);
 });
 
+test('a chat opens with a divider above the messages that were unread', async ({
+  actor,
+  server,
+}) => {
+  const alice = await actor('alice');
+  const bob = await signUp(server.url, 'bob');
+  await sendOverSocket(server.url, bob, alice.username, [{ body: 'first' }]);
+  await openChat(alice.page, bob.user.username);
+  await expect(alice.page.getByTestId('unread-divider')).toHaveText('1 unread message');
+  await expect(item(alice.page, bob.user.username).getByTestId('unread-count')).toHaveCount(0);
+  // Opened again with nothing unread: no divider.
+  await alice.page.goto('/chats');
+  await openChat(alice.page, bob.user.username);
+  await expect(alice.page.getByTestId('message-body')).toHaveText(['first']);
+  await expect(alice.page.getByTestId('unread-divider')).toHaveCount(0);
+  await alice.page.goto('/chats');
+  await expect(alice.page.getByTestId('me')).toBeVisible();
+  await sendOverSocket(server.url, bob, alice.username, [{ body: 'one' }, { body: 'two' }]);
+  await expect(item(alice.page, bob.user.username).getByTestId('unread-count')).toHaveText('2');
+  await openChat(alice.page, bob.user.username);
+  const divider = alice.page.getByTestId('unread-divider');
+  await expect(divider).toHaveText('2 unread messages');
+  // Right above the first of them, and it stays while the chat is open, read.
+  const next = alice.page.locator('[data-testid="unread-divider"] + li');
+  await expect(next.getByTestId('message-body')).toHaveText('one');
+  await expect(item(alice.page, bob.user.username).getByTestId('unread-count')).toHaveCount(0);
+  await expect(divider).toBeVisible();
+});
+
 test('on a phone, the open conversation shows when it is offline or connecting', async ({
   browser,
   server,
