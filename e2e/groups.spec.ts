@@ -62,6 +62,24 @@ test('three people chat in a group', async ({ actor }) => {
   );
 });
 
+test('one person’s messages in a row are grouped under one name, as in WhatsApp', async ({
+  actor,
+}) => {
+  const alice = await actor('alice');
+  const bob = await actor('bob');
+  await createGroup(alice.page, 'Runs', [bob.username]);
+  await sendMessage(alice.page, 'first');
+  await sendMessage(alice.page, 'second');
+  await openChat(bob.page, 'Runs');
+  await sendMessage(bob.page, 'mine');
+  await expect(bodies(bob.page)).toHaveText(['first', 'second', 'mine']);
+  await sendMessage(alice.page, 'third');
+  await expect(bodies(bob.page)).toHaveText(['first', 'second', 'mine', 'third']);
+  // Alice's name heads each of her runs; bob's own messages carry none.
+  await expect(bob.page.getByTestId('message-sender')).toHaveText([alice.username, alice.username]);
+  await expect(messages(bob.page).nth(1).getByTestId('message-sender')).toHaveCount(0);
+});
+
 test('removing a member and leaving the group ask first; who went keeps the history, read-only', async ({
   actor,
 }) => {
