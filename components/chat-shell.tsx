@@ -20,6 +20,7 @@ import { NewGroupForm } from './new-group-form';
 import { ProfileDialog } from './profile-dialog';
 import { SearchBox } from './search-box';
 import { SettingsPanel } from './settings-panel';
+import controls from './controls.module.css';
 import styles from './chat-shell.module.css';
 
 /** The tab's title (app/chats/page.tsx), after the count of unread messages when there are. */
@@ -85,13 +86,18 @@ export function ChatShell({
               </span>
               <ConnectionStatus />
               {isAdmin && (
-                <Link className={styles.iconButton} href="/admin" aria-label="Admin" title="Admin">
+                <Link
+                  className={controls.iconButton}
+                  href="/admin"
+                  aria-label="Admin"
+                  title="Admin"
+                >
                   <ShieldCheck aria-hidden="true" size={20} />
                 </Link>
               )}
               <button
                 type="button"
-                className={styles.iconButton}
+                className={controls.iconButton}
                 aria-label="New group"
                 title="New group"
                 aria-expanded={isCreatingGroup}
@@ -101,7 +107,7 @@ export function ChatShell({
               </button>
               <button
                 type="button"
-                className={styles.iconButton}
+                className={controls.iconButton}
                 aria-label="Settings"
                 title="Settings"
                 onClick={() => setIsInSettings(true)}

@@ -139,7 +139,7 @@ export function ConversationView({
           {summary && (
             <button
               type="button"
-              className={styles.iconButton}
+              className={controls.iconButton}
               aria-label="Search in chat"
               title="Search in chat"
               aria-expanded={panel === 'search'}
@@ -152,7 +152,7 @@ export function ConversationView({
           {isGroup && !isFormer && (
             <button
               type="button"
-              className={`${styles.iconButton} ${styles.wideOnly}`}
+              className={`${controls.iconButton} ${styles.wideOnly}`}
               aria-label="Group info"
               title="Group info"
               aria-expanded={panel === 'info'}

@@ -6,7 +6,7 @@
 import { EllipsisVertical } from 'lucide-react';
 import { useId, useRef, useState } from 'react';
 import { MessageMenu, type MenuAnchor, type MenuItem } from './message-menu';
-import styles from './conversation-view.module.css';
+import controls from './controls.module.css';
 
 export function HeaderMenu({ label, items }: { label: string; items: MenuItem[] }) {
   const [anchor, setAnchor] = useState<MenuAnchor | null>(null);
@@ -18,7 +18,7 @@ export function HeaderMenu({ label, items }: { label: string; items: MenuItem[] 
       <button
         ref={button}
         type="button"
-        className={styles.iconButton}
+        className={controls.iconButton}
         aria-label={label}
         title={label}
         aria-haspopup="menu"
