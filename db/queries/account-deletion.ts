@@ -2,14 +2,9 @@
 
 import { and, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '../client';
-import {
-  blocks,
-  conversationMembers,
-  conversations,
-  pushSubscriptions,
-  sessions,
-  users,
-} from '../schema';
+import { blocks, conversationMembers, conversations, users } from '../schema';
+import { deleteAllPushSubscriptionsOfUser } from './admin-users';
+import { deleteSessionsOfUser } from './sessions';
 
 /** The groups the user is a member of now. */
 export async function listGroupIdsOfUser(db: Executor, userId: string): Promise<string[]> {
@@ -48,8 +43,8 @@ export async function eraseAccount(
     .where(and(eq(users.id, userId), sql`${users.deletedAt} is null`))
     .returning({ id: users.id });
   if (erased.length === 0) return false;
-  await tx.delete(sessions).where(eq(sessions.userId, userId));
-  await tx.delete(pushSubscriptions).where(eq(pushSubscriptions.userId, userId));
+  await deleteSessionsOfUser(tx, userId);
+  await deleteAllPushSubscriptionsOfUser(tx, userId);
   await tx.delete(blocks).where(or(eq(blocks.blockerId, userId), eq(blocks.blockedId, userId)));
   const directIds = tx
     .select({ id: conversationMembers.conversationId })
