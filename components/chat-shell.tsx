@@ -7,7 +7,9 @@ import { useEffect, useState } from 'react';
 import { countUnread } from '../hooks/chat-state';
 import { forgetCachedUser } from '../hooks/session-cache';
 import { useChatClient, useChatState } from '../hooks/use-chat';
+import { useNewMessageSound } from '../hooks/use-new-message-sound';
 import { useUnreadFavicon } from '../hooks/use-unread-favicon';
+import { ArchivedChats } from './archived-chats';
 import { ConnectionStatus } from './connection-status';
 import { showChat } from './chat-link';
 import { ConversationList, type ListView } from './conversation-list';
@@ -45,6 +47,8 @@ export function ChatShell({
   const isAdmin = useChatState((state) => state.isAdmin);
   const [isCreatingGroup, setIsCreatingGroup] = useState(false);
   const [listView, setListView] = useState<ListView>('all');
+  /** The archived chats take the list's place until closed. */
+  const [isInArchive, setIsInArchive] = useState(false);
   /** Settings take the list's place until closed. */
   const [isInSettings, setIsInSettings] = useState(false);
   /** The list's search: chats by name, and messages by their words. */
@@ -52,6 +56,7 @@ export function ChatShell({
   const isSearching = query.trim() !== '';
   const unread = useChatState((state) => countUnread(state.conversations));
   useUnreadFavicon(unread);
+  useNewMessageSound(client);
 
   // "(3) Chats · Parley": a glance at the tab tells there is something to read. Set again
   // after each navigation, which may put the page's own title back.
@@ -77,6 +82,8 @@ export function ChatShell({
       <aside className={styles.sidebar} aria-label="Conversations">
         {isInSettings ? (
           <SettingsPanel onClose={() => setIsInSettings(false)} />
+        ) : isInArchive ? (
+          <ArchivedChats activeId={conversationId} onClose={() => setIsInArchive(false)} />
         ) : (
           <>
             <header className={styles.header}>
@@ -137,7 +144,11 @@ export function ChatShell({
             ) : (
               <>
                 <ListViewChips view={listView} onChange={setListView} />
-                <ConversationList activeId={conversationId} view={listView} />
+                <ConversationList
+                  activeId={conversationId}
+                  view={listView}
+                  onOpenArchived={() => setIsInArchive(true)}
+                />
               </>
             )}
           </>

@@ -1,8 +1,12 @@
 'use client';
-// The chats, newest first: title, last message (or a draft, or who is typing), time, unread
-// count and mute; filtered by the list's search and by its chips (all, unread, groups).
+// The chats, pinned ones first, then newest first: title, last message (or a draft, or who is
+// typing), time, unread count, mute and pin; filtered by the list's search and by its chips
+// (all, unread, groups). Archived chats have a view of their own, opened from a row on top.
 
+import { Archive, Pin } from 'lucide-react';
+import { useMemo } from 'react';
 import { hasVisibleText } from '../protocol';
+import { arrangeMainList, isPinned, listArchived } from '../hooks/chat-list';
 import { describeTyping } from '../hooks/chat-state';
 import { useChatState } from '../hooks/use-chat';
 import { Avatar } from './avatar';
@@ -16,30 +20,49 @@ function foldForFilter(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase();
 }
 
-/** The list's chips: every chat, those with unread messages, or the groups. */
-export type ListView = 'all' | 'unread' | 'groups';
+/** The list's chips: every chat, those with unread messages, or the groups; or the archive. */
+export type ListView = 'all' | 'unread' | 'groups' | 'archived';
 
 const EMPTY_VIEW: Record<Exclude<ListView, 'all'>, string> = {
   unread: 'No unread chats.',
   groups: 'No groups yet.',
+  archived: 'No archived chats.',
 };
 
 export function ConversationList({
   activeId,
   filter,
   view = 'all',
+  onOpenArchived,
 }: {
   activeId: string | null;
   /** Only the conversations whose name contains this (while the list's search is used). */
   filter?: string;
   view?: ListView;
+  /** Shows the "Archived" row on top (when there are archived chats), which calls this. */
+  onOpenArchived?: () => void;
 }) {
-  const all = useChatState((state) => state.conversations);
+  const everything = useChatState((state) => state.conversations);
+  // The search looks through every chat, archived ones too, as WhatsApp's does.
+  const all = useMemo(
+    () =>
+      view === 'archived'
+        ? listArchived(everything)
+        : filter === undefined
+          ? arrangeMainList(everything)
+          : everything,
+    [everything, filter, view],
+  );
+  const archivedCount = useMemo(
+    () => (onOpenArchived ? listArchived(everything).length : 0),
+    [everything, onOpenArchived],
+  );
   const needle = filter === undefined ? '' : foldForFilter(filter.trim());
   const conversations = all.filter(
     (conversation) =>
       (!needle || foldForFilter(conversation.title).includes(needle)) &&
       (view === 'all' ||
+        view === 'archived' ||
         (view === 'groups' && conversation.kind === 'group') ||
         // The open chat stays while it is read, as in WhatsApp, until another view is chosen.
         (view === 'unread' && (conversation.unreadCount > 0 || conversation.id === activeId))),
@@ -49,17 +72,38 @@ export function ConversationList({
   const typing = useChatState((state) => state.typing);
   const drafts = useChatState((state) => state.drafts);
 
-  if (needle && conversations.length === 0) {
-    return <p className={styles.empty}>No chats found.</p>;
-  }
-  if (view !== 'all' && conversations.length === 0) {
-    return <p className={styles.empty}>{EMPTY_VIEW[view]}</p>;
-  }
-  if (isLoaded && conversations.length === 0) {
-    return <p className={styles.empty}>No conversations yet. Start one above.</p>;
+  const archivedRow = onOpenArchived && archivedCount > 0 && (
+    <button
+      type="button"
+      className={styles.archivedRow}
+      onClick={onOpenArchived}
+      aria-label={`Archived (${archivedCount})`}
+      data-testid="archived-row"
+    >
+      <Archive aria-hidden="true" size={20} />
+      <span className={styles.main}>Archived</span>
+      <span className={styles.archivedCount}>{archivedCount}</span>
+    </button>
+  );
+  const empty =
+    needle && conversations.length === 0
+      ? 'No chats found.'
+      : view !== 'all' && conversations.length === 0
+        ? EMPTY_VIEW[view]
+        : isLoaded && conversations.length === 0 && !archivedRow
+          ? 'No conversations yet. Start one above.'
+          : null;
+  if (empty !== null || (archivedRow && conversations.length === 0)) {
+    return (
+      <>
+        {archivedRow}
+        {empty !== null && <p className={styles.empty}>{empty}</p>}
+      </>
+    );
   }
   return (
     <ul className={styles.list} data-testid="conversation-list">
+      {archivedRow && <li>{archivedRow}</li>}
       {conversations.map((conversation) => {
         const preview = conversation.lastMessage;
         const isActive = conversation.id === activeId;
@@ -108,6 +152,15 @@ export function ConversationList({
                   {formatListTime(conversation.lastActivityAt)}
                 </time>
                 <span className={styles.indicators}>
+                  {view !== 'archived' && isPinned(conversation) && (
+                    <Pin
+                      className={styles.pinned}
+                      role="img"
+                      aria-label="Pinned"
+                      data-testid="pinned-icon"
+                      size={16}
+                    />
+                  )}
                   {conversation.isMuted && <MutedIcon />}
                   {conversation.unreadCount > 0 && (
                     <span

@@ -28,6 +28,7 @@ export * from './queries/settings';
 export * from './queries/users';
 export type { ConversationRow, MessageRow, SessionRow, UserRow } from './schema';
 export * from './queries/push';
+export * from './queries/member-flags';
 export * from './queries/former-members';
 export { messageSearchQuery, searchMessages } from './queries/search';
 export type {

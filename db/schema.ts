@@ -167,6 +167,14 @@ export const conversationMembers = pgTable(
      * append refuses their texts without reading the conversation's settings.
      */
     canSend: boolean('can_send').notNull().default(true),
+    /** Pinned to the top of this member's list since then (at most MAX_PINNED_CONVERSATIONS). */
+    pinnedAt: timestamp('pinned_at', { withTimezone: true }),
+    /**
+     * Archived by this member then. It shows as archived only while no message came since, or
+     * while it is muted: the rule is applied when read (protocol isArchivedNow), never by a
+     * write on the send path.
+     */
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ name: 'conversation_members_pkey', columns: [t.conversationId, t.userId] }),

@@ -301,6 +301,16 @@ export class ChatClient {
     return this.commands.setMuted(conversationId, isMuted);
   }
 
+  /** On top of the list, or not; at most three are pinned, and pinning unarchives. */
+  setPinned(conversationId: string, isPinned: boolean) {
+    return this.commands.setPinned(conversationId, isPinned);
+  }
+
+  /** Into the Archived view (which unpins), or back into the list. */
+  setArchived(conversationId: string, isArchived: boolean) {
+    return this.commands.setArchived(conversationId, isArchived);
+  }
+
   /** Changes who sees the user's presence and/or whether they send read receipts. */
   setPrivacy(change: Partial<PrivacySettings>) {
     return this.commands.setPrivacy(change);
@@ -388,6 +398,8 @@ export class ChatClient {
       this.typingIndicators.set(conversationId, user, isTyping, { device, order }),
     );
     transport.on(ServerEvent.ConversationRemoved, (ended) => this.endMembership(ended));
+    // Muted, pinned or archived on another device of the user.
+    transport.on(ServerEvent.ConversationUpdated, (flags) => this.commands.acceptFlags(flags));
     // The server may have missed pushes for us (its Redis was down): catch up from cursors.
     transport.on(ServerEvent.SyncRequired, () => void this.syncAll());
     transport.on(ServerEvent.MessageCreated, (message) => this.receiveMessage(message));

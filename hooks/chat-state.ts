@@ -2,6 +2,7 @@
 // (dedupe by id, order by seq, cursors, unread counts, ticks) can be unit-tested.
 
 import {
+  isArchivedNow,
   PREVIEW_MAX_CODE_POINTS,
   truncateCodePoints,
   type ClientLimits,
@@ -523,7 +524,15 @@ export function applyMembershipEnded(
   summary: ConversationSummary,
   ended: MembershipEnded,
 ): ConversationSummary {
-  return { ...summary, membership: ended.membership, memberCount: 0, isMuted: false };
+  return {
+    ...summary,
+    membership: ended.membership,
+    memberCount: 0,
+    // The member row held these; it is gone (the server lists the group so from now on).
+    isMuted: false,
+    pinnedAt: null,
+    archivedAt: null,
+  };
 }
 
 /** Removed from the group, or left it: the device keeps it, and offers no composer. */
@@ -551,10 +560,13 @@ export function applyDraft(
   return next;
 }
 
-/** What the tab's title counts: unread messages, except in muted conversations. */
+/**
+ * What the tab's title counts: unread messages, except in muted conversations and in those
+ * that show as archived (as in WhatsApp; a new message brings an unmuted one back, and counts).
+ */
 export function countUnread(conversations: ConversationSummary[]): number {
   return conversations.reduce(
-    (total, item) => (item.isMuted ? total : total + item.unreadCount),
+    (total, item) => (item.isMuted || isArchivedNow(item) ? total : total + item.unreadCount),
     0,
   );
 }

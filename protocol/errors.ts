@@ -24,6 +24,8 @@ export const ErrorCode = {
   GroupFull: 'GROUP_FULL',
   /** The change would leave a group without an admin. */
   LastAdmin: 'LAST_ADMIN',
+  /** The user has MAX_PINNED_CONVERSATIONS chats pinned already: unpin one first. */
+  PinLimit: 'PIN_LIMIT',
   /** The message is older than the edit window (settings: editWindowMinutes): it stays as it is. */
   EditWindowClosed: 'EDIT_WINDOW_CLOSED',
   /**
@@ -89,6 +91,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   CLIENT_MSG_ID_REUSED: 409,
   GROUP_FULL: 409,
   LAST_ADMIN: 409,
+  PIN_LIMIT: 409,
   EDIT_WINDOW_CLOSED: 403,
   DELETE_WINDOW_CLOSED: 403,
   SEARCH_TOO_BROAD: 400,

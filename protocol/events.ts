@@ -6,10 +6,12 @@ import type { Ack } from './errors';
 import {
   BlockListRequest,
   BlockRequest,
+  ConversationArchiveRequest,
   ConversationListRequest,
   ConversationMarkDeliveredRequest,
   ConversationMarkReadRequest,
   ConversationMuteRequest,
+  ConversationPinRequest,
   ConversationRequest,
   ConversationStartRequest,
   GroupAddMembersRequest,
@@ -37,6 +39,7 @@ import {
 } from './schemas';
 import type {
   ClientLimits,
+  ConversationFlags,
   ConversationSummary,
   GroupMember,
   InvitePreview,
@@ -61,6 +64,8 @@ export const ClientEvent = {
   ConversationMarkRead: 'conversation:mark-read',
   ConversationMarkDelivered: 'conversation:mark-delivered',
   ConversationMute: 'conversation:mute',
+  ConversationPin: 'conversation:pin',
+  ConversationArchive: 'conversation:archive',
   MessageSend: 'message:send',
   MessageHistory: 'message:history',
   MessageReceipts: 'message:receipts',
@@ -112,6 +117,11 @@ export const ServerEvent = {
    * you keep still do: an edit or a deletion for everyone, through message:changed).
    */
   ConversationRemoved: 'conversation:removed',
+  /**
+   * The viewer's own settings of one conversation changed on another of their devices (muted,
+   * pinned, archived): apply them to its summary.
+   */
+  ConversationUpdated: 'conversation:updated',
   PresenceUpdated: 'presence:updated',
   TypingUpdated: 'typing:updated',
   SettingsUpdated: 'settings:updated',
@@ -128,6 +138,8 @@ export const clientEventSchemas = {
   [ClientEvent.ConversationMarkRead]: ConversationMarkReadRequest,
   [ClientEvent.ConversationMarkDelivered]: ConversationMarkDeliveredRequest,
   [ClientEvent.ConversationMute]: ConversationMuteRequest,
+  [ClientEvent.ConversationPin]: ConversationPinRequest,
+  [ClientEvent.ConversationArchive]: ConversationArchiveRequest,
   [ClientEvent.MessageSend]: MessageSendRequest,
   [ClientEvent.MessageHistory]: MessageHistoryRequest,
   [ClientEvent.MessageReceipts]: MessageReceiptsRequest,
@@ -170,7 +182,12 @@ export interface ClientEventResults {
   [ClientEvent.ConversationStart]: { conversation: ConversationSummary };
   [ClientEvent.ConversationMarkRead]: { readSeq: number };
   [ClientEvent.ConversationMarkDelivered]: { deliveredSeq: number };
-  [ClientEvent.ConversationMute]: { isMuted: boolean };
+  /** With the viewer's other settings of it: unmuting may keep an archived chat archived. */
+  [ClientEvent.ConversationMute]: ConversationFlags;
+  /** Pinning takes it out of the archive; at most MAX_PINNED_CONVERSATIONS are pinned. */
+  [ClientEvent.ConversationPin]: ConversationFlags;
+  /** Archiving unpins it. */
+  [ClientEvent.ConversationArchive]: ConversationFlags;
   /** `duplicate` is true when this clientMsgId was already stored: nothing new was written. */
   [ClientEvent.MessageSend]: { message: Message; duplicate: boolean };
   [ClientEvent.MessageHistory]: { messages: Message[]; hasMore: boolean };
@@ -242,6 +259,7 @@ export interface ServerToClientEvents {
   ) => void;
   [ServerEvent.ReceiptUpdated]: (update: ReceiptUpdate) => void;
   [ServerEvent.ConversationRemoved]: (payload: MembershipEnded) => void;
+  [ServerEvent.ConversationUpdated]: (flags: ConversationFlags) => void;
   [ServerEvent.PresenceUpdated]: (presence: Presence) => void;
   [ServerEvent.TypingUpdated]: (update: TypingUpdate) => void;
   [ServerEvent.SettingsUpdated]: (payload: { limits: ClientLimits }) => void;

@@ -76,6 +76,8 @@ export const DEFAULT_GROUP_SIZE = 256;
 export const GROUP_ADD_MAX = 100;
 /** Users in one presence query. */
 export const PRESENCE_QUERY_MAX = 500;
+/** Chats one person may pin to the top of their list at once, as in WhatsApp. */
+export const MAX_PINNED_CONVERSATIONS = 3;
 /** The note a person may add to a report, in code points. */
 export const REPORT_NOTE_MAX_LENGTH = 500;
 /** Reports in one page of the admins' list (20 when not asked). */

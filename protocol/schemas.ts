@@ -488,6 +488,16 @@ export const ConversationMuteRequest = z.strictObject({
   isMuted: z.boolean({ error: 'isMuted must be true or false.' }),
 });
 
+export const ConversationPinRequest = z.strictObject({
+  conversationId: Uuid,
+  isPinned: z.boolean({ error: 'isPinned must be true or false.' }),
+});
+
+export const ConversationArchiveRequest = z.strictObject({
+  conversationId: Uuid,
+  isArchived: z.boolean({ error: 'isArchived must be true or false.' }),
+});
+
 /** Stored as text, so NUL (which PostgreSQL refuses) and other control characters are refused. */
 const PushEndpoint = z
   .string({ error: 'endpoint must be text.' })

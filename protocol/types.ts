@@ -173,6 +173,13 @@ export interface ConversationSummary {
   myRole: MemberRole;
   /** The viewer gets no push notifications for it. */
   isMuted: boolean;
+  /** When the viewer pinned it to the top of their list; null when not pinned. */
+  pinnedAt: string | null;
+  /**
+   * When the viewer archived it; null when it is not archived, or no longer shows as archived
+   * (see isArchivedNow: a message came since and it is not muted).
+   */
+  archivedAt: string | null;
   lastMessage: MessagePreview | null;
   /** Time of the newest message, or of creation when there is none: the list is sorted by it. */
   lastActivityAt: string;
@@ -185,6 +192,34 @@ export interface ConversationSummary {
 }
 
 export type Membership = 'member' | 'left' | 'removed';
+
+/**
+ * The viewer's own settings of one conversation: the ack of conversation:mute, :pin and
+ * :archive, and conversation:updated to their other devices.
+ */
+export interface ConversationFlags {
+  conversationId: string;
+  isMuted: boolean;
+  pinnedAt: string | null;
+  archivedAt: string | null;
+}
+
+/**
+ * Whether a conversation shows as archived: archived, and either muted or without a message
+ * since (as in WhatsApp, a new message brings an unmuted chat back out of the archive). Worked
+ * out wherever it is read (the server's list, the device on each message), so that sending a
+ * message never writes to the members' rows.
+ */
+export function isArchivedNow(conversation: {
+  archivedAt: string | null;
+  isMuted: boolean;
+  lastActivityAt: string;
+}): boolean {
+  // A summary stored on a device before archiving existed has no archivedAt at all.
+  const archivedAt = conversation.archivedAt ?? null;
+  if (archivedAt === null) return false;
+  return conversation.isMuted || Date.parse(conversation.lastActivityAt) <= Date.parse(archivedAt);
+}
 
 /** conversation:removed: the viewer is no longer a member. */
 export interface MembershipEnded {

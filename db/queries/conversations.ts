@@ -49,6 +49,9 @@ export interface ConversationListRow {
   memberCount: number;
   myRole: 'member' | 'admin';
   isMuted: boolean;
+  pinnedAt: Date | null;
+  /** As stored: whether it still shows as archived is decided when read (isArchivedNow). */
+  archivedAt: Date | null;
   lastMessage: {
     seq: number;
     senderId: string;
@@ -185,6 +188,8 @@ export async function listConversationsForUser(
       deliveredSeq: me.deliveredUpToSeq,
       myRole: me.role,
       isMuted: me.isMuted,
+      pinnedAt: me.pinnedAt,
+      archivedAt: me.archivedAt,
       lastMessage: previewOf(last, options.previewLength),
     })
     .from(me)

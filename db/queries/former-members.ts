@@ -123,6 +123,9 @@ export async function listFormerConversationsForUser(
     memberCount: 0,
     myRole: 'member' as const,
     isMuted: false,
+    // Their member row, and with it a pin or an archiving, went with them.
+    pinnedAt: null,
+    archivedAt: null,
     peer: null,
     membership: reason,
   }));

@@ -112,26 +112,6 @@ export async function isMessageDeleted(db: Executor, messageId: number): Promise
   return !row || row.deletedAt !== null;
 }
 
-/** Mutes or unmutes a conversation for a member; null when they are not in it. */
-export async function setConversationMuted(
-  db: Executor,
-  conversationId: string,
-  userId: string,
-  isMuted: boolean,
-): Promise<boolean | null> {
-  const [row] = await db
-    .update(conversationMembers)
-    .set({ isMuted })
-    .where(
-      and(
-        eq(conversationMembers.conversationId, conversationId),
-        eq(conversationMembers.userId, userId),
-      ),
-    )
-    .returning({ isMuted: conversationMembers.isMuted });
-  return row ? row.isMuted : null;
-}
-
 /**
  * The stored value of a setting, storing `initial` first if there is none. Nodes starting at
  * the same moment all end up with the value of whichever stored first.

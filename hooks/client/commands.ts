@@ -1,5 +1,5 @@
 // What a person asks of the server besides sending: starting conversations, groups and their
-// members, muting, read receipts and who is online. Each is one request whose answer goes
+// members, muting, pinning and archiving, read receipts and who is online. Each is one request whose answer goes
 // into the store; a refusal comes back as the sentence to show.
 
 import {
@@ -8,6 +8,7 @@ import {
   type ClientEventName,
   type ClientEventPayload,
   type ClientEventResults,
+  type ConversationFlags,
   type ConversationSummary,
   type MemberRole,
   type MessageReceipts,
@@ -15,6 +16,7 @@ import {
   type PrivacySettings,
   type Profile,
 } from '../../protocol';
+import { applyFlags } from '../chat-list';
 import { applyProfiles, applyReadToSummary, isFormerMember } from '../chat-state';
 import { patch, summaryOf, update, updateSummary, upsertSummary, type ChatStore } from './store';
 import type { Request, RequestResult } from './transport';
@@ -152,12 +154,22 @@ export class ChatCommands {
 
   /** No push notifications for this conversation (messages still arrive). */
   async setMuted(conversationId: string, isMuted: boolean): Promise<ActionResult> {
-    const response = await this.request(ClientEvent.ConversationMute, { conversationId, isMuted });
-    if (!response.ok) return { ok: false, message: response.message };
-    updateSummary(this.store, conversationId, (item) =>
-      item.isMuted === response.isMuted ? item : { ...item, isMuted: response.isMuted },
-    );
-    return { ok: true };
+    return this.changeFlags(ClientEvent.ConversationMute, { conversationId, isMuted });
+  }
+
+  /** On top of the list (at most MAX_PINNED_CONVERSATIONS); pinning unarchives. */
+  async setPinned(conversationId: string, isPinned: boolean): Promise<ActionResult> {
+    return this.changeFlags(ClientEvent.ConversationPin, { conversationId, isPinned });
+  }
+
+  /** Out of the main list, into Archived (which unpins); false brings it back. */
+  async setArchived(conversationId: string, isArchived: boolean): Promise<ActionResult> {
+    return this.changeFlags(ClientEvent.ConversationArchive, { conversationId, isArchived });
+  }
+
+  /** The user's settings of a conversation, as the server answered or pushed them. */
+  acceptFlags(flags: ConversationFlags): void {
+    updateSummary(this.store, flags.conversationId, (item) => applyFlags(item, flags));
   }
 
   /** Changes who sees the user's presence and/or whether they send read receipts. */
@@ -332,6 +344,18 @@ export class ChatCommands {
     if (!this.options.isConnected()) return { ok: false, message: offlineMessage };
     const response = await this.request(event, payload);
     return response.ok ? response : { ok: false, message: response.message };
+  }
+
+  private async changeFlags<
+    E extends
+      | typeof ClientEvent.ConversationMute
+      | typeof ClientEvent.ConversationPin
+      | typeof ClientEvent.ConversationArchive,
+  >(event: E, payload: ClientEventPayload<E>): Promise<ActionResult> {
+    const response = await this.ask(event, payload, OFFLINE);
+    if (!response.ok) return response;
+    this.acceptFlags(response);
+    return { ok: true };
   }
 
   private async changeGroup<E extends GroupChange>(

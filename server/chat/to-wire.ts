@@ -1,8 +1,16 @@
 // Database rows to the shapes of protocol/types.ts.
 
-import type { ConversationListRow, MessageRow, MessageView, QuoteView } from '../../db';
+import type {
+  ConversationListRow,
+  MemberFlagsRow,
+  MessageRow,
+  MessageView,
+  QuoteView,
+} from '../../db';
 import {
+  isArchivedNow,
   truncateCodePoints,
+  type ConversationFlags,
   type ConversationSummary,
   type Message,
   type QuotedMessage,
@@ -119,6 +127,7 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
     memberCount: row.memberCount,
     myRole: row.myRole,
     isMuted: row.isMuted,
+    ...toFlags(row, row.lastMessageAt ?? row.createdAt),
     lastMessage: row.lastMessage
       ? {
           seq: row.lastMessage.seq,
@@ -133,6 +142,35 @@ export function toConversationSummary(row: ConversationListRow): ConversationSum
       : null,
     lastActivityAt: (row.lastMessageAt ?? row.createdAt).toISOString(),
     membership: row.membership,
+  };
+}
+
+/** The viewer's own settings of a conversation, as its summary and conversation:updated carry them. */
+export function toConversationFlags(row: MemberFlagsRow): ConversationFlags {
+  return {
+    conversationId: row.conversationId,
+    isMuted: row.isMuted,
+    ...toFlags(row, row.lastMessageAt ?? row.createdAt),
+  };
+}
+
+/**
+ * Pinned and archived as the wire says them: archivedAt only while the conversation shows as
+ * archived, so that every device starts from the same answer isArchivedNow gives.
+ */
+function toFlags(
+  row: { isMuted: boolean; pinnedAt: Date | null; archivedAt: Date | null },
+  lastActivity: Date,
+): Pick<ConversationSummary, 'pinnedAt' | 'archivedAt'> {
+  const archivedAt = row.archivedAt?.toISOString() ?? null;
+  const isArchived = isArchivedNow({
+    archivedAt,
+    isMuted: row.isMuted,
+    lastActivityAt: lastActivity.toISOString(),
+  });
+  return {
+    pinnedAt: row.pinnedAt?.toISOString() ?? null,
+    archivedAt: isArchived ? archivedAt : null,
   };
 }
 

@@ -38,6 +38,7 @@ export const EVENT_WORK: Record<ClientEventName, number> = {
   [ClientEvent.MessageSend]: 2,
   [ClientEvent.ConversationGet]: 2,
   [ClientEvent.ConversationMute]: 2,
+  [ClientEvent.ConversationArchive]: 2,
   [ClientEvent.PresenceQuery]: 2,
   [ClientEvent.PrivacyUpdate]: 2,
   [ClientEvent.ProfileUpdate]: 2,
@@ -50,6 +51,8 @@ export const EVENT_WORK: Record<ClientEventName, number> = {
   [ClientEvent.MessageEdit]: 3,
   [ClientEvent.MessageDelete]: 3,
   [ClientEvent.MessageReact]: 3,
+  // Pinning counts the user's pins under a lock of theirs, in a short transaction.
+  [ClientEvent.ConversationPin]: 3,
   [ClientEvent.ConversationStart]: 3,
   [ClientEvent.GroupLeave]: 3,
   [ClientEvent.GroupSetRole]: 3,

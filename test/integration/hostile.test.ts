@@ -104,7 +104,7 @@ async function openSql(options: TestDatabase['serverOptions']): Promise<Sql> {
   };
 }
 
-/** Everything an attack could have written, in one row (markers, roles, mutes included). */
+/** Everything an attack could have written, in one row (markers, roles, mutes, pins included). */
 const SNAPSHOT = `
   select
     (select count(*) from users)::int as users,
@@ -114,7 +114,8 @@ const SNAPSHOT = `
     (select md5(coalesce(string_agg(concat_ws(':', id, kind, title, last_seq), ',' order by id), ''))
        from conversations) as conversations,
     (select md5(coalesce(string_agg(concat_ws(':', conversation_id, user_id, role, joined_seq,
-       is_muted, delivered_up_to_seq, read_up_to_seq), ',' order by conversation_id, user_id), ''))
+       is_muted, delivered_up_to_seq, read_up_to_seq, pinned_at, archived_at), ','
+       order by conversation_id, user_id), ''))
        from conversation_members) as members`;
 
 let live: Sql | null = null;
@@ -482,6 +483,8 @@ describe('payloads', () => {
     ['message:send', { conversationId: 42 }, 'conversationId: Must be a UUID.'],
     ['message:send', { clientMsgId: ['a'] }, 'clientMsgId: Must be a UUID.'],
     ['conversation:mute', { isMuted: 'true' }, 'isMuted: isMuted must be true or false.'],
+    ['conversation:pin', { isPinned: 1 }, 'isPinned: isPinned must be true or false.'],
+    ['conversation:archive', { isArchived: null }, 'isArchived: isArchived must be true or false.'],
     ['conversation:mark-read', { seq: '3' }, 'seq: Must be a whole number from 0 to 2147483647.'],
     ['group:create', { title: 7 }, 'title: Group name must be text.'],
     ['group:create', { usernames: 'bob' }, 'usernames: Give the members as a list of usernames.'],
@@ -493,6 +496,8 @@ describe('payloads', () => {
     const base: Record<string, object> = {
       'message:send': validSend(conversationId),
       'conversation:mute': { conversationId, isMuted: true },
+      'conversation:pin': { conversationId, isPinned: true },
+      'conversation:archive': { conversationId, isArchived: true },
       'conversation:mark-read': { conversationId, seq: 1 },
       'group:create': {
         title: 'Trip',
@@ -507,7 +512,12 @@ describe('payloads', () => {
       callRaw(alice.socket, event, { ...base[event], ...change }),
     );
     expect(ack).toEqual(badRequest(message));
-    expect(await conversation(alice, conversationId)).toMatchObject({ lastSeq: 0, isMuted: false });
+    expect(await conversation(alice, conversationId)).toMatchObject({
+      lastSeq: 0,
+      isMuted: false,
+      pinnedAt: null,
+      archivedAt: null,
+    });
     const list = await call(alice.socket, 'conversation:list', {});
     expect(list.ok && list.conversations.map((item) => item.kind)).not.toContain('group');
     await expectStillServing();
@@ -631,6 +641,8 @@ describe('events without an ack are ignored: nothing is done', () => {
     ['conversation:start', (p: Ctx) => ({ username: p.eve.user.username })],
     ['conversation:mark-read', (p: Ctx) => ({ conversationId: p.conversationId, seq: 1 })],
     ['conversation:mute', (p: Ctx) => ({ conversationId: p.conversationId, isMuted: true })],
+    ['conversation:pin', (p: Ctx) => ({ conversationId: p.conversationId, isPinned: true })],
+    ['conversation:archive', (p: Ctx) => ({ conversationId: p.conversationId, isArchived: true })],
     ['message:send', (p: Ctx) => validSend(p.conversationId, 'no ack')],
   ])('%s, also with a last argument that is not a function', async (event, payload) => {
     const { alice, bob, conversationId } = await newPair();
@@ -656,6 +668,8 @@ describe('events without an ack are ignored: nothing is done', () => {
       readSeq: 0,
       unreadCount: 1,
       isMuted: false,
+      pinnedAt: null,
+      archivedAt: null,
     });
     await expectStillServing();
   });
@@ -678,6 +692,8 @@ describe('conversations that are not yours', () => {
       ['message:receipts', (id) => ({ conversationId: id, seq: 1 })],
       ['conversation:mark-delivered', (id) => ({ conversationId: id, seq: 1 })],
       ['conversation:mute', (id) => ({ conversationId: id, isMuted: true })],
+      ['conversation:pin', (id) => ({ conversationId: id, isPinned: true })],
+      ['conversation:archive', (id) => ({ conversationId: id, isArchived: true })],
       ['typing:start', (id) => ({ conversationId: id })],
       ['typing:stop', (id) => ({ conversationId: id })],
       ['group:members', (id) => ({ conversationId: id })],

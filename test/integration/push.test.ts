@@ -269,7 +269,10 @@ describe('web push', () => {
     const phone = await subscribe(bob, `/sub/${randomUUID()}`);
     expect(await call(bob.socket, 'conversation:mute', { conversationId, isMuted: true })).toEqual({
       ok: true,
+      conversationId,
       isMuted: true,
+      pinnedAt: null,
+      archivedAt: null,
     });
     await goOffline(bob.socket, bob, alice);
     await send(alice, conversationId, 'muted, no buzz');

@@ -43,6 +43,8 @@ export const summary = (patch: Partial<ConversationSummary> = {}): ConversationS
   memberCount: 2,
   myRole: 'member',
   isMuted: false,
+  pinnedAt: null,
+  archivedAt: null,
   lastMessage: null,
   lastActivityAt: '2026-01-01T00:00:00.000Z',
   ...patch,

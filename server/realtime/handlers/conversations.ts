@@ -1,10 +1,27 @@
-import { ClientEvent } from '../../../protocol';
+import { ClientEvent, ServerEvent, type ConversationFlags } from '../../../protocol';
 import { markDelivered, markRead } from '../../chat/advance-markers';
+import { archiveConversation } from '../../chat/archive-conversation';
 import { getConversation } from '../../chat/get-conversation';
 import { listConversations } from '../../chat/list-conversations';
 import { muteConversation } from '../../chat/mute-conversation';
+import { pinConversation } from '../../chat/pin-conversation';
 import { startDirectConversation } from '../../chat/start-direct-conversation';
-import type { HandlerMap } from '../handler';
+import type { HandlerContext, HandlerMap } from '../handler';
+import { userRoom } from '../rooms';
+
+/**
+ * The user's own settings of a conversation changed: their other devices (every node) apply
+ * them to its summary at once; this one has them in the ack.
+ */
+function tellOtherDevices(ctx: HandlerContext, flags: ConversationFlags): ConversationFlags {
+  ctx.afterAck(() =>
+    ctx.io
+      .to(userRoom(ctx.session.user.id))
+      .except(ctx.socket.id)
+      .emit(ServerEvent.ConversationUpdated, flags),
+  );
+  return flags;
+}
 
 export const conversationHandlers: Pick<
   HandlerMap,
@@ -14,6 +31,8 @@ export const conversationHandlers: Pick<
   | typeof ClientEvent.ConversationMarkRead
   | typeof ClientEvent.ConversationMarkDelivered
   | typeof ClientEvent.ConversationMute
+  | typeof ClientEvent.ConversationPin
+  | typeof ClientEvent.ConversationArchive
 > = {
   [ClientEvent.ConversationList]: async ({ deps, session }) => ({
     conversations: await listConversations(deps, session.user.id),
@@ -41,7 +60,12 @@ export const conversationHandlers: Pick<
     return { deliveredSeq: result.receipt.deliveredSeq };
   },
 
-  [ClientEvent.ConversationMute]: async ({ deps, session }, input) => ({
-    isMuted: await muteConversation(deps, session.user.id, input),
-  }),
+  [ClientEvent.ConversationMute]: async (ctx, input) =>
+    tellOtherDevices(ctx, await muteConversation(ctx.deps, ctx.session.user.id, input)),
+
+  [ClientEvent.ConversationPin]: async (ctx, input) =>
+    tellOtherDevices(ctx, await pinConversation(ctx.deps, ctx.session.user.id, input)),
+
+  [ClientEvent.ConversationArchive]: async (ctx, input) =>
+    tellOtherDevices(ctx, await archiveConversation(ctx.deps, ctx.session.user.id, input)),
 };
