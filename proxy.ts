@@ -21,10 +21,10 @@ export const config = {
   matcher: [
     {
       // Pages only: not the API (the custom server answers it before Next), built assets,
-      // icons, the manifest or the service worker (a CSP on /sw.js would bind the worker
-      // itself). Prefetches are RSC payloads.
+      // icons, the emoji data, the manifest or the service worker (a CSP on /sw.js would bind
+      // the worker itself). Prefetches are RSC payloads.
       source:
-        '/((?!api/|_next/static/|_next/image|icons/|sw\\.js|manifest\\.webmanifest|favicon\\.ico).*)',
+        '/((?!api/|_next/static/|_next/image|icons/|emojibase/|sw\\.js|manifest\\.webmanifest|favicon\\.ico).*)',
       missing: [
         { type: 'header', key: 'next-router-prefetch' },
         { type: 'header', key: 'purpose', value: 'prefetch' },

@@ -1,7 +1,9 @@
 import type { Metadata, Viewport } from 'next';
+import { headers } from 'next/headers';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { ServiceWorker } from '../components/service-worker';
+import { THEME_COLORS, themeScript } from '../hooks/theme';
 import './tokens.css';
 import './globals.css';
 
@@ -20,8 +22,9 @@ export const viewport: Viewport = {
   // The on-screen keyboard shrinks the layout, so the composer stays above it.
   interactiveWidget: 'resizes-content',
   themeColor: [
-    { media: '(prefers-color-scheme: light)', color: '#0b6e4f' },
-    { media: '(prefers-color-scheme: dark)', color: '#111b21' },
+    // The theme chosen in Settings overrides both (hooks/theme.ts#watchTheme).
+    { media: '(prefers-color-scheme: light)', color: THEME_COLORS.light },
+    { media: '(prefers-color-scheme: dark)', color: THEME_COLORS.dark },
   ],
 };
 
@@ -30,12 +33,24 @@ export const viewport: Viewport = {
 // one. The service worker keeps a copy of the app shell for offline use (see app/sw.ts).
 export default async function RootLayout({ children }: { children: ReactNode }) {
   await connection();
+  const nonce = await readNonce();
   return (
-    <html lang="en">
+    // The theme script sets data-theme on <html> before React hydrates it.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* Before the first paint, so that a chosen theme shows without a flash of the other. */}
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript() }} />
+      </head>
       <body>
         {children}
         <ServiceWorker />
       </body>
     </html>
   );
+}
+
+/** The nonce proxy.ts put into this request's Content-Security-Policy (as Next reads it too). */
+async function readNonce(): Promise<string | undefined> {
+  const policy = (await headers()).get('content-security-policy') ?? '';
+  return /'nonce-([^']+)'/.exec(policy)?.[1];
 }

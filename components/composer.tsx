@@ -2,6 +2,7 @@
 
 import {
   useEffect,
+  useLayoutEffect,
   useRef,
   useState,
   type FormEvent,
@@ -11,6 +12,8 @@ import {
 import { COMPOSER_COUNTER_THRESHOLD, countCodePoints, hasVisibleText } from '../protocol';
 import { heldOriginal } from '../hooks/message-changes';
 import { useChatClient, useChatState } from '../hooks/use-chat';
+import { EmojiButton } from './emoji-picker';
+import { insertAtSelection } from './insert-text';
 import { quoteOf } from './message-item';
 import controls from './controls.module.css';
 import styles from './composer.module.css';
@@ -51,6 +54,8 @@ export function Composer({
   const [isSaving, setIsSaving] = useState(false);
 
   const input = useRef<HTMLTextAreaElement>(null);
+  /** Where the caret goes once the text shows an emoji just put in. */
+  const caretAfterInsert = useRef<number | null>(null);
   const editing = action?.kind === 'edit' && target && !target.deleted ? target : undefined;
   const reply = action?.kind === 'reply' ? quoteOf(action.seq, undefined, target, meId) : undefined;
   const value = editing ? (edited?.seq === editing.seq ? edited.text : editing.body) : text;
@@ -59,6 +64,14 @@ export function Composer({
   useEffect(() => {
     if (action) input.current?.focus();
   }, [action]);
+
+  useLayoutEffect(() => {
+    const caret = caretAfterInsert.current;
+    if (caret === null) return;
+    caretAfterInsert.current = null;
+    input.current?.focus();
+    input.current?.setSelectionRange(caret, caret);
+  }, [value]);
 
   // Leaving the conversation ends "typing" there.
   useEffect(() => () => client.typing(conversationId, false), [client, conversationId]);
@@ -100,6 +113,29 @@ export function Composer({
       return;
     }
     cancelAction();
+  }
+
+  function changeText(next: string) {
+    setError(null);
+    if (editing) {
+      setEdited({ seq: editing.seq, text: next });
+      return;
+    }
+    client.setDraft(conversationId, next);
+    client.typing(conversationId, next.trim() !== '');
+  }
+
+  /** An emoji from the picker goes where the caret was, as if typed. */
+  function insertEmoji(emoji: string) {
+    const field = input.current;
+    const inserted = insertAtSelection(
+      value,
+      field?.selectionStart ?? value.length,
+      field?.selectionEnd ?? value.length,
+      emoji,
+    );
+    caretAfterInsert.current = inserted.caret;
+    changeText(inserted.text);
   }
 
   function cancelAction() {
@@ -146,6 +182,7 @@ export function Composer({
           onCancel={cancelAction}
         />
       )}
+      <EmojiButton onPick={insertEmoji} onClose={() => input.current?.focus()} />
       <label className="visually-hidden" htmlFor={`composer-${conversationId}`}>
         Message
       </label>
@@ -158,15 +195,7 @@ export function Composer({
         value={value}
         aria-invalid={isTooLong}
         aria-describedby={shownError ? `composer-error-${conversationId}` : undefined}
-        onChange={(event) => {
-          setError(null);
-          if (editing) {
-            setEdited({ seq: editing.seq, text: event.target.value });
-            return;
-          }
-          client.setDraft(conversationId, event.target.value);
-          client.typing(conversationId, event.target.value.trim() !== '');
-        }}
+        onChange={(event) => changeText(event.target.value)}
         onKeyDown={onKeyDown}
       />
       {showCounter && (

@@ -1,9 +1,18 @@
 'use client';
 // Settings, in place of the chat list as in WhatsApp Web: the profile, privacy (with the people
-// blocked), this browser's notifications, and the account (password, sign-out everywhere,
-// sign-out). Each row is the control that owns its dialog.
+// blocked), this browser's theme, notifications and sound, and the account (password, sign-out
+// everywhere, sign-out). Each row is the control that owns its dialog.
 
-import { ArrowLeft, Bell, KeyRound, LogOut, MonitorSmartphone, Shield } from 'lucide-react';
+import {
+  ArrowLeft,
+  Bell,
+  KeyRound,
+  LogOut,
+  MonitorSmartphone,
+  Palette,
+  Shield,
+  Volume2,
+} from 'lucide-react';
 import type { ReactNode } from 'react';
 import { useChatState } from '../hooks/use-chat';
 import { ChangePasswordDialog } from './change-password-dialog';
@@ -12,6 +21,8 @@ import { PrivacyDialog } from './privacy-dialog';
 import { ProfileDialog } from './profile-dialog';
 import { SignOutButton } from './sign-out-button';
 import { SignOutEverywhereButton } from './sign-out-everywhere-button';
+import { SoundSetting } from './sound-setting';
+import { ThemeSetting } from './theme-setting';
 import styles from './settings-panel.module.css';
 
 function Row({ icon, children }: { icon: ReactNode; children: ReactNode }) {
@@ -47,8 +58,14 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
         <Row icon={<Shield size={20} />}>
           <PrivacyDialog />
         </Row>
+        <Row icon={<Palette size={20} />}>
+          <ThemeSetting />
+        </Row>
         <Row icon={<Bell size={20} />}>
           <NotificationsToggle />
+        </Row>
+        <Row icon={<Volume2 size={20} />}>
+          <SoundSetting />
         </Row>
         <Row icon={<KeyRound size={20} />}>
           <ChangePasswordDialog />

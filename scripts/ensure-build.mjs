@@ -13,7 +13,7 @@ const BUILDS = [
     name: 'app',
     script: 'build:app',
     // Both outputs must exist: a build interrupted between the two steps left no worker.
-    outputs: ['.next/BUILD_ID', 'public/sw.js'],
+    outputs: ['.next/BUILD_ID', 'public/sw.js', 'public/emojibase/en/data.json'],
     sources: [
       'app',
       'components',
@@ -25,6 +25,7 @@ const BUILDS = [
       'public/icons',
       'next.config.js',
       'scripts/build-service-worker.mjs',
+      'scripts/copy-emoji-data.mjs',
       'package-lock.json',
       'tsconfig.json',
     ],
