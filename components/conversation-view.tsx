@@ -3,10 +3,12 @@
 import { Info, Search } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import type { ConversationSummary } from '../protocol';
+import { isArchived, isPinned } from '../hooks/chat-list';
+import type { ActionResult } from '../hooks/chat-client';
 import { describeTyping, isFormerMember } from '../hooks/chat-state';
 import { useChatClient, useChatState, useConversation } from '../hooks/use-chat';
 import { Avatar } from './avatar';
-import { ChatLink, chatHref } from './chat-link';
+import { ChatLink, chatHref, showChat } from './chat-link';
 import { ChatSearchPanel } from './chat-search-panel';
 import { Composer, type ComposerAction } from './composer';
 import { ConfirmDialog, type Confirmation } from './confirm-dialog';
@@ -17,6 +19,7 @@ import type { MenuItem } from './message-menu';
 import { MessageList, type JumpRequest } from './message-list';
 import { PresenceDot, usePresenceText } from './presence';
 import { ReportDialog, type ReportRequest } from './report-dialog';
+import { useSwipeBack } from './use-swipe-back';
 import controls from './controls.module.css';
 import styles from './conversation-view.module.css';
 
@@ -44,6 +47,16 @@ export function ConversationView({
   const [jumpTo, setJumpTo] = useState<JumpRequest | null>(null);
   /** Replying to or editing a message: the composer shows which, above its input. */
   const [composerAction, setComposerAction] = useState<ComposerAction | null>(null);
+  /** Why the last action of the header's menu was refused ("You can pin up to 3 chats."). */
+  const [menuError, setMenuError] = useState<string | null>(null);
+
+  /** Runs an action of the header's menu; a refusal is shown under the header. */
+  function act(action: () => Promise<ActionResult>) {
+    setMenuError(null);
+    void action().then((result) => setMenuError(result.ok ? null : result.message));
+  }
+  /** On a phone, a swipe from the left edge does what the header's back link does. */
+  const swipeBackRef = useSwipeBack(() => showChat(null));
 
   useEffect(() => {
     client.openConversation(conversationId);
@@ -74,7 +87,7 @@ export function ConversationView({
 
   /**
    * The header's "More options": group info (its own button too, but not on a phone), muting,
-   * and for a direct chat blocking and reporting.
+   * pinning, archiving, and for a direct chat blocking and reporting.
    */
   function headerItems(chat: ConversationSummary): MenuItem[] {
     const items: MenuItem[] = [];
@@ -84,7 +97,18 @@ export function ConversationView({
     if (!isFormer) {
       items.push({
         label: chat.isMuted ? 'Unmute notifications' : 'Mute notifications',
-        onSelect: () => void client.setMuted(chat.id, !chat.isMuted),
+        onSelect: () => act(() => client.setMuted(chat.id, !chat.isMuted)),
+      });
+      // As in WhatsApp: pinning an archived chat brings it back to the list, on top.
+      const pinned = isPinned(chat);
+      items.push({
+        label: pinned ? 'Unpin chat' : 'Pin chat',
+        onSelect: () => act(() => client.setPinned(chat.id, !pinned)),
+      });
+      const archived = isArchived(chat);
+      items.push({
+        label: archived ? 'Unarchive chat' : 'Archive chat',
+        onSelect: () => act(() => client.setArchived(chat.id, !archived)),
       });
     }
     const peer = chat.peer;
@@ -114,6 +138,7 @@ export function ConversationView({
   return (
     <div className={styles.layout}>
       <section
+        ref={swipeBackRef}
         className={styles.conversation}
         aria-label={summary ? `Chat with ${summary.title}` : 'Chat'}
       >
@@ -163,6 +188,18 @@ export function ConversationView({
           )}
           {summary && <HeaderMenu label="More options" items={headerItems(summary)} />}
         </header>
+        {menuError && (
+          <p className={styles.menuError} role="alert" data-testid="chat-action-error">
+            {menuError}{' '}
+            <button
+              type="button"
+              className={controls.quietButton}
+              onClick={() => setMenuError(null)}
+            >
+              OK
+            </button>
+          </p>
+        )}
         <MessageList
           conversationId={conversationId}
           jumpTo={jumpTo}

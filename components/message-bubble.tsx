@@ -1,10 +1,12 @@
 'use client';
 
-import { useId, useRef, useState, type PointerEvent, type ReactNode } from 'react';
+import { ChevronDown } from 'lucide-react';
+import { useId, useRef, useState, type ReactNode } from 'react';
 import type { MessageStatus } from '../hooks/chat-state';
 import { formatFull, formatTime } from './format-time';
 import { MessageMenu, type MenuAnchor, type MenuItem, type MenuReactions } from './message-menu';
 import { MessageText } from './message-text';
+import { useLongPress } from './use-long-press';
 import styles from './message-bubble.module.css';
 
 const STATUS_LABEL: Record<MessageStatus, string> = {
@@ -22,11 +24,6 @@ const STATUS_ICON: Record<MessageStatus, string> = {
   delivered: '✓✓',
   read: '✓✓',
 };
-
-/** A press this long on a touch screen opens the menu, as on phones. */
-const LONG_PRESS_MS = 500;
-/** A finger that moves further than this is scrolling, not pressing. */
-const LONG_PRESS_SLOP_PX = 10;
 
 /** What a reply shows of the message it quotes. */
 export interface QuoteView {
@@ -53,7 +50,6 @@ export function MessageBubble({
   senderName,
   senderColour,
   isFollowUp = false,
-  onInfo,
   quote,
   isEdited = false,
   deletedText,
@@ -74,8 +70,6 @@ export function MessageBubble({
   senderColour?: number;
   /** Follows a message of the same sender: no tail, closer to it, as in WhatsApp. */
   isFollowUp?: boolean;
-  /** Opens who has read and received the message. */
-  onInfo?: () => void;
   quote?: QuoteView;
   isEdited?: boolean;
   /** Deleted for everyone: this sentence stands in for the text. */
@@ -90,8 +84,21 @@ export function MessageBubble({
 }) {
   const bubble = useRef<HTMLDivElement>(null);
   const [menu, setMenu] = useState<{ anchor: MenuAnchor; offer: BubbleActions } | null>(null);
-  const press = useRef<{ timer: ReturnType<typeof setTimeout>; x: number; y: number } | null>(null);
   const menuId = useId();
+  // A long press (touch) opens the menu beside the bubble, a right-click at the pointer.
+  const pressHandlers = useLongPress(
+    (point) =>
+      point
+        ? openMenu({
+            left: point.x,
+            right: point.x,
+            top: point.y,
+            bottom: point.y,
+            alignEnd: false,
+          })
+        : openAtBubble(),
+    actions !== undefined,
+  );
 
   function openMenu(anchor: MenuAnchor) {
     const offer = actions?.();
@@ -107,28 +114,6 @@ export function MessageBubble({
   function closeMenu(returnFocus: boolean) {
     setMenu(null);
     if (returnFocus) bubble.current?.focus();
-  }
-
-  function endPress() {
-    if (press.current) clearTimeout(press.current.timer);
-    press.current = null;
-  }
-
-  function onPointerDown(event: PointerEvent<HTMLDivElement>) {
-    if (event.pointerType !== 'touch' || !actions) return;
-    endPress();
-    press.current = {
-      timer: setTimeout(openAtBubble, LONG_PRESS_MS),
-      x: event.clientX,
-      y: event.clientY,
-    };
-  }
-
-  function onPointerMove(event: PointerEvent<HTMLDivElement>) {
-    const start = press.current;
-    if (!start) return;
-    if (Math.hypot(event.clientX - start.x, event.clientY - start.y) > LONG_PRESS_SLOP_PX)
-      endPress();
   }
 
   return (
@@ -153,18 +138,7 @@ export function MessageBubble({
           openAtBubble();
         }
       }}
-      onContextMenu={(event) => {
-        if (!actions) return;
-        event.preventDefault();
-        endPress();
-        const { clientX: x, clientY: y } = event;
-        openMenu({ left: x, right: x, top: y, bottom: y, alignEnd: false });
-      }}
-      onPointerDown={onPointerDown}
-      onPointerMove={onPointerMove}
-      onPointerUp={endPress}
-      onPointerCancel={endPress}
-      onPointerLeave={endPress}
+      {...pressHandlers}
     >
       {actions && (
         <button
@@ -182,7 +156,7 @@ export function MessageBubble({
           }}
           data-testid="message-menu-button"
         >
-          <span aria-hidden="true">⌄</span>
+          <ChevronDown aria-hidden="true" size={18} />
         </button>
       )}
       {senderName && (
@@ -222,11 +196,6 @@ export function MessageBubble({
           >
             {STATUS_ICON[status]}
           </span>
-        )}
-        {onInfo && (
-          <button type="button" className={styles.info} onClick={onInfo} aria-label="Message info">
-            info
-          </button>
         )}
       </span>
       {reactions}

@@ -92,7 +92,7 @@ export function MessageItem({
         onSelect: () => handlers.onDelete(message, can.canDeleteForEveryone),
       });
     if (isMine && !message.deleted)
-      items.push({ label: 'Info', onSelect: () => handlers.onInfo(seq) });
+      items.push({ label: 'Message info', onSelect: () => handlers.onInfo(seq) });
     return {
       reactions: can.canReact
         ? {
@@ -122,7 +122,6 @@ export function MessageItem({
         senderName={isGroup && !isMine && !isFollowUp ? senderName : undefined}
         senderColour={colourOf(message.senderId)}
         isFollowUp={isFollowUp}
-        onInfo={isGroup && isMine && !deletion ? () => handlers.onInfo(seq) : undefined}
         quote={quoteOf(
           message.replyTo?.seq,
           message,

@@ -1,13 +1,15 @@
 // axe-core on every kind of page, in light and dark mode: no serious or critical violations.
 
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { devices, type Page } from '@playwright/test';
 import { PASSWORD, signUp, uniqueName } from '../test/helpers/client';
 import { makeDataDir, seedAdmin } from '../test/helpers/database';
 import { startProcessServer } from '../test/helpers/process-server';
 import {
+  chooseFromHeaderMenu,
   createGroup,
   expect,
+  messages,
   newContext,
   openSettings,
   sendMessage,
@@ -82,6 +84,10 @@ test('pages have no serious accessibility problems, in light and dark mode', asy
     await sendMessage(signedIn, 'Hello! <b>Accessible?</b>');
     await expect(signedIn.getByTestId('message')).toHaveCount(1);
     await expectAccessible(signedIn, 'conversation');
+    await signedIn.getByRole('button', { name: 'Emoji', exact: true }).click();
+    await expect(signedIn.getByRole('gridcell').first()).toBeVisible();
+    await expectAccessible(signedIn, 'emoji picker');
+    await signedIn.keyboard.press('Escape');
 
     await createGroup(signedIn, 'Access', [alice.username, bob.username]);
     await sendMessage(signedIn, 'Group hello');
@@ -119,6 +125,57 @@ test('pages have no serious accessibility problems, in light and dark mode', asy
     await anonymous.close();
     await server.stop();
   }
+});
+
+test('phone screens have no serious accessibility problems, in light and dark mode', async ({
+  actor,
+  server,
+}) => {
+  // axe twice on each of nine screens.
+  test.setTimeout(180_000);
+  const alice = await actor('alice', { contextOptions: devices['Pixel 7'] });
+  const bob = (await signUp(server.url, 'bob')).user;
+  const carol = (await signUp(server.url, 'carol')).user;
+  const page = alice.page;
+  await expectAccessible(page, 'phone: empty list');
+
+  await startChat(page, bob.username);
+  await sendMessage(page, 'Hello on a phone');
+  await expect(messages(page)).toHaveCount(1);
+  await expectAccessible(page, 'phone: conversation');
+  // The message menu, as a long press opens it (the keyboard's way in, here).
+  await messages(page).last().focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('menu', { name: 'Message actions' })).toBeVisible();
+  await expectAccessible(page, 'phone: message menu');
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('link', { name: 'Back to chats' }).click();
+  await createGroup(page, 'Pocket', [bob.username, carol.username]);
+  await sendMessage(page, 'Hello group');
+  await expect(messages(page)).toHaveCount(1);
+  await expectAccessible(page, 'phone: group');
+  await chooseFromHeaderMenu(page, 'Group info');
+  await expect(page.getByTestId('member')).toHaveCount(3);
+  await expectAccessible(page, 'phone: group info');
+  await page.getByRole('button', { name: 'Close group info' }).click();
+
+  await page.getByRole('button', { name: 'Search in chat' }).click();
+  await page.getByTestId('chat-search').fill('hello');
+  const inChat = page.getByRole('complementary', { name: 'Search in chat' });
+  await expect(inChat.getByTestId('search-result')).toHaveCount(1);
+  await expectAccessible(page, 'phone: search in chat');
+  await inChat.getByRole('button', { name: 'Close' }).click();
+
+  await page.getByRole('link', { name: 'Back to chats' }).click();
+  await page.getByTestId('list-search').fill('hello');
+  await expect(page.getByTestId('search-result')).toHaveCount(2);
+  await expectAccessible(page, 'phone: search');
+  await page.getByTestId('list-search').fill('');
+  await expect(page.getByTestId('conversation-item')).toHaveCount(2);
+  await expectAccessible(page, 'phone: list');
+  await openSettings(page);
+  await expectAccessible(page, 'phone: settings');
 });
 
 test('works with the keyboard alone', async ({ actor, server }) => {

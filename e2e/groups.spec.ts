@@ -40,7 +40,12 @@ test('three people chat in a group', async ({ actor }) => {
   // Everyone has read alice's question: blue ticks, and the info says who.
   const question = messages(alice.page).first();
   await expect(question.getByTestId('message-status')).toHaveAttribute('aria-label', 'Read');
-  await question.getByRole('button', { name: 'Message info' }).click();
+  await question.hover();
+  await question.getByRole('button', { name: 'Message actions' }).click();
+  await alice.page
+    .getByRole('menu', { name: 'Message actions' })
+    .getByRole('menuitem', { name: 'Message info' })
+    .click();
   const info = alice.page.getByTestId('message-info');
   await expect(info.getByRole('heading', { name: 'Read by' })).toBeVisible();
   await expect(info.locator('li')).toHaveText([bob.username, carol.username].sort());

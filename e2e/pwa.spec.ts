@@ -8,7 +8,6 @@ import { call, connect, nextEvent, signUp, uniqueName } from '../test/helpers/cl
 import { makeTempDir } from '../test/helpers/paths';
 import {
   bodies,
-  chooseFromHeaderMenu,
   createActor,
   createGroup,
   expect,
@@ -21,8 +20,6 @@ import {
 } from './fixtures';
 
 const phone = devices['Pixel 7'];
-/** One of the narrowest phones in use: 360 px wide. */
-const narrowPhone = devices['Galaxy S8'];
 
 const sidebar = (page: Page) => page.getByRole('complementary', { name: 'Conversations' });
 
@@ -40,13 +37,6 @@ async function expectTouchTargets(page: Page) {
         ),
     );
   expect(small).toEqual([]);
-}
-
-/** The page is exactly as wide as the screen. On a phone the browser would otherwise zoom out
- * to the widest content (the layout viewport grows with it), so innerWidth cannot tell. */
-async function expectNoSidewaysScroll(page: Page) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(width).toBe(page.viewportSize()!.width);
 }
 
 test('the whole flow on a phone: sign up, make a group, chat, go back', async ({
@@ -84,44 +74,6 @@ test('the whole flow on a phone: sign up, make a group, chat, go back', async ({
     await expect(alice!.page.getByTestId('conversation-title')).toHaveText('Pocket');
   } finally {
     for (const person of [alice, bob, carol]) await person?.context.close();
-  }
-});
-
-test('no screen scrolls sideways on a 360 px phone, even with long names and messages', async ({
-  browser,
-  server,
-}) => {
-  const signIn = await newContext(browser, server.url, narrowPhone);
-  const alice = await createActor(browser, server.url, 'alice', { contextOptions: narrowPhone });
-  const bob = await createActor(browser, server.url, 'bob', { contextOptions: narrowPhone });
-  try {
-    const page = await signIn.newPage();
-    await page.goto('/sign-in');
-    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
-    await expectNoSidewaysScroll(page);
-
-    // A preview longer than the screen, in the list.
-    const long = 'A line much longer than the screen of a phone is wide, and then some more.';
-    await createGroup(bob.page, 'A group whose name is longer than a phone is wide', [
-      alice.username,
-    ]);
-    await sendMessage(bob.page, long);
-    await sendMessage(bob.page, `unbroken:${'x'.repeat(100)}`);
-    const item = alice.page.getByTestId('conversation-item');
-    await expect(item.getByTestId('conversation-item-preview')).toHaveText(/^unbroken:x+$/);
-    await expectNoSidewaysScroll(alice.page);
-
-    await item.click();
-    await expect(bodies(alice.page)).toHaveText([long, `unbroken:${'x'.repeat(100)}`]);
-    await expectNoSidewaysScroll(alice.page);
-
-    // On a phone, group info is in the header's menu: the title keeps the room.
-    await expect(alice.page.getByRole('button', { name: 'Group info' })).toBeHidden();
-    await chooseFromHeaderMenu(alice.page, 'Group info');
-    await expect(alice.page.getByTestId('member')).toHaveCount(2);
-    await expectNoSidewaysScroll(alice.page);
-  } finally {
-    for (const context of [signIn, alice.context, bob.context]) await context.close();
   }
 });
 

@@ -1,0 +1,195 @@
+// Gestures: on a phone a long press opens a message's menu (a finger that moves or scrolls does
+// not) and a swipe from the left edge of a conversation goes back to the list; on a desktop a
+// right-click opens the same menu at the pointer.
+
+import { devices, type CDPSession, type Locator, type Page } from '@playwright/test';
+import { signUp } from '../test/helpers/client';
+import { bodies, expect, messages, openChat, sendOverSocket, test } from './fixtures';
+
+const phone = devices['Pixel 7'];
+
+/**
+ * One finger on the screen, through the DevTools protocol: page.touchscreen can only tap. Each
+ * call returns once the page has had the event.
+ */
+class Finger {
+  private constructor(private readonly cdp: CDPSession) {}
+
+  static async on(page: Page): Promise<Finger> {
+    return new Finger(await page.context().newCDPSession(page));
+  }
+
+  async down(x: number, y: number): Promise<void> {
+    await this.cdp.send('Input.dispatchTouchEvent', {
+      type: 'touchStart',
+      touchPoints: [{ x, y }],
+    });
+  }
+
+  /** Moves in steps of 10 px at most, as a real finger reports its way. */
+  async move(from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+    const steps = Math.max(1, Math.ceil(Math.hypot(to.x - from.x, to.y - from.y) / 10));
+    for (let step = 1; step <= steps; step++) {
+      const x = from.x + ((to.x - from.x) * step) / steps;
+      const y = from.y + ((to.y - from.y) * step) / steps;
+      await this.cdp.send('Input.dispatchTouchEvent', {
+        type: 'touchMove',
+        touchPoints: [{ x, y }],
+      });
+    }
+  }
+
+  async up(): Promise<void> {
+    await this.cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  }
+}
+
+async function centreOf(locator: Locator): Promise<{ x: number; y: number }> {
+  const box = await locator.boundingBox();
+  if (!box) throw new Error('not on screen');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/**
+ * Runs the page's paused clock past a long press, then lets React render what its timers did:
+ * React schedules through MessageChannel (not faked), so a message posted after them arrives
+ * after its work.
+ */
+async function runPastLongPress(page: Page): Promise<void> {
+  await page.clock.runFor(1_000);
+  for (let round = 0; round < 2; round++) {
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => resolve();
+          channel.port2.postMessage(null);
+        }),
+    );
+  }
+}
+
+const sidebar = (page: Page) => page.getByRole('complementary', { name: 'Conversations' });
+const messageMenu = (page: Page) => page.getByRole('menu', { name: 'Message actions' });
+
+test('on a phone a long press opens a message’s menu once, and a finger that moves or scrolls opens none', async ({
+  actor,
+  server,
+}) => {
+  // Timers under the test's control: that a press opens nothing is seen by running the clock
+  // past the long press, not by waiting.
+  const alice = await actor('alice', {
+    contextOptions: phone,
+    prepare: (context) => context.clock.install(),
+  });
+  const bob = await signUp(server.url, 'bob');
+  await sendOverSocket(server.url, bob, alice.username, [
+    ...Array.from({ length: 30 }, (_, index) => ({ body: `earlier ${index}` })),
+    { body: 'see https://example.org/page' },
+    { body: 'hold me' },
+  ]);
+  const page = alice.page;
+  await openChat(page, bob.user.username);
+  await expect(bodies(page).last()).toHaveText('hold me');
+  const target = messages(page).last();
+  const finger = await Finger.on(page);
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
+
+  // A finger that slides sideways over the message is not a press.
+  const start = await centreOf(target);
+  await finger.down(start.x, start.y);
+  await finger.move(start, { x: start.x - 40, y: start.y });
+  await runPastLongPress(page);
+  expect(await messageMenu(page).count()).toBe(0);
+  await finger.up();
+
+  // Neither is one that scrolls the list.
+  await finger.down(start.x, start.y);
+  await finger.move(start, { x: start.x, y: start.y + 150 });
+  await runPastLongPress(page);
+  expect(await messageMenu(page).count()).toBe(0);
+  await finger.up();
+
+  // Held still: the menu opens beside the bubble, and lifting the finger leaves it open, with
+  // no text selected.
+  await target.scrollIntoViewIfNeeded();
+  const still = await centreOf(target);
+  await finger.down(still.x, still.y);
+  await page.clock.runFor(600);
+  await expect(messageMenu(page)).toHaveCount(1);
+  await finger.up();
+  await expect(messageMenu(page)).toHaveCount(1);
+  expect(await page.evaluate(() => window.getSelection()?.toString() ?? '')).toBe('');
+  await page.clock.resume();
+
+  await messageMenu(page).getByRole('menuitem', { name: 'Reply' }).tap();
+  await expect(messageMenu(page)).toHaveCount(0);
+  await expect(page.getByTestId('reply-bar')).toContainText('hold me');
+});
+
+test('on a desktop a right-click opens a message’s menu at the pointer', async ({
+  actor,
+  server,
+}) => {
+  const alice = await actor('alice');
+  const bob = await signUp(server.url, 'bob');
+  await sendOverSocket(server.url, bob, alice.username, [{ body: 'right-click me' }]);
+  const page = alice.page;
+  await openChat(page, bob.user.username);
+  const target = messages(page).last();
+  await target.click({ button: 'right', position: { x: 20, y: 10 } });
+  const menu = messageMenu(page);
+  await expect(menu).toHaveCount(1);
+  await expect(menu.getByRole('menuitemcheckbox', { name: 'React with 👍' })).toBeFocused();
+  const [bubble, opened] = await Promise.all([target.boundingBox(), menu.boundingBox()]);
+  expect(Math.round(opened!.x)).toBe(Math.round(bubble!.x + 20));
+  await page.keyboard.press('Escape');
+  await expect(menu).toHaveCount(0);
+  await expect(target).toBeFocused();
+});
+
+test('on a phone a swipe from the left edge goes back to the list, and a short one snaps back', async ({
+  actor,
+  server,
+}) => {
+  const alice = await actor('alice', { contextOptions: phone });
+  const bob = await signUp(server.url, 'bob');
+  await sendOverSocket(server.url, bob, alice.username, [{ body: 'swipe me away' }]);
+  const page = alice.page;
+  await openChat(page, bob.user.username);
+  const view = page.getByRole('region', { name: `Chat with ${bob.user.username}` });
+  const finger = await Finger.on(page);
+  const y = 400;
+
+  // From the middle of the screen a swipe is not a way back.
+  await finger.down(150, y);
+  await finger.move({ x: 150, y }, { x: 350, y });
+  await expect(view).not.toHaveAttribute('data-swipe-back');
+  await finger.up();
+
+  // From the edge the view follows the finger, over the list; let go early, it snaps back.
+  await finger.down(4, y);
+  await finger.move({ x: 4, y }, { x: 104, y });
+  await expect(view).toHaveAttribute('data-swipe-back', 'dragging');
+  expect(await view.evaluate((element) => element.style.transform)).toBe('translateX(100px)');
+  await expect(sidebar(page)).toBeVisible();
+  // What slides past the edge does not make the page wider.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(
+    phone.viewport.width,
+  );
+  await finger.up();
+  await expect(view).not.toHaveAttribute('data-swipe-back');
+  await expect(sidebar(page)).toBeHidden();
+  await expect(page.getByTestId('conversation-title')).toHaveText(bob.user.username);
+
+  // Further than a third of the screen: back to the list, as the header's back link does.
+  await finger.down(4, y);
+  await finger.move({ x: 4, y }, { x: 250, y });
+  await finger.up();
+  await expect(sidebar(page)).toBeVisible();
+  await expect(page.getByTestId('conversation-title')).toBeHidden();
+  expect(new URL(page.url()).search).toBe('');
+  // The browser's back button returns to the conversation.
+  await page.goBack();
+  await expect(page.getByTestId('conversation-title')).toHaveText(bob.user.username);
+});
