@@ -1,8 +1,31 @@
 'use client';
+// A conversation's messages as a virtual list (react-virtuoso): only the rows near the view are
+// in the DOM, whatever the device holds. It opens at the first unread message or the newest,
+// keeps the reader's place when older pages go in above, and follows new messages only when the
+// reader is at the bottom (or sent one).
 
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { FORWARD_MESSAGES_MAX, type Message } from '../protocol';
-import { hasMoreBefore } from '../hooks/chat-state';
+import {
+  forwardRef,
+  memo,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type HTMLAttributes,
+  type ReactNode,
+} from 'react';
+import {
+  Virtuoso,
+  type Components,
+  type IndexLocationWithAlign,
+  type ItemProps,
+  type ListRange,
+  type VirtuosoHandle,
+} from 'react-virtuoso';
+import { ArrowDown } from 'lucide-react';
+import { FORWARD_MESSAGES_MAX, type ConversationSummary, type Message } from '../protocol';
+import { hasMoreBefore, type Thread } from '../hooks/chat-state';
 import { heldOriginal } from '../hooks/message-changes';
 import { useChatClient, useChatState, useConversation, usePending } from '../hooks/use-chat';
 import { DeleteMessageDialog, type DeleteRequest } from './delete-message-dialog';
@@ -11,21 +34,39 @@ import { ReportDialog, type ReportRequest } from './report-dialog';
 import { MessageBubble } from './message-bubble';
 import { MessageInfo } from './message-info';
 import { MessageItem, quoteOf, type MessageItemHandlers } from './message-item';
+import {
+  buildRows,
+  nextFirstIndex,
+  rowIndexOfSeq,
+  type Row,
+  type UnreadAtOpen,
+} from './message-rows';
 import { useSeenMessages } from './use-seen-messages';
 import controls from './controls.module.css';
-import { formatDay, localDay } from './format-time';
 import styles from './message-list.module.css';
 
 /** Within this many pixels of the bottom, new messages keep the view pinned to the bottom. */
 const STICK_TO_BOTTOM_PX = 120;
-/** Within this many pixels of the top, older messages are fetched. */
-const LOAD_OLDER_PX = 300;
+/** How far beyond the view, each way, rows are rendered ahead of the scroll. */
+const RENDER_AHEAD_PX = 800;
 /** How long a message jumped to from a quote stays highlighted. */
 const HIGHLIGHT_MS = 2_000;
+/**
+ * The index of the first row when the list opens. Older pages lower it (see nextFirstIndex); it
+ * must stay positive, and no conversation is held on a device in more rows than this.
+ */
+const FIRST_INDEX = 1_000_000_000;
 
 /** A message to bring into view; a new object each time, so the same message can be asked again. */
 export interface JumpRequest {
   seq: number;
+}
+
+/** What the list's fixed parts (its header) show, given to them by the virtual list. */
+interface ListContext {
+  edge: string;
+  /** The day of the first row: its separator heads the list. */
+  firstDay: string | undefined;
 }
 
 export function MessageList({
@@ -50,7 +91,6 @@ export function MessageList({
   const summary = useConversation(conversationId);
   const pending = usePending(conversationId);
   const meId = useChatState((state) => state.me.id);
-  const messages = thread?.messages;
   const [infoSeq, setInfoSeq] = useState<number | null>(null);
   const [isAtBottom, setIsAtBottom] = useState(true);
   const [deleteRequest, setDeleteRequest] = useState<DeleteRequest | null>(null);
@@ -58,102 +98,115 @@ export function MessageList({
   const [forwardSource, setForwardSource] = useState<ForwardSource | null>(null);
   /** Messages chosen to forward together, by seq; null when not choosing. */
   const [selected, setSelected] = useState<number[] | null>(null);
-  /** The message jumped to from a quote: highlighted a moment, scrolled to once rendered. */
+  /** The message jumped to from a quote: highlighted a moment, scrolled to once it is held. */
   const [jump, setJump] = useState<{ seq: number } | null>(null);
-  const scrolledJump = useRef<{ seq: number } | null>(null);
+  /** The day of the topmost row in view, shown over the list while that day's separator is not. */
+  const [floatingDay, setFloatingDay] = useState<string | null>(null);
+  const virtuoso = useRef<VirtuosoHandle>(null);
+  const [scroller, setScroller] = useState<HTMLElement | null>(null);
   /**
    * Where the unread messages began when the conversation opened, and how many there were: the
    * "N unread messages" divider stays there while it is open, as in WhatsApp.
    */
-  const [unreadAtOpen] = useState(() =>
+  const [unreadAtOpen] = useState<UnreadAtOpen | null>(() =>
     summary && summary.unreadCount > 0
       ? { afterSeq: summary.readSeq, count: summary.unreadCount }
       : null,
   );
 
-  const scroller = useRef<HTMLDivElement>(null);
   // Only what has been on screen is marked read (the client sends it when the tab is visible).
   useSeenMessages(scroller, (seq) => client.markSeen(conversationId, seq));
-  const previous = useRef<{
-    messages: typeof messages;
-    pending: typeof pending | undefined;
-    firstId: number;
-    firstTop: number;
-    isAtBottom: boolean;
-    /** The content's height at the last commit: where "the bottom" was before this render. */
-    scrollHeight: number;
-    count: number;
-  }>({
-    messages: undefined,
-    pending: undefined,
-    firstId: 0,
-    firstTop: 0,
-    isAtBottom: true,
-    scrollHeight: 0,
-    count: 0,
+
+  const messages = thread?.messages;
+  const rows = useMemo(
+    () => buildRows(messages ?? [], pending, meId, unreadAtOpen),
+    [messages, pending, meId, unreadAtOpen],
+  );
+  const dividerIndex = rows.findIndex((row) => row.kind === 'unread');
+  /** The rows of the last commit, for what runs frames later. */
+  const currentRows = useRef(rows);
+  useLayoutEffect(() => {
+    currentRows.current = rows;
   });
 
-  // Keep the reader's place: pinned to the bottom for new messages, steady when older ones
-  // are inserted above. This is the only correction: the browser's own scroll anchoring is
-  // off for the list (overflow-anchor in the CSS), or both would move it and the view would
-  // jump forward by the height of the page inserted. It runs after every render, so the
-  // position of the first message is always the one of the last commit.
-  useLayoutEffect(() => {
-    const element = scroller.current;
-    if (!element) return;
-    const firstId = messages?.[0]?.id ?? 0;
-    const count = (messages?.length ?? 0) + pending.length;
-    const before = previous.current;
-    if (before.firstId !== 0 && firstId !== before.firstId && count > before.count) {
-      // Older messages went in above: the message that was first moves down by their
-      // height, and the view with it.
-      const anchor = findMessage(element, before.firstId);
-      if (anchor) element.scrollTop += topInContent(element, anchor) - before.firstTop;
-    } else if (
-      (messages !== before.messages || pending !== before.pending) &&
-      (wasAtBottom(element, before) || (count > before.count && pending.length > 0))
-    ) {
-      element.scrollTop = element.scrollHeight;
+  // Rows put in above (an older page) lower the first index by as many: every row shown keeps
+  // its index, and the list its place. Kept from render to render as React's "state from the
+  // previous render".
+  const [placement, setPlacement] = useState({ rows, firstIndex: FIRST_INDEX });
+  let firstIndex = placement.firstIndex;
+  if (placement.rows !== rows) {
+    firstIndex = nextFirstIndex(placement, rows);
+    setPlacement({ rows, firstIndex });
+  }
+
+  // Where the list opens, decided once, when the conversation is first held: at the unread
+  // divider, else at the newest message.
+  const [opening, setOpening] = useState<IndexLocationWithAlign | null>(null);
+  // A thread still empty while the conversation has messages is being fetched: not yet.
+  const isReady = thread !== undefined && (rows.length > 0 || !summary?.lastMessage);
+  if (isReady && opening === null) {
+    setOpening(
+      dividerIndex >= 0
+        ? { index: dividerIndex, align: 'start' }
+        : { index: Math.max(0, rows.length - 1), align: 'end' },
+    );
+  }
+  /**
+   * The list is brought to the divider once: when it came in after the list opened (the unread
+   * messages synced later), and when it opened there (see below).
+   */
+  const dividerShown = useRef(false);
+  useEffect(() => {
+    if (!opening || dividerIndex < 0 || dividerShown.current) return;
+    dividerShown.current = true;
+    // Again once the first rows are measured, when the list opened there: before, it guessed
+    // their heights (and a list shorter than the view sits at its bottom).
+    afterListSettles(() => {
+      const index = currentRows.current.findIndex((row) => row.kind === 'unread');
+      if (index >= 0) virtuoso.current?.scrollToIndex({ index, align: 'start' });
+    });
+  }, [opening, dividerIndex]);
+
+  /** The last message of one's own that the list scrolled down to: each is followed once. */
+  const followedSend = useRef<string | null>(null);
+  function follow(atBottom: boolean): 'auto' | false {
+    // The unread messages arriving: the list stops at their divider instead (effect above).
+    if (dividerIndex >= 0 && !dividerShown.current) return false;
+    const last = rows.at(-1);
+    if (last?.kind === 'pending' && last.key !== followedSend.current) {
+      followedSend.current = last.key;
+      return 'auto';
     }
-    const first = findMessage(element, firstId);
-    previous.current = {
-      messages,
-      pending,
-      firstId,
-      firstTop: first ? topInContent(element, first) : 0,
-      isAtBottom: isNearBottom(element),
-      scrollHeight: element.scrollHeight,
-      count,
-    };
+    return atBottom ? 'auto' : false;
+  }
+
+  // The message jumped to is brought to the middle of the view once it is among the rows, then
+  // focused when it is rendered.
+  const scrolledJump = useRef<{ seq: number } | null>(null);
+  const focusSeq = useRef<number | null>(null);
+  useEffect(() => {
+    if (!jump || scrolledJump.current === jump) return;
+    const index = rowIndexOfSeq(rows, jump.seq);
+    if (index < 0) return;
+    scrolledJump.current = jump;
+    focusSeq.current = jump.seq;
+    afterListSettles(() => {
+      const settled = rowIndexOfSeq(currentRows.current, jump.seq);
+      if (settled >= 0) virtuoso.current?.scrollToIndex({ index: settled, align: 'center' });
+      focusJumped();
+    });
   });
 
-  function onScroll() {
-    const element = scroller.current;
-    if (!element) return;
-    previous.current.isAtBottom = isNearBottom(element);
-    setIsAtBottom(previous.current.isAtBottom);
-    if (element.scrollTop < LOAD_OLDER_PX) void client.loadOlder(conversationId);
-  }
-
-  function scrollToLatest() {
-    const element = scroller.current;
-    if (element) element.scrollTop = element.scrollHeight;
-  }
-
-  // After the list kept the reader's place (above), the message jumped to is brought to the
-  // middle of the view, as soon as it is rendered.
-  useLayoutEffect(() => {
-    if (!jump || scrolledJump.current === jump) return;
-    const target = scroller.current?.querySelector<HTMLElement>(
-      `[data-testid="message"][data-seq="${jump.seq}"]`,
+  function focusJumped() {
+    const seq = focusSeq.current;
+    if (seq === null || !scroller) return;
+    const target = scroller.querySelector<HTMLElement>(
+      `[data-testid="message"][data-seq="${seq}"]`,
     );
     if (!target) return;
-    scrolledJump.current = jump;
-    target.scrollIntoView({ block: 'center' });
+    focusSeq.current = null;
     target.focus({ preventScroll: true });
-    // The next render must not pin the view back to the bottom.
-    if (scroller.current) previous.current.isAtBottom = isNearBottom(scroller.current);
-  });
+  }
 
   useEffect(() => {
     if (!jump) return;
@@ -185,120 +238,65 @@ export function MessageList({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [jumpTo, jumpFromAddress, isHeld]);
 
-  const handlers: MessageItemHandlers = {
-    onReply,
-    onEdit,
-    onInfo: (seq) => setInfoSeq(seq),
-    onForward: (message: Message) => setForwardSource({ conversationId, seqs: [message.seq] }),
-    onSelect: (message: Message) => setSelected([message.seq]),
-    onDelete: (message: Message, canDeleteForEveryone: boolean) =>
-      setDeleteRequest({
-        canDeleteForEveryone,
-        onDelete: (scope) => client.deleteMessage(conversationId, message.seq, scope),
-      }),
-    onJump: showAndHighlight,
-    onReport: (message: Message, senderName: string) =>
-      setReportRequest({ target: { conversationId, seq: message.seq }, name: senderName }),
-  };
+  // The rows keep one set of handlers (they are memoized); each call reaches this render's.
+  const latest = useRef({ onReply, onEdit, showAndHighlight });
+  useLayoutEffect(() => {
+    latest.current = { onReply, onEdit, showAndHighlight };
+  });
+  const handlers = useMemo<MessageItemHandlers>(
+    () => ({
+      onReply: (seq) => latest.current.onReply(seq),
+      onEdit: (seq) => latest.current.onEdit(seq),
+      onInfo: (seq) => {
+        setInfoSeq(seq);
+        // It opens under the message: on the newest, below the view until brought up.
+        afterListSettles(() =>
+          document
+            .querySelector(`[data-testid="message-info"]`)
+            ?.scrollIntoView({ block: 'nearest' }),
+        );
+      },
+      onForward: (message: Message) => setForwardSource({ conversationId, seqs: [message.seq] }),
+      onSelect: (message: Message) => setSelected([message.seq]),
+      onDelete: (message: Message, canDeleteForEveryone: boolean) =>
+        setDeleteRequest({
+          canDeleteForEveryone,
+          onDelete: (scope) => client.deleteMessage(conversationId, message.seq, scope),
+        }),
+      onJump: (seq) => latest.current.showAndHighlight(seq),
+      onReport: (message: Message, senderName: string) =>
+        setReportRequest({ target: { conversationId, seq: message.seq }, name: senderName }),
+    }),
+    [client, conversationId],
+  );
 
-  function toggleSelected(seq: number, isChosen: boolean) {
-    setSelected((current) =>
-      current === null
-        ? current
-        : isChosen
-          ? [...current.filter((item) => item !== seq), seq]
-          : current.filter((item) => item !== seq),
-    );
+  const toggleSelected = useMemo(
+    () => (seq: number, isChosen: boolean) =>
+      setSelected((current) =>
+        current === null
+          ? current
+          : isChosen
+            ? [...current.filter((item) => item !== seq), seq]
+            : current.filter((item) => item !== seq),
+      ),
+    [],
+  );
+
+  // Over the first row, the header shows its day; over a separator, the separator does.
+  function onRangeChanged(range: ListRange) {
+    const top = rows[range.startIndex - firstIndex];
+    setFloatingDay(top && top.kind !== 'day' && range.startIndex > firstIndex ? top.day : null);
   }
 
   // Messages beyond the read marker have not been on screen yet: they wait below.
   const newCount = summary?.unreadCount ?? 0;
-  /** The local day of the message shown last: a message of another day gets a separator. */
-  let shownDay: string | null = null;
-  /** The sender of the message shown last, when it was a person's: the next of theirs joins it. */
-  let runSender: string | null = null;
-  let isUnreadDividerShown = false;
-  const rendered = messages?.map((message) => {
-    // Deleted for the viewer alone: held (it keeps its place in the order), not shown.
-    if (message.isHidden) return null;
-    const day = localDay(message.createdAt);
-    const separator = day !== shownDay && (
-      <li key={`day-${day}`} className={styles.day} data-testid="day-separator">
-        <span>{formatDay(message.createdAt)}</span>
-      </li>
-    );
-    shownDay = day;
-    const isFirstUnread =
-      unreadAtOpen !== null &&
-      !isUnreadDividerShown &&
-      message.kind === 'text' &&
-      message.seq > unreadAtOpen.afterSeq &&
-      message.senderId !== meId;
-    if (isFirstUnread) isUnreadDividerShown = true;
-    const unreadDivider = isFirstUnread && (
-      <li key="unread" className={styles.unread} data-testid="unread-divider">
-        <span>
-          {unreadAtOpen.count} unread {unreadAtOpen.count === 1 ? 'message' : 'messages'}
-        </span>
-      </li>
-    );
-    const isFollowUp = !separator && !unreadDivider && runSender === message.senderId;
-    runSender = message.kind === 'system' ? null : message.senderId;
-    if (message.kind === 'system') {
-      return [
-        separator,
-        <li
-          key={message.id}
-          className={styles.system}
-          data-testid="system-message"
-          data-message-id={message.id}
-          data-seq={message.seq}
-        >
-          <span>{message.body}</span>
-        </li>,
-      ];
-    }
-    return [
-      separator,
-      unreadDivider,
-      <li
-        key={message.id}
-        className={isFollowUp ? styles.item : `${styles.item} ${styles.runStart}`}
-        data-message-id={message.id}
-      >
-        {selected !== null && isForwardable(message) && (
-          <label className={styles.choose}>
-            <input
-              type="checkbox"
-              checked={selected.includes(message.seq)}
-              onChange={(event) => toggleSelected(message.seq, event.target.checked)}
-            />
-            <span className="visually-hidden">Select: {message.body.slice(0, 40)}</span>
-          </label>
-        )}
-        <MessageItem
-          message={message}
-          thread={thread}
-          summary={summary}
-          isHighlighted={jump?.seq === message.seq}
-          isFollowUp={isFollowUp}
-          handlers={handlers}
-        />
-        {infoSeq === message.seq && (
-          <MessageInfo
-            conversationId={conversationId}
-            seq={message.seq}
-            onClose={() => setInfoSeq(null)}
-          />
-        )}
-      </li>,
-    ];
-  });
-  /** Whether the first message not sent yet starts a new day. */
-  const hasPendingSeparator = pending.length > 0 && shownDay !== localDay(pending[0]!.createdAt);
-  /** A message not sent yet joins the run above it: the one before it, or one's own last sent. */
-  const isPendingFollowUp = (index: number) =>
-    index > 0 || (!hasPendingSeparator && runSender === meId);
+  const edge = !thread
+    ? 'Loading messages…'
+    : thread.isLoadingOlder
+      ? 'Loading older messages…'
+      : hasMoreBefore(thread)
+        ? ''
+        : 'This is the beginning of the conversation.';
   return (
     <div
       className={styles.frame}
@@ -325,83 +323,59 @@ export function MessageList({
           </button>
         </div>
       )}
-      <div
-        className={styles.messages}
-        ref={scroller}
-        onScroll={onScroll}
-        data-testid="message-scroller"
-      >
-        <p className={styles.edge}>
-          {!thread
-            ? 'Loading messages…'
-            : thread.isLoadingOlder
-              ? 'Loading older messages…'
-              : hasMoreBefore(thread)
-                ? ''
-                : 'This is the beginning of the conversation.'}
-        </p>
-        {/* A log region announces new messages politely; the list inside keeps list semantics. */}
-        <div role="log" aria-live="polite" aria-label="Messages">
-          <ol className={styles.list}>
-            {rendered}
-            {hasPendingSeparator && (
-              <li className={styles.day} data-testid="day-separator">
-                <span>{formatDay(pending[0]!.createdAt)}</span>
-              </li>
-            )}
-            {pending.map((message, index) => (
-              <li
-                key={message.clientMsgId}
-                className={
-                  isPendingFollowUp(index) ? styles.item : `${styles.item} ${styles.runStart}`
-                }
-              >
-                <MessageBubble
-                  body={message.body}
-                  createdAt={message.createdAt}
-                  isMine
-                  isFollowUp={isPendingFollowUp(index)}
-                  status={message.status}
-                  quote={
-                    message.replyToSeq === undefined
-                      ? undefined
-                      : quoteOf(
-                          message.replyToSeq,
-                          undefined,
-                          heldOriginal(thread, message.replyToSeq),
-                          meId,
-                        )
-                  }
-                />
-                {message.status === 'failed' && (
-                  <div className={styles.sendError} role="alert">
-                    <span>{message.error}</span>
-                    <button
-                      type="button"
-                      className={controls.quietButton}
-                      onClick={() => client.retryMessage(message.clientMsgId)}
-                    >
-                      Retry
-                    </button>
-                    <button
-                      type="button"
-                      className={controls.quietButton}
-                      onClick={() => client.discardMessage(message.clientMsgId)}
-                    >
-                      Delete
-                    </button>
-                  </div>
-                )}
-              </li>
-            ))}
-          </ol>
+      {opening === null ? (
+        <div className={styles.messages} data-testid="message-scroller">
+          <p className={styles.edge}>{edge}</p>
         </div>
-      </div>
+      ) : (
+        <Virtuoso<Row, ListContext>
+          ref={virtuoso}
+          className={styles.messages}
+          data={rows}
+          context={{ edge, firstDay: rows[0]?.day }}
+          firstItemIndex={firstIndex}
+          initialTopMostItemIndex={opening}
+          computeItemKey={(_, row) => row.key}
+          components={LIST_PARTS}
+          increaseViewportBy={{ top: RENDER_AHEAD_PX, bottom: RENDER_AHEAD_PX }}
+          alignToBottom
+          followOutput={follow}
+          atBottomThreshold={STICK_TO_BOTTOM_PX}
+          atBottomStateChange={setIsAtBottom}
+          startReached={() => void client.loadOlder(conversationId)}
+          rangeChanged={onRangeChanged}
+          itemsRendered={focusJumped}
+          scrollerRef={(element) => setScroller(element instanceof HTMLElement ? element : null)}
+          itemContent={(_, row) => (
+            <RowView
+              row={row}
+              thread={thread}
+              summary={summary}
+              meId={meId}
+              isHighlighted={jump !== null && rowSeq(row) === jump.seq}
+              choosing={
+                selected === null || row.kind !== 'message' || !isForwardable(row.message)
+                  ? null
+                  : selected.includes(row.message.seq)
+              }
+              isInfoOpen={infoSeq !== null && rowSeq(row) === infoSeq}
+              handlers={handlers}
+              onChoose={toggleSelected}
+              onCloseInfo={() => setInfoSeq(null)}
+            />
+          )}
+        />
+      )}
+      {floatingDay !== null && (
+        <p className={styles.floatingDay} aria-hidden="true" data-testid="floating-day">
+          <span>{floatingDay}</span>
+        </p>
+      )}
       {!isAtBottom && (
         <button
           type="button"
           className={newCount > 0 ? styles.jumpWithCount : styles.jump}
-          onClick={scrollToLatest}
+          onClick={() => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' })}
           aria-label={
             newCount > 0
               ? `${newCount} new ${newCount === 1 ? 'message' : 'messages'}: scroll to the latest`
@@ -410,7 +384,7 @@ export function MessageList({
           data-testid="jump-to-latest"
         >
           {newCount > 0 && <span>{newCount} new</span>}
-          <span aria-hidden="true">↓</span>
+          <ArrowDown aria-hidden="true" size={20} />
         </button>
       )}
       <DeleteMessageDialog request={deleteRequest} onDone={() => setDeleteRequest(null)} />
@@ -420,35 +394,280 @@ export function MessageList({
   );
 }
 
+/**
+ * Runs `act` two frames from now: rows put in above move the view in the next frame (the
+ * virtual list keeps the reader's place), and a scroll asked before would be undone by it.
+ * Rows may change meanwhile, so `act` finds its row then.
+ */
+function afterListSettles(act: () => void): void {
+  requestAnimationFrame(() => requestAnimationFrame(act));
+}
+
+interface RowViewProps {
+  row: Row;
+  thread: Thread | undefined;
+  summary: ConversationSummary | undefined;
+  meId: string;
+  isHighlighted: boolean;
+  /** Choosing messages to forward: whether this one is chosen; null when it cannot be. */
+  choosing: boolean | null;
+  isInfoOpen: boolean;
+  handlers: MessageItemHandlers;
+  onChoose: (seq: number, isChosen: boolean) => void;
+  onCloseInfo: () => void;
+}
+
+/**
+ * What one row shows. Memoized: scrolling renders the rows it brings into view, and a new
+ * message or receipt re-renders only the rows it changes.
+ */
+const RowView = memo(function RowView({
+  row,
+  thread,
+  summary,
+  meId,
+  isHighlighted,
+  choosing,
+  isInfoOpen,
+  handlers,
+  onChoose,
+  onCloseInfo,
+}: RowViewProps): ReactNode {
+  switch (row.kind) {
+    case 'day':
+      return <span>{row.day}</span>;
+    case 'unread':
+      return (
+        <span>
+          {row.count} unread {row.count === 1 ? 'message' : 'messages'}
+        </span>
+      );
+    case 'system':
+      return <span>{row.message.body}</span>;
+    case 'message': {
+      const { message } = row;
+      return (
+        <>
+          {choosing !== null && (
+            <label className={styles.choose}>
+              <input
+                type="checkbox"
+                checked={choosing}
+                onChange={(event) => onChoose(message.seq, event.target.checked)}
+              />
+              <span className="visually-hidden">Select: {message.body.slice(0, 40)}</span>
+            </label>
+          )}
+          <MessageItem
+            message={message}
+            thread={thread}
+            summary={summary}
+            isHighlighted={isHighlighted}
+            isFollowUp={row.isFollowUp}
+            handlers={handlers}
+          />
+          {isInfoOpen && (
+            <MessageInfo
+              conversationId={message.conversationId}
+              seq={message.seq}
+              onClose={onCloseInfo}
+            />
+          )}
+        </>
+      );
+    }
+    case 'pending':
+      return <PendingRow row={row} thread={thread} meId={meId} />;
+  }
+}, isSameRowView);
+
+function PendingRow({
+  row,
+  thread,
+  meId,
+}: {
+  row: Extract<Row, { kind: 'pending' }>;
+  thread: Thread | undefined;
+  meId: string;
+}) {
+  const client = useChatClient();
+  const { message } = row;
+  return (
+    <>
+      <MessageBubble
+        body={message.body}
+        createdAt={message.createdAt}
+        isMine
+        isFollowUp={row.isFollowUp}
+        status={message.status}
+        quote={
+          message.replyToSeq === undefined
+            ? undefined
+            : quoteOf(message.replyToSeq, undefined, heldOriginal(thread, message.replyToSeq), meId)
+        }
+      />
+      {message.status === 'failed' && (
+        <div className={styles.sendError} role="alert">
+          <span>{message.error}</span>
+          <button
+            type="button"
+            className={controls.quietButton}
+            onClick={() => client.retryMessage(message.clientMsgId)}
+          >
+            Retry
+          </button>
+          <button
+            type="button"
+            className={controls.quietButton}
+            onClick={() => client.discardMessage(message.clientMsgId)}
+          >
+            Delete
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** Rows are rebuilt on every change of the thread: one that shows the same is not rendered again. */
+function isSameRowView(before: RowViewProps, after: RowViewProps): boolean {
+  if (
+    before.summary !== after.summary ||
+    before.meId !== after.meId ||
+    before.isHighlighted !== after.isHighlighted ||
+    before.choosing !== after.choosing ||
+    before.isInfoOpen !== after.isInfoOpen ||
+    before.handlers !== after.handlers ||
+    !isSameRow(before.row, after.row)
+  ) {
+    return false;
+  }
+  // The thread matters only to a reply: the original it quotes may have changed.
+  const quoted = quotedSeq(after.row);
+  return (
+    quoted === undefined ||
+    heldOriginal(before.thread, quoted) === heldOriginal(after.thread, quoted)
+  );
+}
+
+function isSameRow(before: Row, after: Row): boolean {
+  if (before.kind !== after.kind || before.key !== after.key || before.day !== after.day) {
+    return false;
+  }
+  switch (after.kind) {
+    case 'day':
+      return true;
+    case 'unread':
+      return after.count === (before as typeof after).count;
+    case 'system':
+      return after.message === (before as typeof after).message;
+    case 'message':
+    case 'pending':
+      return (
+        after.message === (before as typeof after).message &&
+        after.isFollowUp === (before as typeof after).isFollowUp
+      );
+  }
+}
+
+function quotedSeq(row: Row): number | undefined {
+  if (row.kind === 'message') return row.message.replyTo?.seq;
+  if (row.kind === 'pending') return row.message.replyToSeq;
+  return undefined;
+}
+
+function rowSeq(row: Row): number | undefined {
+  return row.kind === 'message' || row.kind === 'system' ? row.message.seq : undefined;
+}
+
 /** What a selection may take: text that is there to copy (not deleted, not a system line). */
 function isForwardable(message: Message): boolean {
   return message.kind === 'text' && !message.deleted && !message.isHidden;
 }
 
-function findMessage(scroller: HTMLElement, id: number): HTMLElement | null {
-  return scroller.querySelector<HTMLElement>(`[data-message-id="${id}"]`);
-}
-
-/** Where an element starts within the scrolled content, whatever the scroll position. */
-function topInContent(scroller: HTMLElement, element: HTMLElement): number {
+/** Each row's list item: its look and what tests and the read marker find it by. */
+function RowItem({
+  item,
+  children,
+  context: _context,
+  ...rest
+}: ItemProps<Row> & { context?: ListContext }) {
   return (
-    element.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop
+    <li {...rest} {...rowAttributes(item)}>
+      {children}
+    </li>
   );
 }
 
-/**
- * Whether the reader was at the bottom before this render: where they are scrolled to now,
- * against the content's height at the last commit. A scroll made since then counts even if its
- * scroll event has not run yet (a render that lands in between must not pull them back down).
- */
-function wasAtBottom(
-  element: HTMLElement,
-  before: { isAtBottom: boolean; scrollHeight: number },
-): boolean {
-  if (before.scrollHeight === 0) return before.isAtBottom;
-  return before.scrollHeight - element.scrollTop - element.clientHeight < STICK_TO_BOTTOM_PX;
+function rowAttributes(
+  row: Row,
+): HTMLAttributes<HTMLLIElement> & Record<`data-${string}`, unknown> {
+  switch (row.kind) {
+    case 'day':
+      return { className: styles.day, 'data-testid': 'day-separator' };
+    case 'unread':
+      return { className: styles.unread, 'data-testid': 'unread-divider' };
+    case 'system':
+      return {
+        className: styles.system,
+        'data-testid': 'system-message',
+        'data-message-id': row.message.id,
+        'data-seq': row.message.seq,
+      };
+    case 'message':
+      return {
+        className: row.isFollowUp ? styles.item : `${styles.item} ${styles.runStart}`,
+        'data-message-id': row.message.id,
+      };
+    case 'pending':
+      return { className: row.isFollowUp ? styles.item : `${styles.item} ${styles.runStart}` };
+  }
 }
 
-function isNearBottom(element: HTMLElement): boolean {
-  return element.scrollHeight - element.scrollTop - element.clientHeight < STICK_TO_BOTTOM_PX;
+/** The list itself: an ordered list inside a log region that announces new messages politely. */
+const RowList = forwardRef<
+  HTMLOListElement,
+  HTMLAttributes<HTMLOListElement> & { context?: ListContext }
+>(function RowList({ children, context: _context, ...rest }, ref) {
+  return (
+    <div role="log" aria-live="polite" aria-label="Messages">
+      <ol {...rest} ref={ref} className={styles.list}>
+        {children}
+      </ol>
+    </div>
+  );
+});
+
+/** The element that scrolls: found by tests, and by the read marker as its root. */
+const RowScroller = forwardRef<
+  HTMLDivElement,
+  HTMLAttributes<HTMLDivElement> & { context?: ListContext }
+>(function RowScroller({ context: _context, ...rest }, ref) {
+  return <div {...rest} ref={ref} data-testid="message-scroller" />;
+});
+
+/** Above the first row: whether there is more, and the first row's day. */
+function ListEdge({ context }: { context?: ListContext }) {
+  return (
+    <>
+      <p className={styles.edge}>{context?.edge}</p>
+      {context?.firstDay !== undefined && (
+        <p className={styles.day} data-testid="day-separator">
+          <span>{context.firstDay}</span>
+        </p>
+      )}
+    </>
+  );
 }
+
+function ListEnd() {
+  return <div className={styles.end} />;
+}
+
+const LIST_PARTS = {
+  Scroller: RowScroller,
+  List: RowList,
+  Item: RowItem,
+  Header: ListEdge,
+  Footer: ListEnd,
+} as unknown as Components<Row, ListContext>;

@@ -1,29 +1,24 @@
 'use client';
 // Which messages of the list have been on screen: only those may be marked read.
 
-import { useEffect, useLayoutEffect, useRef, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 
 /** A message counts as seen when half of it, or half of the view, has been in view. */
 const SEEN_FRACTION = 0.5;
 
 /**
  * Watches every element with a `data-seq` inside the scroller and calls `onSeen` with the
- * newest seq that came into view. Elements added later are watched after the render that
- * added them.
+ * newest seq that came into view. The list is virtual: rows come and go as it scrolls, so
+ * elements are watched as they are added to the scroller and let go as they leave it.
  */
-export function useSeenMessages(
-  scroller: RefObject<HTMLElement | null>,
-  onSeen: (seq: number) => void,
-): void {
-  const observer = useRef<IntersectionObserver | null>(null);
+export function useSeenMessages(scroller: HTMLElement | null, onSeen: (seq: number) => void): void {
   const latestOnSeen = useRef(onSeen);
   useLayoutEffect(() => {
     latestOnSeen.current = onSeen;
   });
 
   useEffect(() => {
-    const root = scroller.current;
-    if (!root) return;
+    if (!scroller) return;
     const watching = new IntersectionObserver(
       (entries) => {
         let newest = 0;
@@ -33,25 +28,31 @@ export function useSeenMessages(
         }
         if (newest > 0) latestOnSeen.current(newest);
       },
-      { root, threshold: [0, 0.25, SEEN_FRACTION, 0.75, 1] },
+      { root: scroller, threshold: [0, 0.25, SEEN_FRACTION, 0.75, 1] },
     );
-    observer.current = watching;
-    observeAll(root, watching);
+    const rows = new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.addedNodes)
+          forEachWatched(node, (element) => watching.observe(element));
+        for (const node of record.removedNodes) {
+          forEachWatched(node, (element) => watching.unobserve(element));
+        }
+      }
+    });
+    forEachWatched(scroller, (element) => watching.observe(element));
+    rows.observe(scroller, { childList: true, subtree: true });
     return () => {
+      rows.disconnect();
       watching.disconnect();
-      observer.current = null;
     };
   }, [scroller]);
-
-  // After every render: the messages it added (observing one twice does nothing).
-  useLayoutEffect(() => {
-    const root = scroller.current;
-    if (root && observer.current) observeAll(root, observer.current);
-  });
 }
 
-function observeAll(root: HTMLElement, observer: IntersectionObserver): void {
-  for (const element of root.querySelectorAll('[data-seq]')) observer.observe(element);
+/** The node itself, if it has a seq, and every element under it that has one. */
+function forEachWatched(node: Node, act: (element: Element) => void): void {
+  if (!(node instanceof Element)) return;
+  if (node.hasAttribute('data-seq')) act(node);
+  for (const element of node.querySelectorAll('[data-seq]')) act(element);
 }
 
 function isSeen(entry: IntersectionObserverEntry): boolean {
