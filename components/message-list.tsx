@@ -143,7 +143,9 @@ export function MessageList({
   // divider, else at the newest message.
   const [opening, setOpening] = useState<IndexLocationWithAlign | null>(null);
   // A thread still empty while the conversation has messages is being fetched: not yet.
-  const isReady = thread !== undefined && (rows.length > 0 || !summary?.lastMessage);
+  // One's own messages not sent yet are shown at once, whatever else is still coming.
+  const isReady =
+    pending.length > 0 || (thread !== undefined && (rows.length > 0 || !summary?.lastMessage));
   if (isReady && opening === null) {
     setOpening(
       dividerIndex >= 0
@@ -565,7 +567,8 @@ function isSameRow(before: Row, after: Row): boolean {
     case 'pending':
       return (
         after.message === (before as typeof after).message &&
-        after.isFollowUp === (before as typeof after).isFollowUp
+        after.isFollowUp === (before as typeof after).isFollowUp &&
+        after.isRunStart === (before as typeof after).isRunStart
       );
   }
 }
@@ -616,11 +619,11 @@ function rowAttributes(
       };
     case 'message':
       return {
-        className: row.isFollowUp ? styles.item : `${styles.item} ${styles.runStart}`,
+        className: row.isRunStart ? `${styles.item} ${styles.runStart}` : styles.item,
         'data-message-id': row.message.id,
       };
     case 'pending':
-      return { className: row.isFollowUp ? styles.item : `${styles.item} ${styles.runStart}` };
+      return { className: row.isRunStart ? `${styles.item} ${styles.runStart}` : styles.item };
   }
 }
 

@@ -22,8 +22,20 @@ export type Row =
   | (RowBase & { kind: 'day' })
   | (RowBase & { kind: 'unread'; count: number })
   | (RowBase & { kind: 'system'; message: Message })
-  | (RowBase & { kind: 'message'; message: Message; isFollowUp: boolean })
-  | (RowBase & { kind: 'pending'; message: PendingMessage; isFollowUp: boolean });
+  | (RowBase & { kind: 'message' } & RunPlace & { message: Message })
+  | (RowBase & { kind: 'pending' } & RunPlace & { message: PendingMessage });
+
+/** Where a message stands in the run of its sender's messages. */
+interface RunPlace {
+  /** Follows a message of the same sender, the same day: grouped under it, no tail. */
+  isFollowUp: boolean;
+  /**
+   * Starts a run below another row: some room above it. Not the first row, which the list's
+   * header (the first day) is above: every row of a page of one-line messages is then as tall,
+   * and the list's guess of a page's height, the first row's, is right.
+   */
+  isRunStart: boolean;
+}
 
 /**
  * Turns what the device holds into rows: a separator before the first message of each local
@@ -79,24 +91,28 @@ export function buildRows(
       rows.push({ kind: 'unread', key: 'unread', day, count: unreadAtOpen.count });
       runSender = null;
     }
+    const isFollowUp = runSender === message.senderId;
     rows.push({
       kind: 'message',
       key: `m-${message.id}`,
       day,
       message,
-      isFollowUp: runSender === message.senderId,
+      isFollowUp,
+      isRunStart: !isFollowUp && rows.length > 0,
     });
     runSender = message.senderId;
   }
 
   for (const message of pending) {
     const day = startDay(message.createdAt);
+    const isFollowUp = runSender === meId;
     rows.push({
       kind: 'pending',
       key: `p-${message.clientMsgId}`,
       day,
       message,
-      isFollowUp: runSender === meId,
+      isFollowUp,
+      isRunStart: !isFollowUp && rows.length > 0,
     });
     runSender = meId;
   }
@@ -114,13 +130,13 @@ export function rowIndexOfSeq(rows: readonly Row[], seq: number): number {
  * The list's index of its first row, kept so that rows put in above the ones shown (an older
  * page) leave every shown row at the same index: the virtual list then keeps the reader's place.
  * `previous` is the last render's rows and first index. The first message row of the last
- * render is the anchor: its index stays what it was.
+ * render (sent or not yet) is the anchor: its index stays what it was.
  */
 export function nextFirstIndex(
   previous: { rows: readonly Row[]; firstIndex: number },
   rows: readonly Row[],
 ): number {
-  const anchor = previous.rows.findIndex((row) => row.kind === 'message' || row.kind === 'system');
+  const anchor = previous.rows.findIndex((row) => row.kind !== 'day' && row.kind !== 'unread');
   if (anchor < 0) return previous.firstIndex;
   const key = previous.rows[anchor]!.key;
   const now = rows.findIndex((row) => row.key === key);

@@ -56,6 +56,15 @@ describe('buildRows', () => {
       ...Array<string>(3).fill(rows[3]!.day),
     ]);
     expect(rows[0]!.day).not.toBe(rows[3]!.day);
+    // Room above each run but the first row's (the header is above it).
+    expect(rows.map((row) => row.kind === 'message' && row.isRunStart)).toEqual([
+      false,
+      false,
+      true,
+      false,
+      true,
+      true,
+    ]);
   });
 
   it('breaks a run at a system line and leaves out what was deleted for the viewer alone', () => {
@@ -117,6 +126,13 @@ describe('nextFirstIndex', () => {
     const indexOf = (rows: Row[], first: number, seq: number) => first + rowIndexOfSeq(rows, seq);
     expect(indexOf(after, firstIndex, 3)).toBe(indexOf(before, 1000, 3));
     expect(indexOf(after, firstIndex, 4)).toBe(indexOf(before, 1000, 4));
+  });
+
+  it('anchors on a message not sent yet when it is the first row', () => {
+    const today = new Date(2026, 10, 5, 11).toISOString();
+    const before = buildRows([], [pending('a', today)], 'me', null);
+    const after = buildRows(page, [pending('a', today)], 'me', null);
+    expect(nextFirstIndex({ rows: before, firstIndex: 1000 }, after)).toBe(1000 - 2);
   });
 
   it('keeps the first index when rows are added below or the list starts anew', () => {
