@@ -2,7 +2,8 @@
 //   npm run bench                       every scenario, full size (about half an hour)
 //   npm run bench -- --quick            a smoke run of seconds per scenario (part of npm test)
 //   npm run bench -- --only max-rate    some scenarios (ids: fixed-rates, max-rate, fan-out,
-//                                       idle, storm, history, flood), comma-separated
+//                                       idle, storm, history, flood, message-list),
+//                                       comma-separated
 //   npm run bench -- --name mine        results in bench/results/mine.json and .md
 
 import { execFileSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { readFlood } from './scenarios/flood';
 import { historyPages } from './scenarios/history';
 import { idleConnections } from './scenarios/idle';
 import { maxRate } from './scenarios/max-rate';
+import { messageList } from './scenarios/message-list';
 import { reconnectStorm } from './scenarios/storm';
 import { describeMachine } from './system';
 import { createBenchDatabase } from './targets';
@@ -29,6 +31,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> 
   storm: reconnectStorm,
   history: historyPages,
   flood: readFlood,
+  'message-list': messageList,
 };
 
 function gitCommit(): string {

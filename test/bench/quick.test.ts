@@ -5,11 +5,21 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import type { MessageListData } from '../../bench/browser/message-list-report';
 import type { BenchResults } from '../../bench/report';
 import type { StepResult } from '../../bench/steps';
 import { PROJECT_ROOT } from '../helpers/paths';
 
-const SCENARIO_IDS = ['fixed-rates', 'max-rate', 'fan-out', 'idle', 'storm', 'history', 'flood'];
+const SCENARIO_IDS = [
+  'fixed-rates',
+  'max-rate',
+  'fan-out',
+  'idle',
+  'storm',
+  'history',
+  'flood',
+  'message-list',
+];
 const TIMEOUT_MS = 5 * 60_000;
 
 const name = `vitest-${process.pid}-${Date.now().toString(36)}`;
@@ -151,6 +161,15 @@ it(
     };
     expectMeasuredSteps([flood.quiet, flood.flooded]);
     expect(flood.floodCounts.answered).toBeGreaterThan(0);
+
+    // The phone held every message, opened the chat at the newest each time, and scrolled up to
+    // the message asked for, frame by frame.
+    const messageList = data('message-list') as MessageListData;
+    expect(messageList.messages).toBeGreaterThan(0);
+    expect(messageList.openings.length).toBeGreaterThan(0);
+    for (const opening of messageList.openings) expect(opening.rows).toBeGreaterThan(0);
+    expect(messageList.scroll.isReached).toBe(true);
+    expect(messageList.scroll.frames.count).toBeGreaterThan(0);
   },
   TIMEOUT_MS,
 );
