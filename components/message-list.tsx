@@ -618,13 +618,14 @@ function rowAttributes(
         'data-seq': row.message.seq,
       };
     case 'message':
-      return {
-        className: row.isRunStart ? `${styles.item} ${styles.runStart}` : styles.item,
-        'data-message-id': row.message.id,
-      };
+      return { className: messageClass(row), 'data-message-id': row.message.id };
     case 'pending':
-      return { className: row.isRunStart ? `${styles.item} ${styles.runStart}` : styles.item };
+      return { className: messageClass(row) };
   }
+}
+
+function messageClass(row: { isRunStart: boolean }): string | undefined {
+  return row.isRunStart ? `${styles.item} ${styles.runStart}` : styles.item;
 }
 
 /** The list itself: an ordered list inside a log region that announces new messages politely. */
