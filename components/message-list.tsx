@@ -49,6 +49,8 @@ import styles from './message-list.module.css';
 const STICK_TO_BOTTOM_PX = 120;
 /** How far beyond the view, each way, rows are rendered ahead of the scroll. */
 const RENDER_AHEAD_PX = 800;
+/** How many times a jump asks the list to show its message before giving up. */
+const JUMP_ATTEMPTS = 5;
 /** How long a message jumped to from a quote stays highlighted. */
 const HIGHLIGHT_MS = 2_000;
 /**
@@ -183,32 +185,32 @@ export function MessageList({
   }
 
   // The message jumped to is brought to the middle of the view once it is among the rows, then
-  // focused when it is rendered.
+  // focused. Its page going in above moves the view after it (the list keeps the reader's
+  // place, and an unread divider may be scrolled to): so it is asked again, a few frames on,
+  // until the message is in view.
+  function bringIntoView(seq: number, attemptsLeft: number) {
+    afterListSettles(() => {
+      const target = scroller?.querySelector<HTMLElement>(
+        `[data-testid="message"][data-seq="${seq}"]`,
+      );
+      if (target && scroller && isWithin(target, scroller)) {
+        target.focus({ preventScroll: true });
+        return;
+      }
+      const index = rowIndexOfSeq(currentRows.current, seq);
+      if (index < 0 || attemptsLeft === 0) return;
+      virtuoso.current?.scrollToIndex({ index, align: 'center' });
+      bringIntoView(seq, attemptsLeft - 1);
+    });
+  }
+
   const scrolledJump = useRef<{ seq: number } | null>(null);
-  const focusSeq = useRef<number | null>(null);
   useEffect(() => {
     if (!jump || scrolledJump.current === jump) return;
-    const index = rowIndexOfSeq(rows, jump.seq);
-    if (index < 0) return;
+    if (rowIndexOfSeq(rows, jump.seq) < 0) return;
     scrolledJump.current = jump;
-    focusSeq.current = jump.seq;
-    afterListSettles(() => {
-      const settled = rowIndexOfSeq(currentRows.current, jump.seq);
-      if (settled >= 0) virtuoso.current?.scrollToIndex({ index: settled, align: 'center' });
-      focusJumped();
-    });
+    bringIntoView(jump.seq, JUMP_ATTEMPTS);
   });
-
-  function focusJumped() {
-    const seq = focusSeq.current;
-    if (seq === null || !scroller) return;
-    const target = scroller.querySelector<HTMLElement>(
-      `[data-testid="message"][data-seq="${seq}"]`,
-    );
-    if (!target) return;
-    focusSeq.current = null;
-    target.focus({ preventScroll: true });
-  }
 
   useEffect(() => {
     if (!jump) return;
@@ -346,7 +348,6 @@ export function MessageList({
           atBottomStateChange={setIsAtBottom}
           startReached={() => void client.loadOlder(conversationId)}
           rangeChanged={onRangeChanged}
-          itemsRendered={focusJumped}
           scrollerRef={(element) => setScroller(element instanceof HTMLElement ? element : null)}
           itemContent={(_, row) => (
             <RowView
@@ -401,6 +402,13 @@ export function MessageList({
  * virtual list keeps the reader's place), and a scroll asked before would be undone by it.
  * Rows may change meanwhile, so `act` finds its row then.
  */
+/** Whether the element is on screen within the scroller (some of it, vertically). */
+function isWithin(element: HTMLElement, scroller: HTMLElement): boolean {
+  const box = element.getBoundingClientRect();
+  const view = scroller.getBoundingClientRect();
+  return box.bottom > view.top && box.top < view.bottom;
+}
+
 function afterListSettles(act: () => void): void {
   requestAnimationFrame(() => requestAnimationFrame(act));
 }
