@@ -242,3 +242,25 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     for (const actor of actors) await actor.context.close();
   },
 });
+
+/** Every violation the browser reports, from any page of the context. */
+export async function watchCspViolations(context: BrowserContext): Promise<string[]> {
+  const violations: string[] = [];
+  await context.exposeBinding('__reportCspViolation', (_, text: string) => {
+    violations.push(text);
+  });
+  // Added through the DevTools protocol, so the CSP does not apply to it.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __reportCspViolation(text: string): void })
+        .__reportCspViolation;
+      report(
+        `${event.violatedDirective} blocked ${event.blockedURI || '(inline)'} on ${event.documentURI}`,
+      );
+    });
+  });
+  context.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text());
+  });
+  return violations;
+}

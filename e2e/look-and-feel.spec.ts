@@ -14,6 +14,7 @@ import {
   sendOverSocket,
   startChat,
   test,
+  watchCspViolations,
 } from './fixtures';
 
 /** 👍 as emojibase gives it: with the emoji presentation selector (U+FE0F). */
@@ -22,25 +23,6 @@ const THUMBS_UP = '👍\u{FE0F}';
 /** body's background (--bg) in each theme. */
 const LIGHT_BG = 'rgb(240, 242, 245)';
 const DARK_BG = 'rgb(11, 20, 26)';
-
-/** Every CSP violation the context's pages report (the spec expects none). */
-async function watchCspViolations(context: BrowserContext): Promise<string[]> {
-  const violations: string[] = [];
-  await context.exposeBinding('__reportCspViolation', (_, text: string) => {
-    violations.push(text);
-  });
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      const report = (window as unknown as { __reportCspViolation(text: string): void })
-        .__reportCspViolation;
-      report(`${event.violatedDirective} blocked ${event.blockedURI || '(inline)'}`);
-    });
-  });
-  context.on('console', (message) => {
-    if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text());
-  });
-  return violations;
-}
 
 function backgroundOf(page: Page) {
   return page.evaluate(() => getComputedStyle(document.body).backgroundColor);

@@ -3,7 +3,7 @@
 // reports not a single CSP violation.
 
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { PASSWORD, uniqueName } from '../test/helpers/client';
 import { makeDataDir, seedAdmin } from '../test/helpers/database';
 import { startProcessServer, type ProcessServer } from '../test/helpers/process-server';
@@ -17,6 +17,7 @@ import {
   signUpInBrowser,
   startChat,
   test,
+  watchCspViolations,
 } from './fixtures';
 
 let server: ProcessServer;
@@ -32,35 +33,13 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-/** Every violation the browser reports, from any page of the context. */
-async function watchViolations(context: BrowserContext): Promise<string[]> {
-  const violations: string[] = [];
-  await context.exposeBinding('__reportCspViolation', (_, text: string) => {
-    violations.push(text);
-  });
-  // Added through the DevTools protocol, so the CSP does not apply to it.
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      const report = (window as unknown as { __reportCspViolation(text: string): void })
-        .__reportCspViolation;
-      report(
-        `${event.violatedDirective} blocked ${event.blockedURI || '(inline)'} on ${event.documentURI}`,
-      );
-    });
-  });
-  context.on('console', (message) => {
-    if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text());
-  });
-  return violations;
-}
-
 async function newPerson(
   browser: import('@playwright/test').Browser,
   name: string,
   options: { serviceWorker?: boolean } = {},
 ) {
   const context = await newContext(browser, server.url, options);
-  const violations = await watchViolations(context);
+  const violations = await watchCspViolations(context);
   const page = await context.newPage();
   const username = uniqueName(name);
   return { context, page, username, violations };
