@@ -11,6 +11,7 @@ import {
   expect,
   messages,
   newContext,
+  openMessageMenuByKeyboard,
   openSettings,
   sendMessage,
   startChat,
@@ -144,9 +145,7 @@ test('phone screens have no serious accessibility problems, in light and dark mo
   await expect(messages(page)).toHaveCount(1);
   await expectAccessible(page, 'phone: conversation');
   // The message menu, as a long press opens it (the keyboard's way in, here).
-  await messages(page).last().focus();
-  await page.keyboard.press('Enter');
-  await expect(page.getByRole('menu', { name: 'Message actions' })).toBeVisible();
+  await openMessageMenuByKeyboard(page, messages(page).last());
   await expectAccessible(page, 'phone: message menu');
   await page.keyboard.press('Escape');
 

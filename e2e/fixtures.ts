@@ -6,6 +6,7 @@ import {
   type Browser,
   type BrowserContext,
   type BrowserContextOptions,
+  type Locator,
   type Page,
 } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
@@ -206,6 +207,21 @@ export async function chooseFromHeaderMenu(page: Page, action: string): Promise<
 
 export function messages(page: Page) {
   return page.getByTestId('message');
+}
+
+/**
+ * Opens a message's menu the keyboard's way (a long press opens the same): focus, then Enter.
+ * The list shows its rows only once it has placed them, and a hidden row takes no focus: so it
+ * waits for the row to be seen, and for the focus to hold, first.
+ */
+export async function openMessageMenuByKeyboard(page: Page, message: Locator): Promise<Locator> {
+  await expect(message).toBeVisible();
+  await message.focus();
+  await expect(message).toBeFocused();
+  await page.keyboard.press('Enter');
+  const menu = page.getByRole('menu', { name: 'Message actions' });
+  await expect(menu).toBeVisible();
+  return menu;
 }
 
 /** The texts of the messages on screen, exactly: for toHaveText([...]) in order. */

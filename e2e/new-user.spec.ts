@@ -220,6 +220,14 @@ test('a draft stays with its conversation, across a reload, is shown in the list
   await composer(alice.page).press('Enter');
   await expect(messages(alice.page).last()).toContainText('half a thought');
   await expect(composer(alice.page)).toHaveValue('');
+  // Sent, bob's chat goes to the top of the list: carol's is clicked once it has moved (a row
+  // moving between the press and the release of a click loses that click).
+  await expect(
+    item(alice.page, bob.user.username).getByTestId('conversation-item-preview'),
+  ).toHaveText('You: half a thought');
+  await expect(alice.page.getByTestId('conversation-item').first()).toContainText(
+    bob.user.username,
+  );
   await openChat(alice.page, carol.user.username);
   await expect(
     item(alice.page, bob.user.username).getByTestId('conversation-item-preview'),

@@ -28,6 +28,7 @@ import {
   chooseFromHeaderMenu,
   expect,
   newContext,
+  openMessageMenuByKeyboard,
   openSettings,
   sendMessage,
   test,
@@ -235,10 +236,7 @@ test('no screen scrolls sideways on a 360 px phone, whatever its content', async
     await expectNoSidewaysScroll(page, 'direct chat, the longest message unfolded');
 
     // Its menu (as the keyboard opens it; a long press opens the same), and a reply quoting it.
-    await longest.focus();
-    await page.keyboard.press('Enter');
-    const menu = page.getByRole('menu', { name: 'Message actions' });
-    await expect(menu).toBeVisible();
+    const menu = await openMessageMenuByKeyboard(page, longest);
     await expectNoSidewaysScroll(page, 'message menu');
     await menu.getByRole('menuitem', { name: 'Reply' }).click();
     await expect(page.getByTestId('reply-bar')).toBeVisible();
@@ -263,15 +261,13 @@ test('no screen scrolls sideways on a 360 px phone, whatever its content', async
     await page.getByTestId('conversation-item').filter({ hasText: groupTitle }).click();
     await expect(page.getByTestId('conversation-title')).toHaveText(groupTitle);
     // A reply to bob: its quote has his name.
-    await page.getByTestId('message').filter({ hasText: 'Tent?' }).focus();
-    await page.keyboard.press('Enter');
+    await openMessageMenuByKeyboard(page, page.getByTestId('message').filter({ hasText: 'Tent?' }));
     await menu.getByRole('menuitem', { name: 'Reply' }).click();
     await sendMessage(page, 'Mine');
     await expect(page.getByTestId('message').last().getByTestId('message-quote')).toBeVisible();
     await expectNoSidewaysScroll(page, 'group chat');
     const mine = page.getByTestId('message').last();
-    await mine.focus();
-    await page.keyboard.press('Enter');
+    await openMessageMenuByKeyboard(page, mine);
     await menu.getByRole('menuitem', { name: 'Message info' }).click();
     await expect(page.getByTestId('message-info')).toBeVisible();
     await expectNoSidewaysScroll(page, 'message info');
