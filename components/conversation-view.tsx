@@ -87,7 +87,7 @@ export function ConversationView({
 
   /**
    * The header's "More options": group info (its own button too, but not on a phone), muting,
-   * pinning, archiving, and for a direct chat blocking and reporting.
+   * pinning, archiving, clearing, and for a direct chat blocking and reporting.
    */
   function headerItems(chat: ConversationSummary): MenuItem[] {
     const items: MenuItem[] = [];
@@ -109,6 +109,22 @@ export function ConversationView({
       items.push({
         label: archived ? 'Unarchive chat' : 'Archive chat',
         onSelect: () => act(() => client.setArchived(chat.id, !archived)),
+      });
+    }
+    if (chat.lastMessage) {
+      items.push({
+        label: 'Clear chat',
+        isDanger: true,
+        onSelect: () =>
+          setConfirmation({
+            title: 'Clear this chat?',
+            text: 'Its messages will be removed from all your devices. The others in the chat keep theirs.',
+            confirmLabel: 'Clear chat',
+            onConfirm: async () => {
+              const result = await client.clearChat(chat.id);
+              setMenuError(result.ok ? null : result.message);
+            },
+          }),
       });
     }
     const peer = chat.peer;

@@ -14,11 +14,12 @@ export {
   applyEdit,
   applyHide,
   applyReaction,
+  hideHistory,
   listChangeAudience,
   listChangesPage,
   lockMessage,
 } from './queries/message-changes';
-export type { ChangesPage, LockedMessage } from './queries/message-changes';
+export type { ChangesPage, HistoryHidden, LockedMessage } from './queries/message-changes';
 export { listMessageViews } from './queries/message-view';
 export type { MessageView, QuoteView, ReactionView } from './queries/message-view';
 export type { ConversationLock } from './queries/locks';

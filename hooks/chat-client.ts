@@ -212,6 +212,11 @@ export class ChatClient {
     return this.actions.delete(conversationId, seq, scope);
   }
 
+  /** "Clear chat": every message of the conversation hidden for the user, on all their devices. */
+  clearChat(conversationId: string) {
+    return this.actions.clear(conversationId);
+  }
+
   /** The user's one reaction to a message; null takes it away. */
   react(conversationId: string, seq: number, emoji: string | null) {
     return this.actions.react(conversationId, seq, emoji);

@@ -55,6 +55,9 @@ export function applyChangesToSummary(
     if (shown) {
       const preview = previewOf(shown);
       if (!isSamePreview(preview, last)) next = { ...next, lastMessage: preview };
+    } else if (thread) {
+      // Every message held was hidden ("Clear chat"): nothing of theirs to show.
+      next = { ...next, lastMessage: null };
     }
   }
   return next;

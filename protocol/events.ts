@@ -39,6 +39,7 @@ import {
 } from './schemas';
 import type {
   ClientLimits,
+  ConversationCleared,
   ConversationFlags,
   ConversationSummary,
   GroupMember,
@@ -66,6 +67,7 @@ export const ClientEvent = {
   ConversationMute: 'conversation:mute',
   ConversationPin: 'conversation:pin',
   ConversationArchive: 'conversation:archive',
+  ConversationClear: 'conversation:clear',
   MessageSend: 'message:send',
   MessageHistory: 'message:history',
   MessageReceipts: 'message:receipts',
@@ -140,6 +142,7 @@ export const clientEventSchemas = {
   [ClientEvent.ConversationMute]: ConversationMuteRequest,
   [ClientEvent.ConversationPin]: ConversationPinRequest,
   [ClientEvent.ConversationArchive]: ConversationArchiveRequest,
+  [ClientEvent.ConversationClear]: ConversationRequest,
   [ClientEvent.MessageSend]: MessageSendRequest,
   [ClientEvent.MessageHistory]: MessageHistoryRequest,
   [ClientEvent.MessageReceipts]: MessageReceiptsRequest,
@@ -188,6 +191,11 @@ export interface ClientEventResults {
   [ClientEvent.ConversationPin]: ConversationFlags;
   /** Archiving unpins it. */
   [ClientEvent.ConversationArchive]: ConversationFlags;
+  /**
+   * "Clear chat": every message up to `upToSeq` is hidden for the user, as "delete for me"
+   * hides one; `count` of them newly, the last taking change seq `changeSeq`.
+   */
+  [ClientEvent.ConversationClear]: ConversationCleared;
   /** `duplicate` is true when this clientMsgId was already stored: nothing new was written. */
   [ClientEvent.MessageSend]: { message: Message; duplicate: boolean };
   [ClientEvent.MessageHistory]: { messages: Message[]; hasMore: boolean };

@@ -204,6 +204,16 @@ export interface ConversationFlags {
   archivedAt: string | null;
 }
 
+/** What "Clear chat" did: the messages up to `upToSeq` are hidden for the user. */
+export interface ConversationCleared {
+  conversationId: string;
+  upToSeq: number;
+  /** How many it hid now (those hidden before stay as they were). */
+  count: number;
+  /** The conversation's change counter after the clear. */
+  changeSeq: number;
+}
+
 /**
  * Whether a conversation shows as archived: archived, and either muted or without a message
  * since (as in WhatsApp, a new message brings an unmuted chat back out of the archive). Worked

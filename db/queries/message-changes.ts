@@ -189,6 +189,79 @@ export async function applyHide(
   );
 }
 
+/** What clearing a conversation's history for one person wrote. */
+export interface HistoryHidden {
+  /** The newest seq the clear covers: the last one of the person's span when it ran. */
+  upToSeq: number;
+  /** How many messages it hid (those hidden before are left as they were). */
+  count: number;
+  /** The conversation's change counter after it: the last hide's change_seq. */
+  changeSeq: number;
+  /** The seqs of the newest it hid, at most as many as asked for, oldest first. */
+  newestSeqs: number[];
+}
+
+/**
+ * "Clear chat": hides every message of the conversation from `fromSeq` to `toSeq` (the person's
+ * span: a former member's ends where they went) or to its last, for that person alone, as many "delete for me"s would, oldest first,
+ * each with a change_seq of its own taken in one step: their devices fetch the hides as any
+ * other changes. Null when there is no such conversation.
+ */
+export async function hideHistory(
+  tx: Transaction,
+  lock: ConversationLock,
+  clear: {
+    conversationId: string;
+    userId: string;
+    fromSeq: number;
+    toSeq?: number;
+    newest: number;
+  },
+): Promise<HistoryHidden | null> {
+  const { conversationId, userId, fromSeq } = clear;
+  const toSeq = clear.toSeq ?? 2_147_483_647;
+  assertLockHeld(tx, lock, [conversationId]);
+  const [row] = rowsOf<{
+    up_to_seq: number;
+    count: number;
+    change_seq: number;
+    newest_seqs: number[];
+  }>(
+    await tx.execute(sql`
+      with todo as (
+        select m.seq, row_number() over (order by m.seq) as n
+        from conversations c
+        join messages m on m.conversation_id = c.id
+          and m.seq between ${fromSeq} and least(c.last_seq, ${toSeq})
+        where c.id = ${conversationId}
+          and not exists (select 1 from message_hides h
+            where h.user_id = ${userId} and h.conversation_id = c.id and h.seq = m.seq)),
+      next as (
+        update conversations
+        set last_change_seq = last_change_seq + (select count(*) from todo)
+        where id = ${conversationId}
+        returning least(last_seq, ${toSeq}) as last_seq, last_change_seq,
+          last_change_seq - (select count(*) from todo) as base),
+      hidden as (
+        insert into message_hides (user_id, conversation_id, seq, change_seq)
+        select ${userId}::uuid, ${conversationId}::uuid, todo.seq, next.base + todo.n
+        from todo cross join next
+        returning seq)
+      select next.last_seq as up_to_seq, (select count(*) from hidden)::int as count,
+        next.last_change_seq as change_seq,
+        (select coalesce(json_agg(seq order by seq), '[]') from (
+          select seq from hidden order by seq desc limit ${clear.newest}) newest) as newest_seqs
+      from next`),
+  );
+  if (!row) return null;
+  return {
+    upToSeq: Number(row.up_to_seq),
+    count: Number(row.count),
+    changeSeq: Number(row.change_seq),
+    newestSeqs: row.newest_seqs.map(Number),
+  };
+}
+
 /**
  * Who sees the message at `seq` change: members who were there when it was sent, and former
  * members whose span holds it; with the change_seq of their hide where they hid it.

@@ -11,7 +11,6 @@ import {
   type ClientEventPayload,
   type Message,
 } from '../../protocol';
-import { findBySeq } from '../chat-state';
 import { randomUuid } from '../random-uuid';
 import type { ActionResult } from './commands';
 import type { HeldThreads } from './held-threads';
@@ -64,7 +63,7 @@ export class MessageActions {
     });
     if (!response.ok) return { ok: false, message: response.message };
     if (response.message) this.acceptChanged(response.message);
-    else this.hideHere(conversationId, seq);
+    else this.hideHere(conversationId, (held) => held === seq);
     return { ok: true };
   }
 
@@ -122,31 +121,40 @@ export class MessageActions {
   }
 
   /**
-   * A message deleted for the viewer alone is answered without its new state: it is hidden
-   * here now, and the change (which took a change seq beyond this device's cursor) is fetched.
+   * "Clear chat": every message the viewer sees in the conversation is hidden for them, on all
+   * their devices (the others keep theirs). What this device holds goes at once.
    */
-  private hideHere(conversationId: string, seq: number): void {
+  async clear(conversationId: string): Promise<ActionResult> {
+    const response = await this.persistently(ClientEvent.ConversationClear, { conversationId });
+    if (!response.ok) return { ok: false, message: response.message };
+    this.hideHere(conversationId, (seq) => seq <= response.upToSeq);
+    return { ok: true };
+  }
+
+  /**
+   * Messages hidden for the viewer alone are answered without their new state: they are hidden
+   * here now, and the changes (which took change seqs beyond this device's cursor) are fetched.
+   */
+  private hideHere(conversationId: string, isHidden: (seq: number) => boolean): void {
     const { store, threads, sync } = this.options;
     const cursor = threads.changeCursorOf(conversationId);
     if (cursor === undefined) return;
-    const held = findBySeq(store.getState().threads[conversationId]?.messages ?? [], seq);
+    const held = store.getState().threads[conversationId]?.messages ?? [];
     const hidden: Message[] = held
-      ? [
-          {
-            id: held.id,
-            conversationId,
-            seq,
-            senderId: held.senderId,
-            senderUsername: held.senderUsername,
-            clientMsgId: held.clientMsgId,
-            kind: held.kind,
-            body: '',
-            createdAt: held.createdAt,
-            ...(held.changeSeq !== undefined && { changeSeq: held.changeSeq }),
-            isHidden: true,
-          },
-        ]
-      : [];
+      .filter((message) => isHidden(message.seq) && !message.isHidden)
+      .map((message) => ({
+        id: message.id,
+        conversationId,
+        seq: message.seq,
+        senderId: message.senderId,
+        senderUsername: message.senderUsername,
+        clientMsgId: message.clientMsgId,
+        kind: message.kind,
+        body: '',
+        createdAt: message.createdAt,
+        ...(message.changeSeq !== undefined && { changeSeq: message.changeSeq }),
+        isHidden: true,
+      }));
     threads.applyChanges(
       conversationId,
       { conversationId, messages: hidden, changeSeq: cursor + 1 },

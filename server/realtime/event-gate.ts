@@ -78,6 +78,8 @@ export const EVENT_WORK: Record<ClientEventName, number> = {
   [ClientEvent.PeopleSearch]: 5,
   // Every conversation of the person, each with its last message and unread count.
   [ClientEvent.ConversationList]: 10,
+  // A hide written for every message of the conversation, in one statement.
+  [ClientEvent.ConversationClear]: 10,
   // Up to 20 messages read and copied into up to 10 conversations in one transaction (each
   // copy also pays the message rate limit).
   [ClientEvent.MessageForward]: 10,

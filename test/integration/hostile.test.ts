@@ -110,8 +110,9 @@ const SNAPSHOT = `
     (select count(*) from users)::int as users,
     (select count(*) from sessions)::int as sessions,
     (select count(*) from messages)::int as messages,
+    (select count(*) from message_hides)::int as hides,
     (select count(*) from push_subscriptions)::int as push_subscriptions,
-    (select md5(coalesce(string_agg(concat_ws(':', id, kind, title, last_seq), ',' order by id), ''))
+    (select md5(coalesce(string_agg(concat_ws(':', id, kind, title, last_seq, last_change_seq), ',' order by id), ''))
        from conversations) as conversations,
     (select md5(coalesce(string_agg(concat_ws(':', conversation_id, user_id, role, joined_seq,
        is_muted, delivered_up_to_seq, read_up_to_seq, pinned_at, archived_at), ','
@@ -485,6 +486,7 @@ describe('payloads', () => {
     ['conversation:mute', { isMuted: 'true' }, 'isMuted: isMuted must be true or false.'],
     ['conversation:pin', { isPinned: 1 }, 'isPinned: isPinned must be true or false.'],
     ['conversation:archive', { isArchived: null }, 'isArchived: isArchived must be true or false.'],
+    ['conversation:clear', { conversationId: 42 }, 'conversationId: Must be a UUID.'],
     ['conversation:mark-read', { seq: '3' }, 'seq: Must be a whole number from 0 to 2147483647.'],
     ['group:create', { title: 7 }, 'title: Group name must be text.'],
     ['group:create', { usernames: 'bob' }, 'usernames: Give the members as a list of usernames.'],
@@ -498,6 +500,7 @@ describe('payloads', () => {
       'conversation:mute': { conversationId, isMuted: true },
       'conversation:pin': { conversationId, isPinned: true },
       'conversation:archive': { conversationId, isArchived: true },
+      'conversation:clear': { conversationId },
       'conversation:mark-read': { conversationId, seq: 1 },
       'group:create': {
         title: 'Trip',
@@ -643,6 +646,7 @@ describe('events without an ack are ignored: nothing is done', () => {
     ['conversation:mute', (p: Ctx) => ({ conversationId: p.conversationId, isMuted: true })],
     ['conversation:pin', (p: Ctx) => ({ conversationId: p.conversationId, isPinned: true })],
     ['conversation:archive', (p: Ctx) => ({ conversationId: p.conversationId, isArchived: true })],
+    ['conversation:clear', (p: Ctx) => ({ conversationId: p.conversationId })],
     ['message:send', (p: Ctx) => validSend(p.conversationId, 'no ack')],
   ])('%s, also with a last argument that is not a function', async (event, payload) => {
     const { alice, bob, conversationId } = await newPair();
@@ -694,6 +698,7 @@ describe('conversations that are not yours', () => {
       ['conversation:mute', (id) => ({ conversationId: id, isMuted: true })],
       ['conversation:pin', (id) => ({ conversationId: id, isPinned: true })],
       ['conversation:archive', (id) => ({ conversationId: id, isArchived: true })],
+      ['conversation:clear', (id) => ({ conversationId: id })],
       ['typing:start', (id) => ({ conversationId: id })],
       ['typing:stop', (id) => ({ conversationId: id })],
       ['group:members', (id) => ({ conversationId: id })],

@@ -244,6 +244,16 @@ describe('the conversation preview', () => {
     const after = applyChangesToSummary(last(), [hidden(3, 1)], 1, thread);
     expect(after.lastMessage).toMatchObject({ seq: 2, body: 'message 2' });
   });
+
+  it('shows no last message once every held one is hidden (a cleared chat)', () => {
+    const cleared = [hidden(1, 1), hidden(2, 2), hidden(3, 3)];
+    const thread = applyChangesToThread(held(3), cleared, 3);
+    expect(applyChangesToSummary(last(), cleared, 3, thread).lastMessage).toBeNull();
+    // Not held: the device knows nothing older to show, and keeps what it has.
+    expect(applyChangesToSummary(last(), cleared, 3, undefined).lastMessage).toMatchObject({
+      seq: 3,
+    });
+  });
 });
 
 describe('quotes', () => {

@@ -1,6 +1,7 @@
 import { ClientEvent, ServerEvent, type ConversationFlags } from '../../../protocol';
 import { markDelivered, markRead } from '../../chat/advance-markers';
 import { archiveConversation } from '../../chat/archive-conversation';
+import { clearConversation } from '../../chat/clear-conversation';
 import { getConversation } from '../../chat/get-conversation';
 import { listConversations } from '../../chat/list-conversations';
 import { muteConversation } from '../../chat/mute-conversation';
@@ -33,6 +34,7 @@ export const conversationHandlers: Pick<
   | typeof ClientEvent.ConversationMute
   | typeof ClientEvent.ConversationPin
   | typeof ClientEvent.ConversationArchive
+  | typeof ClientEvent.ConversationClear
 > = {
   [ClientEvent.ConversationList]: async ({ deps, session }) => ({
     conversations: await listConversations(deps, session.user.id),
@@ -68,4 +70,19 @@ export const conversationHandlers: Pick<
 
   [ClientEvent.ConversationArchive]: async (ctx, input) =>
     tellOtherDevices(ctx, await archiveConversation(ctx.deps, ctx.session.user.id, input)),
+
+  // The hides go to the user's other devices as a change to messages; this one, which has the
+  // answer, hides what it holds and fetches the changes.
+  [ClientEvent.ConversationClear]: async ({ deps, io, socket, session, afterAck }, input) => {
+    const { cleared, delivery } = await clearConversation(deps, session.user.id, input);
+    if (delivery) {
+      afterAck(() =>
+        io
+          .to(userRoom(session.user.id))
+          .except(socket.id)
+          .emit(ServerEvent.MessageChanged, delivery.payload),
+      );
+    }
+    return cleared;
+  },
 };
