@@ -48,6 +48,14 @@ test('alice and bob sign up, start a chat and see each other’s messages live',
   await sendMessage(bob.page, 'Fine, thanks!');
   await expect(messages(alice.page).last()).toContainText('Fine, thanks!');
   await expect(messages(alice.page)).toHaveCount(2);
+  // A chat shorter than the view sits at its bottom, over the composer, as in WhatsApp.
+  await expect
+    .poll(async () => {
+      const newest = await messages(alice.page).last().boundingBox();
+      const composer = await alice.page.getByLabel('Message', { exact: true }).boundingBox();
+      return newest && composer ? composer.y - (newest.y + newest.height) : null;
+    })
+    .toBeLessThan(40);
 });
 
 test('messages are shown as text, never run as HTML', async ({ actor }) => {
