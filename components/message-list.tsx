@@ -397,11 +397,6 @@ export function MessageList({
   );
 }
 
-/**
- * Runs `act` two frames from now: rows put in above move the view in the next frame (the
- * virtual list keeps the reader's place), and a scroll asked before would be undone by it.
- * Rows may change meanwhile, so `act` finds its row then.
- */
 /** Whether the element is on screen within the scroller (some of it, vertically). */
 function isWithin(element: HTMLElement, scroller: HTMLElement): boolean {
   const box = element.getBoundingClientRect();
@@ -409,6 +404,11 @@ function isWithin(element: HTMLElement, scroller: HTMLElement): boolean {
   return box.bottom > view.top && box.top < view.bottom;
 }
 
+/**
+ * Runs `act` two frames from now: rows put in above move the view in the next frame (the
+ * virtual list keeps the reader's place), and a scroll asked before would be undone by it.
+ * Rows may change meanwhile, so `act` finds its row then.
+ */
 function afterListSettles(act: () => void): void {
   requestAnimationFrame(() => requestAnimationFrame(act));
 }
