@@ -13,7 +13,7 @@ import { ChatSearchPanel } from './chat-search-panel';
 import { Composer, type ComposerAction } from './composer';
 import { ConfirmDialog, type Confirmation } from './confirm-dialog';
 import { ConnectionStatus } from './connection-status';
-import { GroupInfo } from './group-info';
+import { GroupInfo, leavingConfirmation } from './group-info';
 import { HeaderMenu } from './header-menu';
 import type { MenuItem } from './message-menu';
 import { MessageList, type JumpRequest } from './message-list';
@@ -87,7 +87,7 @@ export function ConversationView({
 
   /**
    * The header's "More options": group info (its own button too, but not on a phone), muting,
-   * pinning, archiving, clearing, and for a direct chat blocking and reporting.
+   * pinning, archiving, clearing, leaving a group, and for a direct chat blocking and reporting.
    */
   function headerItems(chat: ConversationSummary): MenuItem[] {
     const items: MenuItem[] = [];
@@ -125,6 +125,20 @@ export function ConversationView({
               setMenuError(result.ok ? null : result.message);
             },
           }),
+      });
+    }
+    if (isGroup && !isFormer) {
+      items.push({
+        label: 'Leave group',
+        isDanger: true,
+        onSelect: () =>
+          setConfirmation(
+            leavingConfirmation(chat.title, async () => {
+              const result = await client.leaveGroup(chat.id);
+              if (result.ok) showChat(null);
+              else setMenuError(result.message);
+            }),
+          ),
       });
     }
     const peer = chat.peer;

@@ -15,6 +15,16 @@ import { Avatar } from './avatar';
 import controls from './controls.module.css';
 import styles from './group-info.module.css';
 
+/** The question before leaving a group (from its info panel or its chat's menu). */
+export function leavingConfirmation(title: string, leave: () => Promise<void>): Confirmation {
+  return {
+    title: `Leave “${title}”?`,
+    text: 'You will no longer receive its messages, and only an admin can add you again.',
+    confirmLabel: 'Leave',
+    onConfirm: leave,
+  };
+}
+
 export function GroupInfo({
   conversation,
   onClose,
@@ -50,14 +60,11 @@ export function GroupInfo({
   }
 
   function askToLeave() {
-    setConfirmation({
-      title: `Leave “${conversation.title}”?`,
-      text: 'You will no longer receive its messages, and only an admin can add you again.',
-      confirmLabel: 'Leave',
-      onConfirm: async () => {
+    setConfirmation(
+      leavingConfirmation(conversation.title, async () => {
         if (await run(() => client.leaveGroup(conversation.id))) showChat(null);
-      },
-    });
+      }),
+    );
   }
 
   function askToRemove(member: GroupMember) {
