@@ -3,7 +3,7 @@
 import { Settings, ShieldCheck, Users } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { countUnread } from '../hooks/chat-state';
 import { forgetCachedUser } from '../hooks/session-cache';
 import { useChatClient, useChatState } from '../hooks/use-chat';
@@ -77,13 +77,36 @@ export function ChatShell({
     void client.forgetDevice().finally(() => router.replace('/sign-in'));
   }, [client, isSessionEnded, router]);
 
+  // Settings and the archived chats take the list's place; closed, they give the focus back
+  // to what opened them.
+  const returnFocusTo = useRef<'settings' | 'archived' | null>(null);
+  const settingsButton = useRef<HTMLButtonElement>(null);
+  const archivedRow = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const target = returnFocusTo.current;
+    returnFocusTo.current = null;
+    if (target === 'settings') settingsButton.current?.focus();
+    if (target === 'archived') archivedRow.current?.focus();
+  }, [isInSettings, isInArchive]);
+
   return (
     <div className={conversationId ? styles.withConversation : styles.shell}>
       <aside className={styles.sidebar} aria-label="Conversations">
         {isInSettings ? (
-          <SettingsPanel onClose={() => setIsInSettings(false)} />
+          <SettingsPanel
+            onClose={() => {
+              returnFocusTo.current = 'settings';
+              setIsInSettings(false);
+            }}
+          />
         ) : isInArchive ? (
-          <ArchivedChats activeId={conversationId} onClose={() => setIsInArchive(false)} />
+          <ArchivedChats
+            activeId={conversationId}
+            onClose={() => {
+              returnFocusTo.current = 'archived';
+              setIsInArchive(false);
+            }}
+          />
         ) : (
           <>
             <header className={styles.header}>
@@ -113,6 +136,7 @@ export function ChatShell({
                 <Users aria-hidden="true" size={20} />
               </button>
               <button
+                ref={settingsButton}
                 type="button"
                 className={controls.iconButton}
                 aria-label="Settings"
@@ -148,6 +172,7 @@ export function ChatShell({
                   activeId={conversationId}
                   view={listView}
                   onOpenArchived={() => setIsInArchive(true)}
+                  archivedRowRef={archivedRow}
                 />
               </>
             )}

@@ -4,7 +4,7 @@
 // (all, unread, groups). Archived chats have a view of their own, opened from a row on top.
 
 import { Archive, Pin } from 'lucide-react';
-import { useMemo } from 'react';
+import { useMemo, type Ref } from 'react';
 import { hasVisibleText } from '../protocol';
 import { arrangeMainList, isPinned, listArchived } from '../hooks/chat-list';
 import { describeTyping } from '../hooks/chat-state';
@@ -34,6 +34,7 @@ export function ConversationList({
   filter,
   view = 'all',
   onOpenArchived,
+  archivedRowRef,
 }: {
   activeId: string | null;
   /** Only the conversations whose name contains this (while the list's search is used). */
@@ -41,6 +42,8 @@ export function ConversationList({
   view?: ListView;
   /** Shows the "Archived" row on top (when there are archived chats), which calls this. */
   onOpenArchived?: () => void;
+  /** The "Archived" row, to give the focus back to when the archived chats close. */
+  archivedRowRef?: Ref<HTMLButtonElement>;
 }) {
   const everything = useChatState((state) => state.conversations);
   // The search looks through every chat, archived ones too, as WhatsApp's does.
@@ -74,6 +77,7 @@ export function ConversationList({
 
   const archivedRow = onOpenArchived && archivedCount > 0 && (
     <button
+      ref={archivedRowRef}
       type="button"
       className={styles.archivedRow}
       onClick={onOpenArchived}

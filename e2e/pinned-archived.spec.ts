@@ -72,6 +72,12 @@ test('an archived chat waits under Archived, comes back on a new message, and st
   await expect(archive.getByTestId('conversation-item-title')).toHaveText([bob.user.username]);
   await archive.getByRole('button', { name: 'Back to all chats' }).click();
   await expect(titles(alice.page)).toHaveText([carol.user.username]);
+  // The focus is back on the row that opened it; Escape goes back the same way.
+  await expect(archivedRow).toBeFocused();
+  await archivedRow.press('Enter');
+  await expect(archive).toBeVisible();
+  await alice.page.keyboard.press('Escape');
+  await expect(archivedRow).toBeFocused();
 
   // Not muted: bob's next message brings it back to the list.
   await say(bob, 'are you there?');

@@ -99,6 +99,8 @@ test('changing the password signs out the other devices at once and keeps this o
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Close settings' }).click();
     await expectSignedIn(page, alice.username);
+    // The focus is back on what opened Settings.
+    await expect(page.getByRole('button', { name: 'Settings' })).toBeFocused();
 
     // The laptop signs in with the new password only.
     await laptop.page.getByLabel('Username').fill(alice.username);
