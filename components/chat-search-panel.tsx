@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { MessageSearchResults } from './message-search-results';
 import { SearchBox } from './search-box';
+import { useSwipeBack } from './use-swipe-back';
 import controls from './controls.module.css';
 import styles from './chat-search-panel.module.css';
 
@@ -21,8 +22,11 @@ export function ChatSearchPanel({
   onClose: () => void;
 }) {
   const [query, setQuery] = useState('');
+  // On a phone the panel covers the chat: a swipe from the left edge closes it.
+  const swipeBackRef = useSwipeBack(onClose);
   return (
     <aside
+      ref={swipeBackRef}
       className={styles.panel}
       aria-label="Search in chat"
       onKeyDown={(event) => {

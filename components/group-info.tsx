@@ -12,6 +12,7 @@ import { lastNameTyped, PeopleSuggestions, withPickedName } from './people-sugge
 import { PresenceDot } from './presence';
 import { ReportDialog, type ReportRequest } from './report-dialog';
 import { Avatar } from './avatar';
+import { useSwipeBack } from './use-swipe-back';
 import controls from './controls.module.css';
 import styles from './group-info.module.css';
 
@@ -38,6 +39,8 @@ export function GroupInfo({
   const [error, setError] = useState<string | null>(null);
   const [newMembers, setNewMembers] = useState('');
   const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  // On a phone the panel covers the chat: a swipe from the left edge closes it.
+  const swipeBackRef = useSwipeBack(onClose);
   const [reportRequest, setReportRequest] = useState<ReportRequest | null>(null);
   const isAdmin = conversation.myRole === 'admin';
 
@@ -77,7 +80,12 @@ export function GroupInfo({
   }
 
   return (
-    <aside className={styles.panel} aria-label="Group info" data-testid="group-info">
+    <aside
+      ref={swipeBackRef}
+      className={styles.panel}
+      aria-label="Group info"
+      data-testid="group-info"
+    >
       <header className={styles.header}>
         <h2>{conversation.title}</h2>
         <button

@@ -1,6 +1,6 @@
 // Gestures: on a phone a long press opens a message's menu (a finger that moves or scrolls does
-// not) and a swipe from the left edge of a conversation goes back to the list; on a desktop a
-// right-click opens the same menu at the pointer.
+// not) and a swipe from the left edge of a conversation goes back to the list (of a panel over
+// it, to the conversation); on a desktop a right-click opens the same menu at the pointer.
 
 import { devices, type CDPSession, type Locator, type Page } from '@playwright/test';
 import { signUp } from '../test/helpers/client';
@@ -180,6 +180,18 @@ test('on a phone a swipe from the left edge goes back to the list, and a short o
   await finger.up();
   await expect(view).not.toHaveAttribute('data-swipe-back');
   await expect(sidebar(page)).toBeHidden();
+  await expect(page.getByTestId('conversation-title')).toHaveText(bob.user.username);
+
+  // Over the chat's search panel, the same swipe closes the panel and leaves the chat open.
+  await page.getByRole('button', { name: 'Search in chat' }).click();
+  const panel = page.getByRole('complementary', { name: 'Search in chat' });
+  await expect(panel).toBeVisible();
+  await finger.down(4, y);
+  await finger.move({ x: 4, y }, { x: 250, y });
+  await expect(panel).toHaveAttribute('data-swipe-back', 'dragging');
+  await expect(sidebar(page)).toBeHidden();
+  await finger.up();
+  await expect(panel).toBeHidden();
   await expect(page.getByTestId('conversation-title')).toHaveText(bob.user.username);
 
   // Further than a third of the screen: back to the list, as the header's back link does.
