@@ -7,8 +7,9 @@ import { Batcher } from '../lib/batcher';
 export interface MarkerResult {
   receipt: ReceiptUpdate;
   /**
-   * Who must hear of it: every member when the conversation-wide markers moved (their ticks
-   * change); otherwise only the member's own devices, and for delivery not even those.
+   * Who must hear of it: every other member when the conversation-wide markers moved (their
+   * ticks change), and the member's own devices for a read (their unread count clears), not
+   * for a delivery.
    */
   notifyUserIds: string[];
   /** The member's own devices must hear of it at once (a read clears their unread count). */
@@ -56,7 +57,11 @@ async function advance(
     receipt: { conversationId, userId, ...markers },
     newlyDelivered,
     readHiddenByIds,
-    notifyUserIds: isConversationWideChanged ? memberIds : alwaysNotify,
+    // The conversation-wide ticks a report moves are never on the reporter's own messages
+    // (theirs were below their own marker already): they hear of a move only when told always.
+    notifyUserIds: isConversationWideChanged
+      ? memberIds.filter((id) => id !== userId || alwaysNotify.includes(id))
+      : alwaysNotify,
     isOwnDevicesNotified: alwaysNotify.includes(userId),
   };
 }
