@@ -51,6 +51,8 @@ const STICK_TO_BOTTOM_PX = 120;
 const RENDER_AHEAD_PX = 800;
 /** How many times a jump asks the list to show its message before giving up. */
 const JUMP_ATTEMPTS = 5;
+/** As often for the divider when a chat opens at it. */
+const DIVIDER_ATTEMPTS = 5;
 /** How long a message jumped to from a quote stays highlighted. */
 const HIGHLIGHT_MS = 2_000;
 /**
@@ -106,6 +108,8 @@ export function MessageList({
   const [floatingDay, setFloatingDay] = useState<string | null>(null);
   const virtuoso = useRef<VirtuosoHandle>(null);
   const [scroller, setScroller] = useState<HTMLElement | null>(null);
+  /** The same element, for what runs frames after the render that saw it. */
+  const scrollerElement = useRef<HTMLElement | null>(null);
   /**
    * Where the unread messages began when the conversation opened, and how many there were: the
    * "N unread messages" divider stays there while it is open, as in WhatsApp.
@@ -163,12 +167,27 @@ export function MessageList({
   useEffect(() => {
     if (!opening || dividerIndex < 0 || dividerShown.current) return;
     dividerShown.current = true;
-    // Again once the first rows are measured, when the list opened there: before, it guessed
-    // their heights (and a list shorter than the view sits at its bottom).
-    afterListSettles(() => {
-      const index = currentRows.current.findIndex((row) => row.kind === 'unread');
-      if (index >= 0) virtuoso.current?.scrollToIndex({ index, align: 'start' });
-    });
+    // Once the first rows are measured (before, the list guessed their heights), and again a
+    // few frames on until the divider is at the top: the list's own scroll to it could land
+    // elsewhere while rows were still being measured (once, at the bottom). When the divider
+    // is among the rows on screen, the view moves by what the page measures, not by the
+    // list's guess; a list too short to scroll stays as it is.
+    const place = (attemptsLeft: number) =>
+      afterListSettles(() => {
+        const view = scrollerElement.current;
+        const index = currentRows.current.findIndex((row) => row.kind === 'unread');
+        if (!view || index < 0) return;
+        const divider = view.querySelector<HTMLElement>('[data-testid="unread-divider"]');
+        if (divider) {
+          const offset = divider.getBoundingClientRect().top - view.getBoundingClientRect().top;
+          if (Math.abs(offset) < 1) return;
+          view.scrollTop += offset;
+        } else {
+          virtuoso.current?.scrollToIndex({ index, align: 'start' });
+        }
+        if (attemptsLeft > 1) place(attemptsLeft - 1);
+      });
+    place(DIVIDER_ATTEMPTS);
   }, [opening, dividerIndex]);
 
   /** The last message of one's own that the list scrolled down to: each is followed once. */
@@ -348,7 +367,11 @@ export function MessageList({
           atBottomStateChange={setIsAtBottom}
           startReached={() => void client.loadOlder(conversationId)}
           rangeChanged={onRangeChanged}
-          scrollerRef={(element) => setScroller(element instanceof HTMLElement ? element : null)}
+          scrollerRef={(element) => {
+            const found = element instanceof HTMLElement ? element : null;
+            scrollerElement.current = found;
+            setScroller(found);
+          }}
           itemContent={(_, row) => (
             <RowView
               row={row}

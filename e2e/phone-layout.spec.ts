@@ -260,6 +260,9 @@ test('no screen scrolls sideways on a 360 px phone, whatever its content', async
     await page.getByRole('link', { name: 'Back to chats' }).click();
     await page.getByTestId('conversation-item').filter({ hasText: groupTitle }).click();
     await expect(page.getByTestId('conversation-title')).toHaveText(groupTitle);
+    // It opens at its unread messages, the longest word first; bob's question is at the end.
+    await expect(page.getByTestId('unread-divider')).toBeInViewport();
+    await page.getByTestId('jump-to-latest').click();
     // A reply to bob: its quote has his name.
     await openMessageMenuByKeyboard(page, page.getByTestId('message').filter({ hasText: 'Tent?' }));
     await menu.getByRole('menuitem', { name: 'Reply' }).click();
