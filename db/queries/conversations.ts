@@ -525,6 +525,16 @@ export async function advanceMarkers(
           where cm.conversation_id = t.conversation_id and cm.user_id = t.user_id
           limit 1) cm
       ),
+      -- The rows to move, locked in key order before any is written, as a batched append
+      -- locks its senders' rows (db/queries/messages.ts): batches that share rows wait for
+      -- each other instead of deadlocking.
+      locked as materialized (
+        select cm.conversation_id, cm.user_id from conversation_members cm
+        where cm.conversation_id = any(array(select conversation_id from target))
+          and (cm.conversation_id, cm.user_id) in (select conversation_id, user_id from target)
+        order by cm.conversation_id, cm.user_id
+        for update
+      ),
       updated as (
         update conversation_members cm
         set read_up_to_seq = greatest(cm.read_up_to_seq, least(t.read, c.last_seq)),
@@ -534,6 +544,8 @@ export async function advanceMarkers(
           -- The ids as an array: the rows come through the primary key. Joined with the CTE
           -- alone, a table of up to tens of thousands of rows is scanned whole.
           and cm.conversation_id = any(array(select conversation_id from target))
+          -- Evaluated once, before the first row is written: every lock is taken first.
+          and (select count(*) from locked) >= 0
         returning cm.conversation_id, cm.user_id, cm.read_up_to_seq, cm.delivered_up_to_seq
       )
       select

@@ -229,6 +229,17 @@ export async function appendMessages<I extends AppendItem>(
           -- alone, a table of up to tens of thousands of rows is scanned whole.
           and c.id = any(array(select conversation_id from numbered))
       ),
+      -- The senders' member rows, locked in key order before any is written: the marker
+      -- writer (advanceMarkers) locks its rows in the same order, so two batches that share
+      -- rows wait for each other instead of deadlocking.
+      senders as materialized (
+        select cm.conversation_id, cm.user_id from conversation_members cm
+        where cm.conversation_id = any(array(select conversation_id from numbered))
+          and (cm.conversation_id, cm.user_id) in (
+            select conversation_id, sender_id from numbered where kind <> 'generated')
+        order by cm.conversation_id, cm.user_id
+        for update
+      ),
       marked as (
         update conversation_members cm
         set read_up_to_seq = greatest(cm.read_up_to_seq, n.seq),
@@ -240,6 +251,8 @@ export async function appendMessages<I extends AppendItem>(
         ) n
         where cm.conversation_id = n.conversation_id and cm.user_id = n.sender_id
           and cm.conversation_id = any(array(select conversation_id from numbered))
+          -- Evaluated once, before the first row is written: every lock is taken first.
+          and (select count(*) from senders) >= 0
       )
       select
         (select coalesce(json_agg(json_build_object('i', numbered.i, 'message', inserted)), '[]')
