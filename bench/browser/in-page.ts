@@ -89,8 +89,8 @@ export function waitUntilDeviceHolds({
 }
 
 /**
- * Chromium's Long Animation Frame entry (a frame over 50 ms), copied into a plain object: where
- * the frame's time went. Times are the page's performance.now().
+ * Chromium's Long Animation Frame entry (a frame over 50 ms) as its toJSON() gives it, the
+ * fields the report reads: where the frame's time went. Times are the page's performance.now().
  */
 export interface RawLongAnimationFrame {
   startTime: number;
@@ -100,8 +100,9 @@ export interface RawLongAnimationFrame {
   scripts: {
     duration: number;
     invoker: string;
-    /** The function and the file (the app's chunk, or the benchmark's own code: empty). */
-    source: string;
+    /** The function and the file: the app's chunk, or empty for the benchmark's own code. */
+    sourceFunctionName: string;
+    sourceURL: string;
     forcedStyleAndLayoutDuration: number;
   }[];
 }
@@ -181,29 +182,7 @@ export function watchOpening({ lastSeq, timeoutMs }: { lastSeq: number; timeoutM
               elements: scroller.querySelectorAll('*').length,
               longAnimationFrames: entries
                 .filter((entry) => entry.startTime + entry.duration > startedAt)
-                .map((entry) => {
-                  const frame = entry as unknown as RawLongAnimationFrame;
-                  return {
-                    startTime: frame.startTime,
-                    duration: frame.duration,
-                    styleAndLayoutStart: frame.styleAndLayoutStart,
-                    scripts: (
-                      frame.scripts as unknown as {
-                        duration: number;
-                        invoker: string;
-                        sourceFunctionName: string;
-                        sourceURL: string;
-                        forcedStyleAndLayoutDuration: number;
-                      }[]
-                    ).map((script) => ({
-                      duration: script.duration,
-                      invoker: script.invoker,
-                      source:
-                        `${script.sourceFunctionName} ${script.sourceURL.split('/').pop() ?? ''}`.trim(),
-                      forcedStyleAndLayoutDuration: script.forcedStyleAndLayoutDuration,
-                    })),
-                  };
-                }),
+                .map((entry) => entry.toJSON() as RawLongAnimationFrame),
             });
           };
           channel.port2.postMessage(null);
@@ -304,29 +283,7 @@ export function scrollUpThrough({
         slowFrames,
         longAnimationFrames: entries
           .filter((entry) => entry.startTime + entry.duration > origin)
-          .map((entry) => {
-            const frame = entry as unknown as RawLongAnimationFrame;
-            return {
-              startTime: frame.startTime,
-              duration: frame.duration,
-              styleAndLayoutStart: frame.styleAndLayoutStart,
-              scripts: (
-                frame.scripts as unknown as {
-                  duration: number;
-                  invoker: string;
-                  sourceFunctionName: string;
-                  sourceURL: string;
-                  forcedStyleAndLayoutDuration: number;
-                }[]
-              ).map((script) => ({
-                duration: script.duration,
-                invoker: script.invoker,
-                source:
-                  `${script.sourceFunctionName} ${script.sourceURL.split('/').pop() ?? ''}`.trim(),
-                forcedStyleAndLayoutDuration: script.forcedStyleAndLayoutDuration,
-              })),
-            };
-          }),
+          .map((entry) => entry.toJSON() as RawLongAnimationFrame),
       });
     };
     const frame = (now: number) => {

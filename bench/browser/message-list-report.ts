@@ -59,7 +59,8 @@ function costOf(frame: RawLongAnimationFrame, originMs: number): FrameCost {
 function longestScripts(frames: RawLongAnimationFrame[], top = 3): string {
   const byInvoker = new Map<string, number>();
   for (const script of frames.flatMap((frame) => frame.scripts)) {
-    const key = script.source ? `${script.invoker} (${script.source})` : script.invoker;
+    const source = `${script.sourceFunctionName} ${script.sourceURL.split('/').pop() ?? ''}`.trim();
+    const key = source ? `${script.invoker} (${source})` : script.invoker;
     byInvoker.set(key, (byInvoker.get(key) ?? 0) + script.duration);
   }
   return [...byInvoker]
