@@ -21,8 +21,8 @@ export const CLEAR_PUSH_MAX = 200;
 
 export interface ClearResult {
   cleared: ConversationCleared;
-  /** To the user's devices but the one that cleared; null when nothing was hidden. */
-  delivery: ChangeDelivery | null;
+  /** To the user's devices but the one that cleared; none when nothing was hidden. */
+  deliveries: ChangeDelivery[];
 }
 
 /**
@@ -57,7 +57,7 @@ export async function clearConversation(
       count: hidden.count,
       changeSeq: hidden.changeSeq,
     };
-    if (hidden.count === 0) return { cleared, delivery: null };
+    if (hidden.count === 0) return { cleared, deliveries: [] };
     const views = await listMessageViews(tx, {
       conversationId,
       seqs: hidden.newestSeqs,
@@ -67,17 +67,19 @@ export async function clearConversation(
     const messages = views.map(toMessageView);
     return {
       cleared,
-      delivery: {
-        userIds: [userId],
-        payload: {
-          conversationId,
-          messages,
-          changeSeq: hidden.changeSeq,
-          // The newest hides took the last change seqs: those before them are the gap a
-          // device fetches when the clear hid more than is pushed.
-          previousChangeSeq: hidden.changeSeq - messages.length,
+      deliveries: [
+        {
+          userIds: [userId],
+          payload: {
+            conversationId,
+            messages,
+            changeSeq: hidden.changeSeq,
+            // The newest hides took the last change seqs: those before them are the gap a
+            // device fetches when the clear hid more than is pushed.
+            previousChangeSeq: hidden.changeSeq - messages.length,
+          },
         },
-      },
+      ],
     };
   });
 }

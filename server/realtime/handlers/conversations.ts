@@ -9,6 +9,7 @@ import { pinConversation } from '../../chat/pin-conversation';
 import { startDirectConversation } from '../../chat/start-direct-conversation';
 import type { HandlerContext, HandlerMap } from '../handler';
 import { userRoom } from '../rooms';
+import { pushChanges } from './message-changes';
 
 /**
  * The user's own settings of a conversation changed: their other devices (every node) apply
@@ -73,16 +74,9 @@ export const conversationHandlers: Pick<
 
   // The hides go to the user's other devices as a change to messages; this one, which has the
   // answer, hides what it holds and fetches the changes.
-  [ClientEvent.ConversationClear]: async ({ deps, io, socket, session, afterAck }, input) => {
-    const { cleared, delivery } = await clearConversation(deps, session.user.id, input);
-    if (delivery) {
-      afterAck(() =>
-        io
-          .to(userRoom(session.user.id))
-          .except(socket.id)
-          .emit(ServerEvent.MessageChanged, delivery.payload),
-      );
-    }
+  [ClientEvent.ConversationClear]: async (ctx, input) => {
+    const { cleared, deliveries } = await clearConversation(ctx.deps, ctx.session.user.id, input);
+    ctx.afterAck(() => pushChanges(ctx, deliveries));
     return cleared;
   },
 };

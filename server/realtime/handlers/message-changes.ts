@@ -13,7 +13,7 @@ import { userRoom } from '../rooms';
  * After the ack: every device of everyone who sees the change, in their view of it, but not
  * the socket that made it (the ack carries it there).
  */
-function pushChanges({ io, socket }: HandlerContext, deliveries: ChangeDelivery[]): void {
+export function pushChanges({ io, socket }: HandlerContext, deliveries: ChangeDelivery[]): void {
   for (const delivery of deliveries) {
     io.to(delivery.userIds.map(userRoom))
       .except(socket.id)
