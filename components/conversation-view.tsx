@@ -2,8 +2,8 @@
 
 import { Info, Search } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
-import type { ConversationSummary } from '../protocol';
-import { isArchived, isPinned } from '../hooks/chat-list';
+import { isArchivedNow, type ConversationSummary } from '../protocol';
+import { isPinned } from '../hooks/chat-list';
 import type { ActionResult } from '../hooks/chat-client';
 import { describeTyping, isFormerMember } from '../hooks/chat-state';
 import { useChatClient, useChatState, useConversation } from '../hooks/use-chat';
@@ -105,7 +105,7 @@ export function ConversationView({
         label: pinned ? 'Unpin chat' : 'Pin chat',
         onSelect: () => act(() => client.setPinned(chat.id, !pinned)),
       });
-      const archived = isArchived(chat);
+      const archived = isArchivedNow(chat);
       items.push({
         label: archived ? 'Unarchive chat' : 'Archive chat',
         onSelect: () => act(() => client.setArchived(chat.id, !archived)),

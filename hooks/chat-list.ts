@@ -4,18 +4,13 @@
 
 import { isArchivedNow, type ConversationFlags, type ConversationSummary } from '../protocol';
 
-/**
- * Shown only in the Archived view. A new message in an archived chat that is not muted brings
- * it back, with no word from the server: isArchivedNow compares it with its last activity.
- */
-export function isArchived(summary: ConversationSummary): boolean {
-  return isArchivedNow(summary);
-}
+// Archived chats show only in the Archived view. A new message in one that is not muted brings
+// it back, with no word from the server: isArchivedNow compares it with its last activity.
 
 /** Pinned to the top of the main list (never while archived). */
 export function isPinned(summary: ConversationSummary): boolean {
   // A summary stored on a device before pinning existed has no pinnedAt at all.
-  return (summary.pinnedAt ?? null) !== null && !isArchived(summary);
+  return (summary.pinnedAt ?? null) !== null && !isArchivedNow(summary);
 }
 
 /**
@@ -24,17 +19,17 @@ export function isPinned(summary: ConversationSummary): boolean {
  * nothing is pinned or archived, so that a selector using it keeps its result.
  */
 export function arrangeMainList(list: ConversationSummary[]): ConversationSummary[] {
-  if (!list.some((item) => isPinned(item) || isArchived(item))) return list;
+  if (!list.some((item) => isPinned(item) || isArchivedNow(item))) return list;
   const pinned = list
     .filter(isPinned)
     .sort((a, b) => (b.pinnedAt ?? '').localeCompare(a.pinnedAt ?? ''));
-  const rest = list.filter((item) => !isPinned(item) && !isArchived(item));
+  const rest = list.filter((item) => !isPinned(item) && !isArchivedNow(item));
   return [...pinned, ...rest];
 }
 
 /** The Archived view: newest activity first, as `list` is. */
 export function listArchived(list: ConversationSummary[]): ConversationSummary[] {
-  return list.filter(isArchived);
+  return list.filter((item) => isArchivedNow(item));
 }
 
 /**

@@ -1,6 +1,6 @@
 // What a person asks of the server besides sending: starting conversations, groups and their
-// members, muting, pinning and archiving, read receipts and who is online. Each is one request whose answer goes
-// into the store; a refusal comes back as the sentence to show.
+// members, muting, pinning and archiving, read receipts and who is online. Each is one request
+// whose answer goes into the store; a refusal comes back as the sentence to show.
 
 import {
   ClientEvent,

@@ -2,7 +2,8 @@
 // not muted brings them back, and what the tab's title counts.
 
 import { describe, expect, it } from 'vitest';
-import { applyFlags, arrangeMainList, isArchived, listArchived } from '../../hooks/chat-list';
+import { applyFlags, arrangeMainList, listArchived } from '../../hooks/chat-list';
+import { isArchivedNow as isArchived } from '../../protocol';
 import { applyMessageToSummary, countUnread } from '../../hooks/chat-state';
 import { message, summary } from './fake-requests';
 
