@@ -49,10 +49,11 @@ import styles from './message-list.module.css';
 const STICK_TO_BOTTOM_PX = 120;
 /** How far beyond the view, each way, rows are rendered ahead of the scroll. */
 const RENDER_AHEAD_PX = 800;
-/** How many times a jump asks the list to show its message before giving up. */
-const JUMP_ATTEMPTS = 5;
-/** As often for the divider when a chat opens at it. */
-const DIVIDER_ATTEMPTS = 5;
+/**
+ * How many times a message jumped to, or the unread divider a chat opens at, is looked for in
+ * view (the list asked again each time it is not there yet) before giving up: untilSettled.
+ */
+const SETTLE_ATTEMPTS = 6;
 /** How long a message jumped to from a quote stays highlighted. */
 const HIGHLIGHT_MS = 2_000;
 /**
@@ -107,8 +108,9 @@ export function MessageList({
   /** The day of the topmost row in view, shown over the list while that day's separator is not. */
   const [floatingDay, setFloatingDay] = useState<string | null>(null);
   const virtuoso = useRef<VirtuosoHandle>(null);
+  /** The element that scrolls: state for the read marker's observer, which follows it. */
   const [scroller, setScroller] = useState<HTMLElement | null>(null);
-  /** The same element, for what runs frames after the render that saw it. */
+  /** The same element, for what runs frames after the render that saw it (untilSettled). */
   const scrollerElement = useRef<HTMLElement | null>(null);
   /**
    * Where the unread messages began when the conversation opened, and how many there were: the
@@ -172,22 +174,20 @@ export function MessageList({
     // elsewhere while rows were still being measured (once, at the bottom). When the divider
     // is among the rows on screen, the view moves by what the page measures, not by the
     // list's guess; a list too short to scroll stays as it is.
-    const place = (attemptsLeft: number) =>
-      afterListSettles(() => {
-        const view = scrollerElement.current;
-        const index = currentRows.current.findIndex((row) => row.kind === 'unread');
-        if (!view || index < 0) return;
-        const divider = view.querySelector<HTMLElement>('[data-testid="unread-divider"]');
-        if (divider) {
-          const offset = divider.getBoundingClientRect().top - view.getBoundingClientRect().top;
-          if (Math.abs(offset) < 1) return;
-          view.scrollTop += offset;
-        } else {
-          virtuoso.current?.scrollToIndex({ index, align: 'start' });
-        }
-        if (attemptsLeft > 1) place(attemptsLeft - 1);
-      });
-    place(DIVIDER_ATTEMPTS);
+    untilSettled(() => {
+      const view = scrollerElement.current;
+      const index = currentRows.current.findIndex((row) => row.kind === 'unread');
+      if (!view || index < 0) return true;
+      const divider = view.querySelector<HTMLElement>('[data-testid="unread-divider"]');
+      if (!divider) {
+        virtuoso.current?.scrollToIndex({ index, align: 'start' });
+        return false;
+      }
+      const offset = divider.getBoundingClientRect().top - view.getBoundingClientRect().top;
+      if (Math.abs(offset) < 1) return true;
+      view.scrollTop += offset;
+      return false;
+    });
   }, [opening, dividerIndex]);
 
   /** The last message of one's own that the list scrolled down to: each is followed once. */
@@ -207,19 +207,18 @@ export function MessageList({
   // focused. Its page going in above moves the view after it (the list keeps the reader's
   // place, and an unread divider may be scrolled to): so it is asked again, a few frames on,
   // until the message is in view.
-  function bringIntoView(seq: number, attemptsLeft: number) {
-    afterListSettles(() => {
-      const target = scroller?.querySelector<HTMLElement>(
-        `[data-testid="message"][data-seq="${seq}"]`,
-      );
-      if (target && scroller && isWithin(target, scroller)) {
+  function bringIntoView(seq: number) {
+    untilSettled(() => {
+      const view = scrollerElement.current;
+      const target = view?.querySelector<HTMLElement>(`[data-testid="message"][data-seq="${seq}"]`);
+      if (target && view && isWithin(target, view)) {
         target.focus({ preventScroll: true });
-        return;
+        return true;
       }
       const index = rowIndexOfSeq(currentRows.current, seq);
-      if (index < 0 || attemptsLeft === 0) return;
+      if (index < 0) return true;
       virtuoso.current?.scrollToIndex({ index, align: 'center' });
-      bringIntoView(seq, attemptsLeft - 1);
+      return false;
     });
   }
 
@@ -228,7 +227,7 @@ export function MessageList({
     if (!jump || scrolledJump.current === jump) return;
     if (rowIndexOfSeq(rows, jump.seq) < 0) return;
     scrolledJump.current = jump;
-    bringIntoView(jump.seq, JUMP_ATTEMPTS);
+    bringIntoView(jump.seq);
   });
 
   useEffect(() => {
@@ -434,6 +433,16 @@ function isWithin(element: HTMLElement, scroller: HTMLElement): boolean {
  */
 function afterListSettles(act: () => void): void {
   requestAnimationFrame(() => requestAnimationFrame(act));
+}
+
+/**
+ * Runs `step` once the list settles, and again each time it settles after, until `step` says
+ * it is done (or SETTLE_ATTEMPTS times): for what the list's own scroll may not reach at once.
+ */
+function untilSettled(step: () => boolean, attemptsLeft = SETTLE_ATTEMPTS): void {
+  afterListSettles(() => {
+    if (!step() && attemptsLeft > 1) untilSettled(step, attemptsLeft - 1);
+  });
 }
 
 interface RowViewProps {
