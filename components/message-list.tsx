@@ -173,7 +173,7 @@ export function MessageList({
     // few frames on until the divider is at the top: the list's own scroll to it could land
     // elsewhere while rows were still being measured (once, at the bottom). When the divider
     // is among the rows on screen, the view moves by what the page measures, not by the
-    // list's guess; a list too short to scroll stays as it is.
+    // list's guess.
     untilSettled(() => {
       const view = scrollerElement.current;
       const index = currentRows.current.findIndex((row) => row.kind === 'unread');
@@ -185,6 +185,10 @@ export function MessageList({
       }
       const offset = divider.getBoundingClientRect().top - view.getBoundingClientRect().top;
       if (Math.abs(offset) < 1) return true;
+      // Below the top with no more to scroll (a short list): as high as it goes. Done, so that
+      // a message arriving next is followed, not scrolled away from.
+      const room = view.scrollHeight - view.clientHeight - view.scrollTop;
+      if (offset > 0 && room < 1) return true;
       view.scrollTop += offset;
       return false;
     });

@@ -1,4 +1,6 @@
 import type { Page } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
+import { call, connect, signUp } from '../test/helpers/client';
 import {
   bodies,
   expect,
@@ -72,6 +74,8 @@ test('a message that arrives while bob is scrolled up stays unread until he jump
   const alice = await actor('alice');
   const bob = await actor('bob');
   await startChatWith(alice, bob, 'hello');
+  // Bob's chat opened holding 'hello' (else it opens at the divider above both messages).
+  await expect(bodies(bob.page)).toHaveText(['hello']);
   // Taller than bob's view, so that he can scroll away from the newest message.
   const tall = Array.from({ length: 40 }, (_, index) => `line ${index + 1}`).join('\n');
   await sendMessage(alice.page, tall);
@@ -110,6 +114,46 @@ test('a message that arrives while bob is scrolled up stays unread until he jump
   await expect(jump).toBeHidden();
   await expect(lastStatus(alice.page)).toHaveAttribute('aria-label', 'Read');
   await expect(lastStatus(alice.page)).toHaveCSS('color', 'rgb(25, 118, 210)');
+});
+
+test('a chat opened at its unread divider follows a message that arrives just after', async ({
+  browser,
+  server,
+}) => {
+  // Alice writes over a socket of her own, so that the next message goes the moment bob's
+  // chat shows its divider, while the list is still settling there.
+  const alice = await signUp(server.url, 'alice');
+  const bob = await signUp(server.url, 'bob');
+  const { socket } = await connect(server.url, alice, { origin: server.url });
+  try {
+    const started = await call(socket, 'conversation:start', { username: bob.user.username });
+    if (!started.ok) throw new Error(started.message);
+    const send = async (body: string) => {
+      const request = { conversationId: started.conversation.id, clientMsgId: randomUUID(), body };
+      const sent = await call(socket, 'message:send', request);
+      if (!sent.ok) throw new Error(sent.message);
+    };
+    await send('hello');
+    const { page } = await signInOnNewDevice(browser, server.url, bob.user.username);
+    const item = page.getByTestId('conversation-item').filter({ hasText: alice.user.username });
+    await expect(item.getByTestId('unread-count')).toHaveText('1');
+    await item.click();
+    await page.getByTestId('unread-divider').waitFor();
+    // The chat is short: the divider is as high as it goes, and bob is at the bottom.
+    await send(Array.from({ length: 40 }, (_, index) => `line ${index + 1}`).join('\n'));
+    await expect(messages(page)).toHaveCount(2);
+    const scroller = page.getByTestId('message-scroller');
+    await expect
+      .poll(() =>
+        scroller.evaluate(
+          (element) => element.scrollHeight - element.scrollTop - element.clientHeight < 2,
+        ),
+      )
+      .toBe(true);
+    await expect(page.getByTestId('jump-to-latest')).toBeHidden();
+  } finally {
+    socket.close();
+  }
 });
 
 test('messages composed offline survive a reload and arrive once, in order, when back online', async ({
