@@ -211,11 +211,13 @@ export function messages(page: Page) {
 
 /**
  * Opens a message's menu the keyboard's way (a long press opens the same): focus, then Enter.
- * The list shows its rows only once it has placed them, and a hidden row takes no focus: so it
- * waits for the row to be seen, and for the focus to hold, first.
+ * The list shows its rows only once it has placed them, and a hidden row takes no focus; nor
+ * does a message not yet acked, which has no actions: so it waits for the row to be seen and to
+ * take focus, and for the focus to hold, first.
  */
 export async function openMessageMenuByKeyboard(page: Page, message: Locator): Promise<Locator> {
   await expect(message).toBeVisible();
+  await expect(message).toHaveAttribute('tabindex', '0');
   await message.focus();
   await expect(message).toBeFocused();
   await page.keyboard.press('Enter');
