@@ -6,6 +6,7 @@ import { devices, type Page } from '@playwright/test';
 import { PASSWORD_RULE, USERNAME_RULE } from '../protocol';
 import { signUp, uniqueName, type Account } from '../test/helpers/client';
 import {
+  bodies,
   chooseFromHeaderMenu,
   createActor,
   createGroup,
@@ -80,6 +81,9 @@ test('the tab title and icon count unread messages, and a muted conversation is 
   const carol = await signUp(server.url, 'carol');
   await say(carol, 'hello from carol');
   await startChat(alice.page, carol.user.username);
+  // Read before she leaves: shown, and marked read (the list's count goes as the mark is sent).
+  await expect(bodies(alice.page)).toHaveText(['hello from carol']);
+  await expect(item(alice.page, carol.user.username).getByTestId('unread-count')).toHaveCount(0);
   await alice.page.goto('/chats');
   // A whole page load: on a machine running other browsers it can take longer than one check.
   await expect(alice.page.getByTestId('me')).toBeVisible({ timeout: 30_000 });
