@@ -8,6 +8,7 @@ import {
   ne,
   or,
   sql,
+  type Placeholder,
   type SQL,
   type SQLWrapper,
 } from 'drizzle-orm';
@@ -15,6 +16,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { rowsOf, type Database, type Executor } from '../client';
 import { isUniqueViolation } from '../errors';
 import { isBlockedPair } from './blocks';
+import { preparedFor } from './prepared';
 import {
   conversationMembers,
   conversations,
@@ -355,7 +357,7 @@ export async function listMemberMarkers(
  * direct conversation once it holds a message. An empty direct conversation is only someone
  * having typed a username (`conversation:start`); the other person never saw it.
  */
-function contactConversationIds(db: Executor, userId: string) {
+function contactConversationIds(db: Executor, userId: string | Placeholder) {
   return db
     .select({ id: conversationMembers.conversationId })
     .from(conversationMembers)
@@ -369,7 +371,7 @@ function contactConversationIds(db: Executor, userId: string) {
 }
 
 /** The member row's user and `userId` have no block between them (either way). */
-function notBlockedWith(userId: string) {
+function notBlockedWith(userId: string | Placeholder) {
   return sql`not ${isBlockedPair(sql`${userId}::uuid`, sql`${conversationMembers.userId}`)}`;
 }
 
@@ -396,20 +398,26 @@ export async function listContactIds(db: Executor, userId: string): Promise<stri
  * presence, and nobody when `userId` hides theirs (users.presence_visibility).
  */
 export async function listPresenceViewerIds(db: Executor, userId: string): Promise<string[]> {
-  const rows = await db
-    .selectDistinct({ userId: conversationMembers.userId })
-    .from(conversationMembers)
-    .innerJoin(users, eq(users.id, conversationMembers.userId))
-    .where(
-      and(
-        inArray(conversationMembers.conversationId, contactConversationIds(db, userId)),
-        ne(conversationMembers.userId, userId),
-        eq(users.presenceVisibility, 'contacts'),
-        notBlockedWith(userId),
-        sql`exists (select 1 from users me
-          where me.id = ${userId} and me.presence_visibility = 'contacts')`,
-      ),
-    );
+  // On every first connection and last disconnection of a person: built once (prepared.ts).
+  const query = preparedFor(db, 'list-presence-viewer-ids', (executor) => {
+    const person = sql.placeholder('userId');
+    return executor
+      .selectDistinct({ userId: conversationMembers.userId })
+      .from(conversationMembers)
+      .innerJoin(users, eq(users.id, conversationMembers.userId))
+      .where(
+        and(
+          inArray(conversationMembers.conversationId, contactConversationIds(executor, person)),
+          ne(conversationMembers.userId, person),
+          eq(users.presenceVisibility, 'contacts'),
+          notBlockedWith(person),
+          sql`exists (select 1 from users me
+            where me.id = ${person} and me.presence_visibility = 'contacts')`,
+        ),
+      )
+      .prepare('list_presence_viewer_ids');
+  });
+  const rows = await query.execute({ userId });
   return rows.map((row) => row.userId);
 }
 

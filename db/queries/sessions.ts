@@ -1,6 +1,7 @@
-import { and, eq, gt, inArray, isNull, lt, lte, ne, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type Placeholder } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { sessions, users, type SessionRow, type UserRow } from '../schema';
+import { preparedFor } from './prepared';
 
 /** When a session counts as live: not past its absolute expiry, and used recently enough. */
 export interface LiveAt {
@@ -9,7 +10,8 @@ export interface LiveAt {
   idleSince: Date;
 }
 
-const isLive = ({ now, idleSince }: LiveAt) =>
+/** The instants, or placeholders for them in a prepared query. */
+const isLive = ({ now, idleSince }: LiveAt | { now: Placeholder; idleSince: Placeholder }) =>
   and(gt(sessions.expiresAt, now), gt(sessions.lastUsedAt, idleSince));
 
 export async function insertSession(
@@ -31,12 +33,28 @@ export async function findLiveSession(
   tokenHash: string,
   at: LiveAt,
 ): Promise<{ session: SessionRow; user: UserRow } | null> {
-  const [row] = await db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), isLive(at), isNull(users.disabledAt)))
-    .limit(1);
+  // On every connection: built once (prepared.ts).
+  const query = preparedFor(db, 'find-live-session', (executor) =>
+    executor
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(
+          eq(sessions.tokenHash, sql.placeholder('tokenHash')),
+          isLive({ now: sql.placeholder('now'), idleSince: sql.placeholder('idleSince') }),
+          isNull(users.disabledAt),
+        ),
+      )
+      .limit(1)
+      .prepare('find_live_session'),
+  );
+  // As the columns would map them: a placeholder's value goes to the driver as it is.
+  const [row] = await query.execute({
+    tokenHash,
+    now: at.now.toISOString(),
+    idleSince: at.idleSince.toISOString(),
+  });
   return row ?? null;
 }
 

@@ -1,0 +1,25 @@
+// Queries built once per database. drizzle turns a query builder into SQL text on every call:
+// a CPU profile of a node taking connections showed a fifth of its time there. A prepared query
+// keeps its text and only fills in the values (sql.placeholder) on each run.
+
+import type { Executor } from '../client';
+
+const built = new WeakMap<Executor, Map<string, unknown>>();
+
+/**
+ * The query `name` for this database (or transaction), built by `build` on first use. `build`
+ * must give the same query every time: the values of a run go in through placeholders.
+ */
+export function preparedFor<Q>(db: Executor, name: string, build: (db: Executor) => Q): Q {
+  let queries = built.get(db);
+  if (!queries) {
+    queries = new Map();
+    built.set(db, queries);
+  }
+  let query = queries.get(name) as Q | undefined;
+  if (query === undefined) {
+    query = build(db);
+    queries.set(name, query);
+  }
+  return query;
+}
