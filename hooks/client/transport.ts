@@ -81,6 +81,29 @@ export function requestOver(
   };
 }
 
+/**
+ * When to try again a handshake the server's middleware refused (socket.io never retries one):
+ * for too many connections open (tabs, devices), after the wait the server named plus up to
+ * half of it, so that refused tabs do not come back together; for anything else (the server
+ * could not check the session now), after socket.io's reconnection delay doubled per refusal
+ * in a row, capped, with its jitter. The bench's clients come back by it too.
+ */
+export function refusedRetryDelay(
+  socket: Socket,
+  refusedInARow: number,
+  refusal: { code?: string; retryAfterMs?: number } | undefined,
+): number {
+  if (refusal?.code === ErrorCode.RateLimited) {
+    return (refusal.retryAfterMs ?? REFUSED_RETRY_MS) * (1 + Math.random() / 2);
+  }
+  const manager = socket.io;
+  const base = manager.reconnectionDelay() * 2 ** Math.min(refusedInARow, 16);
+  const capped = Math.min(base, manager.reconnectionDelayMax());
+  return (
+    capped * (1 - manager.randomizationFactor() / 2 + Math.random() * manager.randomizationFactor())
+  );
+}
+
 export interface ConnectionStatus {
   connection: ConnectionState;
   /** The server ended this session (signed out elsewhere, expired, another account). */
@@ -206,14 +229,8 @@ export class Transport {
         this.report('connecting');
         return;
       }
-      // A middleware refused the handshake, which socket.io never retries. Too many connections
-      // open (tabs, devices): after the wait the server named, plus up to half of it, so that
-      // refused tabs do not come back together. Anything else (the server could not check the
-      // session now): after socket.io's own backoff.
-      const delay =
-        data?.code === ErrorCode.RateLimited
-          ? (data.retryAfterMs ?? REFUSED_RETRY_MS) * (1 + Math.random() / 2)
-          : this.backoffDelay();
+      // A middleware refused the handshake, which socket.io never retries.
+      const delay = refusedRetryDelay(socket, this.refusedInARow, data);
       this.refusedInARow++;
       clearTimeout(this.reconnectTimer);
       this.reconnectTimer = setTimeout(() => {
@@ -222,17 +239,6 @@ export class Transport {
       }, delay);
       this.report('connecting');
     });
-  }
-
-  /** socket.io's reconnection delay, doubled per refusal in a row, capped, with jitter. */
-  private backoffDelay(): number {
-    const manager = this.socket.io;
-    const base = manager.reconnectionDelay() * 2 ** Math.min(this.refusedInARow, 16);
-    const capped = Math.min(base, manager.reconnectionDelayMax());
-    return (
-      capped *
-      (1 - manager.randomizationFactor() / 2 + Math.random() * manager.randomizationFactor())
-    );
   }
 
   private readonly onOnline = () => {
