@@ -376,6 +376,17 @@ function notBlockedWith(userId: string | Placeholder) {
 }
 
 /**
+ * A member row of one of `userId`'s contact conversations, whose user has no block with them:
+ * `userId`'s own row too, unless the caller leaves it out.
+ */
+function isContactRow(db: Executor, userId: string | Placeholder) {
+  return and(
+    inArray(conversationMembers.conversationId, contactConversationIds(db, userId)),
+    notBlockedWith(userId),
+  );
+}
+
+/**
  * The distinct contacts of `userId` (not `userId`): the people they share a group with or
  * have a direct conversation with messages in it. Presence goes to these only.
  */
@@ -383,13 +394,7 @@ export async function listContactIds(db: Executor, userId: string): Promise<stri
   const rows = await db
     .selectDistinct({ userId: conversationMembers.userId })
     .from(conversationMembers)
-    .where(
-      and(
-        inArray(conversationMembers.conversationId, contactConversationIds(db, userId)),
-        ne(conversationMembers.userId, userId),
-        notBlockedWith(userId),
-      ),
-    );
+    .where(and(isContactRow(db, userId), ne(conversationMembers.userId, userId)));
   return rows.map((row) => row.userId);
 }
 
@@ -399,7 +404,7 @@ export async function listContactIds(db: Executor, userId: string): Promise<stri
  */
 export async function listPresenceViewerIds(db: Executor, userId: string): Promise<string[]> {
   // On every first connection and last disconnection of a person: built once (prepared.ts).
-  const query = preparedFor(db, 'list-presence-viewer-ids', (executor) => {
+  const query = preparedFor(db, 'list_presence_viewer_ids', (executor, name) => {
     const person = sql.placeholder('userId');
     return executor
       .selectDistinct({ userId: conversationMembers.userId })
@@ -407,15 +412,14 @@ export async function listPresenceViewerIds(db: Executor, userId: string): Promi
       .innerJoin(users, eq(users.id, conversationMembers.userId))
       .where(
         and(
-          inArray(conversationMembers.conversationId, contactConversationIds(executor, person)),
+          isContactRow(executor, person),
           ne(conversationMembers.userId, person),
           eq(users.presenceVisibility, 'contacts'),
-          notBlockedWith(person),
           sql`exists (select 1 from users me
             where me.id = ${person} and me.presence_visibility = 'contacts')`,
         ),
       )
-      .prepare('list_presence_viewer_ids');
+      .prepare(name);
   });
   const rows = await query.execute({ userId });
   return rows.map((row) => row.userId);
@@ -431,13 +435,7 @@ export async function filterContacts(
   const rows = await db
     .selectDistinct({ userId: conversationMembers.userId })
     .from(conversationMembers)
-    .where(
-      and(
-        inArray(conversationMembers.conversationId, contactConversationIds(db, userId)),
-        inArray(conversationMembers.userId, candidateIds),
-        notBlockedWith(userId),
-      ),
-    );
+    .where(and(isContactRow(db, userId), inArray(conversationMembers.userId, candidateIds)));
   return rows.map((row) => row.userId);
 }
 

@@ -7,10 +7,15 @@ import type { Executor } from '../client';
 const built = new WeakMap<Executor, Map<string, unknown>>();
 
 /**
- * The query `name` for this database (or transaction), built by `build` on first use. `build`
- * must give the same query every time: the values of a run go in through placeholders.
+ * The query `name` for this database (or transaction), built by `build` on first use (which
+ * prepares it under that name). `build` must give the same query every time: the values of a
+ * run go in through placeholders.
  */
-export function preparedFor<Q>(db: Executor, name: string, build: (db: Executor) => Q): Q {
+export function preparedFor<Q>(
+  db: Executor,
+  name: string,
+  build: (db: Executor, name: string) => Q,
+): Q {
   let queries = built.get(db);
   if (!queries) {
     queries = new Map();
@@ -18,7 +23,7 @@ export function preparedFor<Q>(db: Executor, name: string, build: (db: Executor)
   }
   let query = queries.get(name) as Q | undefined;
   if (query === undefined) {
-    query = build(db);
+    query = build(db, name);
     queries.set(name, query);
   }
   return query;

@@ -34,7 +34,7 @@ export async function findLiveSession(
   at: LiveAt,
 ): Promise<{ session: SessionRow; user: UserRow } | null> {
   // On every connection: built once (prepared.ts).
-  const query = preparedFor(db, 'find-live-session', (executor) =>
+  const query = preparedFor(db, 'find_live_session', (executor, name) =>
     executor
       .select({ session: sessions, user: users })
       .from(sessions)
@@ -47,7 +47,7 @@ export async function findLiveSession(
         ),
       )
       .limit(1)
-      .prepare('find_live_session'),
+      .prepare(name),
   );
   // As the columns would map them: a placeholder's value goes to the driver as it is.
   const [row] = await query.execute({
