@@ -4,9 +4,6 @@
 
 import { isArchivedNow, type ConversationFlags, type ConversationSummary } from '../protocol';
 
-// Archived chats show only in the Archived view. A new message in one that is not muted brings
-// it back, with no word from the server: isArchivedNow compares it with its last activity.
-
 /** Pinned to the top of the main list (never while archived). */
 export function isPinned(summary: ConversationSummary): boolean {
   // A summary stored on a device before pinning existed has no pinnedAt at all.
@@ -27,7 +24,11 @@ export function arrangeMainList(list: ConversationSummary[]): ConversationSummar
   return [...pinned, ...rest];
 }
 
-/** The Archived view: newest activity first, as `list` is. */
+/**
+ * The Archived view: newest activity first, as `list` is. A new message in an archived chat
+ * that is not muted brings it back, with no word from the server: isArchivedNow compares the
+ * archiving with the chat's last activity.
+ */
 export function listArchived(list: ConversationSummary[]): ConversationSummary[] {
   return list.filter((item) => isArchivedNow(item));
 }

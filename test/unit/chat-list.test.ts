@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { applyFlags, arrangeMainList, listArchived } from '../../hooks/chat-list';
-import { isArchivedNow as isArchived } from '../../protocol';
+import { isArchivedNow } from '../../protocol';
 import { applyMessageToSummary, countUnread } from '../../hooks/chat-state';
 import { message, summary } from './fake-requests';
 
@@ -36,7 +36,7 @@ describe('the main list', () => {
     const old = summary();
     delete (old as Partial<typeof old>).pinnedAt;
     delete (old as Partial<typeof old>).archivedAt;
-    expect(isArchived(old)).toBe(false);
+    expect(isArchivedNow(old)).toBe(false);
     expect(arrangeMainList([old])).toEqual([old]);
   });
 });
@@ -50,16 +50,16 @@ describe('an archived chat', () => {
   });
 
   it('comes back with a new message when it is not muted, and counts again', () => {
-    expect(isArchived(archived)).toBe(true);
+    expect(isArchivedNow(archived)).toBe(true);
     expect(countUnread([archived])).toBe(0);
     const after = applyMessageToSummary(archived, message(3), 'alice');
-    expect(isArchived(after)).toBe(false);
+    expect(isArchivedNow(after)).toBe(false);
     expect(countUnread([after])).toBe(3);
   });
 
   it('stays archived when muted', () => {
     const muted = { ...archived, isMuted: true };
-    expect(isArchived(applyMessageToSummary(muted, message(3), 'alice'))).toBe(true);
+    expect(isArchivedNow(applyMessageToSummary(muted, message(3), 'alice'))).toBe(true);
   });
 
   it('takes the flags the server answered, and stays the same object when they are the same', () => {
