@@ -13,6 +13,7 @@ import {
 } from '../../db';
 import { truncateCodePoints, type Message, type PushPayload } from '../../protocol';
 import type { Deps } from '../deps';
+import type { PresenceTracker } from '../realtime/presence';
 import { Batcher } from '../lib/batcher';
 import { safeError } from '../logger';
 import type { VapidKeys } from './vapid';
@@ -28,8 +29,8 @@ export class PushNotifier {
   constructor(
     private readonly deps: Deps,
     private readonly vapid: VapidKeys,
-    /** Which of these users have a device connected right now (on any node). */
-    private readonly connectedAmong: (userIds: string[]) => Promise<Set<string>>,
+    /** Who has a device connected: on this node (known at once), or on any node. */
+    private readonly presence: Pick<PresenceTracker, 'connectedHere' | 'connectedAmong'>,
   ) {
     this.lookups = new Batcher((requests) => findPushTargets(deps.db, requests), {
       maxBatch: 256,
@@ -46,13 +47,17 @@ export class PushNotifier {
     if (message.kind !== 'text') return;
     try {
       const recipients = memberIds.filter((id) => id !== message.senderId);
-      if (recipients.length === 0) return;
+      // Someone with a device on this node gets the message there: nothing to look up. In a
+      // busy chat that is most messages, and each lookup is a query.
+      const here = this.presence.connectedHere(recipients);
+      const away = recipients.filter((id) => !here.has(id));
+      if (away.length === 0) return;
       const { targets, kind, title } = await this.lookups.add({
         conversationId: message.conversationId,
-        userIds: recipients,
+        userIds: away,
       });
       if (targets.length === 0) return;
-      const connected = await this.connectedAmong([
+      const connected = await this.presence.connectedAmong([
         ...new Set(targets.map((target) => target.userId)),
       ]);
       const offline = targets.filter((target) => !connected.has(target.userId));
@@ -77,7 +82,8 @@ export class PushNotifier {
           sent: results.filter((result) => result === 'sent').length,
           removed: results.filter((result) => result === 'gone').length,
           failed: results.filter((result) => result === 'failed').length,
-          skippedConnected: targets.length - offline.length,
+          // People with a device connected: on this node, or (having a subscription) elsewhere.
+          skippedConnected: here.size + connected.size,
           skippedDeleted: isDeleted ? offline.length : 0,
         },
         'push notifications dispatched',

@@ -139,9 +139,17 @@ export class PresenceTracker {
 
   /** Which of these users have a socket open right now, on any node. */
   async connectedAmong(userIds: string[]): Promise<Set<string>> {
-    if (userIds.length === 0) return new Set();
-    const sockets = await this.socketsOf(userIds);
-    return new Set(sockets.map((socket) => socket.data.user.id));
+    const connected = this.connectedHere(userIds);
+    const elsewhere = userIds.filter((id) => !connected.has(id));
+    if (elsewhere.length === 0) return connected;
+    for (const socket of await this.socketsOf(elsewhere)) connected.add(socket.data.user.id);
+    return connected;
+  }
+
+  /** Which of these users have a socket open on this node: known without asking the others. */
+  connectedHere(userIds: string[]): Set<string> {
+    const rooms = this.io.sockets.adapter.rooms;
+    return new Set(userIds.filter((id) => (rooms.get(userRoom(id))?.size ?? 0) > 0));
   }
 
   /** How many distinct people have a socket open right now, on every node (the admin overview). */

@@ -132,7 +132,7 @@ export function createRealtime(
   io.use(limitConnections(deps));
 
   const presence = new PresenceTracker(io, deps, deps.config.presenceGraceMs);
-  const push = new PushNotifier(deps, options.vapid, (userIds) => presence.connectedAmong(userIds));
+  const push = new PushNotifier(deps, options.vapid, presence);
   const inFlight = new InFlightWork();
   const receipts = new ReceiptBroadcaster(io);
   const sessionChecks = startSessionChecks(io, deps);
