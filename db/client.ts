@@ -131,15 +131,7 @@ async function openPostgres(
   preparedStatements: boolean,
 ): Promise<DatabaseHandle> {
   await migratePostgresOnce(url);
-  const client = postgres(url, {
-    max: poolSize,
-    ...CONNECTION_OPTIONS,
-    // A named statement is planned for the values of each run, as an unnamed one is. The plan
-    // PostgreSQL would otherwise keep for every run is made from the statistics of the moment
-    // (the first runs on a new database see empty tables: a message lookup by sequential scan),
-    // and stays until the table is next analyzed.
-    ...(preparedStatements ? { connection: { plan_cache_mode: 'force_custom_plan' } } : {}),
-  });
+  const client = postgres(url, { max: poolSize, ...CONNECTION_OPTIONS });
   const inFlight: InFlight = { count: 0 };
   wrapPostgresClient(client, inFlight, preparedStatements);
   const db = drizzlePostgres({ client, schema }) as unknown as Database;
@@ -190,9 +182,12 @@ function countCalls<F extends (...args: never[]) => Promise<unknown>>(
  * one connection throughout.
  */
 function wrapPostgresClient(client: postgres.Sql, inFlight: InFlight, prepare: boolean): void {
-  const unsafe = preparing(client, prepare);
-  client.unsafe = ((...args: Parameters<typeof unsafe>) => {
-    const query = unsafe(...args);
+  const unsafe = client.unsafe.bind(client);
+  client.unsafe = ((...[text, parameters, options]: Parameters<typeof unsafe>) => {
+    // drizzle asks for unnamed statements unless a query is prepared by name, which makes
+    // PostgreSQL parse and plan every query again and costs a second round trip for the
+    // parameter types. Named statements are parsed once per connection and reuse their plan.
+    const query = unsafe(text, parameters, { ...options, prepare });
     const then = query.then.bind(query);
     let isCounted = false;
     query.then = ((onFulfilled, onRejected) => {
@@ -211,45 +206,10 @@ function wrapPostgresClient(client: postgres.Sql, inFlight: InFlight, prepare: b
   const begin = client.begin.bind(client) as (...args: unknown[]) => Promise<unknown>;
   client.begin = ((...args: unknown[]) => {
     inFlight.count++;
-    return begin(...inScope(args, prepare)).finally(() => {
+    return begin(...args).finally(() => {
       inFlight.count--;
     });
   }) as typeof client.begin;
-}
-
-/**
- * drizzle asks for unnamed statements unless a query is prepared by name, which makes
- * PostgreSQL parse and plan every query again and costs a second round trip for the parameter
- * types. Named statements are parsed once per connection and reuse their plan. Returns the
- * wrapped `unsafe` it puts in place on `sql`.
- */
-function preparing<S extends postgres.Sql | postgres.TransactionSql>(
-  sql: S,
-  prepare: boolean,
-): S['unsafe'] {
-  const unsafe = sql.unsafe.bind(sql);
-  const prepared = ((...[text, parameters, options]: Parameters<typeof unsafe>) =>
-    unsafe(text, parameters, { ...options, prepare })) as S['unsafe'];
-  sql.unsafe = prepared;
-  return prepared;
-}
-
-/**
- * The arguments of `begin` or `savepoint`, whose last is the callback that gets the
- * transaction's own client: its statements (and those of its savepoints) are named too.
- */
-function inScope(args: unknown[], prepare: boolean): unknown[] {
-  const fn = args.at(-1) as (sql: postgres.TransactionSql) => unknown;
-  return [
-    ...args.slice(0, -1),
-    (sql: postgres.TransactionSql) => {
-      preparing(sql, prepare);
-      const savepoint = sql.savepoint.bind(sql) as (...inner: unknown[]) => Promise<unknown>;
-      sql.savepoint = ((...inner: unknown[]) =>
-        savepoint(...inScope(inner, prepare))) as typeof sql.savepoint;
-      return fn(sql);
-    },
-  ];
 }
 
 /** host:port/database, never the password. */

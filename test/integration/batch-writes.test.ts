@@ -24,7 +24,6 @@ import {
 } from '../../db';
 import {
   appendGeneratedMessages,
-  listPreparedStatements,
   listStoredMessages,
   readLastSeqs,
   seedDirectConversations,
@@ -459,34 +458,6 @@ describe(`storeMessages on ${TEST_DB}`, () => {
       expect(await lastSeq(withC)).toBe(1);
     },
   );
-});
-
-// Statements are named only on PostgreSQL (PGlite has no protocol round trips to save).
-describe.runIf(TEST_DB === 'postgres')('statements on PostgreSQL', () => {
-  it('names the statements of a send and plans each run for its own values', async () => {
-    // One connection, so that its named statements are the ones asked about.
-    const single = await openDatabase({ ...database.serverOptions, poolSize: 1 });
-    try {
-      const [a, b] = (await people(2)) as [string, string];
-      const dm = await direct(a, b);
-      // More runs than the five after which PostgreSQL may keep one plan for every run: a plan
-      // made while a table was nearly empty (a lookup by sequential scan) would stay.
-      for (let run = 1; run <= 8; run++) {
-        created((await storeMessages(single.db, [send(dm, a, `run ${run}`)]))[0]);
-      }
-      const statements = await listPreparedStatements(single.db);
-      const append = statements.filter((row) => row.statement.includes('insert into messages'));
-      const lock = statements.filter(
-        (row) =>
-          row.statement.includes('for update') &&
-          row.statement.includes('jsonb_array_elements_text'),
-      );
-      expect(append).toEqual([expect.objectContaining({ customPlans: 8, genericPlans: 0 })]);
-      expect(lock).toEqual([expect.objectContaining({ customPlans: 8, genericPlans: 0 })]);
-    } finally {
-      await single.close();
-    }
-  });
 });
 
 describe(`appendMessages on ${TEST_DB}`, () => {
