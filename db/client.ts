@@ -131,10 +131,29 @@ async function openPostgres(
   preparedStatements: boolean,
 ): Promise<DatabaseHandle> {
   await migratePostgresOnce(url);
-  const client = postgres(url, { max: poolSize, ...CONNECTION_OPTIONS });
+  // Transactions run on connections of their own (half the pool, at least one each way). Their
+  // statements are named too, and those connections plan every run for its values: a plan kept
+  // for every run is made from the statistics of the moment, and a new database's first
+  // statistics describe empty tables (the send's lookups went by sequential scan until the
+  // next ANALYZE). The other connections keep their plans, which the connection path needs:
+  // planning every run there cost about 30% of the connections a node takes a second.
+  const transactionConnections = Math.max(1, Math.ceil(poolSize / 2));
+  const client = postgres(url, {
+    max: Math.max(1, poolSize - transactionConnections),
+    ...CONNECTION_OPTIONS,
+  });
+  const transactions = postgres(url, {
+    max: transactionConnections,
+    ...CONNECTION_OPTIONS,
+    ...(preparedStatements ? { connection: { plan_cache_mode: 'force_custom_plan' } } : {}),
+  });
   const inFlight: InFlight = { count: 0 };
-  wrapPostgresClient(client, inFlight, preparedStatements);
+  wrapPostgresClient(client, transactions, inFlight, preparedStatements);
   const db = drizzlePostgres({ client, schema }) as unknown as Database;
+  // drizzle sets how values are sent and read on the client it is given (dates and json as
+  // text); the transactions' client must do the same.
+  Object.assign(transactions.options.serializers, client.options.serializers);
+  Object.assign(transactions.options.parsers, client.options.parsers);
   return {
     db,
     driver: 'postgres',
@@ -142,8 +161,13 @@ async function openPostgres(
     stats: () => ({ poolSize, inFlight: inFlight.count }),
     ping: async () => {
       await db.execute(sql`select 1`);
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`select 1`);
+      });
     },
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), transactions.end({ timeout: 5 })]);
+    },
   };
 }
 
@@ -174,20 +198,23 @@ function countCalls<F extends (...args: never[]) => Promise<unknown>>(
 }
 
 /**
- * Sets whether statements are prepared, and counts work for the pool metrics.
+ * Sets whether statements are prepared, sends transactions to their own connections, and
+ * counts work for the pool metrics.
  *
  * postgres.js exposes no pool statistics, so queries are counted from the moment they run
  * until they settle. A postgres.js query runs when it is first awaited (after drizzle has set
  * `.values()` on it), so the count starts in `then`. A transaction counts once, as it holds
  * one connection throughout.
  */
-function wrapPostgresClient(client: postgres.Sql, inFlight: InFlight, prepare: boolean): void {
-  const unsafe = client.unsafe.bind(client);
-  client.unsafe = ((...[text, parameters, options]: Parameters<typeof unsafe>) => {
-    // drizzle asks for unnamed statements unless a query is prepared by name, which makes
-    // PostgreSQL parse and plan every query again and costs a second round trip for the
-    // parameter types. Named statements are parsed once per connection and reuse their plan.
-    const query = unsafe(text, parameters, { ...options, prepare });
+function wrapPostgresClient(
+  client: postgres.Sql,
+  transactions: postgres.Sql,
+  inFlight: InFlight,
+  prepare: boolean,
+): void {
+  const unsafe = preparing(client, prepare);
+  client.unsafe = ((...args: Parameters<typeof unsafe>) => {
+    const query = unsafe(...args);
     const then = query.then.bind(query);
     let isCounted = false;
     query.then = ((onFulfilled, onRejected) => {
@@ -203,13 +230,48 @@ function wrapPostgresClient(client: postgres.Sql, inFlight: InFlight, prepare: b
     }) as typeof query.then;
     return query;
   }) as typeof client.unsafe;
-  const begin = client.begin.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  const begin = transactions.begin.bind(transactions) as (...args: unknown[]) => Promise<unknown>;
   client.begin = ((...args: unknown[]) => {
     inFlight.count++;
-    return begin(...args).finally(() => {
+    return begin(...inScope(args, prepare)).finally(() => {
       inFlight.count--;
     });
   }) as typeof client.begin;
+}
+
+/**
+ * drizzle asks for unnamed statements unless a query is prepared by name, which makes
+ * PostgreSQL parse and plan every query again and costs a second round trip for the parameter
+ * types. Named statements are parsed once per connection. Returns the wrapped `unsafe` it puts
+ * in place on `sql`.
+ */
+function preparing<S extends postgres.Sql | postgres.TransactionSql>(
+  sql: S,
+  prepare: boolean,
+): S['unsafe'] {
+  const unsafe = sql.unsafe.bind(sql);
+  const prepared = ((...[text, parameters, options]: Parameters<typeof unsafe>) =>
+    unsafe(text, parameters, { ...options, prepare })) as S['unsafe'];
+  sql.unsafe = prepared;
+  return prepared;
+}
+
+/**
+ * The arguments of `begin` or `savepoint`, whose last is the callback that gets the
+ * transaction's own client: its statements (and those of its savepoints) are named too.
+ */
+function inScope(args: unknown[], prepare: boolean): unknown[] {
+  const fn = args.at(-1) as (sql: postgres.TransactionSql) => unknown;
+  return [
+    ...args.slice(0, -1),
+    (sql: postgres.TransactionSql) => {
+      preparing(sql, prepare);
+      const savepoint = sql.savepoint.bind(sql) as (...inner: unknown[]) => Promise<unknown>;
+      sql.savepoint = ((...inner: unknown[]) =>
+        savepoint(...inScope(inner, prepare))) as typeof sql.savepoint;
+      return fn(sql);
+    },
+  ];
 }
 
 /** host:port/database, never the password. */

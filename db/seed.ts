@@ -277,6 +277,20 @@ export async function readLastSeqs(
 }
 
 /** Vacuums and analyzes everything, so that a measurement starts from a settled database. */
+/**
+ * The named statements of the connection that runs this (PostgreSQL only), with how many runs
+ * were planned for their values and how many took the plan kept for every run.
+ */
+export async function listPreparedStatements(
+  db: Executor,
+): Promise<{ statement: string; customPlans: number; genericPlans: number }[]> {
+  return rowsOf<{ statement: string; customPlans: number; genericPlans: number }>(
+    await db.execute(sql`
+      select statement, custom_plans::int as "customPlans", generic_plans::int as "genericPlans"
+      from pg_prepared_statements`),
+  );
+}
+
 export async function vacuumAnalyze(db: Executor): Promise<void> {
   await db.execute(sql`vacuum analyze`);
 }

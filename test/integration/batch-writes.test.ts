@@ -24,6 +24,7 @@ import {
 } from '../../db';
 import {
   appendGeneratedMessages,
+  listPreparedStatements,
   listStoredMessages,
   readLastSeqs,
   seedDirectConversations,
@@ -458,6 +459,45 @@ describe(`storeMessages on ${TEST_DB}`, () => {
       expect(await lastSeq(withC)).toBe(1);
     },
   );
+});
+
+// Statements are named only on PostgreSQL (PGlite has no protocol round trips to save).
+describe.runIf(TEST_DB === 'postgres')('statements on PostgreSQL', () => {
+  it('names the statements of transactions and plans each of their runs, while other statements keep one plan', async () => {
+    // One connection for transactions and one for the rest: each one's named statements are
+    // the ones asked about.
+    const small = await openDatabase({ ...database.serverOptions, poolSize: 2 });
+    try {
+      const [a, b] = (await people(2)) as [string, string];
+      const dm = await direct(a, b);
+      // More runs than the five after which PostgreSQL may keep one plan for every run: in a
+      // transaction, a plan made while a table was nearly empty (a lookup by sequential scan)
+      // would stay.
+      for (let run = 1; run <= 8; run++) {
+        const [result] = await storeMessages(small.db, [send(dm, a, `run ${run}`)]);
+        const { message } = created(result);
+        expect(await findMessageByClientMsgId(small.db, a, message.clientMsgId)).toEqual(message);
+      }
+      const inTransactions = await inTransaction(small.db, (tx) => listPreparedStatements(tx));
+      const append = inTransactions.filter((row) => row.statement.includes('insert into messages'));
+      const lock = inTransactions.filter(
+        (row) =>
+          row.statement.includes('for update') &&
+          row.statement.includes('jsonb_array_elements_text'),
+      );
+      expect(append).toEqual([expect.objectContaining({ customPlans: 8, genericPlans: 0 })]);
+      expect(lock).toEqual([expect.objectContaining({ customPlans: 8, genericPlans: 0 })]);
+
+      const outside = await listPreparedStatements(small.db);
+      const lookup = outside.filter((row) =>
+        row.statement.includes('"messages"."client_msg_id" = $2'),
+      );
+      expect(lookup).toHaveLength(1);
+      expect(lookup[0]!.genericPlans).toBeGreaterThan(0);
+    } finally {
+      await small.close();
+    }
+  });
 });
 
 describe(`appendMessages on ${TEST_DB}`, () => {
