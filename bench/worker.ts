@@ -6,14 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { addForward, isHeld, type Thread as HeldRange } from '../hooks/chat-state';
 import { ConversationSync, type HistoryPage, type SyncSink } from '../hooks/client/sync';
-import { refusedRetryDelay, requestOver, type Request } from '../hooks/client/transport';
-import {
-  ClientEvent,
-  ErrorCode,
-  ServerEvent,
-  type ConversationSummary,
-  type Message,
-} from '../protocol';
+import { comeBackFromRefusals, requestOver, type Request } from '../hooks/client/transport';
+import { ClientEvent, ServerEvent, type ConversationSummary, type Message } from '../protocol';
 import { encodeHistogram, newHistogram, nowMicros, type Histogram } from './histogram';
 import {
   KEYS_PER_WORKER,
@@ -334,43 +328,18 @@ function createClient(spec: ClientSpec, localAddress: string): Client {
     socket.on(ServerEvent.SessionReady, () => onConnected(client));
     socket.on(ServerEvent.MessageCreated, (message: Message) => receiveParley(client, message));
     socket.on(ServerEvent.SyncRequired, () => onConnected(client));
-    retryRefusalsLikeTheApp(client);
+    // Once connected, a client comes back as the app's do from what socket.io never retries;
+    // before that the bench counts a refusal as a failure (connectAll).
+    comeBackFromRefusals(socket, {
+      isWanted: () => client.connectedAt > 0,
+      onUnauthenticated: () => {},
+      onRetrying: () => {},
+    });
   } else {
     socket.on('connect', () => onConnected(client));
     socket.on(RELAY_MESSAGE, (message: RelayMessage) => receiveRelay(client, message));
   }
   return client;
-}
-
-/**
- * Once connected, a client comes back as the app does (hooks/client/transport.ts) from what
- * Socket.IO never retries by itself: a handshake its middleware refused (the session could not
- * be checked under load, too many connections), after the wait the server named or a backoff;
- * and a disconnect by the server. Without this, a client refused once during a storm would
- * stay away, and the messages to it would count as lost.
- */
-function retryRefusalsLikeTheApp(client: Client): void {
-  const { socket } = client;
-  let refusedInARow = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  socket.on(ServerEvent.SessionReady, () => {
-    refusedInARow = 0;
-  });
-  socket.on('connect_error', (error: Error) => {
-    const data = (error as Error & { data?: { code?: string; retryAfterMs?: number } }).data;
-    // Before its first connection the bench counts a refusal as a failure (connectAll); a
-    // refused session will not change; a failed connection socket.io retries itself.
-    if (!client.connectedAt || data?.code === ErrorCode.Unauthenticated || socket.active) return;
-    const delay = refusedRetryDelay(socket, refusedInARow, data);
-    refusedInARow++;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      if (!socket.connected) socket.connect();
-    }, delay);
-  });
-  socket.on('disconnect', (reason) => {
-    if (reason === 'io server disconnect' && client.connectedAt) socket.connect();
-  });
 }
 
 async function connectAll(

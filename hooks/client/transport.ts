@@ -86,9 +86,9 @@ export function requestOver(
  * for too many connections open (tabs, devices), after the wait the server named plus up to
  * half of it, so that refused tabs do not come back together; for anything else (the server
  * could not check the session now), after socket.io's reconnection delay doubled per refusal
- * in a row, capped, with its jitter. The bench's clients come back by it too.
+ * in a row, capped, with its jitter.
  */
-export function refusedRetryDelay(
+function refusedRetryDelay(
   socket: Socket,
   refusedInARow: number,
   refusal: { code?: string; retryAfterMs?: number } | undefined,
@@ -102,6 +102,53 @@ export function refusedRetryDelay(
   return (
     capped * (1 - manager.randomizationFactor() / 2 + Math.random() * manager.randomizationFactor())
   );
+}
+
+/** What `comeBackFromRefusals` asks of the client that owns the socket. */
+export interface ComingBack {
+  /** Whether the client still wants to be connected (to come back at all). */
+  isWanted(): boolean;
+  /** The server refused the session itself: trying again will not change that. */
+  onUnauthenticated(): void;
+  /** A connection failed and another try will come (socket.io's, or this one's). */
+  onRetrying(): void;
+}
+
+/**
+ * Comes back from what socket.io never retries by itself: a handshake its middleware refused
+ * (after refusedRetryDelay), and a disconnect by the server (at once: connecting tells whether
+ * the session still stands). The app's transport and the bench's clients both come back by it.
+ * Returns what cancels a try that waits.
+ */
+export function comeBackFromRefusals(socket: Socket, client: ComingBack): () => void {
+  let refusedInARow = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  socket.on('connect', () => {
+    refusedInARow = 0;
+  });
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io server disconnect' && client.isWanted()) socket.connect();
+  });
+  socket.on('connect_error', (error) => {
+    const data = (error as Error & { data?: { code?: string; retryAfterMs?: number } }).data;
+    if (data?.code === ErrorCode.Unauthenticated) {
+      client.onUnauthenticated();
+      return;
+    }
+    // A connection that failed (refused, dropped, timed out) stays active: socket.io retries
+    // it. A handshake a middleware refused does not.
+    if (!socket.active) {
+      const delay = refusedRetryDelay(socket, refusedInARow, data);
+      refusedInARow++;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (client.isWanted() && !socket.connected) socket.connect();
+      }, delay);
+    }
+    client.onRetrying();
+  });
+  return () => clearTimeout(timer);
 }
 
 export interface ConnectionStatus {
@@ -125,10 +172,8 @@ export class Transport {
   readonly request: Request;
   private readonly socket: ClientSocket;
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
-  /** A refused handshake is tried again after this. */
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Handshakes refused in a row for a passing failure: each waits twice as long as the last. */
-  private refusedInARow = 0;
+  /** Cancels a refused handshake's next try. */
+  private readonly cancelComingBack: () => void;
   private isOpen = false;
   private isSessionEnded = false;
 
@@ -149,7 +194,13 @@ export class Transport {
       ...options.socketOptions,
     });
     this.request = requestOver(this.socket, options.requestTimeoutMs);
-    this.wireConnection();
+    this.socket.on('connect', () => this.report('online'));
+    this.socket.on('disconnect', () => this.report(this.socket.active ? 'connecting' : 'offline'));
+    this.cancelComingBack = comeBackFromRefusals(this.socket, {
+      isWanted: () => this.isOpen && !this.isSessionEnded,
+      onUnauthenticated: () => this.endSession(),
+      onRetrying: () => this.report('connecting'),
+    });
   }
 
   get isConnected(): boolean {
@@ -190,7 +241,7 @@ export class Transport {
       window.removeEventListener('online', this.onOnline);
       window.removeEventListener('offline', this.onOffline);
     }
-    clearTimeout(this.reconnectTimer);
+    this.cancelComingBack();
     this.socket.disconnect();
   }
 
@@ -204,41 +255,6 @@ export class Transport {
   /** Closes the connection as a network failure would; it reconnects by itself. */
   drop(): void {
     this.socket.io.engine?.close();
-  }
-
-  private wireConnection(): void {
-    const socket = this.socket;
-    socket.on('connect', () => {
-      this.refusedInARow = 0;
-      this.report('online');
-    });
-    socket.on('disconnect', (reason) => {
-      this.report(socket.active ? 'connecting' : 'offline');
-      // The server closed this socket on purpose (e.g. sign-out in another tab). Connecting
-      // once tells whether the session still stands; if not, connect_error ends it.
-      if (reason === 'io server disconnect' && this.isOpen) socket.connect();
-    });
-    socket.on('connect_error', (error) => {
-      const data = (error as Error & { data?: { code?: string; retryAfterMs?: number } }).data;
-      if (data?.code === ErrorCode.Unauthenticated) {
-        this.endSession();
-        return;
-      }
-      // A connection that failed (refused, dropped, timed out) is retried by socket.io itself.
-      if (socket.active) {
-        this.report('connecting');
-        return;
-      }
-      // A middleware refused the handshake, which socket.io never retries.
-      const delay = refusedRetryDelay(socket, this.refusedInARow, data);
-      this.refusedInARow++;
-      clearTimeout(this.reconnectTimer);
-      this.reconnectTimer = setTimeout(() => {
-        this.reconnectTimer = undefined;
-        if (this.isOpen && !this.isSessionEnded && !socket.connected) socket.connect();
-      }, delay);
-      this.report('connecting');
-    });
   }
 
   private readonly onOnline = () => {
