@@ -3,7 +3,7 @@
 // set by hand. It lives in db/ because it talks to drizzle; db/index.ts does not export it.
 
 import { and, asc, eq, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
-import { rowsOf, type Database, type Executor } from './client';
+import { rowsOf, type Database, type Executor, type Transaction } from './client';
 import { historyPageQuery, type HistoryPageRequest } from './queries/history';
 import { inTransaction, lockConversations } from './queries/locks';
 import { appendMessages } from './queries/messages';
@@ -283,12 +283,44 @@ export async function readLastSeqs(
  */
 export async function listPreparedStatements(
   db: Executor,
-): Promise<{ statement: string; customPlans: number; genericPlans: number }[]> {
-  return rowsOf<{ statement: string; customPlans: number; genericPlans: number }>(
+): Promise<{ name: string; statement: string; customPlans: number; genericPlans: number }[]> {
+  return rowsOf<{ name: string; statement: string; customPlans: number; genericPlans: number }>(
     await db.execute(sql`
-      select statement, custom_plans::int as "customPlans", generic_plans::int as "genericPlans"
+      select name, statement, custom_plans::int as "customPlans",
+        generic_plans::int as "genericPlans"
       from pg_prepared_statements`),
   );
+}
+
+/**
+ * The tables a statement prepared on this transaction's connection reads by sequential scan in
+ * its generic plan (the plan PostgreSQL keeps for every run), for `parameters`.
+ */
+export async function listSequentialScans(
+  tx: Transaction,
+  statementName: string,
+  parameters: string[],
+): Promise<string[]> {
+  await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
+  const [row] = rowsOf<{ 'QUERY PLAN': unknown }>(
+    await tx.execute(
+      sql`explain (format json) execute ${sql.identifier(statementName)}(${sql.join(
+        // As literals, which take the statement's parameter types (a bound value has none).
+        parameters.map((parameter) => sql.raw(`'${parameter.replaceAll("'", "''")}'`)),
+        sql`, `,
+      )})`,
+    ),
+  );
+  const scans: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const plan = node as Record<string, unknown>;
+    if (plan['Node Type'] === 'Seq Scan') scans.push(String(plan['Relation Name']));
+    Object.values(plan).forEach(visit);
+  };
+  visit(row?.['QUERY PLAN']);
+  return scans;
 }
 
 export async function vacuumAnalyze(db: Executor): Promise<void> {
