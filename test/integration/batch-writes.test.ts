@@ -434,6 +434,8 @@ describe(`storeMessages on ${TEST_DB}`, () => {
       const clientMsgId = randomUUID();
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
+      let appended!: () => void;
+      const isAppended = new Promise<void>((resolve) => (appended = resolve));
 
       // The first transaction stores the id and stays open; the batch then waits on the unique
       // index for it, and fails with a unique violation once it commits.
@@ -442,9 +444,11 @@ describe(`storeMessages on ${TEST_DB}`, () => {
         const [result] = await appendMessages(tx, lock, [
           { ...send(withB, a, 'first'), clientMsgId },
         ]);
+        appended();
         await gate;
         return result;
       });
+      await isAppended;
       const batch = storeMessages(db, [
         { ...send(withC, a, 'second'), clientMsgId },
         send(withC, c, 'other'),
@@ -464,7 +468,7 @@ describe(`storeMessages on ${TEST_DB}`, () => {
 
 // Statements are named only on PostgreSQL (PGlite has no protocol round trips to save).
 describe.runIf(TEST_DB === 'postgres')('statements on PostgreSQL', () => {
-  it('names the statements of transactions and keeps one plan for each, which goes through the indexes even when made on small tables', async () => {
+  it('stores a send in one named statement, and keeps one plan for each statement, also in transactions', async () => {
     // One connection for transactions and one for the rest: each one's named statements are
     // the ones asked about.
     const small = await openDatabase({ ...database.serverOptions, poolSize: 2 });
@@ -476,45 +480,88 @@ describe.runIf(TEST_DB === 'postgres')('statements on PostgreSQL', () => {
         const [result] = await storeMessages(small.db, [send(dm, a, `run ${run}`)]);
         const { message } = created(result);
         expect(await findMessageByClientMsgId(small.db, a, message.clientMsgId)).toEqual(message);
+        await inTransaction(small.db, (tx) => lockConversations(tx, [dm]));
       }
-      const plans = await inTransaction(small.db, async (tx) => {
-        const statements = await listPreparedStatements(tx);
-        const append = statements.filter((row) => row.statement.includes('insert into messages'));
-        const lock = statements.filter(
-          (row) =>
-            row.statement.includes('for update') &&
-            row.statement.includes('jsonb_array_elements_text'),
-        );
-        expect(append).toHaveLength(1);
-        expect(lock).toHaveLength(1);
-        // The kept plans, made from this test database's few rows, for which a sequential scan
-        // looks cheapest: the lookups must still go through the indexes.
-        const input = [{ i: 0, kind: 'text', conversation_id: dm, sender_id: a, body: 'x', n: 1 }];
-        return {
-          append: {
-            ...append[0]!,
-            scans: await listSequentialScans(tx, append[0]!.name, [JSON.stringify(input)]),
-          },
-          lock: {
-            ...lock[0]!,
-            scans: await listSequentialScans(tx, lock[0]!.name, [JSON.stringify([dm])]),
-          },
-        };
-      });
-      for (const plan of [plans.append, plans.lock]) {
-        expect(plan.genericPlans).toBeGreaterThan(0);
-        expect(plan.scans).toEqual([]);
-      }
-
       const outside = await listPreparedStatements(small.db);
+      const sends = outside.filter((row) => row.statement.includes('append_messages('));
+      // One statement a send, which PostgreSQL runs as a transaction of its own.
+      expect(sends).toHaveLength(1);
+      expect(sends[0]!.customPlans + sends[0]!.genericPlans).toBe(8);
       const lookup = outside.filter((row) =>
         row.statement.includes('"messages"."client_msg_id" = $2'),
       );
       expect(lookup).toHaveLength(1);
       expect(lookup[0]!.genericPlans).toBeGreaterThan(0);
+
+      // The lock's kept plan, made from this test database's few rows, for which a sequential
+      // scan looks cheapest, must still go through the primary key.
+      const lock = await inTransaction(small.db, async (tx) => {
+        const [statement] = (await listPreparedStatements(tx)).filter((row) =>
+          row.statement.includes('for update'),
+        );
+        return {
+          ...statement!,
+          scans: await listSequentialScans(tx, statement!.name, [JSON.stringify([dm])]),
+        };
+      });
+      expect(lock.genericPlans).toBeGreaterThan(0);
+      expect(lock.scans).toEqual([]);
     } finally {
       await small.close();
     }
+  });
+
+  it('appends through the indexes with a plan made from a small database', async () => {
+    const [a, b] = (await people(2)) as [string, string];
+    const dm = await direct(a, b);
+    // auto_explain sends the plans of the function's own statements to this client, and a
+    // generic plan (the one kept for every run) is made at the first call.
+    const plans: string[] = [];
+    const client = postgres(database.serverOptions.databaseUrl!, {
+      max: 1,
+      fetch_types: false,
+      onnotice: (notice) => plans.push(String(notice.message)),
+    });
+    try {
+      await client.unsafe(`load 'auto_explain'`);
+      for (const setting of [
+        'auto_explain.log_min_duration = 0',
+        'auto_explain.log_nested_statements = on',
+        `auto_explain.log_format = 'json'`,
+        'client_min_messages = log',
+        'plan_cache_mode = force_generic_plan',
+      ]) {
+        await client.unsafe(`set ${setting}`);
+      }
+      const item = { i: 0, kind: 'text', conversation_id: dm, sender_id: a, n: 1, body: 'x' };
+      for (const clientMsgId of [randomUUID(), randomUUID()]) {
+        await client.unsafe('select * from append_messages($1::text::jsonb)', [
+          JSON.stringify([{ ...item, client_msg_id: clientMsgId }]),
+        ]);
+      }
+    } finally {
+      await client.end();
+    }
+    expect(await stored(dm)).toHaveLength(2);
+    const scans = new Set<string>();
+    let nested = 0;
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(visit);
+      if (!node || typeof node !== 'object') return;
+      const plan = node as Record<string, unknown>;
+      if (plan['Node Type'] === 'Seq Scan') scans.add(String(plan['Relation Name']));
+      Object.values(plan).forEach(visit);
+    };
+    for (const message of plans) {
+      const json = message.slice(message.indexOf('{'));
+      if (!json.startsWith('{')) continue;
+      const plan = JSON.parse(json) as Record<string, unknown>;
+      if (!String(plan['Query Text']).includes('append_messages(')) nested++;
+      visit(plan);
+    }
+    // The lock and the append, at each of the two calls.
+    expect(nested).toBeGreaterThanOrEqual(4);
+    expect([...scans]).toEqual([]);
   });
 });
 
