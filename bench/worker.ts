@@ -6,7 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { addForward, isHeld, type Thread as HeldRange } from '../hooks/chat-state';
 import { ConversationSync, type HistoryPage, type SyncSink } from '../hooks/client/sync';
-import { comeBackFromRefusals, requestOver, type Request } from '../hooks/client/transport';
+import {
+  comeBackFromRefusals,
+  notifyOver,
+  requestOver,
+  type Request,
+} from '../hooks/client/transport';
 import { ClientEvent, ServerEvent, type ConversationSummary, type Message } from '../protocol';
 import { encodeHistogram, newHistogram, nowMicros, type Histogram } from './histogram';
 import {
@@ -44,7 +49,10 @@ interface Thread {
   seen: Set<number>;
   count: number;
   keySum: number;
-  /** Delivery is recorded up to here (reported, or the server moved it for our own sends). */
+  /**
+   * Delivery is recorded up to here, as the server last said (the conversation list) or moved
+   * it for our own sends; sync keeps what it reported since.
+   */
   reportedSeq: number;
   /** From the conversation list, for the delivery report's delay (as the app does). */
   memberCount: number;
@@ -127,17 +135,15 @@ function countingSink(client: Client): SyncSink {
       if (found) addMessages(client, found, messages);
     },
     whenStored: () => Promise.resolve(),
-    markDelivered: (conversationId, seq) => {
-      const found = thread(conversationId);
-      if (found) found.reportedSeq = Math.max(found.reportedSeq, seq);
-    },
   };
 }
 
 /**
  * After every connect. A conversation not held yet (a new device) is held from its newest
  * seq on; the list leaves out conversations someone else started that nobody has written in
- * yet: those start at 0. Held ones with news are synced.
+ * yet: those start at 0. Held ones with news are synced, and so are those whose delivery the
+ * server has recorded short of what is held (a report lost with its connection), as the app
+ * does: sync reports them again.
  */
 function acceptList(client: Client, conversations: ConversationSummary[]): string[] {
   const listed = new Map(conversations.map((item) => [item.id, item]));
@@ -148,8 +154,11 @@ function acceptList(client: Client, conversations: ConversationSummary[]): strin
     const lastSeq = item?.lastSeq ?? 0;
     if (!thread.held) {
       startHolding(thread, lastSeq);
-    } else if (lastSeq > cursorOf(thread)) {
-      toSync.push(thread.id);
+    } else {
+      if (item) thread.reportedSeq = item.deliveredSeq;
+      if (lastSeq > cursorOf(thread) || thread.reportedSeq < cursorOf(thread)) {
+        toSync.push(thread.id);
+      }
     }
   }
   return toSync;
@@ -321,6 +330,7 @@ function createClient(spec: ClientSpec, localAddress: string): Client {
   if (kind === 'parley') {
     client.sync = new ConversationSync({
       request: noting(client.request),
+      notify: notifyOver(socket),
       isConnected: () => socket.connected,
       sink: countingSink(client),
       reportsDelivery: options.deliveryReports,

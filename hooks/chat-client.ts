@@ -81,11 +81,12 @@ export class ChatClient {
     this.store = createChatStore(me);
     this.device = options.store ?? new MemoryDeviceStore();
     this.transport = new Transport({ url: options.url, socketOptions: options.socketOptions });
-    const { request } = this.transport;
+    const { request, notify } = this.transport;
     const isConnected = () => this.transport.isConnected;
     this.threads = new HeldThreads(this.store, this.device);
     this.sync = new ConversationSync({
       request,
+      notify,
       isConnected,
       sink: this.threads,
       changes: this.threads,

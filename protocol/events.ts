@@ -133,6 +133,19 @@ export const ServerEvent = {
   SyncRequired: 'sync:required',
 } as const;
 
+/**
+ * Events a client may also send without an ack, when it needs no answer: the server does the
+ * same work and answers nobody. A delivery report is one: what its ack would carry (the
+ * member's deliveredSeq) comes in conversation:list at the next connect, so a device that sees
+ * its report did not land (the list's deliveredSeq behind what it holds) reports again then.
+ */
+export const ACK_OPTIONAL_EVENTS = [ClientEvent.ConversationMarkDelivered] as const;
+export type AckOptionalEventName = (typeof ACK_OPTIONAL_EVENTS)[number];
+
+export function isAckOptional(event: ClientEventName): event is AckOptionalEventName {
+  return (ACK_OPTIONAL_EVENTS as readonly ClientEventName[]).includes(event);
+}
+
 export const clientEventSchemas = {
   [ClientEvent.ConversationList]: ConversationListRequest,
   [ClientEvent.ConversationGet]: ConversationRequest,

@@ -157,12 +157,6 @@ export class HeldThreads implements SyncSink, ChangeSink {
     return this.writes.get(conversationId) ?? Promise.resolve();
   }
 
-  markDelivered(conversationId: string, seq: number): void {
-    updateSummary(this.store, conversationId, (item) =>
-      seq > item.deliveredSeq ? { ...item, deliveredSeq: seq } : item,
-    );
-  }
-
   // ---- the app's own -------------------------------------------------------------------
 
   /** What the device stored: the list, and each conversation's newest page with its cursor. */

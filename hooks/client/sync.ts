@@ -17,7 +17,7 @@ import {
   type MessageChanges,
 } from '../../protocol';
 import { placeOfChange } from '../message-changes';
-import type { Request } from './transport';
+import type { Notify, Request } from './transport';
 
 export interface HistoryPage {
   messages: Message[];
@@ -30,7 +30,10 @@ export interface SyncSink {
   cursorOf(conversationId: string): number | undefined;
   /** The newest seq the device has heard of; undefined to page until the server has no more. */
   lastSeqOf(conversationId: string): number | undefined;
-  /** Delivery is recorded up to here already; undefined when nothing is to be reported. */
+  /**
+   * Delivery is recorded up to here, as the server last said (the conversation list at each
+   * connect); undefined when nothing is to be reported.
+   */
   deliveredSeqOf(conversationId: string): number | undefined;
   /** For the delivery report's delay: big groups wait longer (protocol/limits.ts). */
   memberCountOf(conversationId: string): number;
@@ -50,8 +53,6 @@ export interface SyncSink {
   addForward(conversationId: string, messages: Message[]): void;
   /** Resolves once everything added is stored: only stored messages are reported delivered. */
   whenStored(conversationId: string): Promise<void>;
-  /** The server recorded delivery up to `seq`. */
-  markDelivered(conversationId: string, seq: number): void;
 }
 
 /** Changed messages, or one pushed as it happened (message:changed). */
@@ -81,6 +82,8 @@ export interface ChangeSink {
 
 export interface SyncOptions {
   request: Request;
+  /** Sends the delivery reports, which need no answer. */
+  notify: Notify;
   isConnected: () => boolean;
   sink: SyncSink;
   /** Follow changes to messages too; without, only new messages are synced. */
@@ -97,15 +100,23 @@ const SYNC_CONCURRENCY = 4;
 
 export class ConversationSync {
   private readonly request: Request;
+  private readonly notify: Notify;
   private readonly isConnected: () => boolean;
   private readonly sink: SyncSink;
   private readonly changes: ChangeSink | undefined;
   private readonly reportsDelivery: boolean;
   private readonly runs = new Map<string, { again: boolean; done: Promise<boolean> }>();
   private readonly reportTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /**
+   * What this connection has reported delivered, per conversation. A report has no answer: one
+   * lost with its connection shows at the next connect, in the list's deliveredSeq (the server's
+   * marker), which syncAll then takes instead of these.
+   */
+  private readonly reported = new Map<string, number>();
 
   constructor(options: SyncOptions) {
     this.request = options.request;
+    this.notify = options.notify;
     this.isConnected = options.isConnected;
     this.sink = options.sink;
     this.changes = options.changes;
@@ -153,6 +164,7 @@ export class ConversationSync {
   async syncAll(): Promise<boolean> {
     const response = await this.request(ClientEvent.ConversationList, {});
     if (!response.ok) return false;
+    this.reported.clear();
     const queue = this.sink.acceptList(response.conversations);
     let isComplete = true;
     const worker = async () => {
@@ -279,16 +291,18 @@ export class ConversationSync {
     );
   }
 
-  /** Two ticks mean a device has the message: report only what this device has stored. */
+  /**
+   * Two ticks mean a device has the message: report only what this device has stored, and only
+   * beyond what the server has recorded and this connection has reported.
+   */
   private async reportDelivery(conversationId: string): Promise<void> {
     await this.sink.whenStored(conversationId);
     const seq = this.sink.cursorOf(conversationId) ?? 0;
     const delivered = this.sink.deliveredSeqOf(conversationId);
-    if (delivered === undefined || seq <= delivered || !this.isConnected()) return;
-    const response = await this.request(ClientEvent.ConversationMarkDelivered, {
-      conversationId,
-      seq,
-    });
-    if (response.ok) this.sink.markDelivered(conversationId, response.deliveredSeq);
+    if (delivered === undefined) return;
+    if (seq <= Math.max(delivered, this.reported.get(conversationId) ?? 0)) return;
+    if (this.notify(ClientEvent.ConversationMarkDelivered, { conversationId, seq })) {
+      this.reported.set(conversationId, seq);
+    }
   }
 }

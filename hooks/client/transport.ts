@@ -6,6 +6,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import {
   ErrorCode,
   EVENTS_IN_FLIGHT_PER_SOCKET,
+  type AckOptionalEventName,
   type ClientEventAck,
   type ClientEventName,
   type ClientEventPayload,
@@ -28,6 +29,27 @@ export type Request = <E extends ClientEventName>(
   event: E,
   payload: ClientEventPayload<E>,
 ) => Promise<RequestResult<E>>;
+
+/**
+ * Sends one event that needs no answer (ACK_OPTIONAL_EVENTS) without an ack, now, if the
+ * socket is connected; false when it is not (nothing is sent, nor kept for later).
+ */
+export type Notify = <E extends AckOptionalEventName>(
+  event: E,
+  payload: ClientEventPayload<E>,
+) => boolean;
+
+/** The notify function over any socket.io-client socket (the benchmark's bare ones too). */
+export function notifyOver(socket: {
+  connected: boolean;
+  emit(event: string, payload: unknown): unknown;
+}): Notify {
+  return (event, payload) => {
+    if (!socket.connected) return false;
+    socket.emit(event, payload);
+    return true;
+  };
+}
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 /**
@@ -170,6 +192,7 @@ type ServerEventName = keyof ServerToClientEvents;
 
 export class Transport {
   readonly request: Request;
+  readonly notify: Notify;
   private readonly socket: ClientSocket;
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
   /** Cancels a refused handshake's next try. */
@@ -194,6 +217,7 @@ export class Transport {
       ...options.socketOptions,
     });
     this.request = requestOver(this.socket, options.requestTimeoutMs);
+    this.notify = notifyOver(this.socket as unknown as Parameters<typeof notifyOver>[0]);
     this.socket.on('connect', () => this.report('online'));
     this.socket.on('disconnect', () => this.report(this.socket.active ? 'connecting' : 'offline'));
     this.cancelComingBack = comeBackFromRefusals(this.socket, {

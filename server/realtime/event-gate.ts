@@ -138,6 +138,22 @@ export class EventGate {
   }
 
   /**
+   * Charges an event that takes no place among the socket's events in flight (a report sent
+   * without an ack: the socket's reports are written one at a time and merged meanwhile, see
+   * ./unanswered-reports.ts) from the work budget only. Refused, like `admit`, when the socket
+   * is cut off or the budget is spent; a refusal counts towards being cut off.
+   */
+  spend(event: ClientEventName): AppError | null {
+    if (this.isCutOff) return this.refuse('in-flight', cutOffError()).error;
+    try {
+      this.deps.rateLimits.spendWork(this.socket.data.user.id, EVENT_WORK[event]);
+      return null;
+    } catch (error) {
+      return this.refuse('work', error as AppError).error;
+    }
+  }
+
+  /**
    * Counts a RATE_LIMITED answer. A client of ours waits for retryAfterMs; one that is refused
    * ABUSE_REJECTIONS times within ABUSE_WINDOW_SECONDS is not, and is cut off: refused at once
    * from now on, and disconnected when the events it has in flight are answered.
@@ -155,7 +171,7 @@ export class EventGate {
     if (this.running === 0) this.disconnect();
   }
 
-  private refuse(limiter: LimiterName, error: AppError): Admission {
+  private refuse(limiter: LimiterName, error: AppError): { ok: false; error: AppError } {
     this.refused(limiter);
     return { ok: false, error };
   }

@@ -9,6 +9,7 @@ import {
   clientEventSchemas,
   describeZodError,
   ErrorCode,
+  isAckOptional,
   type AckError,
   type ClientEventInput,
   type ClientEventName,
@@ -25,6 +26,7 @@ import { EventGate } from './event-gate';
 import type { InFlightWork } from './in-flight';
 import type { PresenceTracker } from './presence';
 import type { ReceiptBroadcaster } from './receipts';
+import { UnansweredReports } from './unanswered-reports';
 import type { ParleyIo, ParleySocket, SocketData } from './types';
 
 /** What a handler gets: the node's services, and the socket and session it serves. */
@@ -80,6 +82,8 @@ export function registerHandlers(
 ): void {
   const { deps } = env;
   const gate = new EventGate(deps, socket);
+  // Made at the first report sent without an ack: most sockets never send one.
+  let reports: UnansweredReports | undefined;
   // The typed socket only knows the contract; the wrapper must also see what is outside it.
   const raw = socket as unknown as {
     onAny(listener: (event: string, ...args: unknown[]) => void): void;
@@ -89,7 +93,13 @@ export function registerHandlers(
   raw.onAny((event, ...args) => {
     if (KNOWN_EVENTS.has(event)) {
       const known = event as ClientEventName;
-      dispatch(known, args, { ...env, socket, gate, handler: handlers[known] });
+      const dispatchEnv = { ...env, socket, gate, handler: handlers[known] };
+      if (isAckOptional(known) && typeof args.at(-1) !== 'function') {
+        reports ??= new UnansweredReports((report) => runUnanswered(known, report, dispatchEnv));
+        acceptUnanswered(known, args, dispatchEnv, reports);
+        return;
+      }
+      dispatch(known, args, dispatchEnv);
       return;
     }
     const ack = args.at(-1);
@@ -194,6 +204,24 @@ async function handle<E extends ClientEventName>(
     answer({ ok: false, code: ErrorCode.BadRequest, ...describeZodError(parsed.error) });
     return;
   }
+  const outcome = await run(event, parsed.data as ClientEventInput<E>, env, arrival);
+  if (!outcome) return;
+  answer(outcome.response);
+  runEffects(event, outcome.effects, deps);
+}
+
+/**
+ * Runs an event's handler on its parsed input: its answer, and the effects it queued for after
+ * the answer (broadcasts); undefined when a failpoint stood in for a crash (a dead node answers
+ * nothing and sends nothing). Never throws.
+ */
+async function run<E extends ClientEventName>(
+  event: E,
+  input: ClientEventInput<E>,
+  env: DispatchEnv<E>,
+  arrival: number,
+): Promise<{ response: ({ ok: true } & object) | AckError; effects: (() => void)[] } | undefined> {
+  const { deps, socket } = env;
   const effects: (() => void)[] = [];
   const { handler, inFlight: _inFlight, gate: _gate, ...services } = env;
   try {
@@ -208,14 +236,13 @@ async function handle<E extends ClientEventName>(
         afterAck: (effect) => effects.push(effect),
         arrival,
       },
-      parsed.data as ClientEventInput<E>,
+      input,
     );
-    answer({ ok: true, ...result });
+    return { response: { ok: true, ...result }, effects };
   } catch (error) {
-    // A failpoint stands in for a crash here: a dead node answers nothing and sends nothing.
     if (error instanceof NodeDiedError) {
       deps.logger.warn({ event: 'failpoint.node-died', name: event }, error.message);
-      return;
+      return undefined;
     }
     if (!(error instanceof AppError)) {
       deps.logger.error(
@@ -228,9 +255,12 @@ async function handle<E extends ClientEventName>(
         'event handler failed',
       );
     }
-    answer(toAckError(error));
-    return;
+    return { response: toAckError(error), effects: [] };
   }
+}
+
+/** What a successful handler queued for after its answer; one that fails is logged. */
+function runEffects(event: ClientEventName, effects: (() => void)[], deps: Deps): void {
   for (const effect of effects) {
     try {
       effect();
@@ -240,6 +270,56 @@ async function handle<E extends ClientEventName>(
         'broadcast failed',
       );
     }
+  }
+}
+
+/**
+ * A report sent without an ack (ACK_OPTIONAL_EVENTS): checked and charged as it arrives, then
+ * merged into the socket's queue of reports (./unanswered-reports.ts). Whatever is wrong with
+ * it is logged and counted; there is nobody to tell.
+ */
+function acceptUnanswered<E extends ClientEventName>(
+  event: E,
+  args: unknown[],
+  env: DispatchEnv<E>,
+  reports: UnansweredReports,
+): void {
+  const { deps, socket } = env;
+  const refusal = env.gate.spend(event);
+  if (refusal) {
+    deps.metrics.eventErrors.inc({ event, code: refusal.code });
+    return;
+  }
+  const parsed = args.length === 1 ? clientEventSchemas[event].safeParse(args[0]) : undefined;
+  if (!parsed?.success) {
+    deps.logger.info(
+      { event: 'socket.invalid-payload', name: event, userId: socket.data.user.id },
+      'invalid payload',
+    );
+    deps.metrics.eventErrors.inc({ event, code: ErrorCode.BadRequest });
+    return;
+  }
+  reports.add(parsed.data as { conversationId: string; seq: number });
+}
+
+/** Writes one merged report of the queue, as a report with an ack would be, and answers nobody. */
+async function runUnanswered<E extends ClientEventName>(
+  event: E,
+  input: { conversationId: string; seq: number },
+  env: DispatchEnv<E>,
+): Promise<void> {
+  const startedAt = performance.now();
+  const done = env.inFlight.start();
+  try {
+    const outcome = await run(event, input as ClientEventInput<E>, env, nextArrival(env.socket));
+    if (!outcome) return;
+    env.deps.metrics.ackLatency.observe({ event }, (performance.now() - startedAt) / 1000);
+    if (!outcome.response.ok) {
+      env.deps.metrics.eventErrors.inc({ event, code: outcome.response.code });
+    }
+    runEffects(event, outcome.effects, env.deps);
+  } finally {
+    done();
   }
 }
 

@@ -7,12 +7,18 @@ import { ChatClient } from '../../hooks/chat-client';
 import { MemoryDeviceStore } from '../../hooks/device-store';
 import type { ReceiptUpdate } from '../../protocol';
 import { NodeDiedError } from '../../server/failpoints';
-import { call, callRaw, connect, nextEvent } from '../helpers/client';
+import { call, callRaw, connect, emitNow, nextEvent } from '../helpers/client';
 import { makeDataDir } from '../helpers/database';
 import { startServer, type TestServer } from '../helpers/server';
 import { openTab, pair, person, send, setupSuite } from '../helpers/suite';
 
-const suite = setupSuite();
+/** While set, message:history handlers wait for it before they run: to keep them in flight. */
+let heldPages: Promise<void> | null = null;
+const suite = setupSuite({
+  failpoints: {
+    beforeEvent: (event) => (event === 'message:history' ? heldPages : null) ?? undefined,
+  },
+});
 
 describe('sync from a cursor', () => {
   it('pages forward from afterSeq, oldest first, until caught up', async () => {
@@ -145,6 +151,69 @@ describe('receipts', () => {
       ok: false,
       code: 'NOT_FOUND',
       message: 'No such conversation.',
+    });
+  });
+});
+
+describe('delivery reports without an ack', () => {
+  it('move the marker and tell the sender, even while the socket has four events in flight', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    await send(alice, conversationId, 'one');
+    await send(alice, conversationId, 'two');
+    let release!: () => void;
+    heldPages = new Promise<void>((resolve) => (release = resolve));
+    try {
+      // Four requests wait in their handler: every place this socket has for events in flight.
+      const pages = Array.from({ length: 4 }, () =>
+        emitNow(bob.socket, 'message:history', { conversationId, afterSeq: 0 }),
+      );
+      const told = nextEvent(
+        alice.socket,
+        'receipt:updated',
+        (receipt) => receipt.userId === bob.user.id && receipt.deliveredSeq === 2,
+      );
+      const untyped = bob.socket as unknown as { emit(event: string, payload: unknown): void };
+      untyped.emit('conversation:mark-delivered', { conversationId, seq: 1 });
+      untyped.emit('conversation:mark-delivered', { conversationId, seq: 2 });
+      expect(await told).toMatchObject({ conversationId, deliveredSeq: 2, deliveredToAllSeq: 2 });
+      release();
+      for (const page of await Promise.all(pages)) expect(page).toMatchObject({ ok: true });
+    } finally {
+      heldPages = null;
+      release();
+    }
+    expect(await call(bob.socket, 'conversation:get', { conversationId })).toMatchObject({
+      ok: true,
+      conversation: { deliveredSeq: 2, deliveredToAllSeq: 2 },
+    });
+  });
+
+  it('are left out when they are not well formed, and harm nothing', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    await send(alice, conversationId, 'one');
+    const untyped = bob.socket as unknown as { emit(event: string, ...args: unknown[]): void };
+    const invalid = (entry: Record<string, unknown>) =>
+      entry.event === 'socket.invalid-payload' &&
+      entry.name === 'conversation:mark-delivered' &&
+      entry.userId === bob.user.id;
+    const before = suite.server.logs.filter(invalid).length;
+    untyped.emit('conversation:mark-delivered', { conversationId, seq: -1 });
+    untyped.emit('conversation:mark-delivered', { conversationId: 'not a uuid', seq: 1 });
+    untyped.emit('conversation:mark-delivered', { conversationId, seq: 1, extra: true });
+    untyped.emit('conversation:mark-delivered', { conversationId, seq: 1 }, 'a second argument');
+    await expect.poll(() => suite.server.logs.filter(invalid).length - before).toBe(4);
+    // One of a conversation that is not theirs records nothing; theirs still works.
+    untyped.emit('conversation:mark-delivered', { conversationId: randomUUID(), seq: 1 });
+    const told = nextEvent(
+      alice.socket,
+      'receipt:updated',
+      (receipt) => receipt.userId === bob.user.id,
+    );
+    untyped.emit('conversation:mark-delivered', { conversationId, seq: 1 });
+    expect(await told).toMatchObject({ conversationId, deliveredSeq: 1, deliveredToAllSeq: 1 });
+    expect(await call(bob.socket, 'conversation:get', { conversationId })).toMatchObject({
+      ok: true,
+      conversation: { deliveredSeq: 1, readSeq: 0 },
     });
   });
 });

@@ -29,6 +29,7 @@ function setUp(stored: Message[], list: Partial<ConversationSummary> = {}, reque
   const server = fakeServer(stored, [summary(list)]);
   const sync = new ConversationSync({
     request: request ?? server.request,
+    notify: server.notify,
     isConnected: () => true,
     sink: threads,
     changes: threads,
@@ -301,6 +302,7 @@ describe('actions on messages', () => {
         : server.request(event as 'message:changes', payload)) as unknown as Request;
     const sync = new ConversationSync({
       request,
+      notify: server.notify,
       isConnected: () => true,
       sink: threads,
       changes: threads,

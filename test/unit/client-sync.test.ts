@@ -28,6 +28,7 @@ function setUp(stored: Message[], lastSeq: number) {
   const server = fakeServer(stored);
   const sync = new ConversationSync({
     request: server.request,
+    notify: server.notify,
     isConnected: () => true,
     sink: threads,
   });
@@ -82,7 +83,7 @@ describe('cursor sync', () => {
 
   it('reports a burst delivered once, after the delay, and not the user’s own messages', async () => {
     vi.useFakeTimers();
-    const { threads, server, sync, receive, store } = setUp(range(1, 5), 2);
+    const { threads, server, sync, receive } = setUp(range(1, 5), 2);
     threads.holdNewest('c1', { messages: range(1, 2), hasMore: false });
     for (const seq of [3, 4, 5]) receive(message(seq));
     await vi.advanceTimersByTimeAsync(99);
@@ -91,11 +92,45 @@ describe('cursor sync', () => {
     expect(server.calls).toEqual([
       { event: 'conversation:mark-delivered', payload: { conversationId: 'c1', seq: 5 } },
     ]);
-    expect(store.getState().conversations[0]?.deliveredSeq).toBe(5);
     // The server moved the sender's own marker when it stored the message: nothing to report.
     receive(message(6, 'alice'));
     await vi.advanceTimersByTimeAsync(1_000);
     expect(server.calls).toHaveLength(1);
+    sync.stop();
+  });
+
+  it('reports again at the next connect what the server did not record', async () => {
+    vi.useFakeTimers();
+    const { threads, server, sync, receive, store } = setUp(range(1, 5), 2);
+    threads.holdNewest('c1', { messages: range(1, 2), hasMore: false });
+    for (const seq of [3, 4, 5]) receive(message(seq));
+    await vi.advanceTimersByTimeAsync(100);
+    const report = {
+      event: 'conversation:mark-delivered',
+      payload: { conversationId: 'c1', seq: 5 },
+    };
+    expect(server.calls).toEqual([report]);
+    // No answer comes: the report is not made again on this connection.
+    sync.receive(message(5));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(server.calls).toEqual([report]);
+    expect(store.getState().conversations[0]?.deliveredSeq).toBe(0);
+
+    // The connection dropped with the report: the next list says delivery stops at 2.
+    server.calls.length = 0;
+    server.conversations.push(summary({ lastSeq: 5, deliveredSeq: 2 }));
+    await sync.syncAll();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(server.calls.filter((call) => call.event === 'conversation:mark-delivered')).toEqual([
+      report,
+    ]);
+
+    // Had it landed, the list says so, and nothing is reported again.
+    server.calls.length = 0;
+    server.conversations.splice(0, 1, summary({ lastSeq: 5, deliveredSeq: 5 }));
+    await sync.syncAll();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(server.calls.filter((call) => call.event === 'conversation:mark-delivered')).toEqual([]);
     sync.stop();
   });
 });

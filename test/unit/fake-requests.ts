@@ -1,7 +1,7 @@
 // A request function that answers like the server would from a list of stored messages, for
 // unit tests of the client's sync and outbox logic. The real server is tested elsewhere.
 
-import type { Request } from '../../hooks/client/transport';
+import type { Notify, Request } from '../../hooks/client/transport';
 import {
   ClientEvent,
   type ClientEventName,
@@ -53,8 +53,8 @@ export const summary = (patch: Partial<ConversationSummary> = {}): ConversationS
 /**
  * Serves message:history (after, before or around a seq), message:changes (the stored
  * messages whose changeSeq lies beyond the cursor, and alice's unread count on the last
- * page), conversation:list and
- * conversation:mark-delivered; records calls. `stored` may be changed by a test meanwhile.
+ * page) and conversation:list, and takes conversation:mark-delivered without an answer;
+ * records calls. `stored` may be changed by a test meanwhile.
  */
 export function fakeServer(stored: Message[], conversations: ConversationSummary[] = []) {
   const calls: Call[] = [];
@@ -64,8 +64,6 @@ export function fakeServer(stored: Message[], conversations: ConversationSummary
   };
   function answer(event: ClientEventName, payload: Record<string, unknown>): unknown {
     if (event === ClientEvent.ConversationList) return { ok: true, conversations };
-    if (event === ClientEvent.ConversationMarkDelivered)
-      return { ok: true, deliveredSeq: payload.seq };
     if (event === ClientEvent.MessageChanges) return answerChanges(payload);
     if (event !== ClientEvent.MessageHistory)
       return { ok: false, code: 'BAD_REQUEST', message: 'Not served here.' };
@@ -129,6 +127,11 @@ export function fakeServer(stored: Message[], conversations: ConversationSummary
     );
     return { unreadCount: unread.length, lastSeq: all.at(-1)?.seq ?? 0, readSeq };
   }
+  /** Events sent without an ack (delivery reports): recorded among the calls, answered never. */
+  const notify: Notify = (event, payload) => {
+    calls.push({ event, payload: payload as Record<string, unknown> });
+    return true;
+  };
   // Answers are built by event name at run time; TypeScript cannot narrow E from them.
-  return { request: request as Request, calls };
+  return { request: request as Request, notify, calls, conversations };
 }
