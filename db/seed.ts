@@ -311,15 +311,20 @@ export async function listSequentialScans(
       )})`,
     ),
   );
+  return sequentialScansIn(row?.['QUERY PLAN']);
+}
+
+/** The tables a plan (EXPLAIN's JSON, or auto_explain's) reads by sequential scan. */
+export function sequentialScansIn(plan: unknown): string[] {
   const scans: string[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
     if (!node || typeof node !== 'object') return;
-    const plan = node as Record<string, unknown>;
-    if (plan['Node Type'] === 'Seq Scan') scans.push(String(plan['Relation Name']));
-    Object.values(plan).forEach(visit);
+    const entry = node as Record<string, unknown>;
+    if (entry['Node Type'] === 'Seq Scan') scans.push(String(entry['Relation Name']));
+    Object.values(entry).forEach(visit);
   };
-  visit(row?.['QUERY PLAN']);
+  visit(plan);
   return scans;
 }
 

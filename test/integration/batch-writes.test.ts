@@ -26,6 +26,7 @@ import {
   appendGeneratedMessages,
   listPreparedStatements,
   listSequentialScans,
+  sequentialScansIn,
   listStoredMessages,
   readLastSeqs,
   seedDirectConversations,
@@ -545,19 +546,12 @@ describe.runIf(TEST_DB === 'postgres')('statements on PostgreSQL', () => {
     expect(await stored(dm)).toHaveLength(2);
     const scans = new Set<string>();
     let nested = 0;
-    const visit = (node: unknown): void => {
-      if (Array.isArray(node)) return node.forEach(visit);
-      if (!node || typeof node !== 'object') return;
-      const plan = node as Record<string, unknown>;
-      if (plan['Node Type'] === 'Seq Scan') scans.add(String(plan['Relation Name']));
-      Object.values(plan).forEach(visit);
-    };
     for (const message of plans) {
       const json = message.slice(message.indexOf('{'));
       if (!json.startsWith('{')) continue;
       const plan = JSON.parse(json) as Record<string, unknown>;
       if (!String(plan['Query Text']).includes('append_messages(')) nested++;
-      visit(plan);
+      for (const table of sequentialScansIn(plan)) scans.add(table);
     }
     // The lock and the append, at each of the two calls.
     expect(nested).toBeGreaterThanOrEqual(4);
