@@ -1,8 +1,9 @@
 // The one wrapper every socket event goes through: admit it (EventGate: a place among the
 // socket's events in flight and its price from the work budget), find the ack, parse the
 // payload with the event's zod schema, run the handler, answer { ok: true, ... } or
-// { ok: false, code, message }. Socket.IO catches nothing for us; this does, so no handler can
-// crash the process.
+// { ok: false, code, message }. A delivery report may come without an ack: it is charged,
+// parsed and queued per socket instead (./unanswered-reports.ts), and answers nobody.
+// Socket.IO catches nothing for us; this does, so no handler can crash the process.
 
 import {
   ClientEvent,
@@ -240,6 +241,7 @@ async function run<E extends ClientEventName>(
     );
     return { response: { ok: true, ...result }, effects };
   } catch (error) {
+    // A failpoint stands in for a crash here: a dead node answers nothing and sends nothing.
     if (error instanceof NodeDiedError) {
       deps.logger.warn({ event: 'failpoint.node-died', name: event }, error.message);
       return undefined;
