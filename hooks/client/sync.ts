@@ -216,6 +216,7 @@ export class ConversationSync {
   forget(conversationId: string): void {
     clearTimeout(this.reportTimers.get(conversationId));
     this.reportTimers.delete(conversationId);
+    this.reported.delete(conversationId);
   }
 
   stop(): void {

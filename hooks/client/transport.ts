@@ -40,10 +40,7 @@ export type Notify = <E extends AckOptionalEventName>(
 ) => boolean;
 
 /** The notify function over any socket.io-client socket (the benchmark's bare ones too). */
-export function notifyOver(socket: {
-  connected: boolean;
-  emit(event: string, payload: unknown): unknown;
-}): Notify {
+export function notifyOver(socket: Socket): Notify {
   return (event, payload) => {
     if (!socket.connected) return false;
     socket.emit(event, payload);
@@ -217,7 +214,7 @@ export class Transport {
       ...options.socketOptions,
     });
     this.request = requestOver(this.socket, options.requestTimeoutMs);
-    this.notify = notifyOver(this.socket as unknown as Parameters<typeof notifyOver>[0]);
+    this.notify = notifyOver(this.socket);
     this.socket.on('connect', () => this.report('online'));
     this.socket.on('disconnect', () => this.report(this.socket.active ? 'connecting' : 'offline'));
     this.cancelComingBack = comeBackFromRefusals(this.socket, {

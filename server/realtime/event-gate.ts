@@ -119,11 +119,8 @@ export class EventGate {
     if (this.running >= EVENTS_IN_FLIGHT_PER_SOCKET) {
       return this.refuse('in-flight', rateLimits.refuseInFlight(userId));
     }
-    try {
-      rateLimits.spendWork(userId, event ? EVENT_WORK[event] : UNKNOWN_EVENT_WORK);
-    } catch (error) {
-      return this.refuse('work', error as AppError);
-    }
+    const refusal = this.spend(event);
+    if (refusal) return { ok: false, error: refusal };
     this.running++;
     let isReleased = false;
     return {
@@ -138,15 +135,16 @@ export class EventGate {
   }
 
   /**
-   * Charges an event that takes no place among the socket's events in flight (a report sent
-   * without an ack: the socket's reports are written one at a time and merged meanwhile, see
-   * ./unanswered-reports.ts) from the work budget only. Refused, like `admit`, when the socket
-   * is cut off or the budget is spent; a refusal counts towards being cut off.
+   * Charges an event's price from the work budget, or refuses it (the socket is cut off, or the
+   * budget is spent; a refusal counts towards being cut off). `admit` charges through it; a
+   * report sent without an ack, which takes no place among the events in flight (see
+   * ./unanswered-reports.ts), pays only this.
    */
-  spend(event: ClientEventName): AppError | null {
+  spend(event: ClientEventName | undefined): AppError | null {
     if (this.isCutOff) return this.refuse('in-flight', cutOffError()).error;
     try {
-      this.deps.rateLimits.spendWork(this.socket.data.user.id, EVENT_WORK[event]);
+      const work = event ? EVENT_WORK[event] : UNKNOWN_EVENT_WORK;
+      this.deps.rateLimits.spendWork(this.socket.data.user.id, work);
       return null;
     } catch (error) {
       return this.refuse('work', error as AppError).error;
