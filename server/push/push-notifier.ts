@@ -30,7 +30,7 @@ export class PushNotifier {
     private readonly deps: Deps,
     private readonly vapid: VapidKeys,
     /** Who has a device connected: on this node (known at once), or on any node. */
-    private readonly presence: Pick<PresenceTracker, 'connectedHere' | 'connectedAmong'>,
+    private readonly presence: Pick<PresenceTracker, 'connectedHere' | 'connectedElsewhere'>,
   ) {
     this.lookups = new Batcher((requests) => findPushTargets(deps.db, requests), {
       maxBatch: 256,
@@ -57,7 +57,8 @@ export class PushNotifier {
         userIds: away,
       });
       if (targets.length === 0) return;
-      const connected = await this.presence.connectedAmong([
+      // The targets are all away from this node: only the other nodes are asked.
+      const connected = await this.presence.connectedElsewhere([
         ...new Set(targets.map((target) => target.userId)),
       ]);
       const offline = targets.filter((target) => !connected.has(target.userId));

@@ -140,10 +140,15 @@ export class PresenceTracker {
   /** Which of these users have a socket open right now, on any node. */
   async connectedAmong(userIds: string[]): Promise<Set<string>> {
     const connected = this.connectedHere(userIds);
-    const elsewhere = userIds.filter((id) => !connected.has(id));
-    if (elsewhere.length === 0) return connected;
-    for (const socket of await this.socketsOf(elsewhere)) connected.add(socket.data.user.id);
+    const away = userIds.filter((id) => !connected.has(id));
+    for (const id of await this.connectedElsewhere(away)) connected.add(id);
     return connected;
+  }
+
+  /** Which of these users, none of them connected here, have a socket open on another node. */
+  async connectedElsewhere(userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    return new Set((await this.socketsOf(userIds)).map((socket) => socket.data.user.id));
   }
 
   /** Which of these users have a socket open on this node: known without asking the others. */
