@@ -1,4 +1,5 @@
-// Appending messages: the one place that gives a message its seq.
+// Appending messages through append_messages (db/migrations/0014_append_messages.sql), the one
+// place that gives a message its seq.
 
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
