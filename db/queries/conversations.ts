@@ -246,6 +246,7 @@ interface ConversationWideMarkers {
  * (users.is_sending_read_receipts), or in a direct chat with a block between its two people
  * (conversation_members.is_blocked). "Read by all" is the minimum of these, so it stays 0 for
  * everyone in a conversation with such a member, them included: they see no reads either.
+ * The database function advance_markers (migration 0015) spells out the same expression.
  */
 const SHOWN_READ_SEQ = sql.raw(
   `case when u.is_sending_read_receipts and not cm.is_blocked then cm.read_up_to_seq else 0 end`,
@@ -486,9 +487,11 @@ export interface MarkerAdvance {
  * message; reading implies delivery), many at once. Answers each move in order; null where
  * the user is not a member.
  *
- * The conversation-wide minimum is read before the update and again after it has committed:
- * of several members updating at once, the last to commit always sees the final minimum, so
- * a change of the minimum is never missed (at worst reported twice).
+ * One statement: the database function `advance_markers` (migration 0015). Reports of one
+ * conversation take turns there (an advisory lock per conversation, held to the commit), and
+ * each reads the conversation-wide minimum before its move and again after it: of several
+ * members reporting at once, the last one always sees the final minimum, so a change of the
+ * minimum is never missed.
  */
 export async function advanceMarkers(
   db: Database,
@@ -501,95 +504,18 @@ export async function advanceMarkers(
     read: move.readSeq ?? 0,
   }));
   const [moved] = rowsOf<{
-    before: { c: string; d: number; r: number }[];
-    updated: { c: string; u: string; d: number; r: number; old: number }[];
-  }>(
-    await db.execute(sql`
-      with input as (
-        select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
-          as x(conversation_id uuid, user_id uuid, delivered int, read int)
-      ),
-      target as (
-        select conversation_id, user_id, max(delivered) as delivered, max(read) as read
-        from input group by conversation_id, user_id
-      ),
-      -- Row by row through the indexes (lateral, fenced): the planner cannot know how many
-      -- rows the JSON holds and would otherwise scan the whole table.
-      before as (
-        select t.conversation_id as c, agg.d, agg.r
-        from (select distinct conversation_id from target) t
-        cross join lateral (
-          select min(cm.delivered_up_to_seq) as d, min(${SHOWN_READ_SEQ}) as r
-          from conversation_members cm join users u on u.id = cm.user_id
-          where cm.conversation_id = t.conversation_id) agg
-        where agg.d is not null
-      ),
-      old as (
-        select t.conversation_id, t.user_id, cm.delivered_up_to_seq
-        from target t cross join lateral (
-          select delivered_up_to_seq from conversation_members cm
-          where cm.conversation_id = t.conversation_id and cm.user_id = t.user_id
-          limit 1) cm
-      ),
-      -- The rows to move, locked in key order before any is written, as a batched append
-      -- locks its senders' rows (db/queries/messages.ts): batches that share rows wait for
-      -- each other instead of deadlocking.
-      locked as materialized (
-        select cm.conversation_id, cm.user_id from conversation_members cm
-        where cm.conversation_id = any(array(select conversation_id from target))
-          and (cm.conversation_id, cm.user_id) in (select conversation_id, user_id from target)
-        order by cm.conversation_id, cm.user_id
-        for update
-      ),
-      updated as (
-        update conversation_members cm
-        set read_up_to_seq = greatest(cm.read_up_to_seq, least(t.read, c.last_seq)),
-            delivered_up_to_seq = greatest(cm.delivered_up_to_seq, least(t.delivered, c.last_seq))
-        from target t join conversations c on c.id = t.conversation_id
-        where cm.conversation_id = t.conversation_id and cm.user_id = t.user_id
-          -- The ids as an array: the rows come through the primary key. Joined with the CTE
-          -- alone, a table of up to tens of thousands of rows is scanned whole.
-          and cm.conversation_id = any(array(select conversation_id from target))
-          -- Evaluated once, before the first row is written: every lock is taken first.
-          and (select count(*) from locked) >= 0
-        returning cm.conversation_id, cm.user_id, cm.read_up_to_seq, cm.delivered_up_to_seq
-      )
-      select
-        (select coalesce(json_agg(before), '[]') from before) as before,
-        (select coalesce(json_agg(json_build_object(
-            'c', u.conversation_id, 'u', u.user_id, 'd', u.delivered_up_to_seq,
-            'r', u.read_up_to_seq, 'old', o.delivered_up_to_seq)), '[]')
-          from updated u
-          join old o on o.conversation_id = u.conversation_id and o.user_id = u.user_id) as updated`),
-  );
-  if (!moved || moved.updated.length === 0) return moves.map(() => null);
-  // After the commit, in a new snapshot: what every member holds now.
-  const before = moved.before.filter((row) => moved.updated.some((item) => item.c === row.c));
-  const after = new Map(
-    rowsOf<{
+    updated_rows: { c: string; u: string; d: number; r: number; old: number }[];
+    wide_rows: {
       c: string;
       d: number;
       r: number;
       members: string[] | null;
       hiding: string[] | null;
-    }>(
-      await db.execute(sql`
-        with before as (
-          select * from jsonb_to_recordset(${JSON.stringify(before)}::jsonb) as x(c uuid, d int, r int)
-        )
-        select b.c, agg.d, agg.r,
-          case when agg.d <> b.d or agg.r <> b.r then agg.members end as members,
-          agg.hiding
-        from before b cross join lateral (
-          select min(cm.delivered_up_to_seq) as d, min(${SHOWN_READ_SEQ}) as r,
-            json_agg(cm.user_id) as members,
-            json_agg(cm.user_id) filter (where not u.is_sending_read_receipts or cm.is_blocked)
-              as hiding
-          from conversation_members cm join users u on u.id = cm.user_id
-          where cm.conversation_id = b.c) agg`),
-    ).map((row) => [row.c, row]),
-  );
-  const updated = new Map(moved.updated.map((row) => [`${row.c}/${row.u}`, row]));
+    }[];
+  }>(await db.execute(sql`select * from advance_markers(${JSON.stringify(input)}::jsonb)`));
+  if (!moved || moved.updated_rows.length === 0) return moves.map(() => null);
+  const after = new Map(moved.wide_rows.map((row) => [row.c, row]));
+  const updated = new Map(moved.updated_rows.map((row) => [`${row.c}/${row.u}`, row]));
   const counted = new Set<string>();
   return moves.map((move) => {
     const key = `${move.conversationId}/${move.userId}`;

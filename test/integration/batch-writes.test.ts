@@ -76,15 +76,22 @@ async function stored(conversationId: string) {
   }));
 }
 
-/** Resolves once a statement on the PostgreSQL database under test waits for another's lock. */
-async function waitForLockWait(): Promise<void> {
+/**
+ * Resolves true once a statement on the PostgreSQL database under test waits for another's
+ * lock, or false if `unless` settles first.
+ */
+async function waitForLockWait(unless?: Promise<unknown>): Promise<boolean> {
+  let isSettled = false;
+  const settle = () => (isSettled = true);
+  unless?.then(settle, settle);
   const observer = postgres(database.serverOptions.databaseUrl!, { max: 1, onnotice: () => {} });
   try {
     for (;;) {
       const waiting = await observer`
         select 1 from pg_stat_activity
         where datname = current_database() and wait_event_type = 'Lock'`;
-      if (waiting.length > 0) return;
+      if (waiting.length > 0) return true;
+      if (isSettled) return false;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   } finally {
@@ -512,11 +519,15 @@ describe.runIf(TEST_DB === 'postgres')('statements on PostgreSQL', () => {
     }
   });
 
-  it('appends through the indexes with a plan made from a small database', async () => {
-    const [a, b] = (await people(2)) as [string, string];
-    const dm = await direct(a, b);
-    // auto_explain sends the plans of the function's own statements to this client, and a
-    // generic plan (the one kept for every run) is made at the first call.
+  /**
+   * The plans of a database function's own statements, as auto_explain sends them to the
+   * client that calls it, with generic plans (the ones kept for every run) made at the first
+   * call. Answers how many nested statements ran and the tables any of them scanned.
+   */
+  async function plansOfCalls(
+    functionName: string,
+    calls: (client: postgres.Sql) => Promise<void>,
+  ): Promise<{ nested: number; scans: string[] }> {
     const plans: string[] = [];
     const client = postgres(database.serverOptions.databaseUrl!, {
       max: 1,
@@ -534,28 +545,54 @@ describe.runIf(TEST_DB === 'postgres')('statements on PostgreSQL', () => {
       ]) {
         await client.unsafe(`set ${setting}`);
       }
-      const item = { i: 0, kind: 'text', conversation_id: dm, sender_id: a, n: 1, body: 'x' };
-      for (const clientMsgId of [randomUUID(), randomUUID()]) {
-        await client.unsafe('select * from append_messages($1::text::jsonb)', [
-          JSON.stringify([{ ...item, client_msg_id: clientMsgId }]),
-        ]);
-      }
+      await calls(client);
     } finally {
       await client.end();
     }
-    expect(await stored(dm)).toHaveLength(2);
     const scans = new Set<string>();
     let nested = 0;
     for (const message of plans) {
       const json = message.slice(message.indexOf('{'));
       if (!json.startsWith('{')) continue;
       const plan = JSON.parse(json) as Record<string, unknown>;
-      if (!String(plan['Query Text']).includes('append_messages(')) nested++;
+      if (!String(plan['Query Text']).includes(`${functionName}(`)) nested++;
       for (const table of sequentialScansIn(plan)) scans.add(table);
     }
+    return { nested, scans: [...scans] };
+  }
+
+  it('appends through the indexes with a plan made from a small database', async () => {
+    const [a, b] = (await people(2)) as [string, string];
+    const dm = await direct(a, b);
+    const item = { i: 0, kind: 'text', conversation_id: dm, sender_id: a, n: 1, body: 'x' };
+    const { nested, scans } = await plansOfCalls('append_messages', async (client) => {
+      for (const clientMsgId of [randomUUID(), randomUUID()]) {
+        await client.unsafe('select * from append_messages($1::text::jsonb)', [
+          JSON.stringify([{ ...item, client_msg_id: clientMsgId }]),
+        ]);
+      }
+    });
+    expect(await stored(dm)).toHaveLength(2);
     // The lock and the append, at each of the two calls.
     expect(nested).toBeGreaterThanOrEqual(4);
-    expect([...scans]).toEqual([]);
+    expect(scans).toEqual([]);
+  });
+
+  it('moves markers through the indexes with a plan made from a small database', async () => {
+    const [a, b] = (await people(2)) as [string, string];
+    const dm = await direct(a, b);
+    await appendGeneratedMessages(db, dm, a, 3);
+    const { nested, scans } = await plansOfCalls('advance_markers', async (client) => {
+      for (const seq of [1, 2]) {
+        await client.unsafe('select * from advance_markers($1::text::jsonb)', [
+          JSON.stringify([{ conversation_id: dm, user_id: b, delivered: seq, read: 0 }]),
+        ]);
+      }
+    });
+    expect((await markers(dm))[b]).toEqual({ delivered: 2, read: 0 });
+    // The advisory lock, the move and the read of the minimums after it, at each call.
+    expect(nested).toBeGreaterThanOrEqual(6);
+    expect(scans).toEqual([]);
   });
 });
 
@@ -912,4 +949,45 @@ describe(`advanceMarkers on ${TEST_DB}`, () => {
     expect(again.map((result) => advanced(result).newlyDelivered)).toEqual([4, 0]);
     expect((await markers(group))[c]).toEqual({ delivered: 5, read: 5 });
   });
+
+  // PGlite runs one transaction at a time: only PostgreSQL can interleave two.
+  it.runIf(TEST_DB === 'postgres')(
+    'of two members reporting at once, the one who reports last sees the change of the minimum',
+    async () => {
+      const { a, d, dm } = await setup(1, 4);
+      // a's report is in progress: moved and read, not yet committed. Reading before the
+      // other's commit, each of two reports at once would see the other's marker still at 0,
+      // and the change of the minimum to 4 would reach nobody.
+      const open = postgres(database.serverOptions.databaseUrl!, { max: 1, onnotice: () => {} });
+      try {
+        let commitA!: () => void;
+        const isCommitted = new Promise<void>((resolve) => (commitA = resolve));
+        let movedA!: () => void;
+        const isMovedA = new Promise<void>((resolve) => (movedA = resolve));
+        const reportA = open.begin(async (tx) => {
+          await tx.unsafe('select * from advance_markers($1::text::jsonb)', [
+            JSON.stringify([{ conversation_id: dm, user_id: a, delivered: 4, read: 0 }]),
+          ]);
+          movedA();
+          await isCommitted;
+        });
+        await isMovedA;
+        // d's report must wait for a's to commit: it does not finish before it.
+        const byD = advanceMarkers(db, [{ conversationId: dm, userId: d, deliveredSeq: 4 }]);
+        const waited = await waitForLockWait(byD);
+        commitA();
+        await reportA;
+        const [result] = await byD;
+        expect(waited).toBe(true);
+        expect(advanced(result)).toMatchObject({
+          deliveredSeq: 4,
+          deliveredToAllSeq: 4,
+          isConversationWideChanged: true,
+        });
+        expect(sorted(advanced(result).memberIds)).toEqual(sorted([a, d]));
+      } finally {
+        await open.end();
+      }
+    },
+  );
 });
