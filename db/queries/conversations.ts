@@ -358,17 +358,16 @@ export async function listMemberMarkers(
  * direct conversation once it holds a message. An empty direct conversation is only someone
  * having typed a username (`conversation:start`); the other person never saw it.
  */
+/** A conversation that makes its members contacts: a group, or a direct one with messages. */
+const isContactConversation = () =>
+  or(eq(conversations.kind, 'group'), gt(conversations.lastSeq, 0));
+
 function contactConversationIds(db: Executor, userId: string | Placeholder) {
   return db
     .select({ id: conversationMembers.conversationId })
     .from(conversationMembers)
     .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
-    .where(
-      and(
-        eq(conversationMembers.userId, userId),
-        or(eq(conversations.kind, 'group'), gt(conversations.lastSeq, 0)),
-      ),
-    );
+    .where(and(eq(conversationMembers.userId, userId), isContactConversation()));
 }
 
 /** The member row's user and `userId` have no block between them (either way). */
@@ -424,6 +423,43 @@ export async function listPresenceViewerIds(db: Executor, userId: string): Promi
   });
   const rows = await query.execute({ userId });
   return rows.map((row) => row.userId);
+}
+
+/**
+ * Which of `userIds` are contacts of which (see listContactIds; it is mutual), as pairs both
+ * ways, each with whether either of the two hides their presence: what introducing them to
+ * each other needs, in one statement.
+ */
+export async function listContactPairs(
+  db: Executor,
+  userIds: string[],
+): Promise<{ viewerId: string; contactId: string; isEitherHiding: boolean }[]> {
+  if (userIds.length < 2) return [];
+  const viewer = alias(conversationMembers, 'viewer');
+  const viewerUser = alias(users, 'viewer_user');
+  return db
+    .selectDistinct({
+      viewerId: viewer.userId,
+      contactId: conversationMembers.userId,
+      isEitherHiding: sql<boolean>`(${viewerUser.presenceVisibility} = 'nobody'
+        or ${users.presenceVisibility} = 'nobody')`,
+    })
+    .from(viewer)
+    .innerJoin(
+      conversations,
+      and(eq(conversations.id, viewer.conversationId), isContactConversation()),
+    )
+    .innerJoin(conversationMembers, eq(conversationMembers.conversationId, viewer.conversationId))
+    .innerJoin(users, eq(users.id, conversationMembers.userId))
+    .innerJoin(viewerUser, eq(viewerUser.id, viewer.userId))
+    .where(
+      and(
+        inArray(viewer.userId, userIds),
+        inArray(conversationMembers.userId, userIds),
+        ne(conversationMembers.userId, viewer.userId),
+        sql`not ${isBlockedPair(sql`${viewer.userId}`, sql`${conversationMembers.userId}`)}`,
+      ),
+    );
 }
 
 /** Which of `candidateIds` are contacts of `userId` (see listContactIds). */

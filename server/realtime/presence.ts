@@ -8,6 +8,7 @@ import {
   findLastSeen,
   findUsersHidingPresence,
   listContactIds,
+  listContactPairs,
   listPresenceViewerIds,
   touchLastSeen,
 } from '../../db';
@@ -65,14 +66,21 @@ export class PresenceTracker {
   /**
    * Tells each of these users the presence of the others who are their contacts: for people
    * who just became contacts (the first message of a direct conversation), whose apps asked
-   * before and were told nothing.
+   * before and were told nothing. One statement finds who is whose contact and who hides their
+   * presence (someone who hides it, or whose viewer hides theirs, is told as neither online
+   * nor seen, as in query).
    */
   async introduce(userIds: string[]): Promise<void> {
-    for (const viewerId of userIds) {
-      const others = userIds.filter((id) => id !== viewerId);
-      for (const presence of await this.query(viewerId, others)) {
-        this.io.to(userRoom(viewerId)).emit(ServerEvent.PresenceUpdated, presence);
-      }
+    const pairs = await listContactPairs(this.deps.db, [...new Set(userIds)]);
+    const shownIds = new Set(
+      pairs.filter((pair) => !pair.isEitherHiding).map((pair) => pair.contactId),
+    );
+    const shown = new Map((await this.current([...shownIds])).map((p) => [p.userId, p]));
+    for (const { viewerId, contactId, isEitherHiding } of pairs) {
+      const presence = isEitherHiding ? undefined : shown.get(contactId);
+      this.io
+        .to(userRoom(viewerId))
+        .emit(ServerEvent.PresenceUpdated, presence ?? hiddenPresence(contactId));
     }
   }
 

@@ -196,6 +196,40 @@ describe('presence privacy', () => {
     expect(await bobSees).toEqual({ userId: alice.user.id, isOnline: true, lastSeenAt: null });
   });
 
+  it('introduces new contacts as neither online nor seen when either hides it, and one away with last seen', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    await call(bob.socket, 'privacy:update', { presence: 'nobody' });
+    const aliceTold = nextEvent(alice.socket, 'presence:updated', (p) => p.userId === bob.user.id);
+    const bobTold = nextEvent(bob.socket, 'presence:updated', (p) => p.userId === alice.user.id);
+    await send(alice, conversationId, 'first');
+    expect(await aliceTold).toEqual(hidden(bob.user.id));
+    expect(await bobTold).toEqual(hidden(alice.user.id));
+
+    // Carol shares a group with alice and sees her go; then dave writes to alice, who is away.
+    const [carol, dave] = await Promise.all(['carol', 'dave'].map((name) => person(suite, name)));
+    const created = await call(carol!.socket, 'group:create', {
+      title: 'Watching',
+      usernames: [alice.user.username],
+      clientRequestId: randomUUID(),
+    });
+    if (!created.ok) throw new Error(created.message);
+    const aliceGone = nextEvent(
+      carol!.socket,
+      'presence:updated',
+      (p) => p.userId === alice.user.id && !p.isOnline,
+    );
+    alice.socket.close();
+    const gone = await aliceGone;
+    expect(gone.lastSeenAt).toEqual(expect.any(String));
+    const started = await call(dave!.socket, 'conversation:start', {
+      username: alice.user.username,
+    });
+    if (!started.ok) throw new Error(started.message);
+    const daveTold = nextEvent(dave!.socket, 'presence:updated', (p) => p.userId === alice.user.id);
+    await send(dave!, started.conversation.id, 'hello alice');
+    expect(await daveTold).toEqual(gone);
+  });
+
   it('does not announce the coming and going of someone who hides it', async () => {
     const { alice, bob } = await chatting();
     const carol = await person(suite, 'carol');
