@@ -2,7 +2,13 @@
 // into the database (signing up thousands would only measure argon2), or their relay doubles.
 
 import { randomBytes } from 'node:crypto';
-import { writeSettings, type Database } from '../db';
+import {
+  appendMessages,
+  inTransaction,
+  lockConversations,
+  writeSettings,
+  type Database,
+} from '../db';
 import { seedDirectConversations, seedGroup, seedSessions, seedUsers } from '../db/seed';
 import { hashPassword } from '../server/auth/passwords';
 import { hashSessionToken } from '../server/auth/sessions';
@@ -45,9 +51,17 @@ async function seedPeople(
 
 /**
  * `pairs` direct conversations between 2 × pairs users. With several nodes, the two people of
- * a pair are on different nodes, so every message crosses between them.
+ * a pair are on different nodes, so every message crosses between them. With `talkedBefore`,
+ * each conversation already holds a message from its first person: the two are contacts, as
+ * most people who write to each other are, and the first message of a new chat (which tells
+ * both people each other's presence) is not what is measured.
  */
-export async function seedPairs(db: Database, pairs: number, urls: string[]): Promise<Population> {
+export async function seedPairs(
+  db: Database,
+  pairs: number,
+  urls: string[],
+  options: { talkedBefore?: boolean } = {},
+): Promise<Population> {
   const people = await seedPeople(db, 'p', pairs * 2);
   const conversationIds = await seedDirectConversations(
     db,
@@ -56,6 +70,21 @@ export async function seedPairs(db: Database, pairs: number, urls: string[]): Pr
       people.ids[2 * index + 1]!,
     ]),
   );
+  if (options.talkedBefore) {
+    await inTransaction(db, async (tx) => {
+      const lock = await lockConversations(tx, conversationIds);
+      await appendMessages(
+        tx,
+        lock,
+        conversationIds.map((conversationId, index) => ({
+          kind: 'generated' as const,
+          conversationId,
+          senderId: people.ids[2 * index]!,
+          count: 1,
+        })),
+      );
+    });
+  }
   const clients = people.ids.map<ClientSpec>((id, index) => ({
     id,
     cookie: people.cookies[index]!,

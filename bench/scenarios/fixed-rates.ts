@@ -28,7 +28,8 @@ export async function fixedRates(ctx: BenchContext): Promise<ScenarioResult> {
       ctx,
       {
         start: () => startParley(ctx.database, nodes),
-        populate: (target) => seedPairs(ctx.database.handle.db, pairs, target.urls),
+        populate: (target) =>
+          seedPairs(ctx.database.handle.db, pairs, target.urls, { talkedBefore: true }),
         connect: PARLEY_CLIENT,
         senders: everyone,
       },

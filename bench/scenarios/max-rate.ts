@@ -99,7 +99,7 @@ export async function maxRate(ctx: BenchContext): Promise<ScenarioResult> {
           populate: (target) =>
             plan.relay
               ? relayPairs(pairs, target.urls[0]!)
-              : seedPairs(ctx.database.handle.db, pairs, target.urls),
+              : seedPairs(ctx.database.handle.db, pairs, target.urls, { talkedBefore: true }),
           connect: plan.relay ? RELAY_CLIENT : PARLEY_CLIENT,
           senders: everyone,
         },
