@@ -523,11 +523,13 @@ export interface MarkerAdvance {
  * message; reading implies delivery), many at once. Answers each move in order; null where
  * the user is not a member.
  *
- * One statement: the database function `advance_markers` (migration 0015). Reports of one
- * conversation take turns there (an advisory lock per conversation, held to the commit), and
- * each reads the conversation-wide minimum before its move and again after it: of several
- * members reporting at once, the last one always sees the final minimum, so a change of the
- * minimum is never missed.
+ * One statement, the database function `advance_markers` (migration 0015), moves them and
+ * reads each conversation's minimums before the move. Of several members reporting at once,
+ * the last one must see the final minimum, so that a change of it is never missed:
+ * - reports of one direct conversation take turns there (an advisory lock per conversation,
+ *   held to the commit), and it reads their minimums again after the move;
+ * - a group's many members report at once, and turns would queue them: their minimums are read
+ *   again here, in a second statement after the first has committed.
  */
 export async function advanceMarkers(
   db: Database,
@@ -541,16 +543,15 @@ export async function advanceMarkers(
   }));
   const [moved] = rowsOf<{
     updated_rows: { c: string; u: string; d: number; r: number; old: number }[];
-    wide_rows: {
-      c: string;
-      d: number;
-      r: number;
-      members: string[] | null;
-      hiding: string[] | null;
-    }[];
+    wide_rows: ConversationWideAfter[];
+    group_before_rows: { c: string; d: number; r: number }[];
   }>(await db.execute(sql`select * from advance_markers(${JSON.stringify(input)}::jsonb)`));
   if (!moved || moved.updated_rows.length === 0) return moves.map(() => null);
-  const after = new Map(moved.wide_rows.map((row) => [row.c, row]));
+  const after = new Map(
+    [...moved.wide_rows, ...(await readGroupMinimumsAfter(db, moved.group_before_rows))].map(
+      (row) => [row.c, row],
+    ),
+  );
   const updated = new Map(moved.updated_rows.map((row) => [`${row.c}/${row.u}`, row]));
   const counted = new Set<string>();
   return moves.map((move) => {
@@ -572,4 +573,37 @@ export async function advanceMarkers(
       readHiddenByIds: wide.hiding ?? [],
     };
   });
+}
+
+interface ConversationWideAfter {
+  c: string;
+  d: number;
+  r: number;
+  /** Every member when a minimum changed, else null. */
+  members: string[] | null;
+  hiding: string[] | null;
+}
+
+/** After the commit, in a new snapshot: what every member of these groups holds now. */
+async function readGroupMinimumsAfter(
+  db: Database,
+  before: { c: string; d: number; r: number }[],
+): Promise<ConversationWideAfter[]> {
+  if (before.length === 0) return [];
+  return rowsOf<ConversationWideAfter>(
+    await db.execute(sql`
+      with before as (
+        select * from jsonb_to_recordset(${JSON.stringify(before)}::jsonb) as x(c uuid, d int, r int)
+      )
+      select b.c, agg.d, agg.r,
+        case when agg.d <> b.d or agg.r <> b.r then agg.members end as members,
+        agg.hiding
+      from before b cross join lateral (
+        select min(cm.delivered_up_to_seq) as d, min(${SHOWN_READ_SEQ}) as r,
+          json_agg(cm.user_id) as members,
+          json_agg(cm.user_id) filter (where not u.is_sending_read_receipts or cm.is_blocked)
+            as hiding
+        from conversation_members cm join users u on u.id = cm.user_id
+        where cm.conversation_id = b.c) agg`),
+  );
 }

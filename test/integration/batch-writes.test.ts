@@ -579,17 +579,23 @@ describe.runIf(TEST_DB === 'postgres')('statements on PostgreSQL', () => {
   });
 
   it('moves markers through the indexes with a plan made from a small database', async () => {
-    const [a, b] = (await people(2)) as [string, string];
+    const [a, b, c] = (await people(3)) as [string, string, string];
     const dm = await direct(a, b);
+    const group = await seedGroup(db, 'Plans', [a, b, c]);
     await appendGeneratedMessages(db, dm, a, 3);
+    await appendGeneratedMessages(db, group, a, 3);
     const { nested, scans } = await plansOfCalls('advance_markers', async (client) => {
       for (const seq of [1, 2]) {
         await client.unsafe('select * from advance_markers($1::text::jsonb)', [
-          JSON.stringify([{ conversation_id: dm, user_id: b, delivered: seq, read: 0 }]),
+          JSON.stringify([
+            { conversation_id: dm, user_id: b, delivered: seq, read: 0 },
+            { conversation_id: group, user_id: c, delivered: seq, read: 0 },
+          ]),
         ]);
       }
     });
     expect((await markers(dm))[b]).toEqual({ delivered: 2, read: 0 });
+    expect((await markers(group))[c]).toEqual({ delivered: 2, read: 0 });
     // The advisory lock, the move and the read of the minimums after it, at each call.
     expect(nested).toBeGreaterThanOrEqual(6);
     expect(scans).toEqual([]);
