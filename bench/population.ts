@@ -49,6 +49,27 @@ async function seedPeople(
   };
 }
 
+/** One generated message in each conversation, from the sender at the same index. */
+async function appendFirstMessages(
+  db: Database,
+  conversationIds: string[],
+  senderIds: string[],
+): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    const lock = await lockConversations(tx, conversationIds);
+    await appendMessages(
+      tx,
+      lock,
+      conversationIds.map((conversationId, index) => ({
+        kind: 'generated' as const,
+        conversationId,
+        senderId: senderIds[index]!,
+        count: 1,
+      })),
+    );
+  });
+}
+
 /**
  * `pairs` direct conversations between 2 × pairs users. With several nodes, the two people of
  * a pair are on different nodes, so every message crosses between them. With `talkedBefore`,
@@ -71,19 +92,11 @@ export async function seedPairs(
     ]),
   );
   if (options.talkedBefore) {
-    await inTransaction(db, async (tx) => {
-      const lock = await lockConversations(tx, conversationIds);
-      await appendMessages(
-        tx,
-        lock,
-        conversationIds.map((conversationId, index) => ({
-          kind: 'generated' as const,
-          conversationId,
-          senderId: people.ids[2 * index]!,
-          count: 1,
-        })),
-      );
-    });
+    await appendFirstMessages(
+      db,
+      conversationIds,
+      conversationIds.map((_, index) => people.ids[2 * index]!),
+    );
   }
   const clients = people.ids.map<ClientSpec>((id, index) => ({
     id,
@@ -103,6 +116,10 @@ export async function seedBigGroup(
   const people = await seedPeople(db, 'g', members);
   await writeSettings(db, { maxGroupSize: Math.max(members, 256) });
   const groupId = await seedGroup(db, 'Benchmark group', people.ids);
+  // A group made in the app starts with the record of its making. Without a message before
+  // them, the step's first message would be the group's first, which the server takes for the
+  // first message of a new chat and answers by introducing every member to every other.
+  await appendFirstMessages(db, [groupId], [people.ids[0]!]);
   const clients = people.ids.map<ClientSpec>((id, index) => ({
     id,
     cookie: people.cookies[index]!,
