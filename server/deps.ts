@@ -1,6 +1,7 @@
 // What domain functions need, passed in explicitly so tests and entry points can build it.
 
 import type { Database, MarkerAdvance, MarkerMove, SendResult, TextItem } from '../db';
+import type { SessionFinder } from './auth/sessions';
 import type { SettingsStore } from './chat/settings';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -29,4 +30,6 @@ export interface Deps {
   messageWriter: Batcher<TextItem, SendResult>;
   /** Moves delivered and read markers with group commit (see advanceMarkers). */
   markerWriter: Batcher<MarkerMove, MarkerAdvance | null>;
+  /** Looks up the sessions of handshakes and requests, many at once (see authenticateToken). */
+  sessionFinder: SessionFinder;
 }

@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { DatabaseHandle } from '../db';
 import { setAppContext } from './app-context';
 import { createPasswords, type HashCost } from './auth/passwords';
-import { authenticateToken, scheduleSessionCleanup } from './auth/sessions';
+import { authenticateToken, createSessionFinder, scheduleSessionCleanup } from './auth/sessions';
 import { createMarkerWriter } from './chat/advance-markers';
 import { createMessageWriter } from './chat/send-message';
 import { SettingsStore } from './chat/settings';
@@ -84,6 +84,7 @@ export async function createParley(components: ParleyComponents): Promise<Parley
     rateLimits: new RateLimits({ settings, logger, metrics, clock, redis: redis?.pub }),
     messageWriter: createMessageWriter(database.db),
     markerWriter: createMarkerWriter(database.db),
+    sessionFinder: createSessionFinder({ db: database.db, config, clock }),
   };
   const vapid = await loadVapidKeys(config, database.db);
 

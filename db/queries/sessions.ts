@@ -23,39 +23,48 @@ export async function insertSession(
   return row;
 }
 
+/** A live session and its user. */
+export interface LiveSession {
+  session: SessionRow;
+  user: UserRow;
+}
+
 /**
- * The live session (unexpired, not idle) with this token hash, and its user. A disabled user's
- * session is not live: disabling deletes their sessions, and this refuses one that a sign-in
- * racing the disable may have made.
+ * The live sessions (unexpired, not idle) with these token hashes, and their users, by token
+ * hash; a hash with no live session is missing. A disabled user's session is not live:
+ * disabling deletes their sessions, and this refuses one that a sign-in racing the disable may
+ * have made.
  */
-export async function findLiveSession(
+export async function findLiveSessions(
   db: Executor,
-  tokenHash: string,
+  tokenHashes: string[],
   at: LiveAt,
-): Promise<{ session: SessionRow; user: UserRow } | null> {
-  // On every connection: built once (prepared.ts).
-  const query = preparedFor(db, 'find_live_session', (executor, name) =>
+): Promise<Map<string, LiveSession>> {
+  if (tokenHashes.length === 0) return new Map();
+  // On every connection: built once (prepared.ts). The hashes go in as one JSON array, so a
+  // batch of any size is the same statement, and its rows come through the unique index.
+  const query = preparedFor(db, 'find_live_sessions', (executor, name) =>
     executor
       .select({ session: sessions, user: users })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(
         and(
-          eq(sessions.tokenHash, sql.placeholder('tokenHash')),
+          sql`${sessions.tokenHash} = any(array(
+            select jsonb_array_elements_text(${sql.placeholder('tokenHashes')}::jsonb)))`,
           isLive({ now: sql.placeholder('now'), idleSince: sql.placeholder('idleSince') }),
           isNull(users.disabledAt),
         ),
       )
-      .limit(1)
       .prepare(name),
   );
   // As the columns would map them: a placeholder's value goes to the driver as it is.
-  const [row] = await query.execute({
-    tokenHash,
+  const rows = await query.execute({
+    tokenHashes: JSON.stringify(tokenHashes),
     now: at.now.toISOString(),
     idleSince: at.idleSince.toISOString(),
   });
-  return row ?? null;
+  return new Map(rows.map((row) => [row.session.tokenHash, row]));
 }
 
 /** Which of these sessions are still live (and of a user who is not disabled). */
@@ -71,10 +80,6 @@ export async function findLiveSessionIds(
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(inArray(sessions.id, sessionIds), isLive(at), isNull(users.disabledAt)));
   return new Set(rows.map((row) => row.id));
-}
-
-export async function touchSession(db: Executor, sessionId: string, now: Date): Promise<void> {
-  await db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, sessionId));
 }
 
 /**

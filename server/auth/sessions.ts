@@ -8,17 +8,18 @@ import {
   deleteExpiredSessions,
   deleteSessionByTokenHash,
   deleteSessionsOfUser,
-  findLiveSession,
+  findLiveSessions,
   findLiveSessionIds,
   insertSession,
-  touchSession,
   touchSessions,
   type LiveAt,
+  type LiveSession,
 } from '../../db';
 import type { PrivacySettings, Profile, UserSummary } from '../../protocol';
 import { toPrivacySettings } from '../chat/update-privacy';
 import { toProfile } from '../chat/update-profile';
 import type { Deps } from '../deps';
+import { Batcher } from '../lib/batcher';
 import { safeError } from '../logger';
 
 /**
@@ -67,19 +68,39 @@ export async function createSession(
   return { token, sessionId: session.id, expiresAt };
 }
 
+/** Looks up live sessions by token hash, many at once (createSessionFinder). */
+export type SessionFinder = Batcher<string, LiveSession | null>;
+
+/**
+ * One per node: the sessions of handshakes and requests that arrive together are looked up
+ * together, in one statement (a reconnect storm brings thousands at once), and those last
+ * marked used over a minute ago are marked used together, in one more.
+ */
+export function createSessionFinder(deps: SessionDeps): SessionFinder {
+  return new Batcher(
+    async (tokenHashes: string[]) => {
+      const at = liveAt(deps);
+      const found = await findLiveSessions(deps.db, [...new Set(tokenHashes)], at);
+      const touchedSince = new Date(at.now.getTime() - TOUCH_INTERVAL_MS);
+      const stale = [...found.values()]
+        .filter(({ session }) => session.lastUsedAt < touchedSince)
+        .map(({ session }) => session.id);
+      await touchSessions(deps.db, stale, at, touchedSince);
+      return tokenHashes.map((tokenHash) => found.get(tokenHash) ?? null);
+    },
+    { maxBatch: 256, concurrency: 2 },
+  );
+}
+
 /** The signed-in user for a cookie token, or null when it is unknown, revoked, expired or idle. */
 export async function authenticateToken(
-  deps: SessionDeps,
+  deps: Pick<Deps, 'sessionFinder'>,
   token: string | undefined,
 ): Promise<AuthenticatedSession | null> {
   // Anything that is not shaped like a token cannot match and skips the query.
   if (!token || !TOKEN_PATTERN.test(token)) return null;
-  const at = liveAt(deps);
-  const found = await findLiveSession(deps.db, hashSessionToken(token), at);
+  const found = await deps.sessionFinder.add(hashSessionToken(token));
   if (!found) return null;
-  if (at.now.getTime() - found.session.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
-    await touchSession(deps.db, found.session.id, at.now);
-  }
   return {
     sessionId: found.session.id,
     user: {

@@ -12,7 +12,7 @@ import { requireSession } from './respond';
  * revoked role counts at once.
  */
 export async function requireAdmin(
-  deps: Pick<Deps, 'db' | 'config' | 'clock'>,
+  deps: Pick<Deps, 'sessionFinder'>,
   request: Request,
   refusal: string,
 ): Promise<AuthenticatedSession> {

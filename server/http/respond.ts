@@ -41,7 +41,7 @@ export function route(
 
 /** The signed-in user of the request's cookie, or UNAUTHENTICATED. */
 export async function requireSession(
-  deps: Pick<Deps, 'db' | 'config' | 'clock'>,
+  deps: Pick<Deps, 'sessionFinder'>,
   request: Request,
 ): Promise<AuthenticatedSession> {
   const session = await authenticateToken(deps, readSessionToken(request.headers.get('cookie')));

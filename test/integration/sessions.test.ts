@@ -168,6 +168,32 @@ describe('tampered tokens', () => {
   });
 });
 
+describe('many handshakes at once', () => {
+  it('answers each with its own session, and refuses the ended ones among them', async () => {
+    const accounts = await Promise.all(
+      Array.from({ length: 12 }, (_, index) => signUp(suite.server.url, `crowd${index}`)),
+    );
+    for (const account of accounts.slice(0, 3)) {
+      await postJson(suite.server.url, '/api/auth/sign-out', {}, { cookie: account.cookie });
+    }
+    // Looked up together (in batches), each must still get its own answer.
+    const answers = await Promise.all(
+      accounts.map((account) =>
+        connect(suite.server.url, account).then(
+          ({ socket, ready }) => {
+            suite.sockets.push(socket);
+            return ready.user.id;
+          },
+          (error: { data?: { code?: string } }) => error.data?.code,
+        ),
+      ),
+    );
+    expect(answers).toEqual(
+      accounts.map((account, index) => (index < 3 ? 'UNAUTHENTICATED' : account.user.id)),
+    );
+  });
+});
+
 describe('revoked sessions', () => {
   it('sign-out refuses the session over HTTP and at the handshake', async () => {
     const account = await signUp(suite.server.url, 'revoked');
