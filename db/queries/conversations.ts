@@ -354,14 +354,14 @@ export async function listMemberMarkers(
 }
 
 /**
- * The conversations of `userId` that make their other members contacts: every group, and a
- * direct conversation once it holds a message. An empty direct conversation is only someone
- * having typed a username (`conversation:start`); the other person never saw it.
+ * A conversation that makes its members contacts: every group, and a direct conversation once
+ * it holds a message. An empty direct conversation is only someone having typed a username
+ * (`conversation:start`); the other person never saw it.
  */
-/** A conversation that makes its members contacts: a group, or a direct one with messages. */
 const isContactConversation = () =>
   or(eq(conversations.kind, 'group'), gt(conversations.lastSeq, 0));
 
+/** The conversations of `userId` that make their other members contacts. */
 function contactConversationIds(db: Executor, userId: string | Placeholder) {
   return db
     .select({ id: conversationMembers.conversationId })
