@@ -2,14 +2,14 @@
 // into the database (signing up thousands would only measure argon2), or their relay doubles.
 
 import { randomBytes } from 'node:crypto';
+import { writeSettings, type Database } from '../db';
 import {
-  appendMessages,
-  inTransaction,
-  lockConversations,
-  writeSettings,
-  type Database,
-} from '../db';
-import { seedDirectConversations, seedGroup, seedSessions, seedUsers } from '../db/seed';
+  appendGeneratedToEach,
+  seedDirectConversations,
+  seedGroup,
+  seedSessions,
+  seedUsers,
+} from '../db/seed';
 import { hashPassword } from '../server/auth/passwords';
 import { hashSessionToken } from '../server/auth/sessions';
 import { SESSION_COOKIE } from '../protocol';
@@ -49,27 +49,6 @@ async function seedPeople(
   };
 }
 
-/** One generated message in each conversation, from the sender at the same index. */
-async function appendFirstMessages(
-  db: Database,
-  conversationIds: string[],
-  senderIds: string[],
-): Promise<void> {
-  await inTransaction(db, async (tx) => {
-    const lock = await lockConversations(tx, conversationIds);
-    await appendMessages(
-      tx,
-      lock,
-      conversationIds.map((conversationId, index) => ({
-        kind: 'generated' as const,
-        conversationId,
-        senderId: senderIds[index]!,
-        count: 1,
-      })),
-    );
-  });
-}
-
 /**
  * `pairs` direct conversations between 2 × pairs users. With several nodes, the two people of
  * a pair are on different nodes, so every message crosses between them. With `talkedBefore`,
@@ -92,10 +71,13 @@ export async function seedPairs(
     ]),
   );
   if (options.talkedBefore) {
-    await appendFirstMessages(
+    await appendGeneratedToEach(
       db,
-      conversationIds,
-      conversationIds.map((_, index) => people.ids[2 * index]!),
+      conversationIds.map((conversationId, index) => ({
+        conversationId,
+        senderId: people.ids[2 * index]!,
+        count: 1,
+      })),
     );
   }
   const clients = people.ids.map<ClientSpec>((id, index) => ({
@@ -119,7 +101,9 @@ export async function seedBigGroup(
   // A group made in the app starts with the record of its making. Without a message before
   // them, the step's first message would be the group's first, which the server takes for the
   // first message of a new chat and answers by introducing every member to every other.
-  await appendFirstMessages(db, [groupId], [people.ids[0]!]);
+  await appendGeneratedToEach(db, [
+    { conversationId: groupId, senderId: people.ids[0]!, count: 1 },
+  ]);
   const clients = people.ids.map<ClientSpec>((id, index) => ({
     id,
     cookie: people.cookies[index]!,

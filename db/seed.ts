@@ -28,14 +28,30 @@ export async function appendGeneratedMessages(
   senderId: string,
   count: number,
 ): Promise<void> {
+  await appendGeneratedToEach(db, [{ conversationId, senderId, count }]);
+}
+
+/** appendGeneratedMessages for many conversations at once: one transaction, one statement. */
+export async function appendGeneratedToEach(
+  db: Database,
+  appends: { conversationId: string; senderId: string; count: number }[],
+): Promise<void> {
   await inTransaction(db, async (tx) => {
-    const lock = await lockConversations(tx, [conversationId]);
-    const [result] = await appendMessages(tx, lock, [
-      { kind: 'generated', conversationId, senderId, count },
-    ]);
-    if (result?.status !== 'generated') {
-      throw new Error(`${senderId} is not a member of conversation ${conversationId}`);
-    }
+    const lock = await lockConversations(
+      tx,
+      appends.map((append) => append.conversationId),
+    );
+    const results = await appendMessages(
+      tx,
+      lock,
+      appends.map((append) => ({ kind: 'generated' as const, ...append })),
+    );
+    results.forEach((result, index) => {
+      const { conversationId, senderId } = appends[index]!;
+      if (result.status !== 'generated') {
+        throw new Error(`${senderId} is not a member of conversation ${conversationId}`);
+      }
+    });
   });
   await db.execute(sql`analyze ${messages}`);
 }
