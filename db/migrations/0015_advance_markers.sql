@@ -8,42 +8,16 @@
 --   2. moves the members' markers forward (never back, never past the newest message), after
 --      locking their rows in key order as append_messages locks its senders' rows, and reads
 --      each conversation's minimums before the move;
---   3. for the direct conversations, reads the minimums again (conversation_minimums_after,
---      above it in this file) in a statement of its own (a VOLATILE function takes a new
---      snapshot for each statement): it sees this move and every report of the conversation
---      before it, so of the two members reporting at once the last one always sees the final
---      minimums, and a change is never missed.
+--   3. for the direct conversations, reads the minimums again in a statement of its own (a
+--      VOLATILE function takes a new snapshot for each statement): it sees this move and every
+--      report of the conversation before it, so of the two members reporting at once the last
+--      one always sees the final minimums, and a change is never missed.
 -- It returns the moved rows (with each one's delivered marker before the move); for each
 -- direct conversation where a row moved, its minimums, its members when a minimum changed, and
 -- the members who hide their reads; and for each group where a row moved, its minimums before
 -- the move. The shown read marker is db/queries/conversations.ts's SHOWN_READ_SEQ. Lookups go
 -- through the indexes: the plans are kept per connection, and a plan made while the tables
 -- were nearly empty would otherwise scan them.
--- For each conversation of `p_before` ({ c, d, r }: its minimums as they were), its
--- conversation-wide minimums now, in the caller's snapshot: delivered to all (d) and read by all
--- (r, the shown read markers), every member when either minimum differs from before (else
--- null), and the members who hide their reads. advance_markers calls it for direct
--- conversations after their move; advanceMarkers calls it for groups after the commit.
-CREATE FUNCTION conversation_minimums_after(p_before jsonb)
-RETURNS TABLE (c uuid, d int, r int, members json, hiding json)
-LANGUAGE sql STABLE
-SET enable_seqscan = off
-AS $$
-  select b.c, agg.d, agg.r,
-    case when agg.d <> b.d or agg.r <> b.r then agg.members end,
-    agg.hiding
-  from jsonb_to_recordset(p_before) as b(c uuid, d int, r int)
-  cross join lateral (
-    select min(cm.delivered_up_to_seq) as d,
-      min(case when u.is_sending_read_receipts and not cm.is_blocked
-        then cm.read_up_to_seq else 0 end) as r,
-      json_agg(cm.user_id) as members,
-      json_agg(cm.user_id) filter (where not u.is_sending_read_receipts or cm.is_blocked)
-        as hiding
-    from conversation_members cm join users u on u.id = cm.user_id
-    where cm.conversation_id = b.c) agg
-$$;
---> statement-breakpoint
 CREATE FUNCTION advance_markers(p_moves jsonb)
 RETURNS TABLE (updated_rows json, wide_rows json, group_before_rows json)
 LANGUAGE plpgsql VOLATILE
@@ -141,9 +115,20 @@ BEGIN
     where x.c in (select (moved->>'c')::uuid from json_array_elements(v_updated) moved)
   )
   select v_updated,
-    (select coalesce(json_agg(after), '[]') from conversation_minimums_after((
-      select coalesce(jsonb_agg(jsonb_build_object('c', b.c, 'd', b.d, 'r', b.r)), '[]'::jsonb)
-      from before b where b.kind = 'direct')) after),
+    (select coalesce(json_agg(json_build_object(
+        'c', b.c, 'd', agg.d, 'r', agg.r,
+        'members', case when agg.d <> b.d or agg.r <> b.r then agg.members end,
+        'hiding', agg.hiding)), '[]')
+      from before b cross join lateral (
+        select min(cm.delivered_up_to_seq) as d,
+          min(case when u.is_sending_read_receipts and not cm.is_blocked
+            then cm.read_up_to_seq else 0 end) as r,
+          json_agg(cm.user_id) as members,
+          json_agg(cm.user_id) filter (where not u.is_sending_read_receipts or cm.is_blocked)
+            as hiding
+        from conversation_members cm join users u on u.id = cm.user_id
+        where cm.conversation_id = b.c) agg
+      where b.kind = 'direct'),
     (select coalesce(json_agg(json_build_object('c', b.c, 'd', b.d, 'r', b.r)), '[]')
       from before b where b.kind <> 'direct');
 END

@@ -246,8 +246,7 @@ interface ConversationWideMarkers {
  * (users.is_sending_read_receipts), or in a direct chat with a block between its two people
  * (conversation_members.is_blocked). "Read by all" is the minimum of these, so it stays 0 for
  * everyone in a conversation with such a member, them included: they see no reads either.
- * The database functions of migration 0015 (advance_markers, conversation_minimums_after)
- * spell out the same expression.
+ * The database function advance_markers (migration 0015) spells out the same expression.
  */
 const SHOWN_READ_SEQ = sql.raw(
   `case when u.is_sending_read_receipts and not cm.is_blocked then cm.read_up_to_seq else 0 end`,
@@ -585,18 +584,26 @@ interface ConversationWideAfter {
   hiding: string[] | null;
 }
 
-/**
- * After the commit, in a new snapshot: what every member of these groups holds now (the
- * database function conversation_minimums_after, which advance_markers uses for direct ones).
- */
+/** After the commit, in a new snapshot: what every member of these groups holds now. */
 async function readGroupMinimumsAfter(
   db: Database,
   before: { c: string; d: number; r: number }[],
 ): Promise<ConversationWideAfter[]> {
   if (before.length === 0) return [];
   return rowsOf<ConversationWideAfter>(
-    await db.execute(
-      sql`select * from conversation_minimums_after(${JSON.stringify(before)}::jsonb)`,
-    ),
+    await db.execute(sql`
+      with before as (
+        select * from jsonb_to_recordset(${JSON.stringify(before)}::jsonb) as x(c uuid, d int, r int)
+      )
+      select b.c, agg.d, agg.r,
+        case when agg.d <> b.d or agg.r <> b.r then agg.members end as members,
+        agg.hiding
+      from before b cross join lateral (
+        select min(cm.delivered_up_to_seq) as d, min(${SHOWN_READ_SEQ}) as r,
+          json_agg(cm.user_id) as members,
+          json_agg(cm.user_id) filter (where not u.is_sending_read_receipts or cm.is_blocked)
+            as hiding
+        from conversation_members cm join users u on u.id = cm.user_id
+        where cm.conversation_id = b.c) agg`),
   );
 }
