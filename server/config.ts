@@ -12,6 +12,13 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+  /**
+   * Connections the kernel holds for the node until it accepts them (the kernel caps it at
+   * net.core.somaxconn). Node's own default, 511, overflows when thousands reconnect at once
+   * and the node is busy for a moment: the dropped connection attempts are tried again only
+   * after the client's TCP backs off (1 s, 3 s, 7 s ...).
+   */
+  LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4096),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
   DATABASE_URL: z.preprocess(
     emptyAsUndefined,
@@ -90,6 +97,7 @@ export interface Config {
   isDev: boolean;
   port: number;
   host: string;
+  listenBacklog: number;
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
@@ -147,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     isDev: values.NODE_ENV === 'development',
     port: values.PORT,
     host: values.HOST,
+    listenBacklog: values.LISTEN_BACKLOG,
     dataDir: values.DATA_DIR,
     databaseUrl: values.DATABASE_URL,
     databasePoolSize: values.DATABASE_POOL_SIZE,

@@ -150,7 +150,7 @@ export async function createParley(components: ParleyComponents): Promise<Parley
     httpServer,
     realtime,
     deps,
-    listen: (port, host) => listen(httpServer, port, host),
+    listen: (port, host) => listen(httpServer, port, host, config.listenBacklog),
     close: () =>
       (closing ??= (async () => {
         // Report not ready and refuse new sockets, stop listening, let the events in flight
@@ -186,10 +186,11 @@ async function listen(
   httpServer: Server,
   port: number,
   host: string,
+  backlog: number,
 ): Promise<{ url: string; port: number }> {
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(port, host, () => {
+    httpServer.listen({ port, host, backlog }, () => {
       httpServer.off('error', reject);
       resolve();
     });
