@@ -117,7 +117,7 @@ async function findDirectConversation(
  */
 export function previewOf(
   last: ReturnType<typeof alias<typeof messages, 'last'>>,
-  previewLength: number,
+  previewLength: number | Placeholder,
 ) {
   return {
     seq: last.seq,
@@ -135,7 +135,11 @@ export function previewOf(
  * `upToSeq`, or, when they deleted that one for themselves, the newest before it they did not.
  * Only a hidden last message costs more than one index lookup.
  */
-export function previewSeqFor(userId: string, conversationId: SQLWrapper, upToSeq: SQLWrapper) {
+export function previewSeqFor(
+  userId: string | Placeholder,
+  conversationId: SQLWrapper,
+  upToSeq: SQLWrapper,
+) {
   const isHidden = (seq: SQL | SQLWrapper) => sql`exists (
     select 1 from message_hides h
     where h.user_id = ${userId} and h.conversation_id = ${conversationId} and h.seq = ${seq})`;
@@ -150,7 +154,11 @@ export function previewSeqFor(userId: string, conversationId: SQLWrapper, upToSe
  * deleted for everyone, or hidden by them. Both counts walk an index from the read marker up:
  * the partial index of deleted messages, and the viewer's hides.
  */
-export function unreadGoneFor(userId: string, conversationId: SQLWrapper, readSeq: SQLWrapper) {
+export function unreadGoneFor(
+  userId: string | Placeholder,
+  conversationId: SQLWrapper,
+  readSeq: SQLWrapper,
+) {
   return sql<number>`(
     (select count(*) from messages d
       where d.conversation_id = ${conversationId} and d.deleted_at is not null
@@ -171,9 +179,37 @@ export async function listConversationsForUser(
   userId: string,
   options: { previewLength: number; conversationId?: string },
 ): Promise<ConversationListRow[]> {
+  // On every connect of every device: built once (prepared.ts), in two forms, for the whole
+  // list and for one conversation.
+  const { previewLength, conversationId } = options;
+  const rows =
+    conversationId === undefined
+      ? await preparedFor(db, 'list_conversations', (executor, name) =>
+          conversationListQuery(executor, 'list').prepare(name),
+        ).execute({ userId, previewLength })
+      : await preparedFor(db, 'list_one_conversation', (executor, name) =>
+          conversationListQuery(executor, 'one').prepare(name),
+        ).execute({ userId, previewLength, conversationId });
+
+  return rows.map(({ wide, ...row }) => ({
+    ...row,
+    membership: 'member' as const,
+    deliveredToAllSeq: wide[0] ?? 0,
+    readByAllSeq: wide[1] ?? 0,
+    memberCount: wide[2] ?? 0,
+  }));
+}
+
+/**
+ * The user's conversations (placeholders userId and previewLength), or one of them
+ * (conversationId), for listConversationsForUser to prepare: one statement with the peer of
+ * each direct conversation and the markers of each conversation's members in it.
+ */
+function conversationListQuery(db: Executor, which: 'list' | 'one') {
+  const userId = sql.placeholder('userId');
   const me = alias(conversationMembers, 'me');
   const last = alias(messages, 'last');
-  const rows = await db
+  return db
     .select({
       id: conversations.id,
       kind: conversations.kind,
@@ -192,7 +228,9 @@ export async function listConversationsForUser(
       isMuted: me.isMuted,
       pinnedAt: me.pinnedAt,
       archivedAt: me.archivedAt,
-      lastMessage: previewOf(last, options.previewLength),
+      lastMessage: previewOf(last, sql.placeholder('previewLength')),
+      peer: directPeerOf(conversations, me.userId),
+      wide: conversationWideMarkersOf(conversations.id),
     })
     .from(me)
     .innerJoin(conversations, eq(conversations.id, me.conversationId))
@@ -207,38 +245,12 @@ export async function listConversationsForUser(
       and(
         eq(me.userId, userId),
         // One asked-for conversation is always shown; the list hides others' empty ones.
-        options.conversationId
-          ? eq(conversations.id, options.conversationId)
+        which === 'one'
+          ? eq(conversations.id, sql.placeholder('conversationId'))
           : or(gt(conversations.lastSeq, 0), eq(conversations.createdBy, userId)),
       ),
     )
     .orderBy(desc(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`));
-
-  const [peers, markers] = await Promise.all([
-    findDirectPeers(
-      db,
-      rows.filter((row) => row.kind === 'direct').map((row) => row.id),
-      userId,
-    ),
-    findConversationWideMarkers(
-      db,
-      rows.map((row) => row.id),
-    ),
-  ]);
-  return rows.map((row) => ({
-    ...row,
-    membership: 'member' as const,
-    peer: peers.get(row.id) ?? null,
-    deliveredToAllSeq: markers.get(row.id)?.deliveredToAllSeq ?? 0,
-    readByAllSeq: markers.get(row.id)?.readByAllSeq ?? 0,
-    memberCount: markers.get(row.id)?.memberCount ?? 0,
-  }));
-}
-
-interface ConversationWideMarkers {
-  deliveredToAllSeq: number;
-  readByAllSeq: number;
-  memberCount: number;
 }
 
 /**
@@ -252,54 +264,44 @@ const SHOWN_READ_SEQ = sql.raw(
   `case when u.is_sending_read_receipts and not cm.is_blocked then cm.read_up_to_seq else 0 end`,
 );
 
-/** For each conversation: how far every member has received and read, and how many they are. */
-async function findConversationWideMarkers(
-  db: Executor,
-  conversationIds: string[],
-): Promise<Map<string, ConversationWideMarkers>> {
-  if (conversationIds.length === 0) return new Map();
-  const rows = rowsOf<{ c: string; d: number; r: number; n: number }>(
-    await db.execute(sql`
-      select cm.conversation_id as c, min(cm.delivered_up_to_seq) as d,
-        min(${SHOWN_READ_SEQ}) as r, count(*) as n
-      from conversation_members cm join users u on u.id = cm.user_id
-      where cm.conversation_id in (${sql.join(
-        conversationIds.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )})
-      group by cm.conversation_id`),
-  );
-  return new Map(
-    rows.map((row) => [
-      row.c,
-      { deliveredToAllSeq: Number(row.d), readByAllSeq: Number(row.r), memberCount: Number(row.n) },
-    ]),
-  );
+/**
+ * How far every member of the conversation has received and read, and how many they are, as
+ * [deliveredToAllSeq, readByAllSeq, memberCount]: one look through its members.
+ */
+function conversationWideMarkersOf(conversationId: SQLWrapper) {
+  return sql<[number, number, number]>`(
+    select array[coalesce(min(cm.delivered_up_to_seq), 0), coalesce(min(${SHOWN_READ_SEQ}), 0),
+      count(*)::int]
+    from conversation_members cm join users u on u.id = cm.user_id
+    where cm.conversation_id = ${conversationId})`.mapWith(intArray);
 }
 
-/** For each direct conversation id: the member who is not `userId`. */
-async function findDirectPeers(
-  db: Executor,
-  conversationIds: string[],
-  userId: string,
-): Promise<Map<string, { id: string; username: string; displayName: string }>> {
-  if (conversationIds.length === 0) return new Map();
-  const rows = await db
-    .select({
-      conversationId: conversationMembers.conversationId,
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-    })
-    .from(conversationMembers)
-    .innerJoin(users, eq(users.id, conversationMembers.userId))
-    .where(
-      and(
-        inArray(conversationMembers.conversationId, conversationIds),
-        ne(conversationMembers.userId, userId),
-      ),
-    );
-  return new Map(rows.map(({ conversationId, ...peer }) => [conversationId, peer]));
+interface DirectPeer {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+/** The other member of a direct conversation; null in a group. */
+function directPeerOf(conversation: typeof conversations, viewerId: SQLWrapper) {
+  return sql<DirectPeer | null>`(
+    select json_build_object('id', pu.id, 'username', pu.username,
+      'displayName', pu.display_name)
+    from conversation_members p join users pu on pu.id = p.user_id
+    where ${conversation.kind} = 'direct' and p.conversation_id = ${conversation.id}
+      and p.user_id <> ${viewerId}
+    limit 1)`.mapWith((value) => jsonValue<DirectPeer>(value));
+}
+
+/** An int[] from the driver: an array already, or its text form ({1,2,3}). */
+function intArray(value: unknown): [number, number, number] {
+  const items = Array.isArray(value) ? value : String(value).replace(/[{}]/g, '').split(',');
+  return items.map(Number) as [number, number, number];
+}
+
+/** A json value from the driver: parsed already, or its text. */
+function jsonValue<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
 /** The user's membership of the conversation, or null when they are not in it. */
@@ -399,30 +401,59 @@ export async function listContactIds(db: Executor, userId: string): Promise<stri
 }
 
 /**
- * Who is told the presence of `userId`: their contacts (listContactIds) who show their own
- * presence, and nobody when `userId` hides theirs (users.presence_visibility).
+ * Who is told the presence of each of `userIds`: their contacts (listContactIds) who show their
+ * own presence, and nobody for someone who hides theirs (users.presence_visibility). One
+ * statement for everyone whose presence changed together; someone nobody is told of is missing.
  */
-export async function listPresenceViewerIds(db: Executor, userId: string): Promise<string[]> {
-  // On every first connection and last disconnection of a person: built once (prepared.ts).
+export async function listPresenceViewerIds(
+  db: Executor,
+  userIds: string[],
+): Promise<Map<string, string[]>> {
+  if (userIds.length === 0) return new Map();
+  // As people come and go: built once (prepared.ts); the ids go in as one JSON array.
   const query = preparedFor(db, 'list_presence_viewer_ids', (executor, name) => {
-    const person = sql.placeholder('userId');
+    const subject = alias(conversationMembers, 'subject');
+    const subjectUser = alias(users, 'subject_user');
     return executor
-      .selectDistinct({ userId: conversationMembers.userId })
-      .from(conversationMembers)
+      .selectDistinct({ subjectId: subject.userId, viewerId: conversationMembers.userId })
+      .from(subject)
+      .innerJoin(
+        subjectUser,
+        and(eq(subjectUser.id, subject.userId), eq(subjectUser.presenceVisibility, 'contacts')),
+      )
+      .innerJoin(
+        conversations,
+        and(eq(conversations.id, subject.conversationId), isContactConversation()),
+      )
+      .innerJoin(
+        conversationMembers,
+        eq(conversationMembers.conversationId, subject.conversationId),
+      )
       .innerJoin(users, eq(users.id, conversationMembers.userId))
       .where(
         and(
-          isContactRow(executor, person),
-          ne(conversationMembers.userId, person),
+          sql`${subject.userId} = any(${idsFromJson('userIds')})`,
+          ne(conversationMembers.userId, subject.userId),
           eq(users.presenceVisibility, 'contacts'),
-          sql`exists (select 1 from users me
-            where me.id = ${person} and me.presence_visibility = 'contacts')`,
+          sql`not ${isBlockedPair(sql`${subject.userId}`, sql`${conversationMembers.userId}`)}`,
         ),
       )
       .prepare(name);
   });
-  const rows = await query.execute({ userId });
-  return rows.map((row) => row.userId);
+  const viewers = new Map<string, string[]>();
+  for (const { subjectId, viewerId } of await query.execute({ userIds: JSON.stringify(userIds) })) {
+    viewers.set(subjectId, [...(viewers.get(subjectId) ?? []), viewerId]);
+  }
+  return viewers;
+}
+
+/**
+ * The uuids of a placeholder that holds a JSON array of them, as an array for `= any(...)`: a
+ * prepared statement takes any number of ids this way, and the rows still come through the
+ * index.
+ */
+function idsFromJson(placeholder: string): SQL {
+  return sql`array(select jsonb_array_elements_text(${sql.placeholder(placeholder)}::jsonb)::uuid)`;
 }
 
 /**

@@ -6,6 +6,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Executor, Transaction } from '../client';
 import { conversations, formerMembers, messages } from '../schema';
 import { previewOf, previewSeqFor, type ConversationListRow } from './conversations';
+import { preparedFor } from './prepared';
 
 export type DepartureReason = 'left' | 'removed';
 
@@ -82,33 +83,39 @@ export async function listFormerConversationsForUser(
   userId: string,
   options: { previewLength: number },
 ): Promise<ConversationListRow[]> {
-  const last = alias(messages, 'last');
-  const rows = await db
-    .select({
-      id: conversations.id,
-      kind: conversations.kind,
-      title: conversations.title,
-      description: conversations.description,
-      isInfoAdminsOnly: conversations.isInfoAdminsOnly,
-      isSendAdminsOnly: conversations.isSendAdminsOnly,
-      createdAt: conversations.createdAt,
-      // Their devices keep syncing changes of what they can read (a deletion erases it there too).
-      lastChangeSeq: conversations.lastChangeSeq,
-      leftSeq: formerMembers.leftSeq,
-      reason: formerMembers.reason,
-      lastMessage: previewOf(last, options.previewLength),
-    })
-    .from(formerMembers)
-    .innerJoin(conversations, eq(conversations.id, formerMembers.conversationId))
-    .leftJoin(
-      last,
-      and(
-        eq(last.conversationId, conversations.id),
-        eq(last.seq, previewSeqFor(userId, conversations.id, formerMembers.leftSeq)),
-      ),
-    )
-    .where(eq(formerMembers.userId, userId))
-    .orderBy(desc(formerMembers.leftAt));
+  // With every conversation list: built once (prepared.ts).
+  const query = preparedFor(db, 'list_former_conversations', (executor, name) => {
+    const person = sql.placeholder('userId');
+    const last = alias(messages, 'last');
+    return executor
+      .select({
+        id: conversations.id,
+        kind: conversations.kind,
+        title: conversations.title,
+        description: conversations.description,
+        isInfoAdminsOnly: conversations.isInfoAdminsOnly,
+        isSendAdminsOnly: conversations.isSendAdminsOnly,
+        createdAt: conversations.createdAt,
+        // Their devices keep syncing changes of what they can read (a deletion erases it there too).
+        lastChangeSeq: conversations.lastChangeSeq,
+        leftSeq: formerMembers.leftSeq,
+        reason: formerMembers.reason,
+        lastMessage: previewOf(last, sql.placeholder('previewLength')),
+      })
+      .from(formerMembers)
+      .innerJoin(conversations, eq(conversations.id, formerMembers.conversationId))
+      .leftJoin(
+        last,
+        and(
+          eq(last.conversationId, conversations.id),
+          eq(last.seq, previewSeqFor(person, conversations.id, formerMembers.leftSeq)),
+        ),
+      )
+      .where(eq(formerMembers.userId, person))
+      .orderBy(desc(formerMembers.leftAt))
+      .prepare(name);
+  });
+  const rows = await query.execute({ userId, previewLength: options.previewLength });
   return rows.map(({ leftSeq, reason, ...row }) => ({
     ...row,
     lastSeq: leftSeq,

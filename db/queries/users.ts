@@ -52,13 +52,28 @@ export async function listAdmins(db: Executor): Promise<{ id: string; username: 
 }
 
 /** Records that the user was connected until now. */
-export async function touchLastSeen(db: Executor, userId: string): Promise<Date> {
-  const [row] = await db
+/**
+ * Marks these users last seen now, in one statement, and returns when. The rows are locked in
+ * id order first, so that two such statements over the same people (two nodes) cannot deadlock.
+ */
+export async function touchLastSeen(db: Executor, userIds: string[]): Promise<Map<string, Date>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
     .update(users)
     .set({ lastSeenAt: sql`now()` })
-    .where(eq(users.id, userId))
-    .returning({ lastSeenAt: users.lastSeenAt });
-  return row?.lastSeenAt ?? new Date();
+    .where(
+      inArray(
+        users.id,
+        db
+          .select({ id: users.id })
+          .from(users)
+          .where(inArray(users.id, userIds))
+          .orderBy(users.id)
+          .for('update'),
+      ),
+    )
+    .returning({ id: users.id, lastSeenAt: users.lastSeenAt });
+  return new Map(rows.map((row) => [row.id, row.lastSeenAt ?? new Date()]));
 }
 
 export async function findLastSeen(

@@ -15,8 +15,15 @@ import {
 import { ServerEvent, type Presence } from '../../protocol';
 import type { Deps } from '../deps';
 import { safeError } from '../logger';
+import { Batcher } from '../lib/batcher';
 import { userRoom } from './rooms';
 import type { ParleyIo } from './types';
+
+/** A person's first socket opened, or their grace period after the last one ended. */
+interface Change {
+  userId: string;
+  kind: 'arrived' | 'departed';
+}
 
 /** How long to wait for the other nodes before answering from this node's sockets alone. */
 const CLUSTER_QUERY_TIMEOUT_MS = 1_500;
@@ -24,12 +31,38 @@ const CLUSTER_QUERY_TIMEOUT_MS = 1_500;
 export class PresenceTracker {
   /** Users whose last socket on this node left; they turn offline when the timer fires. */
   private readonly leaving = new Map<string, ReturnType<typeof setTimeout>>();
+  /**
+   * Last seen, written as connections close: those that close together (a node's network
+   * dropping thousands at once) are written together, in one statement.
+   */
+  private readonly lastSeenWriter: Batcher<string, Date>;
+  /**
+   * Arrivals and departures, told to contacts in the order they came: those that come together
+   * are checked against the sockets, and their viewers looked up, together. One batch at a
+   * time, so a later change is never told before an earlier one.
+   */
+  private readonly changes: Batcher<Change, void>;
 
   constructor(
     private readonly io: ParleyIo,
     private readonly deps: Deps,
     private readonly graceMs: number,
-  ) {}
+  ) {
+    this.lastSeenWriter = new Batcher(
+      async (userIds: string[]) => {
+        const seen = await touchLastSeen(deps.db, [...new Set(userIds)]);
+        return userIds.map((userId) => seen.get(userId) ?? new Date());
+      },
+      { maxBatch: 500, concurrency: 1 },
+    );
+    this.changes = new Batcher(
+      async (changes: Change[]) => {
+        await this.tell(changes);
+        return changes.map(() => undefined);
+      },
+      { maxBatch: 500, concurrency: 1 },
+    );
+  }
 
   async onConnect(userId: string): Promise<void> {
     const wasLeaving = this.leaving.has(userId);
@@ -37,20 +70,19 @@ export class PresenceTracker {
     this.leaving.delete(userId);
     // Within the grace period nobody was told the user had gone: nothing to tell now.
     if (wasLeaving) return;
-    const sockets = await this.socketsOf([userId]);
-    if (sockets.length === 1) await this.announce({ userId, isOnline: true, lastSeenAt: null });
+    await this.changes.add({ userId, kind: 'arrived' });
   }
 
   async onDisconnect(userId: string): Promise<void> {
     // Marked as leaving before anything is awaited: a reconnect that comes while last seen is
     // written must find it, or it would be announced as coming online.
-    const touched = touchLastSeen(this.deps.db, userId);
+    const touched = this.lastSeenWriter.add(userId);
     // The grace period counts from the last connection's departure.
     clearTimeout(this.leaving.get(userId));
     const timer = setTimeout(() => {
       this.leaving.delete(userId);
       void touched
-        .then(() => this.settle(userId))
+        .then(() => this.changes.add({ userId, kind: 'departed' }))
         .catch((error: unknown) =>
           this.deps.logger.error(
             { event: 'presence.failed', err: safeError(error) },
@@ -202,18 +234,43 @@ export class PresenceTracker {
     }
   }
 
-  private async settle(userId: string): Promise<void> {
-    const sockets = await this.socketsOf([userId]);
-    if (sockets.length > 0) return;
-    const [lastSeen] = [...(await findLastSeen(this.deps.db, [userId])).values()];
-    await this.announce({ userId, isOnline: false, lastSeenAt: lastSeen?.toISOString() ?? null });
-  }
-
-  /** To the user's contacts; nobody hears of someone who hides it, nor does someone who hides theirs. */
-  private async announce(presence: Presence): Promise<void> {
-    const viewers = await listPresenceViewerIds(this.deps.db, presence.userId);
-    if (viewers.length > 0)
-      this.io.to(viewers.map(userRoom)).emit(ServerEvent.PresenceUpdated, presence);
+  /**
+   * Tells contacts of these arrivals and departures, as the sockets are now: someone who
+   * arrived is online if every socket they have arrived in this batch (their first); someone
+   * who departed is offline, with last seen, if they have no socket left on any node. Nobody
+   * hears of someone who hides their presence, nor does someone who hides theirs.
+   */
+  private async tell(changes: Change[]): Promise<void> {
+    const userIds = [...new Set(changes.map((change) => change.userId))];
+    const socketCounts = new Map<string, number>();
+    for (const socket of await this.socketsOf(userIds)) {
+      const id = socket.data.user.id;
+      socketCounts.set(id, (socketCounts.get(id) ?? 0) + 1);
+    }
+    const arrivals = new Map<string, number>();
+    const departed = new Set<string>();
+    for (const { userId, kind } of changes) {
+      if (kind === 'arrived') arrivals.set(userId, (arrivals.get(userId) ?? 0) + 1);
+      else departed.add(userId);
+    }
+    const online = userIds.filter((userId) => {
+      const sockets = socketCounts.get(userId) ?? 0;
+      return sockets > 0 && sockets <= (arrivals.get(userId) ?? 0);
+    });
+    const offline = [...departed].filter((userId) => !socketCounts.has(userId));
+    if (online.length === 0 && offline.length === 0) return;
+    const [viewers, lastSeen] = await Promise.all([
+      listPresenceViewerIds(this.deps.db, [...online, ...offline]),
+      findLastSeen(this.deps.db, offline),
+    ]);
+    const tell = (presence: Presence) => {
+      const to = viewers.get(presence.userId) ?? [];
+      if (to.length > 0) this.io.to(to.map(userRoom)).emit(ServerEvent.PresenceUpdated, presence);
+    };
+    for (const userId of online) tell({ userId, isOnline: true, lastSeenAt: null });
+    for (const userId of offline) {
+      tell({ userId, isOnline: false, lastSeenAt: lastSeen.get(userId)?.toISOString() ?? null });
+    }
   }
 }
 

@@ -149,6 +149,55 @@ describe('presence', () => {
       presence: [{ userId: alice!.user.id, isOnline: true, lastSeenAt: null }],
     });
   });
+  it('tells of many people going and coming back at once, each once, the going with last seen', async () => {
+    const alice = await person(suite, 'alice');
+    const others = await Promise.all(
+      Array.from({ length: 12 }, (_, index) => person(suite, `crowd${index}`)),
+    );
+    const created = await call(alice.socket, 'group:create', {
+      title: 'Crowd',
+      usernames: others.map((other) => other.user.username),
+      clientRequestId: randomUUID(),
+    });
+    if (!created.ok) throw new Error(created.message);
+    const ids = new Set(others.map((other) => other.user.id));
+    /** The next presence of every one of them, and how many came until then. */
+    const nextOfEach = (isOnline: boolean) =>
+      new Promise<{ told: Presence[]; count: number }>((resolve) => {
+        const told = new Map<string, Presence>();
+        let count = 0;
+        const listener = (presence: Presence) => {
+          if (!ids.has(presence.userId) || presence.isOnline !== isOnline) return;
+          count += 1;
+          told.set(presence.userId, presence);
+          if (told.size === ids.size) {
+            alice.socket.off('presence:updated', listener);
+            resolve({ told: [...told.values()], count });
+          }
+        };
+        alice.socket.on('presence:updated', listener);
+      });
+
+    const offline = nextOfEach(false);
+    const closedAt = Date.now();
+    for (const other of others) other.socket.close();
+    const gone = await offline;
+    expect(gone.count).toBe(others.length);
+    for (const presence of gone.told) {
+      expect(new Date(presence.lastSeenAt!).getTime()).toBeGreaterThan(closedAt - 5_000);
+    }
+
+    // Back at once, some on two devices: each is told online once.
+    const online = nextOfEach(true);
+    await Promise.all(
+      others.flatMap((other, index) =>
+        index % 3 === 0 ? [openTab(suite, other), openTab(suite, other)] : [openTab(suite, other)],
+      ),
+    );
+    const back = await online;
+    expect(back.count).toBe(others.length);
+    expect(back.told.every((presence) => presence.lastSeenAt === null)).toBe(true);
+  });
 });
 
 describe('presence privacy', () => {
