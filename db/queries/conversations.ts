@@ -200,6 +200,19 @@ export async function listConversationsForUser(
   }));
 }
 
+/** The conversation's own columns in a row of a conversation list, whether a member or not. */
+export const listedConversationColumns = {
+  id: conversations.id,
+  kind: conversations.kind,
+  title: conversations.title,
+  description: conversations.description,
+  isInfoAdminsOnly: conversations.isInfoAdminsOnly,
+  isSendAdminsOnly: conversations.isSendAdminsOnly,
+  createdAt: conversations.createdAt,
+  /** The change counter: devices sync the changes of what they can read (message:changes). */
+  lastChangeSeq: conversations.lastChangeSeq,
+};
+
 /**
  * The user's conversations (placeholders userId and previewLength), or one of them
  * (conversationId), for listConversationsForUser to prepare: one statement with the peer of
@@ -211,17 +224,10 @@ function conversationListQuery(db: Executor, which: 'list' | 'one') {
   const last = alias(messages, 'last');
   return db
     .select({
-      id: conversations.id,
-      kind: conversations.kind,
-      title: conversations.title,
-      description: conversations.description,
-      isInfoAdminsOnly: conversations.isInfoAdminsOnly,
-      isSendAdminsOnly: conversations.isSendAdminsOnly,
+      ...listedConversationColumns,
       lastSeq: conversations.lastSeq,
-      lastChangeSeq: conversations.lastChangeSeq,
       unreadGone: unreadGoneFor(userId, conversations.id, me.readUpToSeq),
       lastMessageAt: conversations.lastMessageAt,
-      createdAt: conversations.createdAt,
       readSeq: me.readUpToSeq,
       deliveredSeq: me.deliveredUpToSeq,
       myRole: me.role,

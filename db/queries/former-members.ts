@@ -5,7 +5,12 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor, Transaction } from '../client';
 import { conversations, formerMembers, messages } from '../schema';
-import { previewOf, previewSeqFor, type ConversationListRow } from './conversations';
+import {
+  listedConversationColumns,
+  previewOf,
+  previewSeqFor,
+  type ConversationListRow,
+} from './conversations';
 import { preparedFor } from './prepared';
 
 export type DepartureReason = 'left' | 'removed';
@@ -89,15 +94,9 @@ export async function listFormerConversationsForUser(
     const last = alias(messages, 'last');
     return executor
       .select({
-        id: conversations.id,
-        kind: conversations.kind,
-        title: conversations.title,
-        description: conversations.description,
-        isInfoAdminsOnly: conversations.isInfoAdminsOnly,
-        isSendAdminsOnly: conversations.isSendAdminsOnly,
-        createdAt: conversations.createdAt,
-        // Their devices keep syncing changes of what they can read (a deletion erases it there too).
-        lastChangeSeq: conversations.lastChangeSeq,
+        // Their devices keep syncing changes of what they can read (a deletion erases it there
+        // too): lastChangeSeq is among these.
+        ...listedConversationColumns,
         leftSeq: formerMembers.leftSeq,
         reason: formerMembers.reason,
         lastMessage: previewOf(last, sql.placeholder('previewLength')),
