@@ -51,7 +51,6 @@ export async function listAdmins(db: Executor): Promise<{ id: string; username: 
     .orderBy(users.username);
 }
 
-/** Records that the user was connected until now. */
 /**
  * Marks these users last seen now, in one statement, and returns when. The rows are locked in
  * id order first, so that two such statements over the same people (two nodes) cannot deadlock.
