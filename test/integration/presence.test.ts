@@ -149,6 +149,7 @@ describe('presence', () => {
       presence: [{ userId: alice!.user.id, isOnline: true, lastSeenAt: null }],
     });
   });
+
   it('tells of many people going and coming back at once, each once, the going with last seen', async () => {
     const alice = await person(suite, 'alice');
     const others = await Promise.all(
