@@ -16,7 +16,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { rowsOf, type Database, type Executor } from '../client';
 import { isUniqueViolation } from '../errors';
 import { isBlockedPair } from './blocks';
-import { preparedFor } from './prepared';
+import { arrayFromJson, preparedFor } from './prepared';
 import {
   conversationMembers,
   conversations,
@@ -438,7 +438,7 @@ export async function listPresenceViewerIds(
       .innerJoin(users, eq(users.id, conversationMembers.userId))
       .where(
         and(
-          sql`${subject.userId} = any(${idsFromJson('userIds')})`,
+          sql`${subject.userId} = any(${arrayFromJson('userIds', 'uuid')})`,
           ne(conversationMembers.userId, subject.userId),
           eq(users.presenceVisibility, 'contacts'),
           sql`not ${isBlockedPair(sql`${subject.userId}`, sql`${conversationMembers.userId}`)}`,
@@ -451,15 +451,6 @@ export async function listPresenceViewerIds(
     viewers.set(subjectId, [...(viewers.get(subjectId) ?? []), viewerId]);
   }
   return viewers;
-}
-
-/**
- * The uuids of a placeholder that holds a JSON array of them, as an array for `= any(...)`: a
- * prepared statement takes any number of ids this way, and the rows still come through the
- * index.
- */
-function idsFromJson(placeholder: string): SQL {
-  return sql`array(select jsonb_array_elements_text(${sql.placeholder(placeholder)}::jsonb)::uuid)`;
 }
 
 /**

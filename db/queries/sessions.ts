@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type Placeholder } from 'drizzle-orm';
 import type { Executor } from '../client';
 import { sessions, users, type SessionRow, type UserRow } from '../schema';
-import { preparedFor } from './prepared';
+import { arrayFromJson, preparedFor } from './prepared';
 
 /** When a session counts as live: not past its absolute expiry, and used recently enough. */
 export interface LiveAt {
@@ -50,8 +50,7 @@ export async function findLiveSessions(
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(
         and(
-          sql`${sessions.tokenHash} = any(array(
-            select jsonb_array_elements_text(${sql.placeholder('tokenHashes')}::jsonb)))`,
+          sql`${sessions.tokenHash} = any(${arrayFromJson('tokenHashes', 'text')})`,
           isLive({ now: sql.placeholder('now'), idleSince: sql.placeholder('idleSince') }),
           isNull(users.disabledAt),
         ),
