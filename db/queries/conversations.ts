@@ -149,6 +149,18 @@ export function previewSeqFor(
       and not ${isHidden(sql`v.seq`)}) end`;
 }
 
+/** Joins `last` (an alias of messages) on the message a list shows as the conversation's last. */
+export function isShownLast(
+  last: ReturnType<typeof alias<typeof messages, 'last'>>,
+  userId: string | Placeholder,
+  upToSeq: SQLWrapper,
+) {
+  return and(
+    eq(last.conversationId, conversations.id),
+    eq(last.seq, previewSeqFor(userId, conversations.id, upToSeq)),
+  );
+}
+
 /**
  * How many of the others' messages above `readSeq` no longer count as unread for `userId`:
  * deleted for everyone, or hidden by them. Both counts walk an index from the read marker up:
@@ -240,13 +252,7 @@ function conversationListQuery(db: Executor, which: 'list' | 'one') {
     })
     .from(me)
     .innerJoin(conversations, eq(conversations.id, me.conversationId))
-    .leftJoin(
-      last,
-      and(
-        eq(last.conversationId, conversations.id),
-        eq(last.seq, previewSeqFor(userId, conversations.id, conversations.lastSeq)),
-      ),
-    )
+    .leftJoin(last, isShownLast(last, userId, conversations.lastSeq))
     .where(
       and(
         eq(me.userId, userId),

@@ -7,8 +7,8 @@ import type { Executor, Transaction } from '../client';
 import { conversations, formerMembers, messages } from '../schema';
 import {
   listedConversationColumns,
+  isShownLast,
   previewOf,
-  previewSeqFor,
   type ConversationListRow,
 } from './conversations';
 import { preparedFor } from './prepared';
@@ -103,13 +103,7 @@ export async function listFormerConversationsForUser(
       })
       .from(formerMembers)
       .innerJoin(conversations, eq(conversations.id, formerMembers.conversationId))
-      .leftJoin(
-        last,
-        and(
-          eq(last.conversationId, conversations.id),
-          eq(last.seq, previewSeqFor(person, conversations.id, formerMembers.leftSeq)),
-        ),
-      )
+      .leftJoin(last, isShownLast(last, person, formerMembers.leftSeq))
       .where(eq(formerMembers.userId, person))
       .orderBy(desc(formerMembers.leftAt))
       .prepare(name);
