@@ -103,7 +103,11 @@ export function createRealtime(
   });
 
   io.use((socket, next) => {
-    authenticateToken(deps, readSessionToken(socket.request.headers.cookie))
+    const token = readSessionToken(socket.request.headers.cookie);
+    // The socket keeps no copy of the session token: its handshake (whose headers are these)
+    // lives as long as it does, and with Redis, fetchSockets sends it to the node that asks.
+    delete socket.request.headers.cookie;
+    authenticateToken(deps, token)
       .then((session) => {
         if (!session) {
           next(

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startServer, type TestServer } from '../helpers/server';
+import { userRoom } from '../../server/realtime/rooms';
 import { connect, cookieFrom, PASSWORD, postJson, signUp, uniqueName } from '../helpers/client';
 
 let database: TestDatabase;
@@ -310,5 +311,20 @@ describe('socket handshake', () => {
       connect(server.url, account, { origin: 'https://evil.example' }),
     ).rejects.toThrow();
     await expect(connect(server.url, account, { origin: 'null' })).rejects.toThrow();
+  });
+
+  it('keeps no session cookie on a signed-in socket, where fetchSockets would hand it on', async () => {
+    const account = await signUp(server.url, 'noah');
+    const token = account.cookie.split('=')[1]!;
+    const { socket } = await connect(server.url, account);
+    try {
+      const [held] = await server.parley.realtime.io.in(userRoom(account.user.id)).fetchSockets();
+      expect(held?.data.user.id).toBe(account.user.id);
+      // With Redis, another node's fetchSockets receives the handshake as it is here.
+      expect(held?.handshake.headers.cookie).toBeUndefined();
+      expect(JSON.stringify(held?.handshake)).not.toContain(token);
+    } finally {
+      socket.close();
+    }
   });
 });
