@@ -1,9 +1,22 @@
 // Browser tests in Debian's Chromium (Playwright cannot download its own browser here).
 // Each spec file starts its own Parley server; see e2e/fixtures.ts.
+//
+// Most tests run in Debian's chromium-headless-shell: the same Chromium build without the
+// desktop browser around it, which is what Playwright itself runs headless tests in. A new
+// context with a page of the app and a short chat cost it half the CPU of the full browser's
+// headless mode. The specs that need the full browser run in it (FULL_BROWSER_SPECS).
 
 import { defineConfig } from '@playwright/test';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const HEADLESS_SHELL_PATH =
+  process.env.HEADLESS_SHELL_PATH ?? '/usr/bin/chromium-headless-shell';
+/**
+ * The specs that run in the full browser: the one that turns notifications on (the headless
+ * shell denies their permission whatever the context grants). The test of installing the app
+ * launches the full browser itself, with a profile of its own.
+ */
+const FULL_BROWSER_SPECS = /\/security-headers\.spec\.ts$/;
 
 /** Headless Chromium without the background traffic this machine's closed network refuses. */
 export const CHROMIUM_ARGS = [
@@ -25,11 +38,19 @@ export default defineConfig({
   reporter: [['list']],
   globalSetup: './e2e/global-setup.ts',
   use: {
+    browserName: 'chromium',
     trace: { mode: 'retain-on-failure', screenshots: false, snapshots: true, sources: false },
-    launchOptions: {
-      executablePath: CHROMIUM_PATH,
-      args: CHROMIUM_ARGS,
-    },
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects: [
+    {
+      name: 'chromium',
+      testIgnore: FULL_BROWSER_SPECS,
+      use: { launchOptions: { executablePath: HEADLESS_SHELL_PATH, args: CHROMIUM_ARGS } },
+    },
+    {
+      name: 'chromium-full',
+      testMatch: FULL_BROWSER_SPECS,
+      use: { launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS } },
+    },
+  ],
 });

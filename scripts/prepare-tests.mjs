@@ -1,5 +1,5 @@
-// Runs before `npm test`: makes sure Chromium (for the browser tests; Playwright cannot
-// download its own browser here) and nginx (the cluster tests' load balancer) are installed,
+// Runs before `npm test`: makes sure Chromium and its headless shell (for the browser tests;
+// Playwright cannot download its own browser here) and nginx (the cluster tests' load balancer) are installed,
 // from Debian's packages, and that the build is current.
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -7,9 +7,11 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const headlessShell = process.env.HEADLESS_SHELL_PATH ?? '/usr/bin/chromium-headless-shell';
 const nginx = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 const missing = [
   ...(existsSync(chromium) ? [] : ['chromium']),
+  ...(existsSync(headlessShell) ? [] : ['chromium-headless-shell']),
   ...(existsSync(nginx) ? [] : ['nginx']),
 ];
 
@@ -20,7 +22,7 @@ if (missing.length > 0) {
     console.error(
       `The tests need ${missing.join(' and ')}, which ${missing.length > 1 ? 'are' : 'is'} not installed.\n` +
         `Install with:  sudo apt-get install -y ${missing.join(' ')}\n` +
-        '(or point CHROMIUM_PATH / NGINX_PATH at the binaries).',
+        '(or point CHROMIUM_PATH / HEADLESS_SHELL_PATH / NGINX_PATH at the binaries).',
     );
     process.exit(1);
   }
