@@ -1,6 +1,6 @@
 // Runs before `npm test`: makes sure Chromium and its headless shell (for the browser tests;
-// Playwright cannot download its own browser here) and nginx (the cluster tests' load balancer) are installed,
-// from Debian's packages, and that the build is current.
+// Playwright cannot download its own browser here) and nginx (the cluster tests' load
+// balancer) are installed, from Debian's packages, and that the build is current.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
