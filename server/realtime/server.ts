@@ -106,7 +106,8 @@ export function createRealtime(
     const token = readSessionToken(socket.request.headers.cookie);
     // The socket keeps no copy of the session token: its handshake (whose headers are these)
     // lives as long as it does, and with Redis, fetchSockets sends it to the node that asks.
-    delete socket.request.headers.cookie;
+    // Emptied, not deleted: a delete turns the headers into a dictionary of 5 times the size.
+    socket.request.headers.cookie = undefined;
     authenticateToken(deps, token)
       .then((session) => {
         if (!session) {
