@@ -73,6 +73,7 @@ export async function startProcessServer(
   });
   const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
 
+  let isListening = false;
   const listening = new Promise<{ url: string; port: number }>((resolveListen, reject) => {
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
@@ -85,6 +86,7 @@ export async function startProcessServer(
       logs.push(entry);
       for (const watch of logWatchers) watch(entry);
       if (entry.event === 'server.listening') {
+        isListening = true;
         resolveListen({
           url: `http://127.0.0.1:${entry.port as number}`,
           port: entry.port as number,
@@ -92,6 +94,9 @@ export async function startProcessServer(
       }
     });
     child.once('exit', (code) => {
+      // Only an exit before listening is an error here; after a long run the logs are too many
+      // to put in one string.
+      if (isListening) return;
       reject(
         new Error(
           `server exited with code ${code} before listening\n${stderr}\n${logs.map((entry) => JSON.stringify(entry)).join('\n')}`,
