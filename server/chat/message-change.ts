@@ -18,7 +18,7 @@ import {
 import { ErrorCode, PREVIEW_MAX_CODE_POINTS, type Message } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError, conversationNotFound } from '../errors';
-import { toMessageView } from './to-wire';
+import { toMessageView, toMessageViewWithHide } from './to-wire';
 
 /** The message and its actor as a change finds them, under the lock. */
 export interface LockedTarget {
@@ -106,7 +106,7 @@ function deliveriesOf(
 ): ChangeDelivery[] {
   const byView = new Map<string, ChangeDelivery>();
   for (const viewer of viewers) {
-    const seen = toMessageView({ ...view, hiddenChangeSeq: viewer.hiddenChangeSeq });
+    const seen = toMessageViewWithHide(view, viewer.hiddenChangeSeq);
     const changeSeq = seen.changeSeq ?? 0;
     // Never changed for this viewer: nothing to tell them.
     if (changeSeq === 0) continue;
