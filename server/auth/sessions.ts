@@ -106,7 +106,8 @@ export async function authenticateToken(
     user: {
       id: found.user.id,
       username: found.user.username,
-      role: found.user.role,
+      // The literal, not the row's copy of it: a node holds one session per socket.
+      role: found.user.role === 'admin' ? 'admin' : 'user',
       ...(found.user.displayName ? { displayName: found.user.displayName } : {}),
     },
     profile: toProfile(found.user),

@@ -10,7 +10,8 @@ import { AppError } from '../errors';
 
 export function toPrivacySettings(row: PrivacyRow): PrivacySettings {
   return {
-    presence: row.presenceVisibility,
+    // The literal, not the row's copy of it: every socket's session holds one.
+    presence: row.presenceVisibility === 'nobody' ? 'nobody' : 'contacts',
     readReceipts: row.isSendingReadReceipts,
     findableByName: row.isFindableByName,
   };

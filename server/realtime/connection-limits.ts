@@ -19,7 +19,7 @@ interface EngineConnection {
   remoteAddress: string;
   write(data: string): unknown;
   close(): unknown;
-  once(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
 }
 
 /** Counts every Engine.IO connection against its address from the moment it opens. */
@@ -31,7 +31,9 @@ export function limitAddresses(io: ParleyIo, deps: Deps): void {
       deps.config.trustProxy,
     );
     try {
-      connection.once('close', deps.rateLimits.acquireAddress(address));
+      // `on`, not `once`: the release counts once however often it is called, and `once`
+      // keeps a wrapper and a bound function per listener, on every idle socket of the node.
+      connection.on('close', deps.rateLimits.acquireAddress(address));
     } catch (error) {
       // Refused before anything else is read from it. The client hears why in a Socket.IO
       // CONNECT_ERROR for the main namespace (`4` + its JSON, protocol v5, in an Engine.IO
@@ -48,8 +50,9 @@ export function limitConnections(deps: Deps): Middleware {
   return (socket, next) => {
     try {
       const release = deps.rateLimits.acquireUser(socket.data.user.id);
-      socket.once('disconnect', release);
-      socket.conn.once('close', release);
+      // Both, as either can come first; `on` for the reason given in limitAddresses.
+      socket.on('disconnect', release);
+      socket.conn.on('close', release);
       next();
     } catch (error) {
       const { code, message, retryAfterMs } = toAckError(error);

@@ -103,11 +103,14 @@ export function createRealtime(
   });
 
   io.use((socket, next) => {
-    const token = readSessionToken(socket.request.headers.cookie);
+    const { request } = socket;
+    const token = readSessionToken(request.headers.cookie);
     // The socket keeps no copy of the session token: its handshake (whose headers are these)
     // lives as long as it does, and with Redis, fetchSockets sends it to the node that asks.
     // Emptied, not deleted: a delete turns the headers into a dictionary of 5 times the size.
-    socket.request.headers.cookie = undefined;
+    // The request's raw headers hold it too.
+    request.headers.cookie = undefined;
+    forgetRawCookies(request.rawHeaders);
     authenticateToken(deps, token)
       .then((session) => {
         if (!session) {
@@ -144,10 +147,12 @@ export function createRealtime(
   const logFailure = (event: string) => (error: unknown) =>
     deps.logger.error({ event, err: safeError(error) }, 'connection bookkeeping failed');
 
+  // One for the node, not one per socket.
+  const handlerEnv = { io, presence, push, receipts, deps, inFlight };
   io.on('connection', (socket) => {
     const { user, sessionId } = socket.data;
     void socket.join([userRoom(user.id), sessionRoom(sessionId)]);
-    registerHandlers({ io, presence, push, receipts, deps, inFlight }, socket, handlers);
+    registerHandlers(handlerEnv, socket, handlers);
     socket.emit(ServerEvent.SessionReady, {
       user: {
         id: user.id,
@@ -223,4 +228,11 @@ export function createRealtime(
       });
     },
   };
+}
+
+/** Empties the value of every Cookie header in a request's raw headers (name, value, ...). */
+function forgetRawCookies(rawHeaders: string[]): void {
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    if (rawHeaders[index]!.toLowerCase() === 'cookie') rawHeaders[index + 1] = '';
+  }
 }

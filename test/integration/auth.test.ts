@@ -327,4 +327,19 @@ describe('socket handshake', () => {
       socket.close();
     }
   });
+
+  it("keeps no session token in a signed-in socket's raw request headers", async () => {
+    const account = await signUp(server.url, 'nora');
+    const token = account.cookie.split('=')[1]!;
+    const { socket } = await connect(server.url, account);
+    try {
+      const local = [...server.parley.realtime.io.of('/').sockets.values()].find(
+        (candidate) => candidate.data.user.id === account.user.id,
+      );
+      expect(local?.request.rawHeaders.map((value) => value.toLowerCase())).toContain('cookie');
+      expect(local?.request.rawHeaders.join('\n')).not.toContain(token);
+    } finally {
+      socket.close();
+    }
+  });
 });
