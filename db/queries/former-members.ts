@@ -9,6 +9,7 @@ import {
   listedConversationColumns,
   isShownLast,
   previewOf,
+  conversationListRow,
   type ConversationListRow,
 } from './conversations';
 import { preparedFor } from './prepared';
@@ -109,34 +110,26 @@ export async function listFormerConversationsForUser(
       .prepare(name);
   });
   const rows = await query.execute({ userId, previewLength: options.previewLength });
-  // Written out, not spread: an object made by a spread is slow to extend in Node 20's V8
-  // (docs/performance.md).
-  return rows.map(({ leftSeq, reason, ...row }) => ({
-    id: row.id,
-    kind: row.kind,
-    title: row.title,
-    description: row.description,
-    isInfoAdminsOnly: row.isInfoAdminsOnly,
-    isSendAdminsOnly: row.isSendAdminsOnly,
-    createdAt: row.createdAt,
-    lastChangeSeq: row.lastChangeSeq,
-    lastMessage: row.lastMessage,
-    lastSeq: leftSeq,
-    lastMessageAt: row.lastMessage?.createdAt ?? null,
-    // Everything up to their going counts as read and delivered: nothing more will come.
-    readSeq: leftSeq,
-    deliveredSeq: leftSeq,
-    unreadGone: 0,
-    // Receipts and members after they went are not theirs to see.
-    deliveredToAllSeq: 0,
-    readByAllSeq: 0,
-    memberCount: 0,
-    myRole: 'member' as const,
-    isMuted: false,
-    // Their member row, and with it a pin or an archiving, went with them.
-    pinnedAt: null,
-    archivedAt: null,
-    peer: null,
-    membership: reason,
-  }));
+  return rows.map(({ leftSeq, reason, ...row }) =>
+    conversationListRow(row, {
+      lastMessage: row.lastMessage,
+      lastSeq: leftSeq,
+      lastMessageAt: row.lastMessage?.createdAt ?? null,
+      // Everything up to their going counts as read and delivered: nothing more will come.
+      readSeq: leftSeq,
+      deliveredSeq: leftSeq,
+      unreadGone: 0,
+      // Receipts and members after they went are not theirs to see.
+      deliveredToAllSeq: 0,
+      readByAllSeq: 0,
+      memberCount: 0,
+      myRole: 'member' as const,
+      isMuted: false,
+      // Their member row, and with it a pin or an archiving, went with them.
+      pinnedAt: null,
+      archivedAt: null,
+      peer: null,
+      membership: reason,
+    }),
+  );
 }
