@@ -2,6 +2,7 @@
 // own, and the bare Socket.IO relay. Each is a real process started the way `npm start` does.
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import postgres from 'postgres';
 import { openDatabase, writeSettings, type DatabaseHandle } from '../db';
@@ -24,7 +25,8 @@ export interface BenchDatabase {
 
 /** A new, empty database on the PostgreSQL server, dropped at the end of the run. */
 export async function createBenchDatabase(): Promise<BenchDatabase> {
-  const name = `parley_bench_${Date.now().toString(36)}`;
+  // The time, and a random part: two runs started in the same millisecond get their own.
+  const name = `parley_bench_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(BENCH_POSTGRES_URL, { max: 1, onnotice: () => {} });
   let version: string;
   try {
