@@ -110,14 +110,14 @@ export async function listFormerConversationsForUser(
       .prepare(name);
   });
   const rows = await query.execute({ userId, previewLength: options.previewLength });
-  return rows.map(({ leftSeq, reason, ...row }) =>
+  return rows.map((row) =>
     conversationListRow(row, {
       lastMessage: row.lastMessage,
-      lastSeq: leftSeq,
+      lastSeq: row.leftSeq,
       lastMessageAt: row.lastMessage?.createdAt ?? null,
       // Everything up to their going counts as read and delivered: nothing more will come.
-      readSeq: leftSeq,
-      deliveredSeq: leftSeq,
+      readSeq: row.leftSeq,
+      deliveredSeq: row.leftSeq,
       unreadGone: 0,
       // Receipts and members after they went are not theirs to see.
       deliveredToAllSeq: 0,
@@ -129,7 +129,7 @@ export async function listFormerConversationsForUser(
       pinnedAt: null,
       archivedAt: null,
       peer: null,
-      membership: reason,
+      membership: row.reason,
     }),
   );
 }
