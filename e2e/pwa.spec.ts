@@ -23,19 +23,27 @@ const phone = devices['Pixel 7'];
 
 const sidebar = (page: Page) => page.getByRole('complementary', { name: 'Conversations' });
 
-/** Every visible control is at least 44 × 44 px, the size of a fingertip. */
+/**
+ * Every visible control is at least 44 × 44 px, the size of a fingertip. The controls are found
+ * and measured in one step in the page: a locator's query and its evaluation are two, and a
+ * control that leaves the page between them (the jump-to-latest button as the list settles)
+ * would be measured detached, at 0 × 0.
+ */
 async function expectTouchTargets(page: Page) {
-  const small = await page
-    .locator('button:visible, a:visible, input:visible, textarea:visible')
-    .evaluateAll((elements) =>
-      elements
-        .map((element) => ({ element, box: element.getBoundingClientRect() }))
-        .filter(({ box }) => box.width < 44 || box.height < 44)
-        .map(
-          ({ element, box }) =>
-            `${element.outerHTML.slice(0, 80)} ${Math.round(box.width)}×${Math.round(box.height)}`,
-        ),
-    );
+  const small = await page.evaluate(() =>
+    [...document.querySelectorAll('button, a, input, textarea')]
+      .map((element) => ({ element, box: element.getBoundingClientRect() }))
+      // Visible as Playwright's :visible means it: rendered, not hidden, with a non-empty box.
+      .filter(
+        ({ element, box }) =>
+          element.checkVisibility({ visibilityProperty: true }) && box.width > 0 && box.height > 0,
+      )
+      .filter(({ box }) => box.width < 44 || box.height < 44)
+      .map(
+        ({ element, box }) =>
+          `${element.outerHTML.slice(0, 80)} ${Math.round(box.width)}×${Math.round(box.height)}`,
+      ),
+  );
   expect(small).toEqual([]);
 }
 
