@@ -10,37 +10,54 @@ const phone = devices['Pixel 7'];
 
 /**
  * One finger on the screen, through the DevTools protocol: page.touchscreen can only tap. Each
- * call returns once the page has had the event.
+ * call returns once the page has had the event. Each event carries its own time stamp, which
+ * the page sees as the event's timeStamp: the finger moves at the pace a test asks for, not at
+ * the pace the protocol's calls happen to go (a swipe back tells a flick by its speed).
  */
 class Finger {
+  /** The time stamp of the last event, in seconds since the epoch. */
+  private at = 0;
+
   private constructor(private readonly cdp: CDPSession) {}
 
   static async on(page: Page): Promise<Finger> {
     return new Finger(await page.context().newCDPSession(page));
   }
 
-  async down(x: number, y: number): Promise<void> {
-    await this.cdp.send('Input.dispatchTouchEvent', {
-      type: 'touchStart',
-      touchPoints: [{ x, y }],
-    });
+  private async send(
+    type: 'touchStart' | 'touchMove' | 'touchEnd',
+    touchPoints: { x: number; y: number }[],
+  ): Promise<void> {
+    await this.cdp.send('Input.dispatchTouchEvent', { type, touchPoints, timestamp: this.at });
   }
 
-  /** Moves in steps of 10 px at most, as a real finger reports its way. */
-  async move(from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+  async down(x: number, y: number): Promise<void> {
+    // Never before the last gesture's events, whose stamps may run ahead of the clock.
+    this.at = Math.max(Date.now() / 1000, this.at + 0.1);
+    await this.send('touchStart', [{ x, y }]);
+  }
+
+  /**
+   * Moves in steps of 10 px at most, as a real finger reports its way, one step every
+   * `msPerStep`: by default 40 ms, a slow drag (0.25 px/ms).
+   */
+  async move(
+    from: { x: number; y: number },
+    to: { x: number; y: number },
+    { msPerStep = 40 } = {},
+  ): Promise<void> {
     const steps = Math.max(1, Math.ceil(Math.hypot(to.x - from.x, to.y - from.y) / 10));
     for (let step = 1; step <= steps; step++) {
+      this.at += msPerStep / 1000;
       const x = from.x + ((to.x - from.x) * step) / steps;
       const y = from.y + ((to.y - from.y) * step) / steps;
-      await this.cdp.send('Input.dispatchTouchEvent', {
-        type: 'touchMove',
-        touchPoints: [{ x, y }],
-      });
+      await this.send('touchMove', [{ x, y }]);
     }
   }
 
   async up(): Promise<void> {
-    await this.cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    this.at += 0.016;
+    await this.send('touchEnd', []);
   }
 }
 
@@ -148,7 +165,7 @@ test('on a desktop a right-click opens a message’s menu at the pointer', async
   await expect(target).toBeFocused();
 });
 
-test('on a phone a swipe from the left edge goes back to the list, and a short one snaps back', async ({
+test('on a phone a swipe from the left edge goes back to the list, a short slow one snaps back, a short flick goes back', async ({
   actor,
   server,
 }) => {
@@ -204,4 +221,11 @@ test('on a phone a swipe from the left edge goes back to the list, and a short o
   // The browser's back button returns to the conversation.
   await page.goBack();
   await expect(page.getByTestId('conversation-title')).toHaveText(bob.user.username);
+
+  // A quick flick goes back from a shorter distance than a slow drag needs (1 px/ms here).
+  await finger.down(4, y);
+  await finger.move({ x: 4, y }, { x: 84, y }, { msPerStep: 10 });
+  await finger.up();
+  await expect(sidebar(page)).toBeVisible();
+  await expect(page.getByTestId('conversation-title')).toBeHidden();
 });
