@@ -2,7 +2,7 @@ import { advanceMarkers, type Database, type MarkerAdvance, type MarkerMove } fr
 import type { ReceiptUpdate } from '../../protocol';
 import type { Deps } from '../deps';
 import { conversationNotFound } from '../errors';
-import { Batcher } from '../lib/batcher';
+import { Batcher, WRITES_AT_ONCE } from '../lib/batcher';
 
 export interface MarkerResult {
   receipt: ReceiptUpdate;
@@ -66,7 +66,13 @@ async function advance(
   };
 }
 
-/** One per node: delivered and read reports that arrive together are written together. */
+/**
+ * One per node: delivered and read reports that arrive together are written together, one
+ * batch at a time (WRITES_AT_ONCE).
+ */
 export function createMarkerWriter(db: Database): Batcher<MarkerMove, MarkerAdvance | null> {
-  return new Batcher((moves) => advanceMarkers(db, moves), { maxBatch: 256, concurrency: 2 });
+  return new Batcher((moves) => advanceMarkers(db, moves), {
+    maxBatch: 256,
+    concurrency: WRITES_AT_ONCE,
+  });
 }

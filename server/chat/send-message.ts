@@ -14,7 +14,7 @@ import {
   type UserSummary,
 } from '../../protocol';
 import type { Deps } from '../deps';
-import { Batcher } from '../lib/batcher';
+import { Batcher, WRITES_AT_ONCE } from '../lib/batcher';
 import { AppError, conversationNotFound } from '../errors';
 import { findSendRefusal } from './blocking';
 import { toMessage, toMessageView } from './to-wire';
@@ -130,7 +130,13 @@ async function viewOfSender(deps: Deps, row: MessageRow, sender: UserSummary): P
   return view ? toMessageView(view) : toMessage(row, sender);
 }
 
-/** One per node: sends that arrive together are stored in one transaction. */
+/**
+ * One per node: sends that arrive together are stored in one transaction, one batch at a time
+ * (WRITES_AT_ONCE).
+ */
 export function createMessageWriter(db: Database): Deps['messageWriter'] {
-  return new Batcher((items) => storeMessages(db, items), { maxBatch: 256, concurrency: 2 });
+  return new Batcher((items) => storeMessages(db, items), {
+    maxBatch: 256,
+    concurrency: WRITES_AT_ONCE,
+  });
 }
