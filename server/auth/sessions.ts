@@ -92,6 +92,15 @@ export function createSessionFinder(deps: SessionDeps): SessionFinder {
   );
 }
 
+/**
+ * Each role as a literal, to hold instead of the row's own copy of the string: a node holds one
+ * session per socket. Keyed by the column's values, so a new role must be added here.
+ */
+const ROLES: { [Role in AuthenticatedSession['user']['role']]: Role } = {
+  user: 'user',
+  admin: 'admin',
+};
+
 /** The signed-in user for a cookie token, or null when it is unknown, revoked, expired or idle. */
 export async function authenticateToken(
   deps: Pick<Deps, 'sessionFinder'>,
@@ -106,8 +115,7 @@ export async function authenticateToken(
     user: {
       id: found.user.id,
       username: found.user.username,
-      // The literal, not the row's copy of it: a node holds one session per socket.
-      role: found.user.role === 'admin' ? 'admin' : 'user',
+      role: ROLES[found.user.role],
       ...(found.user.displayName ? { displayName: found.user.displayName } : {}),
     },
     profile: toProfile(found.user),

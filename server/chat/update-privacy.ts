@@ -8,10 +8,18 @@ import {
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 
+/**
+ * Each presence setting as a literal, to hold instead of the row's own copy of the string: every
+ * socket's session holds one. Keyed by the column's values, so a new one must be added here.
+ */
+const PRESENCE: { [Visibility in PrivacySettings['presence']]: Visibility } = {
+  contacts: 'contacts',
+  nobody: 'nobody',
+};
+
 export function toPrivacySettings(row: PrivacyRow): PrivacySettings {
   return {
-    // The literal, not the row's copy of it: every socket's session holds one.
-    presence: row.presenceVisibility === 'nobody' ? 'nobody' : 'contacts',
+    presence: PRESENCE[row.presenceVisibility],
     readReceipts: row.isSendingReadReceipts,
     findableByName: row.isFindableByName,
   };
