@@ -2,7 +2,8 @@ import { advanceMarkers, type Database, type MarkerAdvance, type MarkerMove } fr
 import type { ReceiptUpdate } from '../../protocol';
 import type { Deps } from '../deps';
 import { conversationNotFound } from '../errors';
-import { Batcher, WRITES_AT_ONCE } from '../lib/batcher';
+import { Batcher } from '../lib/batcher';
+import { WRITES_AT_ONCE } from './send-message';
 
 export interface MarkerResult {
   receipt: ReceiptUpdate;

@@ -14,7 +14,7 @@ import {
   type UserSummary,
 } from '../../protocol';
 import type { Deps } from '../deps';
-import { Batcher, WRITES_AT_ONCE } from '../lib/batcher';
+import { Batcher } from '../lib/batcher';
 import { AppError, conversationNotFound } from '../errors';
 import { findSendRefusal } from './blocking';
 import { toMessage, toMessageView } from './to-wire';
@@ -129,6 +129,16 @@ async function viewOfSender(deps: Deps, row: MessageRow, sender: UserSummary): P
   });
   return view ? toMessageView(view) : toMessage(row, sender);
 }
+
+/**
+ * Writes under way at once for the message writer, and for the marker writer
+ * (advance-markers.ts). A call of the database's append_messages costs PostgreSQL about 0.4 ms
+ * of CPU whatever it holds, and about 0.09 ms more per message (docs/performance.md): the sends
+ * that arrive during a write are cheaper waiting for the next one, together, than written beside
+ * it. From two at a time to one, PostgreSQL's CPU per message at 1,000 msg/s on one node fell by
+ * 12–16%.
+ */
+export const WRITES_AT_ONCE = 1;
 
 /**
  * One per node: sends that arrive together are stored in one transaction, one batch at a time

@@ -2,15 +2,6 @@
 // in the next write. Under light load a call is written at once, alone; under heavy load one
 // round trip and one commit serve many calls.
 
-/**
- * Writes under way at once for the message and marker writers. A call of the database's
- * append_messages costs PostgreSQL about 0.4 ms of CPU whatever it holds, and about 0.09 ms
- * more per message (docs/performance.md): the sends that arrive during a write are cheaper
- * waiting for the next one, together, than written beside it. From two at a time to one,
- * PostgreSQL's CPU per message at 1,000 msg/s on one node fell by 12–16%.
- */
-export const WRITES_AT_ONCE = 1;
-
 interface Waiting<I, O> {
   item: I;
   resolve(result: O): void;
