@@ -1,6 +1,7 @@
 // Group commit: calls that arrive while earlier ones are being written wait, and go together
 // in the next write. Under light load a call is written at once, alone; under heavy load one
-// round trip and one commit serve many calls.
+// round trip and one commit serve many calls. A batcher whose callers can wait a little may
+// also space its writes out, so that under load each write holds the calls of that time.
 
 interface Waiting<I, O> {
   item: I;
@@ -13,12 +14,21 @@ export interface BatcherOptions {
   maxBatch: number;
   /** Writes under way at once. */
   concurrency: number;
+  /**
+   * The least time, in milliseconds, from the start of one write to the start of the next
+   * (default 0). A call that comes after a quiet spell is still written at once; calls that
+   * come sooner wait out the rest of the spacing, and go together.
+   */
+  spacingMs?: number;
 }
 
 export class Batcher<I, O> {
   private queue: Waiting<I, O>[] = [];
   private running = 0;
   private isScheduled = false;
+  /** When the last write started (performance.now()), for the spacing. */
+  private lastStartedAt = -Infinity;
+  private spacingTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** `write` answers each item, in order; if it throws, every call of that batch fails. */
   constructor(
@@ -47,6 +57,15 @@ export class Batcher<I, O> {
 
   private pump(): void {
     while (this.running < this.options.concurrency && this.queue.length > 0) {
+      const wait = this.lastStartedAt + (this.options.spacingMs ?? 0) - performance.now();
+      if (wait > 0) {
+        this.spacingTimer ??= setTimeout(() => {
+          this.spacingTimer = undefined;
+          this.pump();
+        }, wait);
+        return;
+      }
+      this.lastStartedAt = performance.now();
       const batch = this.queue.splice(0, this.options.maxBatch);
       this.running += 1;
       // A write that throws instead of rejecting fails its batch the same way.

@@ -1,7 +1,7 @@
 // The group-commit Batcher: which calls are written together, how many writes run at once,
 // and how each call is answered. Timing is controlled with promises the test resolves itself.
 
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Batcher } from '../../server/lib/batcher';
 
 interface Deferred<T> {
@@ -280,5 +280,69 @@ describe('Batcher', () => {
     expect(two).toMatchObject({ ok: false, error: { message: 'bad item' } });
     expect(three).toEqual({ ok: true, value: 'r3' });
     expect(calls).toBe(2);
+  });
+
+  describe('with spacing', () => {
+    // The clock the spacing reads (performance.now) and its timers are faked; setImmediate,
+    // with which a batcher gathers the calls of one turn, is not.
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('writes a call at once after a quiet spell, and holds later ones until the spacing is over', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+      const fake = new FakeWrite();
+      const batcher = new Batcher(fake.write, { maxBatch: 10, concurrency: 1, spacingMs: 10 });
+
+      const a = batcher.add(1);
+      const first = await fake.called(1);
+      expect(first.items).toEqual([1]);
+      vi.advanceTimersByTime(2);
+      first.answer(['a']);
+      await expect(a).resolves.toBe('a');
+
+      // The write is done, but the spacing is not: the next calls wait, and go together.
+      const b = batcher.add(2);
+      await afterBatcherTurn();
+      const c = batcher.add(3);
+      await afterBatcherTurn();
+      vi.advanceTimersByTime(7);
+      await afterBatcherTurn();
+      expect(fake.calls).toHaveLength(1);
+      expect(batcher.waiting).toBe(2);
+
+      vi.advanceTimersByTime(1);
+      const second = await fake.called(2);
+      expect(second.items).toEqual([2, 3]);
+      second.answer(['b', 'c']);
+      await expect(Promise.all([b, c])).resolves.toEqual(['b', 'c']);
+
+      // After a quiet spell longer than the spacing, a call is written at once again.
+      vi.advanceTimersByTime(25);
+      const d = batcher.add(4);
+      const third = await fake.called(3);
+      expect(third.items).toEqual([4]);
+      third.answer(['d']);
+      await expect(d).resolves.toBe('d');
+    });
+
+    it('counts the spacing from the start of a write: one slower than the spacing delays nothing', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+      const fake = new FakeWrite();
+      const batcher = new Batcher(fake.write, { maxBatch: 10, concurrency: 1, spacingMs: 10 });
+
+      const a = batcher.add(1);
+      const first = await fake.called(1);
+      const b = batcher.add(2);
+      await afterBatcherTurn();
+      vi.advanceTimersByTime(15);
+      first.answer(['a']);
+      await expect(a).resolves.toBe('a');
+
+      const second = await fake.called(2);
+      expect(second.items).toEqual([2]);
+      second.answer(['b']);
+      await expect(b).resolves.toBe('b');
+    });
   });
 });
