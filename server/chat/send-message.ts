@@ -141,12 +141,23 @@ async function viewOfSender(deps: Deps, row: MessageRow, sender: UserSummary): P
 export const WRITES_AT_ONCE = 1;
 
 /**
+ * The least time between the starts of two writes of the message writer. For the same reason, a
+ * send that comes within 4 ms of the last write's start waits out the rest of the 4 ms for the
+ * sends that come meanwhile; one after a quiet spell is written at once. On one node at 1,000
+ * msg/s, PostgreSQL's CPU per message fell from 501-531 to 427-436 µs and the server's from
+ * 479-504 to 413-450 µs, and with less queueing the ack p99 fell too (36-56 → 24-30 ms); at
+ * 250 msg/s the ack p50 rose by about 0.5 ms.
+ */
+const MESSAGE_WRITE_SPACING_MS = 4;
+
+/**
  * One per node: sends that arrive together are stored in one transaction, one batch at a time
- * (WRITES_AT_ONCE).
+ * (WRITES_AT_ONCE), at most one write every MESSAGE_WRITE_SPACING_MS.
  */
 export function createMessageWriter(db: Database): Deps['messageWriter'] {
   return new Batcher((items) => storeMessages(db, items), {
     maxBatch: 256,
     concurrency: WRITES_AT_ONCE,
+    spacingMs: MESSAGE_WRITE_SPACING_MS,
   });
 }
