@@ -1,5 +1,6 @@
 // The group-commit Batcher: which calls are written together, how many writes run at once,
-// and how each call is answered. Timing is controlled with promises the test resolves itself.
+// how far apart they start, and how each call is answered. Timing is controlled with promises
+// the test resolves itself, and for the spacing with a fake clock.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Batcher } from '../../server/lib/batcher';
