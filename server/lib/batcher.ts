@@ -57,7 +57,8 @@ export class Batcher<I, O> {
 
   private pump(): void {
     while (this.running < this.options.concurrency && this.queue.length > 0) {
-      const wait = this.lastStartedAt + (this.options.spacingMs ?? 0) - performance.now();
+      const now = performance.now();
+      const wait = this.lastStartedAt + (this.options.spacingMs ?? 0) - now;
       if (wait > 0) {
         this.spacingTimer ??= setTimeout(() => {
           this.spacingTimer = undefined;
@@ -65,7 +66,7 @@ export class Batcher<I, O> {
         }, wait);
         return;
       }
-      this.lastStartedAt = performance.now();
+      this.lastStartedAt = now;
       const batch = this.queue.splice(0, this.options.maxBatch);
       this.running += 1;
       // A write that throws instead of rejecting fails its batch the same way.
