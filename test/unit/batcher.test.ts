@@ -2,7 +2,7 @@
 // how far apart they start, and how each call is answered. Timing is controlled with promises
 // the test resolves itself, and for the spacing with a fake clock.
 
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Batcher } from '../../server/lib/batcher';
 
 interface Deferred<T> {
@@ -286,12 +286,14 @@ describe('Batcher', () => {
   describe('with spacing', () => {
     // The clock the spacing reads (performance.now) and its timers are faked; setImmediate,
     // with which a batcher gathers the calls of one turn, is not.
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    });
     afterEach(() => {
       vi.useRealTimers();
     });
 
     it('writes a call at once after a quiet spell, and holds later ones until the spacing is over', async () => {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
       const fake = new FakeWrite();
       const batcher = new Batcher(fake.write, { maxBatch: 10, concurrency: 1, spacingMs: 10 });
 
@@ -328,7 +330,6 @@ describe('Batcher', () => {
     });
 
     it('counts the spacing from the start of a write: one slower than the spacing delays nothing', async () => {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
       const fake = new FakeWrite();
       const batcher = new Batcher(fake.write, { maxBatch: 10, concurrency: 1, spacingMs: 10 });
 
