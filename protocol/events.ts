@@ -38,6 +38,7 @@ import {
   ReportCreateRequest,
 } from './schemas';
 import type {
+  CatchUpPage,
   ClientLimits,
   ConversationCleared,
   ConversationFlags,
@@ -193,7 +194,8 @@ export const clientEventSchemas = {
 export type ClientEventName = keyof typeof clientEventSchemas;
 
 export interface ClientEventResults {
-  [ClientEvent.ConversationList]: { conversations: ConversationSummary[] };
+  /** `pages`: the first page past each cursor sent with the list, for those with news. */
+  [ClientEvent.ConversationList]: { conversations: ConversationSummary[]; pages?: CatchUpPage[] };
   [ClientEvent.ConversationGet]: { conversation: ConversationSummary };
   [ClientEvent.ConversationStart]: { conversation: ConversationSummary };
   [ClientEvent.ConversationMarkRead]: { readSeq: number };

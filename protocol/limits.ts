@@ -32,6 +32,14 @@ export const FORWARD_TARGETS_MAX = 10;
 /** Longest reaction, in UTF-16 code units: one emoji, however many code points it is made of. */
 export const REACTION_MAX_LENGTH = 32;
 export const HISTORY_PAGE_MAX = 100;
+/**
+ * conversation:list's catch-up: the cursors a device may send with it, and what the answer
+ * carries at most past them, in pages of the conversations most recently active first. A
+ * device pages the rest itself with message:history.
+ */
+export const LIST_CURSORS_MAX = 500;
+export const LIST_PAGES_MAX = 20;
+export const LIST_PAGE_MESSAGES_MAX = 200;
 
 /** A message search: the longest text searched for, and the fewest letters or digits in it. */
 export const SEARCH_QUERY_MAX_LENGTH = 200;

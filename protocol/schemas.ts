@@ -12,6 +12,7 @@ import {
   REACTION_MAX_LENGTH,
   GROUP_TITLE_MAX_LENGTH,
   HISTORY_PAGE_MAX,
+  LIST_CURSORS_MAX,
   PRESENCE_QUERY_MAX,
   SEARCH_PAGE_MAX,
   SEARCH_QUERY_MAX_LENGTH,
@@ -112,7 +113,19 @@ export const Seq = wholeNumber(0, SEQ_MAX);
 /** A seq that names a message: messages start at 1. */
 const MessageSeq = wholeNumber(1, SEQ_MAX);
 
-export const ConversationListRequest = z.strictObject({});
+export const ConversationListRequest = z.strictObject({
+  /**
+   * The device's cursors (every seq up to `afterSeq` is held): the answer carries the first
+   * page past each, for the conversations with news, as far as LIST_PAGES_MAX and
+   * LIST_PAGE_MESSAGES_MAX go.
+   */
+  cursors: z
+    .array(z.strictObject({ conversationId: Uuid, afterSeq: Seq }), {
+      error: 'Give the cursors as a list of conversationId and afterSeq.',
+    })
+    .max(LIST_CURSORS_MAX, { error: `At most ${LIST_CURSORS_MAX} cursors at a time.` })
+    .optional(),
+});
 /** Events that name one conversation and nothing else. */
 export const ConversationRequest = z.strictObject({ conversationId: Uuid });
 export const ConversationStartRequest = z.strictObject({ username: Username });

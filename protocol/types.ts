@@ -85,6 +85,18 @@ export interface Reaction {
  * pushed as it happens (message:changed): each changed message in its current state, never a
  * diff, so applying one twice changes nothing.
  */
+/**
+ * The first page past a device's cursor, carried by conversation:list: what message:history
+ * with that `afterSeq` would answer.
+ */
+export interface CatchUpPage {
+  conversationId: string;
+  /** Oldest first, as the reader sees them now. */
+  messages: Message[];
+  /** More messages lie beyond the page: page on from the last one with message:history. */
+  hasMore: boolean;
+}
+
 export interface MessageChanges {
   conversationId: string;
   /**

@@ -173,6 +173,14 @@ export class RateLimits {
     if (waitMs > 0) throw this.refuse('work', { userId }, waitMs);
   }
 
+  /**
+   * Spends `cost` points of the user's work budget if it holds them, and says whether it did:
+   * for work an answer may leave out (conversation:list's catch-up pages), which is no refusal.
+   */
+  trySpendWork(userId: string, cost: number): boolean {
+    return this.work.spend(userId, cost) === 0;
+  }
+
   /** The error for an event beyond the events a socket may have in flight. */
   refuseInFlight(userId: string): AppError {
     return this.refuse('in-flight', { userId }, IN_FLIGHT_RETRY_AFTER_MS);

@@ -76,7 +76,8 @@ export const EVENT_WORK: Record<ClientEventName, number> = {
   [ClientEvent.PeopleGet]: 5,
   // Up to 20 people, found through two indexes (it also pays the search rate limit).
   [ClientEvent.PeopleSearch]: 5,
-  // Every conversation of the person, each with its last message and unread count.
+  // Every conversation of the person, each with its last message and unread count. The pages
+  // past the device's cursors that come with it are paid for one by one, as history pages.
   [ClientEvent.ConversationList]: 10,
   // A hide written for every message of the conversation, in one statement.
   [ClientEvent.ConversationClear]: 10,

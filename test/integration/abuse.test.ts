@@ -168,6 +168,37 @@ describe('a flood of reads', () => {
   });
 });
 
+describe('the pages that come with a conversation list', () => {
+  it('are paid for one by one from the work budget, and left out once it is spent', async () => {
+    const reader = await signUp(suite.server.url, 'catcher');
+    const [socket] = await openSockets(reader, 1);
+    const ids: string[] = [];
+    for (const base of ['first', 'second', 'third']) {
+      const writer = await signUp(suite.server.url, base);
+      const [writerSocket] = await openSockets(writer, 1);
+      const started = await call(writerSocket!, 'conversation:start', {
+        username: reader.user.username,
+      });
+      if (!started.ok) throw new Error(started.message);
+      ids.push(started.conversation.id);
+      const sent = await call(writerSocket!, 'message:send', {
+        conversationId: started.conversation.id,
+        clientMsgId: randomUUID(),
+        body: 'news',
+      });
+      expect(sent.ok).toBe(true);
+    }
+    // 77 history pages of 5 leave 15 of the 400: the list's 10 and one page of 5.
+    for (let index = 0; index < 77; index++) {
+      await call(socket!, 'message:history', { conversationId: randomUUID() });
+    }
+    const cursors = ids.map((conversationId) => ({ conversationId, afterSeq: 0 }));
+    const listed = await call(socket!, 'conversation:list', { cursors });
+    expect(listed.ok && listed.conversations).toHaveLength(3);
+    expect(listed.ok && listed.pages?.map((page) => page.conversationId)).toEqual([ids[2]]);
+  });
+});
+
 describe('a socket that keeps flooding', () => {
   it('is logged once, with the count, however many events it was refused', async () => {
     const flooder = await signUp(suite.server.url, 'noisy');

@@ -1,12 +1,14 @@
 import { ClientEvent, ServerEvent, type ConversationFlags } from '../../../protocol';
 import { markDelivered, markRead } from '../../chat/advance-markers';
 import { archiveConversation } from '../../chat/archive-conversation';
+import { readCatchUpPages } from '../../chat/catch-up';
 import { clearConversation } from '../../chat/clear-conversation';
 import { getConversation } from '../../chat/get-conversation';
 import { listConversations } from '../../chat/list-conversations';
 import { muteConversation } from '../../chat/mute-conversation';
 import { pinConversation } from '../../chat/pin-conversation';
 import { startDirectConversation } from '../../chat/start-direct-conversation';
+import { EVENT_WORK } from '../event-gate';
 import type { HandlerContext, HandlerMap } from '../handler';
 import { userRoom } from '../rooms';
 import { pushChanges } from './message-changes';
@@ -37,9 +39,19 @@ export const conversationHandlers: Pick<
   | typeof ClientEvent.ConversationArchive
   | typeof ClientEvent.ConversationClear
 > = {
-  [ClientEvent.ConversationList]: async ({ deps, session }) => ({
-    conversations: await listConversations(deps, session.user.id),
-  }),
+  // With the device's cursors, the first page past each for those with news, each paid for as
+  // a message:history would be.
+  [ClientEvent.ConversationList]: async ({ deps, session }, input) => {
+    const userId = session.user.id;
+    const conversations = await listConversations(deps, userId);
+    if (!input.cursors) return { conversations };
+    const afford = () =>
+      deps.rateLimits.trySpendWork(userId, EVENT_WORK[ClientEvent.MessageHistory]);
+    return {
+      conversations,
+      pages: await readCatchUpPages(deps, userId, conversations, input.cursors, afford),
+    };
+  },
 
   [ClientEvent.ConversationGet]: async ({ deps, session }, input) => ({
     conversation: await getConversation(deps, session.user.id, input.conversationId),
