@@ -128,6 +128,11 @@ function countingSink(client: Client): SyncSink {
     lastSeqOf: () => undefined,
     deliveredSeqOf: (conversationId) => thread(conversationId)?.reportedSeq,
     memberCountOf: (conversationId) => thread(conversationId)?.memberCount ?? 2,
+    heldCursors: (max) =>
+      client.threads
+        .filter((thread) => thread.held)
+        .slice(0, max)
+        .map((thread) => ({ conversationId: thread.id, afterSeq: cursorOf(thread) })),
     acceptList: (conversations) => acceptList(client, conversations),
     holdNewest: (conversationId, page) => holdNewest(thread(conversationId), page),
     addForward: (conversationId, messages) => {

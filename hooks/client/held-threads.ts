@@ -69,6 +69,15 @@ export class HeldThreads implements SyncSink, ChangeSink {
     return summaryOf(this.store.getState(), conversationId)?.memberCount ?? 2;
   }
 
+  heldCursors(max: number): { conversationId: string; afterSeq: number }[] {
+    const { threads, conversations } = this.store.getState();
+    const ids = new Set(conversations.map((item) => item.id).filter((id) => threads[id]));
+    for (const id of Object.keys(threads)) ids.add(id);
+    return [...ids]
+      .slice(0, max)
+      .map((conversationId) => ({ conversationId, afterSeq: threads[conversationId]!.syncedSeq }));
+  }
+
   /**
    * Conversations this device holds are brought up to date; others only when they have
    * messages that no device of ours has received yet (to report them delivered).

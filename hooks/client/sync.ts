@@ -12,6 +12,8 @@ import {
   ClientEvent,
   deliveryReportDelayMs,
   HISTORY_PAGE_MAX,
+  LIST_CURSORS_MAX,
+  type CatchUpPage,
   type ConversationSummary,
   type Message,
   type MessageChanges,
@@ -37,6 +39,11 @@ export interface SyncSink {
   deliveredSeqOf(conversationId: string): number | undefined;
   /** For the delivery report's delay: big groups wait longer (protocol/limits.ts). */
   memberCountOf(conversationId: string): number;
+  /**
+   * The cursors of the conversations held, the most recently active first, at most `max`:
+   * sent with the list, whose answer carries the first page past each one that has news.
+   */
+  heldCursors(max: number): { conversationId: string; afterSeq: number }[];
   /** The conversation list arrived; returns the conversations to bring up to date now. */
   acceptList(conversations: ConversationSummary[]): string[];
   /**
@@ -162,14 +169,20 @@ export class ConversationSync {
    * time. False when something could not be fetched (the next connect or gap tries again).
    */
   async syncAll(): Promise<boolean> {
-    const response = await this.request(ClientEvent.ConversationList, {});
+    const cursors = this.sink.heldCursors(LIST_CURSORS_MAX);
+    const response = await this.request(
+      ClientEvent.ConversationList,
+      cursors.length > 0 ? { cursors } : {},
+    );
     if (!response.ok) return false;
     this.reported.clear();
     const queue = this.sink.acceptList(response.conversations);
+    const caughtUp = this.acceptPages(cursors, response.pages ?? []);
     let isComplete = true;
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        if (!(await this.sync(id, { startHolding: true }))) isComplete = false;
+        const isPaged = caughtUp.has(id);
+        if (!(await this.sync(id, { startHolding: true, isPaged }))) isComplete = false;
       }
     };
     await Promise.all(Array.from({ length: SYNC_CONCURRENCY }, worker));
@@ -177,11 +190,36 @@ export class ConversationSync {
   }
 
   /**
+   * The pages that came with the list, each the first page past the cursor sent, added as a
+   * forward page of message:history would be. Returns the conversations they brought up to
+   * date as of the list (no more past them; what comes later is pushed): their sync asks for
+   * no page. One whose cursor is no longer the one sent (the thread was let go meanwhile) is
+   * left to its sync.
+   */
+  private acceptPages(
+    cursors: { conversationId: string; afterSeq: number }[],
+    pages: CatchUpPage[],
+  ): Set<string> {
+    const sent = new Map(cursors.map((cursor) => [cursor.conversationId, cursor.afterSeq]));
+    const caughtUp = new Set<string>();
+    for (const page of pages) {
+      const { conversationId } = page;
+      const afterSeq = sent.get(conversationId);
+      const cursor = this.sink.cursorOf(conversationId);
+      if (afterSeq === undefined || cursor === undefined || cursor < afterSeq) continue;
+      this.sink.addForward(conversationId, page.messages);
+      if (!page.hasMore) caughtUp.add(conversationId);
+    }
+    return caughtUp;
+  }
+
+  /**
    * Brings one conversation up to date; a call during a run makes it run once more. One the
    * device does not hold is left alone, unless `startHolding`: then it starts from its
-   * newest page. Resolves false when a page could not be fetched.
+   * newest page. `isPaged`: the list's page brought it up to date, so its first pass asks for
+   * no page. Resolves false when a page could not be fetched.
    */
-  sync(conversationId: string, { startHolding = false } = {}): Promise<boolean> {
+  sync(conversationId: string, { startHolding = false, isPaged = false } = {}): Promise<boolean> {
     if (!startHolding && this.sink.cursorOf(conversationId) === undefined) {
       return Promise.resolve(true);
     }
@@ -194,9 +232,11 @@ export class ConversationSync {
     run.done = (async () => {
       try {
         let isUpToDate: boolean;
+        let isFirstPassPaged = isPaged;
         do {
           run.again = false;
-          isUpToDate = await this.syncOnce(conversationId);
+          isUpToDate = await this.syncOnce(conversationId, isFirstPassPaged);
+          isFirstPassPaged = false;
         } while (run.again && this.isConnected());
         return isUpToDate;
       } finally {
@@ -224,7 +264,16 @@ export class ConversationSync {
     this.reportTimers.clear();
   }
 
-  private async syncOnce(conversationId: string): Promise<boolean> {
+  private async syncOnce(conversationId: string, isPaged: boolean): Promise<boolean> {
+    if (!isPaged) {
+      if (!(await this.pageForward(conversationId))) return false;
+    }
+    this.scheduleDeliveryReport(conversationId);
+    return this.syncChanges(conversationId);
+  }
+
+  /** Pages from the cursor (or the newest page) until the newest seq. False on a failure. */
+  private async pageForward(conversationId: string): Promise<boolean> {
     if (this.sink.cursorOf(conversationId) === undefined) {
       // Read before asking: a change made while the page travels is fetched again, not lost.
       const changeSeq = this.changes?.lastChangeSeqOf(conversationId) ?? 0;
@@ -251,8 +300,7 @@ export class ConversationSync {
       // A page that did not move the cursor would be asked for again, forever.
       if ((this.sink.cursorOf(conversationId) ?? 0) <= cursor) break;
     }
-    this.scheduleDeliveryReport(conversationId);
-    return this.syncChanges(conversationId);
+    return true;
   }
 
   /** Pages through the changes beyond the change cursor until the server has no more. */

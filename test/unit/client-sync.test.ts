@@ -81,6 +81,48 @@ describe('cursor sync', () => {
     sync.stop();
   });
 
+  it('catches up in the one round trip of the list, from the page that comes with it', async () => {
+    vi.useFakeTimers();
+    const { threads, server, sync, held } = setUp(range(1, 5), 2);
+    threads.holdNewest('c1', { messages: range(1, 2), hasMore: false });
+    server.conversations.push(summary({ lastSeq: 5, deliveredSeq: 2 }));
+    expect(await sync.syncAll()).toBe(true);
+    expect(held()?.messages.map((item) => item.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(held()?.syncedSeq).toBe(5);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(server.calls).toEqual([
+      { event: 'conversation:list', payload: { cursors: [{ conversationId: 'c1', afterSeq: 2 }] } },
+      { event: 'conversation:mark-delivered', payload: { conversationId: 'c1', seq: 5 } },
+    ]);
+    sync.stop();
+  });
+
+  it('pages on past the list’s page when it has more', async () => {
+    const { threads, server, sync, held } = setUp(range(1, 250), 250);
+    threads.holdNewest('c1', { messages: range(1, 10), hasMore: false });
+    server.conversations.push(summary({ lastSeq: 250 }));
+    expect(await sync.syncAll()).toBe(true);
+    expect(held()?.syncedSeq).toBe(250);
+    expect(
+      server.calls
+        .filter((call) => call.event !== 'conversation:mark-delivered')
+        .map((call) => call.payload.cursors ?? call.payload.afterSeq),
+    ).toEqual([[{ conversationId: 'c1', afterSeq: 10 }], 110, 210]);
+    sync.stop();
+  });
+
+  it('sends no cursors when it holds nothing, and starts from the newest page', async () => {
+    const { server, sync, held } = setUp(range(1, 60), 60);
+    server.conversations.push(summary({ lastSeq: 60 }));
+    expect(await sync.syncAll()).toBe(true);
+    expect(server.calls.slice(0, 2)).toEqual([
+      { event: 'conversation:list', payload: {} },
+      { event: 'message:history', payload: { conversationId: 'c1', limit: 50 } },
+    ]);
+    expect(held()).toMatchObject({ oldestSeq: 11, syncedSeq: 60 });
+    sync.stop();
+  });
+
   it('reports a burst delivered once, after the delay, and not the user’s own messages', async () => {
     vi.useFakeTimers();
     const { threads, server, sync, receive } = setUp(range(1, 5), 2);

@@ -53,7 +53,7 @@ export const summary = (patch: Partial<ConversationSummary> = {}): ConversationS
 /**
  * Serves message:history (after, before or around a seq), message:changes (the stored
  * messages whose changeSeq lies beyond the cursor, and alice's unread count on the last
- * page) and conversation:list, and takes conversation:mark-delivered without an answer;
+ * page) and conversation:list (with the first page past each cursor sent), and takes conversation:mark-delivered without an answer;
  * records calls. `stored` may be changed by a test meanwhile.
  */
 export function fakeServer(stored: Message[], conversations: ConversationSummary[] = []) {
@@ -63,10 +63,25 @@ export function fakeServer(stored: Message[], conversations: ConversationSummary
     return answer(event, payload as Record<string, unknown>);
   };
   function answer(event: ClientEventName, payload: Record<string, unknown>): unknown {
-    if (event === ClientEvent.ConversationList) return { ok: true, conversations };
+    if (event === ClientEvent.ConversationList) return answerList(payload);
     if (event === ClientEvent.MessageChanges) return answerChanges(payload);
     if (event !== ClientEvent.MessageHistory)
       return { ok: false, code: 'BAD_REQUEST', message: 'Not served here.' };
+    return answerHistory(payload);
+  }
+  /** With cursors, the first page past each one of a listed conversation with news. */
+  function answerList(payload: Record<string, unknown>): unknown {
+    const { cursors } = payload as { cursors?: { conversationId: string; afterSeq: number }[] };
+    if (!cursors) return { ok: true, conversations };
+    const pages = cursors.flatMap(({ conversationId, afterSeq }) => {
+      const listed = conversations.find((item) => item.id === conversationId);
+      if (!listed || listed.lastSeq <= afterSeq) return [];
+      const { messages, hasMore } = answerHistory({ conversationId, afterSeq, limit: 100 });
+      return [{ conversationId, messages, hasMore }];
+    });
+    return { ok: true, conversations, pages };
+  }
+  function answerHistory(payload: Record<string, unknown>) {
     const {
       conversationId,
       afterSeq,
