@@ -81,11 +81,6 @@ export interface Reaction {
 }
 
 /**
- * A conversation's message changes beyond a device's change cursor (message:changes), or one
- * pushed as it happens (message:changed): each changed message in its current state, never a
- * diff, so applying one twice changes nothing.
- */
-/**
  * The first page past a device's cursor, carried by conversation:list: what message:history
  * with that `afterSeq` would answer.
  */
@@ -97,6 +92,11 @@ export interface CatchUpPage {
   hasMore: boolean;
 }
 
+/**
+ * A conversation's message changes beyond a device's change cursor (message:changes), or one
+ * pushed as it happens (message:changed): each changed message in its current state, never a
+ * diff, so applying one twice changes nothing.
+ */
 export interface MessageChanges {
   conversationId: string;
   /**
