@@ -11,6 +11,7 @@ import {
   CHANGES_PAGE_MAX,
   ClientEvent,
   deliveryReportDelayMs,
+  ErrorCode,
   HISTORY_PAGE_MAX,
   LIST_CURSORS_MAX,
   type CatchUpPage,
@@ -169,11 +170,16 @@ export class ConversationSync {
    * time. False when something could not be fetched (the next connect or gap tries again).
    */
   async syncAll(): Promise<boolean> {
-    const cursors = this.sink.heldCursors(LIST_CURSORS_MAX);
-    const response = await this.request(
+    let cursors = this.sink.heldCursors(LIST_CURSORS_MAX);
+    let response = await this.request(
       ClientEvent.ConversationList,
       cursors.length > 0 ? { cursors } : {},
     );
+    // A node of the previous version, during a rolling upgrade, takes no cursors: ask it plainly.
+    if (!response.ok && response.code === ErrorCode.BadRequest && cursors.length > 0) {
+      cursors = [];
+      response = await this.request(ClientEvent.ConversationList, {});
+    }
     if (!response.ok) return false;
     this.reported.clear();
     const queue = this.sink.acceptList(response.conversations);

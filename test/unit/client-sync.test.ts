@@ -111,6 +111,31 @@ describe('cursor sync', () => {
     sync.stop();
   });
 
+  it('asks a server that takes no cursors (the previous version) for the plain list', async () => {
+    const { threads, server, sync, held } = setUp(range(1, 5), 5);
+    threads.holdNewest('c1', { messages: range(1, 2), hasMore: false });
+    server.conversations.push(summary({ lastSeq: 5 }));
+    const request = server.request;
+    const previousVersion: typeof request = async (event, payload) =>
+      event === 'conversation:list' && 'cursors' in (payload as object)
+        ? { ok: false, code: 'BAD_REQUEST', message: 'Unrecognized key: "cursors"' }
+        : request(event, payload);
+    const old = new ConversationSync({
+      request: previousVersion,
+      notify: server.notify,
+      isConnected: () => true,
+      sink: threads,
+    });
+    expect(await old.syncAll()).toBe(true);
+    expect(held()?.syncedSeq).toBe(5);
+    expect(server.calls.filter((call) => call.event !== 'conversation:mark-delivered')).toEqual([
+      { event: 'conversation:list', payload: {} },
+      { event: 'message:history', payload: { conversationId: 'c1', afterSeq: 2, limit: 100 } },
+    ]);
+    old.stop();
+    sync.stop();
+  });
+
   it('sends no cursors when it holds nothing, and starts from the newest page', async () => {
     const { server, sync, held } = setUp(range(1, 60), 60);
     server.conversations.push(summary({ lastSeq: 60 }));
