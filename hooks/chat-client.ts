@@ -74,6 +74,8 @@ export class ChatClient {
   private readonly typingNotifier: TypingNotifier;
   private readonly onAcknowledged: ((message: Message) => void) | undefined;
   private listWrite: ReturnType<typeof setTimeout> | undefined;
+  /** When a read was last written at once (saveList). */
+  private readWrittenAt = Number.NEGATIVE_INFINITY;
   private hydration: Promise<void> | undefined;
   private isStopped = false;
 
@@ -125,11 +127,15 @@ export class ChatClient {
     });
     this.store.subscribe((state, previous) => {
       if (state.conversations === previous.conversations) return;
-      // A conversation new to the list is written at once (a reload right after starting a
-      // chat must find it offline); previews, counts and order can wait a moment.
-      const known = new Set(previous.conversations.map((item) => item.id));
-      const isNew = state.conversations.some((item) => !known.has(item.id));
-      this.saveList(isNew ? 0 : LIST_WRITE_DELAY_MS);
+      // A conversation new to the list is written at once: a reload right after starting a
+      // chat must find it offline. So is a read, at most once per LIST_WRITE_DELAY_MS
+      // (messages arriving in the open chat are read one by one): a reload right after
+      // reading must not show the chat unread again while the read marker may still be on its
+      // way to the server. Previews, counts and order can wait a moment.
+      const readSeqs = new Map(previous.conversations.map((item) => [item.id, item.readSeq]));
+      const isNew = state.conversations.some((item) => !readSeqs.has(item.id));
+      const isRead = state.conversations.some((item) => item.readSeq > readSeqs.get(item.id)!);
+      this.saveList(isNew ? 'now' : isRead ? 'read' : 'soon');
     });
     this.wireServerEvents();
   }
@@ -516,14 +522,22 @@ export class ChatClient {
     return this.hydration;
   }
 
-  /** Writes the list to the device within `delayMs`, together with any write already waiting. */
-  private saveList(delayMs: number): void {
+  /**
+   * Writes the list to the device: at once ('now', and 'read' unless a read was written less
+   * than LIST_WRITE_DELAY_MS ago), or within LIST_WRITE_DELAY_MS together with any write
+   * already waiting.
+   */
+  private saveList(why: 'now' | 'read' | 'soon'): void {
     const write = () => {
       clearTimeout(this.listWrite);
       this.listWrite = undefined;
       void this.device.saveConversations(this.getState().conversations).catch(() => undefined);
     };
-    if (delayMs === 0) write();
-    else this.listWrite ??= setTimeout(write, delayMs);
+    const now = Date.now();
+    if (why === 'read' && now - this.readWrittenAt >= LIST_WRITE_DELAY_MS) {
+      this.readWrittenAt = now;
+      write();
+    } else if (why === 'now') write();
+    else this.listWrite ??= setTimeout(write, LIST_WRITE_DELAY_MS);
   }
 }

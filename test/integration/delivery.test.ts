@@ -331,4 +331,38 @@ describe('the conversation list on the device', () => {
       client.stop();
     }
   });
+
+  it('holds a conversation read as soon as it is read (a reload right after shows it read)', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    await send(bob, conversationId, 'hello');
+    const device = new MemoryDeviceStore();
+    const client = new ChatClient(alice.user, {
+      url: suite.server.url,
+      store: device,
+      socketOptions: { transports: ['websocket'], extraHeaders: { cookie: alice.cookie } },
+      isVisible: () => true,
+    });
+    const readSeq = () =>
+      client.getState().conversations.find((item) => item.id === conversationId)?.readSeq;
+    const until = (isDone: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!isDone()) return;
+          unsubscribe();
+          resolve();
+        };
+        const unsubscribe = client.subscribe(check);
+        check();
+      });
+    try {
+      await client.start();
+      await until(() => client.getState().threads[conversationId]?.syncedSeq === 1);
+      client.openConversation(conversationId);
+      await until(() => readSeq() === 1);
+      const stored = await device.load(50);
+      expect(stored.conversations.find((item) => item.id === conversationId)?.readSeq).toBe(1);
+    } finally {
+      client.stop();
+    }
+  });
 });
