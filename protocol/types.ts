@@ -80,6 +80,12 @@ export interface Reaction {
   emoji: string;
 }
 
+/** A device's cursor in one conversation: it holds every message up to `afterSeq`. */
+export interface ListCursor {
+  conversationId: string;
+  afterSeq: number;
+}
+
 /**
  * The first page past a device's cursor, carried by conversation:list: what message:history
  * with that `afterSeq` would answer.

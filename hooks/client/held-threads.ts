@@ -7,6 +7,7 @@ import {
   ClientEvent,
   HISTORY_PAGE_MAX,
   type ConversationSummary,
+  type ListCursor,
   type Message,
 } from '../../protocol';
 import {
@@ -69,7 +70,7 @@ export class HeldThreads implements SyncSink, ChangeSink {
     return summaryOf(this.store.getState(), conversationId)?.memberCount ?? 2;
   }
 
-  heldCursors(max: number): { conversationId: string; afterSeq: number }[] {
+  heldCursors(max: number): ListCursor[] {
     const { threads, conversations } = this.store.getState();
     const ids = new Set(conversations.map((item) => item.id).filter((id) => threads[id]));
     for (const id of Object.keys(threads)) ids.add(id);

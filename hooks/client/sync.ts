@@ -16,6 +16,7 @@ import {
   LIST_CURSORS_MAX,
   type CatchUpPage,
   type ConversationSummary,
+  type ListCursor,
   type Message,
   type MessageChanges,
 } from '../../protocol';
@@ -44,7 +45,7 @@ export interface SyncSink {
    * The cursors of the conversations held, the most recently active first, at most `max`:
    * sent with the list, whose answer carries the first page past each one that has news.
    */
-  heldCursors(max: number): { conversationId: string; afterSeq: number }[];
+  heldCursors(max: number): ListCursor[];
   /** The conversation list arrived; returns the conversations to bring up to date now. */
   acceptList(conversations: ConversationSummary[]): string[];
   /**
@@ -202,10 +203,7 @@ export class ConversationSync {
    * no page. One whose cursor is no longer the one sent (the thread was let go meanwhile) is
    * left to its sync.
    */
-  private acceptPages(
-    cursors: { conversationId: string; afterSeq: number }[],
-    pages: CatchUpPage[],
-  ): Set<string> {
+  private acceptPages(cursors: ListCursor[], pages: CatchUpPage[]): Set<string> {
     const sent = new Map(cursors.map((cursor) => [cursor.conversationId, cursor.afterSeq]));
     const caughtUp = new Set<string>();
     for (const page of pages) {

@@ -6,15 +6,11 @@ import {
   LIST_PAGES_MAX,
   type CatchUpPage,
   type ConversationSummary,
+  type ListCursor,
 } from '../../protocol';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { getHistory } from './get-history';
-
-export interface Cursor {
-  conversationId: string;
-  afterSeq: number;
-}
 
 /**
  * The first page past each of a device's cursors, for the conversations of the user's list
@@ -29,11 +25,11 @@ export async function readCatchUpPages(
   deps: Deps,
   userId: string,
   conversations: ConversationSummary[],
-  cursors: Cursor[],
+  cursors: ListCursor[],
   afford: () => boolean,
 ): Promise<CatchUpPage[]> {
   const afterSeqs = new Map(cursors.map((cursor) => [cursor.conversationId, cursor.afterSeq]));
-  const wanted: { conversationId: string; afterSeq: number; limit: number }[] = [];
+  const wanted: (ListCursor & { limit: number })[] = [];
   let budget = LIST_PAGE_MESSAGES_MAX;
   for (const conversation of conversations) {
     if (wanted.length === LIST_PAGES_MAX || budget === 0) break;

@@ -7,6 +7,7 @@ import {
   type ClientEventName,
   type ClientEventPayload,
   type ConversationSummary,
+  type ListCursor,
   type Message,
 } from '../../protocol';
 
@@ -71,7 +72,7 @@ export function fakeServer(stored: Message[], conversations: ConversationSummary
   }
   /** With cursors, the first page past each one of a listed conversation with news. */
   function answerList(payload: Record<string, unknown>): unknown {
-    const { cursors } = payload as { cursors?: { conversationId: string; afterSeq: number }[] };
+    const { cursors } = payload as { cursors?: ListCursor[] };
     if (!cursors) return { ok: true, conversations };
     const pages = cursors.flatMap(({ conversationId, afterSeq }) => {
       const listed = conversations.find((item) => item.id === conversationId);
