@@ -21,13 +21,17 @@ import {
 } from '../scenario';
 import { round } from '../steps';
 import { measurePeopleSearch, seedPeopleToFind } from './people-search';
-import { runReads, type WorkerRead } from './reads';
+import { runReads, type ReadCpu, type WorkerRead } from './reads';
 import { startParley } from '../targets';
 
 const PAGE = 50;
 /** Searches a second, and the different numbers searched for (each a word of a few messages). */
 const SEARCH_RATE = 50;
 const SEARCH_NUMBERS = 50;
+
+function cpuRow(label: string, cpu: ReadCpu): (string | number)[] {
+  return [label, cpu.serverMicrosPerRead, cpu.postgresMicrosPerRead, cpu.generatorMicrosPerRead];
+}
 
 export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
   const db = ctx.database.handle.db;
@@ -185,6 +189,16 @@ export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
             ]),
           },
           people.table,
+          {
+            title:
+              'CPU per request over each of those steps (µs; the load generator is the clients)',
+            columns: ['Requests', 'Server', 'PostgreSQL', 'Load generator'],
+            rows: [
+              cpuRow('History pages', pages.cpu),
+              cpuRow('Message searches', searches.cpu),
+              cpuRow('People searches', people.cpu),
+            ],
+          },
         ],
         targets: [
           {
@@ -214,6 +228,7 @@ export async function historyPages(ctx: BenchContext): Promise<ScenarioResult> {
           sent,
           failed,
           latencies,
+          cpu: pages.cpu,
           plans,
           lastSeq,
           searches,

@@ -88,5 +88,6 @@ export async function measurePeopleSearch(
     ],
     data: { ...measured, plans, people },
     failed: measured.failed,
+    cpu: measured.cpu,
   };
 }
