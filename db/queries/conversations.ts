@@ -16,7 +16,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { rowsOf, type Database, type Executor } from '../client';
 import { isUniqueViolation } from '../errors';
 import { isBlockedPair } from './blocks';
-import { arrayFromJson, preparedFor } from './prepared';
+import { arrayFromJson, literal, preparedFor } from './prepared';
 import {
   conversationMembers,
   conversations,
@@ -435,7 +435,7 @@ export async function listMemberMarkers(
  * (`conversation:start`); the other person never saw it.
  */
 const isContactConversation = () =>
-  or(eq(conversations.kind, 'group'), gt(conversations.lastSeq, 0));
+  or(eq(conversations.kind, literal('group')), gt(conversations.lastSeq, literal(0)));
 
 /** The conversations of `userId` that make their other members contacts. */
 function contactConversationIds(db: Executor, userId: string | Placeholder) {
@@ -493,7 +493,10 @@ export async function listPresenceViewerIds(
       .from(subject)
       .innerJoin(
         subjectUser,
-        and(eq(subjectUser.id, subject.userId), eq(subjectUser.presenceVisibility, 'contacts')),
+        and(
+          eq(subjectUser.id, subject.userId),
+          eq(subjectUser.presenceVisibility, literal('contacts')),
+        ),
       )
       .innerJoin(
         conversations,
@@ -508,7 +511,7 @@ export async function listPresenceViewerIds(
         and(
           sql`${subject.userId} = any(${arrayFromJson('userIds', 'uuid')})`,
           ne(conversationMembers.userId, subject.userId),
-          eq(users.presenceVisibility, 'contacts'),
+          eq(users.presenceVisibility, literal('contacts')),
           sql`not ${isBlockedPair(sql`${subject.userId}`, sql`${conversationMembers.userId}`)}`,
         ),
       )

@@ -9,6 +9,7 @@ import {
   type MessageView,
   type MessageViewJson,
 } from './message-view';
+import { literalCount } from './prepared';
 
 export interface HistoryPageRequest {
   conversationId: string;
@@ -86,7 +87,7 @@ export function historyPageQuery(request: HistoryPageRequest): SQL {
     left join lateral (
       select * from messages
       where conversation_id = ${conversationId} ${window}
-      limit ${limit + 1}
+      limit ${literalCount(limit + 1)}
     ) m on true
     where me.conversation_id = ${conversationId} and me.user_id = ${readerId}`;
 }

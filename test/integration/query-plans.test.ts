@@ -1,12 +1,14 @@
 // The newest-page query of a big conversation must walk the (conversation_id, seq) index,
 // never scan and sort, and a message search must find its matches through the words' GIN
-// index: checked against the real planner of the database under test.
+// index: checked against the real planner of the database under test. On PostgreSQL, the
+// statements run most often must keep one plan rather than be planned again on every run.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   findOrCreateDirectConversation,
   insertUser,
   listHistoryPage,
+  listPresenceViewerIds,
   openDatabase,
   searchMessages,
   type DatabaseHandle,
@@ -15,6 +17,9 @@ import {
   appendGeneratedMessages,
   explainHistoryPage,
   explainMessageSearch,
+  listPreparedStatements,
+  seedDirectConversations,
+  seedUsers,
   vacuumAnalyze,
 } from '../../db/seed';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
@@ -71,6 +76,66 @@ describe(`history pages on ${TEST_DB}`, () => {
       limit: 3,
     });
     expect(older).toMatchObject({ hasMore: false, messages: [{ seq: 1 }] });
+  });
+});
+
+// Statements are named only on PostgreSQL, which keeps one plan for a statement after its fifth
+// run unless that plan looks dearer than planning each run for its values.
+describe.runIf(TEST_DB === 'postgres')('history pages on PostgreSQL', () => {
+  it('keep one plan for each kind of page instead of planning every page again', async () => {
+    // One connection outside transactions: its named statements are the ones asked about.
+    const small = await openDatabase({ ...database.serverOptions, poolSize: 2 });
+    try {
+      const kinds = [{}, { beforeSeq: 150_000 }, { afterSeq: 150_000 }];
+      for (let run = 1; run <= 8; run++) {
+        for (const kind of kinds) {
+          const page = await listHistoryPage(small.db, {
+            conversationId: big,
+            readerId: reader,
+            limit: 50,
+            ...kind,
+          });
+          expect(page?.messages).toHaveLength(50);
+        }
+      }
+      const pages = (await listPreparedStatements(small.db)).filter((row) =>
+        row.statement.includes('left join lateral'),
+      );
+      expect(pages).toHaveLength(kinds.length);
+      for (const page of pages) {
+        expect(page.customPlans + page.genericPlans).toBe(8);
+        expect(page.genericPlans).toBeGreaterThan(0);
+      }
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('keep one plan for who is told of presence, while most direct chats hold no message', async () => {
+    // People who opened chats with each other and have not written yet: the statistics say
+    // that hardly any direct chat makes its two people contacts.
+    const quiet = await seedUsers(handle.db, 'quiet', 2_000, 'x');
+    await seedDirectConversations(
+      handle.db,
+      Array.from({ length: 1_000 }, (_, index) => [quiet[2 * index]!.id, quiet[2 * index + 1]!.id]),
+    );
+    await vacuumAnalyze(handle.db);
+    const small = await openDatabase({ ...database.serverOptions, poolSize: 2 });
+    try {
+      for (let run = 1; run <= 8; run++) {
+        const viewers = await listPresenceViewerIds(small.db, [quiet[run]!.id, reader]);
+        // Alice writes to Bob and Carol: Bob's contact; the quiet have none.
+        expect([...viewers.keys()]).toEqual([reader]);
+      }
+      const statements = (await listPreparedStatements(small.db)).filter((row) =>
+        row.statement.includes('"subject_user"'),
+      );
+      expect(statements).toHaveLength(1);
+      expect(statements[0]!.customPlans + statements[0]!.genericPlans).toBe(8);
+      expect(statements[0]!.genericPlans).toBeGreaterThan(0);
+    } finally {
+      await small.close();
+    }
   });
 });
 
