@@ -64,6 +64,19 @@ export async function listHistoryPage(
   return { messages: page, hasMore };
 }
 
+/**
+ * The rows a page's statement asks for: one more than the page, to tell whether there is more,
+ * rounded up to one more than the protocol's default page (50) or its largest (100). The count
+ * is a literal of the statement (see literalCount), and each different text is a statement a
+ * connection prepares and keeps: two sizes keep that to a few. A smaller page reads the few
+ * rows past it, and they are dropped.
+ */
+function statementRows(limit: number): number {
+  if (limit <= 50) return 51;
+  if (limit <= 100) return 101;
+  return limit + 1;
+}
+
 /** The statement of listHistoryPage; exported for the planner test and the benchmark report. */
 export function historyPageQuery(request: HistoryPageRequest): SQL {
   const { conversationId, readerId, beforeSeq, afterSeq, limit } = request;
@@ -87,7 +100,7 @@ export function historyPageQuery(request: HistoryPageRequest): SQL {
     left join lateral (
       select * from messages
       where conversation_id = ${conversationId} ${window}
-      limit ${literalCount(limit + 1)}
+      limit ${literalCount(statementRows(limit))}
     ) m on true
     where me.conversation_id = ${conversationId} and me.user_id = ${readerId}`;
 }
