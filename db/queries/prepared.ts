@@ -44,9 +44,9 @@ export function arrayFromJson(placeholder: string, type: 'text' | 'uuid'): SQL {
  * parameter. PostgreSQL keeps one plan for a named statement after its fifth run unless that
  * plan looks dearer than planning each run for its values; a plan made without knowing how
  * many rows a LIMIT wants was priced as reading most of the index, so a history page of a big
- * conversation was planned again on every run (about 0.3 ms of PostgreSQL's CPU of 0.55 a
- * page). Each count is a statement of its own: pass counts of a small range, such as a page
- * size the protocol bounds.
+ * conversation was planned again on every run (0.26 ms of PostgreSQL's 0.69 ms a page, in a
+ * conversation of 1,000,000 messages). Each count is a statement of its own: pass counts of a
+ * small range, such as a page size the protocol bounds.
  */
 export function literalCount(count: number): SQL {
   if (!Number.isSafeInteger(count) || count < 0) {

@@ -81,8 +81,8 @@ describe(`history pages on ${TEST_DB}`, () => {
 
 // Statements are named only on PostgreSQL, which keeps one plan for a statement after its fifth
 // run unless that plan looks dearer than planning each run for its values.
-describe.runIf(TEST_DB === 'postgres')('history pages on PostgreSQL', () => {
-  it('keep one plan for each kind of page instead of planning every page again', async () => {
+describe.runIf(TEST_DB === 'postgres')('statements on PostgreSQL', () => {
+  it('a history page keeps one plan for each kind of page instead of planning every page again', async () => {
     // One connection outside transactions: its named statements are the ones asked about.
     const small = await openDatabase({ ...database.serverOptions, poolSize: 2 });
     try {
@@ -115,7 +115,7 @@ describe.runIf(TEST_DB === 'postgres')('history pages on PostgreSQL', () => {
     }
   });
 
-  it('keep one plan for who is told of presence, while most direct chats hold no message', async () => {
+  it('who is told of presence keeps one plan, while most direct chats hold no message', async () => {
     // People who opened chats with each other and have not written yet: the statistics say
     // that hardly any direct chat makes its two people contacts.
     const quiet = await seedUsers(handle.db, 'quiet', 2_000, 'x');
