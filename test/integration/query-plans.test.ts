@@ -15,6 +15,7 @@ import {
 } from '../../db';
 import {
   appendGeneratedMessages,
+  appendGeneratedToEach,
   explainHistoryPage,
   explainMessageSearch,
   listPreparedStatements,
@@ -178,5 +179,34 @@ describe(`message search on ${TEST_DB}`, () => {
     // "123" starts 1,111 of the numbers: more matches than a search looks through.
     const broad = await searchMessages(handle.db, { ...search, readerId: reader, text: '123' });
     expect(broad).toEqual({ status: 'too-broad', terms: ['123'] });
+  });
+
+  it('never reads every message of the reader’s big conversation to keep to their chats', async () => {
+    // Many small chats make one person's chats look like few messages to the planner, which
+    // then took the index of (conversation_id, seq) for them: every one of the big
+    // conversation's 200,000 entries read for each search.
+    const busy = await seedUsers(handle.db, 'busy', 2_000, 'x');
+    const chats = await seedDirectConversations(
+      handle.db,
+      Array.from({ length: 1_000 }, (_, index) => [busy[2 * index]!.id, busy[2 * index + 1]!.id]),
+    );
+    await appendGeneratedToEach(
+      handle.db,
+      chats.map((conversationId, index) => ({
+        conversationId,
+        senderId: busy[2 * index]!.id,
+        count: 20,
+      })),
+    );
+    await vacuumAnalyze(handle.db);
+    const plan = await explainMessageSearch(handle.db, {
+      ...search,
+      readerId: reader,
+      text: '123456',
+    });
+    expect(plan).toMatch(/Bitmap Index Scan on messages_search_idx/);
+    expect(plan).not.toMatch(/messages_conversation_seq_key/);
+    const found = await searchMessages(handle.db, { ...search, readerId: reader, text: '123456' });
+    expect(found.status === 'found' && found.hits.map((hit) => hit.seq)).toEqual([123_456]);
   });
 });
