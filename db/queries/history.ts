@@ -1,13 +1,12 @@
 // A page of a conversation's history, for one reader, in one statement.
 
 import { sql, type SQL } from 'drizzle-orm';
-import { rowsOf, type Executor } from '../client';
+import { executeValues, type Executor } from '../client';
 import {
-  messageViewColumns,
-  toMessageView,
-  type MessageSqlRow,
+  messageViewFromValues,
+  messageViewSelect,
   type MessageView,
-  type MessageViewJson,
+  type MessageViewValues,
 } from './message-view';
 import { literalCount } from './prepared';
 
@@ -38,7 +37,8 @@ export interface HistoryPage {
   hasMore: boolean;
 }
 
-type HistoryRow = { joined_seq: number } & ((MessageSqlRow & MessageViewJson) | { id: null });
+/** A message's values, or nulls in their place for a member with nothing in the page. */
+type HistoryRow = MessageViewValues | null[];
 
 /**
  * A page of history, or null when the reader is not a member (or not a former member, when
@@ -52,14 +52,14 @@ export async function listHistoryPage(
   db: Executor,
   request: HistoryPageRequest,
 ): Promise<HistoryPage | null> {
-  const rows = rowsOf<HistoryRow>(await db.execute(historyPageQuery(request)));
+  const rows = await executeValues<HistoryRow>(db, historyPageQuery(request));
   if (rows.length === 0) return null;
   // A member with nothing in the page still gets their row, with no message in it.
-  const found = rows.filter((row) => row.id !== null) as (MessageSqlRow & MessageViewJson)[];
+  const found = rows.filter((row): row is MessageViewValues => row[0] !== null);
   const hasMore = found.length > request.limit;
   const page = found
     .slice(0, request.limit)
-    .map(toMessageView)
+    .map(messageViewFromValues)
     .sort((a, b) => a.seq - b.seq);
   return { messages: page, hasMore };
 }
@@ -81,7 +81,7 @@ function statementRows(limit: number): number {
 export function historyPageQuery(request: HistoryPageRequest): SQL {
   const { conversationId, readerId, beforeSeq, afterSeq, limit } = request;
   const isFormer = request.reader === 'former';
-  const view = messageViewColumns({
+  const view = messageViewSelect({
     readerId,
     conversationId,
     quoteLength: request.quoteLength ?? 120,
@@ -95,7 +95,7 @@ export function historyPageQuery(request: HistoryPageRequest): SQL {
       : sql`and seq > greatest(${afterSeq}::int, me.joined_seq - 1) ${end}
           order by seq asc`;
   return sql`
-    select me.joined_seq, m.*, ${view}
+    select ${view}
     from ${isFormer ? sql`former_members` : sql`conversation_members`} me
     left join lateral (
       select * from messages

@@ -5,17 +5,17 @@
 // counter's order is the order of commits: the lock is held until the commit.
 
 import { eq, sql, type SQL } from 'drizzle-orm';
-import { rowsOf, type Executor, type Transaction } from '../client';
+import { executeValues, rowsOf, type Executor, type Transaction } from '../client';
 import { conversations } from '../schema';
 import { unreadGoneFor } from './conversations';
 import { assertLockHeld, heldLock, type ConversationLock } from './locks';
 import { messageFromJson, type MessageJson } from './messages';
 import {
-  messageViewColumns,
-  toMessageView,
-  type MessageSqlRow,
+  MESSAGE_VIEW_WIDTH,
+  messageViewFromValues,
+  messageViewSelect,
   type MessageView,
-  type MessageViewJson,
+  type MessageViewValues,
 } from './message-view';
 import type { MessageRow } from '../schema';
 
@@ -323,16 +323,12 @@ export async function listChangesPage(
   request: ChangesPageRequest,
 ): Promise<ChangesPage | null> {
   const { conversationId, readerId, afterChangeSeq, limit } = request;
-  const rows = rowsOf<
-    {
-      last_change_seq: number;
-      last_seq: number;
-      read_seq: number;
-      gone: number;
-      reader_change_seq: number | null;
-    } & ((MessageSqlRow & MessageViewJson) | { id: null })
-  >(
-    await db.execute(sql`
+  // Each row: a changed message's values (MessageViewValues, or nulls when the page holds
+  // none), then the reader's change_seq of it, and the snapshot's last_change_seq, last_seq,
+  // read_seq and unread gone.
+  const rows = await executeValues<unknown[]>(
+    db,
+    sql`
       with me as (
         select c.last_change_seq, span.joined_seq, span.left_seq,
           least(c.last_seq, span.left_seq) as last_seq, span.read_seq
@@ -365,28 +361,28 @@ export async function listChangesPage(
           and h.change_seq > ${afterChangeSeq} and h.seq between me.joined_seq and me.left_seq
       ),
       page as (select * from changed order by reader_change_seq limit ${limit + 1})
-      select me.last_change_seq, me.last_seq, me.read_seq, unread.gone,
-        page.reader_change_seq, m.*, ${messageViewColumns(request)}
+      select ${messageViewSelect(request)},
+        page.reader_change_seq, me.last_change_seq, me.last_seq, me.read_seq, unread.gone
       from me
       cross join unread
       left join page on true
       left join messages m on m.id = page.id
-      order by page.reader_change_seq`),
+      order by page.reader_change_seq`,
   );
   const [first] = rows;
   if (!first) return null;
-  const found = rows.filter((row) => row.id !== null) as (MessageSqlRow &
-    MessageViewJson & { reader_change_seq: number })[];
+  const at = MESSAGE_VIEW_WIDTH;
+  const found = rows.filter((row) => row[0] !== null);
   const hasMore = found.length > limit;
   const page = found.slice(0, limit);
   return {
-    messages: page.map(toMessageView),
-    changeSeq: hasMore ? page[page.length - 1]!.reader_change_seq : first.last_change_seq,
+    messages: page.map((row) => messageViewFromValues(row as unknown as MessageViewValues)),
+    changeSeq: hasMore ? Number(page[page.length - 1]![at]) : Number(first[at + 1]),
     hasMore,
     unread: {
-      lastSeq: Number(first.last_seq),
-      readSeq: Number(first.read_seq),
-      gone: Number(first.gone),
+      lastSeq: Number(first[at + 2]),
+      readSeq: Number(first[at + 3]),
+      gone: Number(first[at + 4]),
     },
   };
 }
