@@ -75,9 +75,9 @@ const dialect = new PgDialect();
 
 /**
  * The rows of a raw statement as arrays of values, in the order of its select list. `execute`
- * hands each row over as an object, and both drivers build it a property at a time: for a
- * history page of 51 rows of 21 columns that took about a third of the node's time reading the
- * page (docs/performance.md). This is the path drizzle's own query builder takes.
+ * hands each row over as an object, which the driver builds a property at a time: with
+ * postgres.js, a history page of 51 rows of 21 columns cost the node about a third more that
+ * way (docs/performance.md). This is the path drizzle's own query builder takes.
  */
 export function executeValues<Row extends unknown[]>(db: Executor, query: SQL): Promise<Row[]> {
   return db._.session

@@ -36,8 +36,8 @@ export interface MessageView extends MessageRow {
 /**
  * The values of a message as a reader sees it, in the order of messageViewSelect: the messages
  * row, then what the reader sees beyond it. Statements hand rows over as arrays of values (see
- * executeValues), which both drivers read a third faster than rows as objects. Times come as
- * text from postgres.js and as text or Date from PGlite; ids of type bigint as text or number.
+ * executeValues), which cost the node less than rows as objects. Times come as text from
+ * postgres.js and as text or Date from PGlite; ids of type bigint as text or number.
  */
 export type MessageViewValues = [
   id: string | number,
