@@ -52,7 +52,7 @@ export function literalCount(count: number): SQL {
   if (!Number.isSafeInteger(count) || count < 0) {
     throw new RangeError(`A row count must be a whole number ≥ 0, not ${count}.`);
   }
-  return sql.raw(String(count));
+  return literal(count);
 }
 
 /**
