@@ -292,15 +292,21 @@ export async function readLastSeqs(
   return found;
 }
 
-/** Vacuums and analyzes everything, so that a measurement starts from a settled database. */
+/** A named statement of a connection, as pg_prepared_statements counts its runs. */
+export interface PreparedStatement {
+  name: string;
+  statement: string;
+  /** How many of its runs were planned for their values, and how many ran on its kept plan. */
+  customPlans: number;
+  genericPlans: number;
+}
+
 /**
  * The named statements of the connection that runs this (PostgreSQL only), with how many runs
  * were planned for their values and how many took the plan kept for every run.
  */
-export async function listPreparedStatements(
-  db: Executor,
-): Promise<{ name: string; statement: string; customPlans: number; genericPlans: number }[]> {
-  return rowsOf<{ name: string; statement: string; customPlans: number; genericPlans: number }>(
+export async function listPreparedStatements(db: Executor): Promise<PreparedStatement[]> {
+  return rowsOf<PreparedStatement>(
     await db.execute(sql`
       select name, statement, custom_plans::int as "customPlans",
         generic_plans::int as "genericPlans"
@@ -344,6 +350,7 @@ export function sequentialScansIn(plan: unknown): string[] {
   return scans;
 }
 
+/** Vacuums and analyzes everything, so that a measurement starts from a settled database. */
 export async function vacuumAnalyze(db: Executor): Promise<void> {
   await db.execute(sql`vacuum analyze`);
 }

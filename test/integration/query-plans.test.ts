@@ -20,6 +20,7 @@ import {
   explainMessageSearch,
   listPreparedStatements,
   seedDirectConversations,
+  type PreparedStatement,
   seedUsers,
   vacuumAnalyze,
 } from '../../db/seed';
@@ -83,17 +84,31 @@ describe(`history pages on ${TEST_DB}`, () => {
 // Statements are named only on PostgreSQL, which keeps one plan for a statement after its fifth
 // run unless that plan looks dearer than planning each run for its values.
 describe.runIf(TEST_DB === 'postgres')('statements on PostgreSQL', () => {
-  it('a history page keeps one plan for each kind of page instead of planning every page again', async () => {
-    // One connection outside transactions: its named statements are the ones asked about.
+  /** Runs `fn` on one connection outside transactions: its named statements are the ones asked about. */
+  async function onOneConnection(fn: (db: DatabaseHandle['db']) => Promise<void>): Promise<void> {
     const small = await openDatabase({ ...database.serverOptions, poolSize: 2 });
     try {
+      await fn(small.db);
+    } finally {
+      await small.close();
+    }
+  }
+
+  /** The statement ran `runs` times, and PostgreSQL kept a plan for it. */
+  function expectKeptPlan(statement: PreparedStatement, runs: number): void {
+    expect(statement.customPlans + statement.genericPlans).toBe(runs);
+    expect(statement.genericPlans).toBeGreaterThan(0);
+  }
+
+  it('a history page keeps one plan for each kind of page instead of planning every page again', async () => {
+    await onOneConnection(async (db) => {
       const kinds = [{}, { beforeSeq: 150_000 }, { afterSeq: 150_000 }];
       for (let run = 1; run <= 8; run++) {
         for (const kind of kinds) {
           // Pages of the sizes the app asks for (a gap's size is anything up to 100) share a
           // statement: one for each kind of page, not one for each size.
           const limit = [50, 20, 3][run % 3]!;
-          const page = await listHistoryPage(small.db, {
+          const page = await listHistoryPage(db, {
             conversationId: big,
             readerId: reader,
             limit,
@@ -103,17 +118,12 @@ describe.runIf(TEST_DB === 'postgres')('statements on PostgreSQL', () => {
           expect(page?.hasMore).toBe(true);
         }
       }
-      const pages = (await listPreparedStatements(small.db)).filter((row) =>
+      const pages = (await listPreparedStatements(db)).filter((row) =>
         row.statement.includes('left join lateral'),
       );
       expect(pages).toHaveLength(kinds.length);
-      for (const page of pages) {
-        expect(page.customPlans + page.genericPlans).toBe(8);
-        expect(page.genericPlans).toBeGreaterThan(0);
-      }
-    } finally {
-      await small.close();
-    }
+      for (const page of pages) expectKeptPlan(page, 8);
+    });
   });
 
   it('who is told of presence keeps one plan, while most direct chats hold no message', async () => {
@@ -125,22 +135,18 @@ describe.runIf(TEST_DB === 'postgres')('statements on PostgreSQL', () => {
       Array.from({ length: 1_000 }, (_, index) => [quiet[2 * index]!.id, quiet[2 * index + 1]!.id]),
     );
     await vacuumAnalyze(handle.db);
-    const small = await openDatabase({ ...database.serverOptions, poolSize: 2 });
-    try {
+    await onOneConnection(async (db) => {
       for (let run = 1; run <= 8; run++) {
-        const viewers = await listPresenceViewerIds(small.db, [quiet[run]!.id, reader]);
+        const viewers = await listPresenceViewerIds(db, [quiet[run]!.id, reader]);
         // Alice writes to Bob and Carol: Bob's contact; the quiet have none.
         expect([...viewers.keys()]).toEqual([reader]);
       }
-      const statements = (await listPreparedStatements(small.db)).filter((row) =>
+      const statements = (await listPreparedStatements(db)).filter((row) =>
         row.statement.includes('"subject_user"'),
       );
       expect(statements).toHaveLength(1);
-      expect(statements[0]!.customPlans + statements[0]!.genericPlans).toBe(8);
-      expect(statements[0]!.genericPlans).toBeGreaterThan(0);
-    } finally {
-      await small.close();
-    }
+      expectKeptPlan(statements[0]!, 8);
+    });
   });
 });
 
