@@ -203,7 +203,7 @@ export class ChatClient {
   sendMessage(conversationId: string, body: string, replyToSeq?: number) {
     const result = this.outbox.compose(conversationId, body, replyToSeq);
     if (result.ok) {
-      this.typingNotifier.stop(conversationId);
+      this.typingNotifier.sent(conversationId);
       this.setDraft(conversationId, '');
     }
     return result;
@@ -456,12 +456,9 @@ export class ChatClient {
     const isKnown = summaryOf(state, conversationId) !== undefined;
     this.threads.applyToSummaries([message]);
     this.sync.receive(message);
-    // A message ends its sender's "typing"; a change of members changes the summary.
-    this.typingIndicators.set(
-      conversationId,
-      { id: message.senderId, username: message.senderUsername },
-      false,
-    );
+    // A change of members changes the summary. (The server ends the sender's "typing" with a
+    // "stopped" of its own, in the order of the sender's updates: the message may arrive after
+    // the "typing" of the next keystroke.)
     if (!isKnown || message.kind === 'system') void this.fetchConversation(conversationId);
     if (message.kind === 'system' && this.getState().members[conversationId])
       void this.loadMembers(conversationId);

@@ -53,8 +53,7 @@ export interface Thread {
   isLoadingOlder: boolean;
 }
 
-/** Who is typing in one conversation: user id → username, until a deadline (ms epoch). */
-/** Who is typing, by user id: the name to show, until when. */
+/** Who is typing in one conversation, by user id: the name to show, until when (ms epoch). */
 export type TypingInConversation = Record<string, { name: string; until: number }>;
 
 export interface ChatState {
@@ -582,7 +581,7 @@ export function describeTyping(typing: TypingInConversation | undefined): string
   return `${names.length} people are typing…`;
 }
 
-/** The typing map after someone started or stopped (or sent a message: stopped). */
+/** The typing map after someone started or stopped. */
 export function applyTyping(
   typing: Record<string, TypingInConversation>,
   conversationId: string,

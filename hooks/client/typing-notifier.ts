@@ -1,5 +1,6 @@
 // When to tell the server "I am typing" and "I stopped": at most once per throttle interval
-// while keys keep coming, and "stopped" after a pause, on send, or when the draft is cleared.
+// while keys keep coming, and "stopped" after a pause or when the draft is cleared. A send needs
+// no "stopped": the server says it for the message, in order.
 
 import { TYPING_THROTTLE_MS } from '../../protocol';
 
@@ -31,12 +32,22 @@ export class TypingNotifier {
     );
   }
 
-  /** Sent, cleared, paused or left: "stopped", once, if "typing" was said. */
+  /** Cleared, paused or left: "stopped", once, if "typing" was said. */
   stop(conversationId: string): void {
     clearTimeout(this.idle.get(conversationId));
     this.idle.delete(conversationId);
     if (!this.lastStart.delete(conversationId)) return;
     this.send(conversationId, false);
+  }
+
+  /**
+   * A message was sent: the server ends "typing" with it, so nothing is said; the next
+   * keystroke says "typing" again at once.
+   */
+  sent(conversationId: string): void {
+    clearTimeout(this.idle.get(conversationId));
+    this.idle.delete(conversationId);
+    this.lastStart.delete(conversationId);
   }
 
   stopAll(): void {

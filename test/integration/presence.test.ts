@@ -3,16 +3,28 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Presence, TypingUpdate } from '../../protocol';
+import { ChatClient } from '../../hooks/chat-client';
+import { MemoryDeviceStore } from '../../hooks/device-store';
 import { call, nextEvent } from '../helpers/client';
 import { openTab, pair, person, send, setupSuite } from '../helpers/suite';
 
 const GRACE_MS = 400;
-/** While set, typing:stop handlers wait for it before they run: to finish them late. */
-let heldStops: Promise<void> | null = null;
+/** The handlers of the events held here wait for their promise before they run. */
+const held = new Map<string, Promise<void>>();
 const suite = setupSuite({
   env: { PRESENCE_GRACE_MS: String(GRACE_MS) },
-  failpoints: { beforeEvent: (event) => (event === 'typing:stop' ? heldStops : null) ?? undefined },
+  failpoints: { beforeEvent: (event) => held.get(event) },
 });
+
+/** Holds the handlers of `event` until the returned function is called: to finish them late. */
+function hold(event: string): () => void {
+  let release = () => {};
+  held.set(event, new Promise((resolve) => (release = resolve)));
+  return () => {
+    held.delete(event);
+    release();
+  };
+}
 
 /**
  * Alice and Bob, who have chatted: a direct conversation with a message in it. Returns once
@@ -389,8 +401,7 @@ describe('typing', () => {
 
   it('says "stopped" on disconnect after a "typing" whose older "stopped" finished last', async () => {
     const { alice, bob, conversationId } = await pair(suite);
-    let release = () => {};
-    heldStops = new Promise((resolve) => (release = resolve));
+    const release = hold('typing:stop');
     const updates: TypingUpdate[] = [];
     bob.socket.on('typing:updated', (update) => updates.push(update));
     try {
@@ -399,7 +410,6 @@ describe('typing', () => {
       release();
       expect(await stop).toEqual({ ok: true });
     } finally {
-      heldStops = null;
       release();
     }
     // Alice's last word was "typing": her going away must clear it.
@@ -411,6 +421,101 @@ describe('typing', () => {
     alice.socket.close();
     expect(await gone).toMatchObject({ conversationId, isTyping: false });
     bob.socket.off('typing:updated');
+  });
+
+  it('ends with a send, told in the order of the device’s updates', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    const typing = nextEvent(bob.socket, 'typing:updated', about(conversationId));
+    await call(alice.socket, 'typing:start', { conversationId });
+    const started = await typing;
+
+    const stopped = nextEvent(bob.socket, 'typing:updated', about(conversationId));
+    await send(alice, conversationId, 'done typing');
+    expect(await stopped).toMatchObject({ isTyping: false, device: started.device });
+    expect((await stopped).order).toBeGreaterThan(started.order);
+
+    // A send while not typing says nothing: the next update is the next "typing".
+    const next = nextEvent(bob.socket, 'typing:updated', about(conversationId));
+    await send(alice, conversationId, 'and one more');
+    await call(alice.socket, 'typing:start', { conversationId });
+    expect(await next).toMatchObject({ isTyping: true, device: started.device });
+  });
+
+  it('does not announce a "typing" whose handler finished after a send that followed it', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    const updates: TypingUpdate[] = [];
+    bob.socket.on('typing:updated', (update) => updates.push(update));
+    const first = nextEvent(bob.socket, 'typing:updated', about(conversationId));
+    await call(alice.socket, 'typing:start', { conversationId });
+    const { order } = await first;
+
+    // The next keystroke's handler waits; the send after it is answered first.
+    const release = hold('typing:start');
+    try {
+      const late = call(alice.socket, 'typing:start', { conversationId });
+      await send(alice, conversationId, 'sent while the keystroke waited');
+      release();
+      expect(await late).toEqual({ ok: true });
+    } finally {
+      release();
+    }
+    // One more word from the device: what was told before it has arrived by then.
+    const last = nextEvent(bob.socket, 'typing:updated', (update) => update.order > order + 2);
+    await call(alice.socket, 'typing:stop', { conversationId });
+    await last;
+    bob.socket.off('typing:updated');
+    expect(updates.map((update) => [update.isTyping, update.order])).toEqual([
+      [true, order],
+      [false, order + 2],
+      [false, order + 3],
+    ]);
+  });
+
+  it('stays on for the viewer when a "typing" comes in after a message sent before it', async () => {
+    const { alice, bob, conversationId } = await pair(suite);
+    const viewer = new ChatClient(bob.user, {
+      url: suite.server.url,
+      store: new MemoryDeviceStore(),
+      socketOptions: { transports: ['websocket'], extraHeaders: { cookie: bob.cookie } },
+    });
+    const until = (isDone: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!isDone()) return;
+          unsubscribe();
+          resolve();
+        };
+        const unsubscribe = viewer.subscribe(check);
+        check();
+      });
+    const aliceTyping = () => Boolean(viewer.getState().typing[conversationId]?.[alice.user.id]);
+    try {
+      await viewer.start();
+      await until(
+        () => viewer.getState().connection === 'online' && viewer.getState().isListLoaded,
+      );
+      await call(alice.socket, 'typing:start', { conversationId });
+      await until(aliceTyping);
+
+      // The send's handler waits for the database while the next keystroke's is told at once.
+      const release = hold('message:send');
+      let sent: Promise<unknown> = Promise.resolve();
+      try {
+        sent = send(alice, conversationId, 'overtaken');
+        await call(alice.socket, 'typing:start', { conversationId });
+      } finally {
+        release();
+      }
+      await sent;
+      await until(
+        () =>
+          viewer.getState().conversations.find((item) => item.id === conversationId)?.lastMessage
+            ?.body === 'overtaken',
+      );
+      expect(aliceTyping()).toBe(true);
+    } finally {
+      viewer.stop();
+    }
   });
 
   it('clears when the typist disconnects', async () => {

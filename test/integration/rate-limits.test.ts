@@ -189,10 +189,11 @@ describe('typing', () => {
     const { alice, bob, conversationId } = await pair(suite);
     let relayed = 0;
     bob.socket.on('typing:updated', () => (relayed += 1));
+    // "stopped" every time: each one let through is relayed, in whatever order their handlers
+    // finish (a "typing" finished after a later "stopped" is not), and the send below has no
+    // "typing" to end.
     const acks = await Promise.all(
-      Array.from({ length: 8 }, (_, index) =>
-        queued(alice.socket)(index % 2 ? 'typing:stop' : 'typing:start', { conversationId }),
-      ),
+      Array.from({ length: 8 }, () => queued(alice.socket)('typing:stop', { conversationId })),
     );
     expect(acks.filter((ack) => ack.ok)).toHaveLength(5);
     expect(acks.filter((ack) => !ack.ok)).toEqual(

@@ -29,7 +29,7 @@ describe('the typing notifier', () => {
     expect(sent.at(-1)).toEqual(['c1', false]);
   });
 
-  it('says "stopped" once on send, and nothing when it never said "typing"', () => {
+  it('says "stopped" once when the draft is cleared, and nothing when it never said "typing"', () => {
     const sent: [string, boolean][] = [];
     const notifier = new TypingNotifier((id, isTyping) => sent.push([id, isTyping]));
     notifier.stop('c1');
@@ -41,6 +41,21 @@ describe('the typing notifier', () => {
     expect(sent).toEqual([
       ['c1', true],
       ['c1', false],
+    ]);
+  });
+
+  it('says nothing on send (the server says "stopped"), and "typing" at the next keystroke', () => {
+    const sent: [string, boolean][] = [];
+    const notifier = new TypingNotifier((id, isTyping) => sent.push([id, isTyping]));
+    notifier.keystroke('c1');
+    notifier.sent('c1');
+    notifier.stop('c1');
+    vi.advanceTimersByTime(TYPING_IDLE_MS * 2);
+    expect(sent).toEqual([['c1', true]]);
+    notifier.keystroke('c1');
+    expect(sent).toEqual([
+      ['c1', true],
+      ['c1', true],
     ]);
   });
 });
@@ -85,7 +100,7 @@ describe('typing updates from the server', () => {
     indicators.stop();
   });
 
-  it('order each device on its own, and a message from the typist still clears', () => {
+  it('order each device on its own, and a stop the client decides (expiry) clears them all', () => {
     const store = createChatStore({ id: 'a', username: 'alice' });
     const indicators = new TypingIndicators(store);
     indicators.set('c1', bob, true, { device: 'phone', order: 5 });

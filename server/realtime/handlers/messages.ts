@@ -5,6 +5,7 @@ import { sendMessage } from '../../chat/send-message';
 import type { HandlerMap } from '../handler';
 import { safeError } from '../../logger';
 import { userRoom } from '../rooms';
+import { stopTypingOnSend } from '../typing';
 
 export const messageHandlers: Pick<
   HandlerMap,
@@ -13,7 +14,7 @@ export const messageHandlers: Pick<
   | typeof ClientEvent.MessageReceipts
 > = {
   [ClientEvent.MessageSend]: async (
-    { deps, io, push, presence, socket, session, afterAck },
+    { deps, io, push, presence, socket, session, afterAck, arrival },
     input,
   ) => {
     const result = await sendMessage(deps, session.user, input);
@@ -32,6 +33,8 @@ export const messageHandlers: Pick<
           .except(socket.id)
           .emit(ServerEvent.MessageCreated, result.broadcast);
       }
+      // The message ends the sender's "typing…" there, in the order of the socket's updates.
+      stopTypingOnSend(io, socket, input.conversationId, result.memberIds, arrival);
       if (result.created) void push.notify(result.message, result.memberIds);
       // The first message of a direct conversation makes its two people contacts (again on a
       // retry: the first introduction may have died with its node too).
