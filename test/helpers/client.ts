@@ -166,3 +166,22 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
     (socket as unknown as { on(event: string, fn: unknown): void }).on(event, listener);
   });
 }
+
+/**
+ * Resolves once `isDone` holds for a store one subscribes to (the app's ChatClient): checked
+ * now and after every change.
+ */
+export function until(
+  store: { subscribe(listener: () => void): () => void },
+  isDone: () => boolean,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!isDone()) return;
+      unsubscribe();
+      resolve();
+    };
+    const unsubscribe = store.subscribe(check);
+    check();
+  });
+}

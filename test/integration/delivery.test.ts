@@ -7,7 +7,7 @@ import { ChatClient } from '../../hooks/chat-client';
 import { MemoryDeviceStore } from '../../hooks/device-store';
 import type { ReceiptUpdate } from '../../protocol';
 import { NodeDiedError } from '../../server/failpoints';
-import { call, callRaw, connect, emitNow, nextEvent } from '../helpers/client';
+import { call, callRaw, connect, emitNow, nextEvent, until } from '../helpers/client';
 import { makeDataDir } from '../helpers/database';
 import { startServer, type TestServer } from '../helpers/server';
 import { openTab, pair, person, send, setupSuite } from '../helpers/suite';
@@ -344,21 +344,11 @@ describe('the conversation list on the device', () => {
     });
     const readSeq = () =>
       client.getState().conversations.find((item) => item.id === conversationId)?.readSeq;
-    const until = (isDone: () => boolean) =>
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (!isDone()) return;
-          unsubscribe();
-          resolve();
-        };
-        const unsubscribe = client.subscribe(check);
-        check();
-      });
     try {
       await client.start();
-      await until(() => client.getState().threads[conversationId]?.syncedSeq === 1);
+      await until(client, () => client.getState().threads[conversationId]?.syncedSeq === 1);
       client.openConversation(conversationId);
-      await until(() => readSeq() === 1);
+      await until(client, () => readSeq() === 1);
       const stored = await device.load(50);
       expect(stored.conversations.find((item) => item.id === conversationId)?.readSeq).toBe(1);
     } finally {

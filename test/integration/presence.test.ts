@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Presence, TypingUpdate } from '../../protocol';
 import { ChatClient } from '../../hooks/chat-client';
 import { MemoryDeviceStore } from '../../hooks/device-store';
-import { call, nextEvent } from '../helpers/client';
+import { call, nextEvent, until } from '../helpers/client';
 import { openTab, pair, person, send, setupSuite } from '../helpers/suite';
 
 const GRACE_MS = 400;
@@ -478,24 +478,15 @@ describe('typing', () => {
       store: new MemoryDeviceStore(),
       socketOptions: { transports: ['websocket'], extraHeaders: { cookie: bob.cookie } },
     });
-    const until = (isDone: () => boolean) =>
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (!isDone()) return;
-          unsubscribe();
-          resolve();
-        };
-        const unsubscribe = viewer.subscribe(check);
-        check();
-      });
     const aliceTyping = () => Boolean(viewer.getState().typing[conversationId]?.[alice.user.id]);
     try {
       await viewer.start();
       await until(
+        viewer,
         () => viewer.getState().connection === 'online' && viewer.getState().isListLoaded,
       );
       await call(alice.socket, 'typing:start', { conversationId });
-      await until(aliceTyping);
+      await until(viewer, aliceTyping);
 
       // The send's handler waits for the database while the next keystroke's is told at once.
       const release = hold('message:send');
@@ -508,6 +499,7 @@ describe('typing', () => {
       }
       await sent;
       await until(
+        viewer,
         () =>
           viewer.getState().conversations.find((item) => item.id === conversationId)?.lastMessage
             ?.body === 'overtaken',
