@@ -1,8 +1,9 @@
-// Who is typing where, as the server tells it: shown until "stopped", a message from them, or
-// TYPING_EXPIRES_MS without news (a "stopped" lost on the way must not leave it on). Updates of
-// one device carry a growing order: one older than an update already seen from that device was
-// overtaken on the way (the "stopped" of a send after the next keystroke's "typing") and is
-// ignored.
+// Who is typing where, as the server tells it: shown until "stopped" (which the server also says
+// for a message the typist sent) or TYPING_EXPIRES_MS without news (a "stopped" lost on the way
+// must not leave it on). Updates of one device carry a growing order: one older than an update
+// already seen from that device was overtaken on the way (the "stopped" of a send after the
+// next keystroke's "typing") and is ignored. A message arriving clears nothing: it may come
+// after the "typing" of the next keystroke.
 
 import { TYPING_EXPIRES_MS, type UserSummary } from '../../protocol';
 import { applyTyping } from '../chat-state';

@@ -34,10 +34,7 @@ export class TypingNotifier {
 
   /** Cleared, paused or left: "stopped", once, if "typing" was said. */
   stop(conversationId: string): void {
-    clearTimeout(this.idle.get(conversationId));
-    this.idle.delete(conversationId);
-    if (!this.lastStart.delete(conversationId)) return;
-    this.send(conversationId, false);
+    if (this.forget(conversationId)) this.send(conversationId, false);
   }
 
   /**
@@ -45,9 +42,14 @@ export class TypingNotifier {
    * keystroke says "typing" again at once.
    */
   sent(conversationId: string): void {
+    this.forget(conversationId);
+  }
+
+  /** Drops the pause's timer and the last "typing"; whether "typing" had been said. */
+  private forget(conversationId: string): boolean {
     clearTimeout(this.idle.get(conversationId));
     this.idle.delete(conversationId);
-    this.lastStart.delete(conversationId);
+    return this.lastStart.delete(conversationId);
   }
 
   stopAll(): void {
