@@ -3,6 +3,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
+import { ChatClient, type ChatClientOptions } from '../../hooks/chat-client';
+import { MemoryDeviceStore } from '../../hooks/device-store';
 import { call, connect, signUp, type Account, type Connected } from './client';
 import { writeSettings } from '../../db';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -86,4 +88,17 @@ export async function send(sender: Person, conversationId: string, body: string)
   });
   if (!ack.ok) throw new Error(`send failed: ${ack.code} ${ack.message}`);
   return ack.message;
+}
+
+/**
+ * The app's own client for `who`, in this process, on the suite's server over a websocket, with
+ * a device store in memory unless `options` say otherwise. Start it, and stop it after.
+ */
+export function appClient(suite: Suite, who: Person, options: ChatClientOptions = {}): ChatClient {
+  return new ChatClient(who.user, {
+    url: suite.server.url,
+    store: new MemoryDeviceStore(),
+    socketOptions: { transports: ['websocket'], extraHeaders: { cookie: who.cookie } },
+    ...options,
+  });
 }

@@ -3,14 +3,13 @@
 
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ChatClient } from '../../hooks/chat-client';
 import { MemoryDeviceStore } from '../../hooks/device-store';
 import type { ReceiptUpdate } from '../../protocol';
 import { NodeDiedError } from '../../server/failpoints';
 import { call, callRaw, connect, emitNow, nextEvent, until } from '../helpers/client';
 import { makeDataDir } from '../helpers/database';
 import { startServer, type TestServer } from '../helpers/server';
-import { openTab, pair, person, send, setupSuite } from '../helpers/suite';
+import { appClient, openTab, pair, person, send, setupSuite } from '../helpers/suite';
 
 /** While set, message:history handlers wait for it before they run: to keep them in flight. */
 let heldPages: Promise<void> | null = null;
@@ -315,11 +314,7 @@ describe('the conversation list on the device', () => {
   it('holds a new conversation as soon as it is started (a reload right after finds it)', async () => {
     const alice = await person(suite, 'alice');
     const device = new MemoryDeviceStore();
-    const client = new ChatClient(alice.user, {
-      url: suite.server.url,
-      store: device,
-      socketOptions: { transports: ['websocket'], extraHeaders: { cookie: alice.cookie } },
-    });
+    const client = appClient(suite, alice, { store: device });
     try {
       await client.start();
       const carol = await person(suite, 'carol');
@@ -336,12 +331,7 @@ describe('the conversation list on the device', () => {
     const { alice, bob, conversationId } = await pair(suite);
     await send(bob, conversationId, 'hello');
     const device = new MemoryDeviceStore();
-    const client = new ChatClient(alice.user, {
-      url: suite.server.url,
-      store: device,
-      socketOptions: { transports: ['websocket'], extraHeaders: { cookie: alice.cookie } },
-      isVisible: () => true,
-    });
+    const client = appClient(suite, alice, { store: device, isVisible: () => true });
     const readSeq = () =>
       client.getState().conversations.find((item) => item.id === conversationId)?.readSeq;
     try {

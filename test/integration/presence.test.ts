@@ -3,10 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Presence, TypingUpdate } from '../../protocol';
-import { ChatClient } from '../../hooks/chat-client';
-import { MemoryDeviceStore } from '../../hooks/device-store';
 import { call, nextEvent, until } from '../helpers/client';
-import { openTab, pair, person, send, setupSuite } from '../helpers/suite';
+import { appClient, openTab, pair, person, send, setupSuite } from '../helpers/suite';
 
 const GRACE_MS = 400;
 /** The handlers of the events held here wait for their promise before they run. */
@@ -473,11 +471,7 @@ describe('typing', () => {
 
   it('stays on for the viewer when a "typing" comes in after a message sent before it', async () => {
     const { alice, bob, conversationId } = await pair(suite);
-    const viewer = new ChatClient(bob.user, {
-      url: suite.server.url,
-      store: new MemoryDeviceStore(),
-      socketOptions: { transports: ['websocket'], extraHeaders: { cookie: bob.cookie } },
-    });
+    const viewer = appClient(suite, bob);
     const aliceTyping = () => Boolean(viewer.getState().typing[conversationId]?.[alice.user.id]);
     try {
       await viewer.start();

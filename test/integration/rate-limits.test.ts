@@ -8,9 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { writeSettings } from '../../db';
-import { ChatClient } from '../../hooks/chat-client';
 import { requestOver, type Request } from '../../hooks/client/transport';
-import { MemoryDeviceStore } from '../../hooks/device-store';
 import { DEFAULT_SETTINGS, type Settings } from '../../protocol';
 import {
   call,
@@ -26,7 +24,7 @@ import {
 import { createTestDatabase, seedAdmin, withDatabase } from '../helpers/database';
 import { GENEROUS_LIMITS } from '../helpers/rate-limits';
 import { startServer } from '../helpers/server';
-import { pair, person, type Person, type Suite } from '../helpers/suite';
+import { appClient, pair, person, type Person, type Suite } from '../helpers/suite';
 
 const suite = { sockets: [] } as unknown as Suite;
 const ADMIN = uniqueName('root');
@@ -160,11 +158,7 @@ describe('message sends', () => {
   it('are retried by the client after retryAfterMs: nothing is dropped, and the order holds', async () => {
     await setLimits({ messagesPerSecond: 2, messageBurst: 0 });
     const { alice, bob, conversationId } = await pair(suite);
-    const client = new ChatClient(alice.user, {
-      url: suite.server.url,
-      store: new MemoryDeviceStore(),
-      socketOptions: { transports: ['websocket'], extraHeaders: { cookie: alice.cookie } },
-    });
+    const client = appClient(suite, alice);
     let wasPaused = false;
     const drained = new Promise<void>((resolve) => {
       client.subscribe(() => {
