@@ -41,6 +41,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly pushLookups = new Counter({
+    name: 'parley_push_lookups_total',
+    help: 'Queries for the push subscriptions of recipients with no device on this node (each serves the messages stored meanwhile).',
+    registers: [this.registry],
+  });
+
   readonly rateLimited = new Counter({
     name: 'parley_rate_limited_total',
     help: 'Requests and connections refused by a rate limit, by limiter.',

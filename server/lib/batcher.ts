@@ -55,6 +55,17 @@ export class Batcher<I, O> {
     return this.queue.length;
   }
 
+  /**
+   * Starts the calls that wait out the spacing now, as far as `concurrency` allows: for a node
+   * about to close its database, which would be gone by the time the spacing is over.
+   */
+  hurry(): void {
+    clearTimeout(this.spacingTimer);
+    this.spacingTimer = undefined;
+    this.lastStartedAt = -Infinity;
+    this.pump();
+  }
+
   private pump(): void {
     while (this.running < this.options.concurrency && this.queue.length > 0) {
       const now = performance.now();

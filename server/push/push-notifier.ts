@@ -21,9 +21,17 @@ import type { VapidKeys } from './vapid';
 const PREVIEW = 100;
 /** A notification older than a day is not worth showing. */
 const TTL_SECONDS = 24 * 60 * 60;
+/**
+ * The least time between the starts of two lookups of push subscriptions. Each lookup is a
+ * query, and on a node of a cluster most recipients are connected to another node, so nearly
+ * every message stored here asks: spaced out, one query serves the messages of that time. A
+ * notification goes to a device that is offline, through a push service that takes seconds,
+ * so a tenth of a second more is not seen. A message after a quiet spell is looked up at once.
+ */
+export const PUSH_LOOKUP_SPACING_MS = 100;
 
 export class PushNotifier {
-  /** Lookups for messages stored together are made together. */
+  /** Lookups for messages stored together, or within PUSH_LOOKUP_SPACING_MS, go in one query. */
   private readonly lookups: Batcher<{ conversationId: string; userIds: string[] }, PushLookup>;
 
   constructor(
@@ -32,10 +40,18 @@ export class PushNotifier {
     /** Who has a device connected: on this node (known at once), or on any node. */
     private readonly presence: Pick<PresenceTracker, 'connectedHere' | 'connectedElsewhere'>,
   ) {
-    this.lookups = new Batcher((requests) => findPushTargets(deps.db, requests), {
-      maxBatch: 256,
-      concurrency: 1,
-    });
+    this.lookups = new Batcher(
+      (requests) => {
+        deps.metrics.pushLookups.inc();
+        return findPushTargets(deps.db, requests);
+      },
+      { maxBatch: 256, concurrency: 1, spacingMs: PUSH_LOOKUP_SPACING_MS },
+    );
+  }
+
+  /** Looks up at once what waits out the spacing: the node is about to close its database. */
+  hurry(): void {
+    this.lookups.hurry();
   }
 
   get publicKey(): string {

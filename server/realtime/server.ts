@@ -221,6 +221,8 @@ export function createRealtime(
     },
     close: () => {
       receipts.flushAll();
+      // Notifications of the last messages are looked up before the database closes.
+      push.hurry();
       presence.stop();
       sessionChecks.stop();
       return new Promise<void>((resolve) => {

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import ece from 'http_ece';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PUSH_LOOKUP_SPACING_MS } from '../../server/push/push-notifier';
 import { call, nextEvent, postJson } from '../helpers/client';
 import { makeTempDir } from '../helpers/paths';
 import { openTab, pair, person, send, setupSuite, type Person } from '../helpers/suite';
@@ -171,6 +172,14 @@ const dispatched = (messageId: number) =>
     (entry) => entry.event === 'push.dispatched' && entry.messageId === messageId,
   );
 
+/** How many lookups of push subscriptions the server has made (its /metrics). */
+async function pushLookups(): Promise<number> {
+  const metrics = await (await fetch(`${suite.server.url}/metrics`)).text();
+  const found = /^parley_push_lookups_total\{[^}]*\} (\d+)$/m.exec(metrics);
+  expect(found, 'parley_push_lookups_total is in /metrics').not.toBeNull();
+  return Number(found![1]);
+}
+
 describe('web push', () => {
   it('sends an offline recipient a correctly encrypted, signed notification', async () => {
     const { alice, bob, conversationId } = await chatting();
@@ -218,6 +227,31 @@ describe('web push', () => {
     expect(JSON.parse(Buffer.from(claims!, 'base64url').toString())).toMatchObject({
       aud: pushOrigin,
     });
+  });
+
+  it('looks up the subscriptions for messages sent close together in one query', async () => {
+    const { alice, bob, conversationId } = await chatting();
+    const phone = await subscribe(bob, `/sub/${randomUUID()}`);
+    await goOffline(bob.socket, bob, alice);
+    const before = await pushLookups();
+    const startedAt = performance.now();
+    const sent = [];
+    for (let index = 1; index <= 10; index++) {
+      sent.push(await send(alice, conversationId, `Are you there? (${index})`));
+    }
+    await Promise.all(sent.map((message) => dispatched(message.id)));
+    const elapsedMs = performance.now() - startedAt;
+    const lookups = (await pushLookups()) - before;
+
+    // Every message was notified, each once.
+    const notified = deliveries.filter((item) => `${pushOrigin}${item.path}` === phone.endpoint);
+    expect(notified.map((delivery) => phone.decrypt(delivery).body).sort()).toEqual(
+      sent.map((message) => message.body).sort(),
+    );
+    // Lookups start at least PUSH_LOOKUP_SPACING_MS apart, so this many could fit in the time
+    // the sends took (one query per message would be 10 unless the sends took a second).
+    expect(lookups).toBeGreaterThan(0);
+    expect(lookups).toBeLessThanOrEqual(2 + Math.floor(elapsedMs / PUSH_LOOKUP_SPACING_MS));
   });
 
   it('names the sender by their display name when they have one', async () => {

@@ -329,6 +329,34 @@ describe('Batcher', () => {
       await expect(d).resolves.toBe('d');
     });
 
+    it('starts the calls that wait out the spacing at once when hurried', async () => {
+      const fake = new FakeWrite();
+      const batcher = new Batcher(fake.write, { maxBatch: 10, concurrency: 1, spacingMs: 10 });
+
+      const a = batcher.add(1);
+      const first = await fake.called(1);
+      first.answer(['a']);
+      await expect(a).resolves.toBe('a');
+      const b = batcher.add(2);
+      await afterBatcherTurn();
+      expect(batcher.waiting).toBe(1);
+
+      // No time passes: the node is closing.
+      batcher.hurry();
+      const second = await fake.called(2);
+      expect(second.items).toEqual([2]);
+      second.answer(['b']);
+      await expect(b).resolves.toBe('b');
+      // The spacing holds again from that write on.
+      const c = batcher.add(3);
+      await afterBatcherTurn();
+      expect(batcher.waiting).toBe(1);
+      vi.advanceTimersByTime(10);
+      const third = await fake.called(3);
+      third.answer(['c']);
+      await expect(c).resolves.toBe('c');
+    });
+
     it('counts the spacing from the start of a write: one slower than the spacing delays nothing', async () => {
       const fake = new FakeWrite();
       const batcher = new Batcher(fake.write, { maxBatch: 10, concurrency: 1, spacingMs: 10 });
