@@ -43,6 +43,9 @@ export default defineConfig({
     // tests a sixth of their CPU. To look into a failure, run it again with
     // `npx playwright test <spec> --trace retain-on-failure`.
     trace: 'off',
+    // A click or a page load that cannot happen fails at its own line, not as the test's timeout.
+    actionTimeout: 15_000,
+    navigationTimeout: 30_000,
   },
   projects: [
     {

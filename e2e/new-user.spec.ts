@@ -198,6 +198,12 @@ test('a draft stays with its conversation, across a reload, is shown in the list
   const carol = await signUp(server.url, 'carol');
   await sendOverSocket(server.url, bob, alice.username, [{ body: 'hi alice' }]);
   await sendOverSocket(server.url, carol, alice.username, [{ body: 'hi from carol' }]);
+  // Carol's chat comes in on top of bob's: bob's is clicked once it has moved (a row moving
+  // between the press and the release of a click loses that click).
+  await expect(alice.page.getByTestId('conversation-item')).toHaveCount(2);
+  await expect(alice.page.getByTestId('conversation-item').first()).toContainText(
+    carol.user.username,
+  );
 
   await openChat(alice.page, bob.user.username);
   await composer(alice.page).fill('half a thought');
