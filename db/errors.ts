@@ -1,6 +1,9 @@
 // Recognising database errors without leaking them. Drizzle wraps driver errors in
 // DrizzleQueryError, whose message holds the SQL and its parameters (message bodies!), so
-// callers look only at the PostgreSQL error code and constraint name found in the cause chain.
+// callers look only at the PostgreSQL error code and constraint name found in the cause chain,
+// or at the driver's own code when the database never answered.
+
+import { DrizzleQueryError } from 'drizzle-orm';
 
 interface PgErrorFields {
   code?: unknown;
@@ -26,10 +29,36 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return (pg.constraint_name ?? pg.constraint) === constraint;
 }
 
-/** SQLSTATE and constraint of a database error, safe to log (no SQL, no parameters). */
-export function describeDatabaseError(error: unknown): { sqlState?: string; constraint?: string } {
+/** The first string `code` in the cause chain: the driver's or the socket's when no SQLSTATE. */
+function findCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** True for a query that failed, whatever failed it: its message holds the SQL and parameters. */
+export function isQueryError(error: unknown): boolean {
+  return error instanceof DrizzleQueryError;
+}
+
+/**
+ * SQLSTATE and constraint of a database error, or the driver's code (CONNECTION_ENDED,
+ * ECONNREFUSED...) when the database never answered: safe to log (no SQL, no parameters).
+ */
+export function describeDatabaseError(error: unknown): {
+  sqlState?: string;
+  constraint?: string;
+  code?: string;
+} {
   const pg = findPgError(error);
-  if (!pg) return {};
+  if (!pg) {
+    const code = findCode(error);
+    return code === undefined ? {} : { code };
+  }
   const constraint = pg.constraint_name ?? pg.constraint;
   return {
     sqlState: String(pg.code),

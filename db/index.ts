@@ -3,7 +3,12 @@
 export { openDatabase, describePostgresUrl } from './client';
 export type { Database, DatabaseHandle, DatabaseOptions, Executor, Transaction } from './client';
 export { DataDirLockedError } from './data-dir-lock';
-export { describeDatabaseError, isDatabaseUnreachable, isUniqueViolation } from './errors';
+export {
+  describeDatabaseError,
+  isDatabaseUnreachable,
+  isQueryError,
+  isUniqueViolation,
+} from './errors';
 export * from './queries/conversations';
 export * from './queries/groups';
 export { listHistoryPage } from './queries/history';

@@ -2,7 +2,7 @@
 // list is a second line of defence for fields that might slip into a log call.
 
 import pino, { type Logger } from 'pino';
-import { describeDatabaseError } from '../db';
+import { describeDatabaseError, isQueryError } from '../db';
 
 export type { Logger };
 
@@ -34,13 +34,16 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 }
 
 /**
- * An error as a log field. Database errors keep only SQLSTATE and constraint: drizzle puts the
- * SQL and its parameters (message bodies, password hashes) into their messages.
+ * An error as a log field. Database errors keep only SQLSTATE and constraint, or the driver's
+ * code when the database never answered: drizzle puts the SQL and its parameters (message
+ * bodies, password hashes) into their messages.
  */
 export function safeError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { type: typeof error };
   const database = describeDatabaseError(error);
-  const isDatabaseError = database.sqlState !== undefined || error.name === 'DrizzleQueryError';
+  // A failed query's message holds its SQL and parameters, whether the database answered (with
+  // a SQLSTATE) or the driver gave up (a closed pool, a refused connection).
+  const isDatabaseError = database.sqlState !== undefined || isQueryError(error);
   return {
     name: error.name,
     ...(isDatabaseError ? database : { message: error.message }),

@@ -6,7 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findUserByUsername } from '../../db';
+import { findUserByUsername, openDatabase } from '../../db';
 import { safeError } from '../../server/logger';
 import {
   call,
@@ -258,5 +258,24 @@ describe('the server log', () => {
       sqlState: '22021',
       stack: expect.stringMatching(/^\s+at /),
     });
+  });
+
+  it('keeps the text of a query out of the error it logs when the database is gone', async () => {
+    // No SQLSTATE here: the driver fails the query itself (a node closing its database while a
+    // write still waits, or a database that cannot be reached), and drizzle's message still
+    // carries the query and its parameters.
+    await server.stop();
+    const handle = await openDatabase(database.serverOptions);
+    await handle.close();
+    const error = await findUserByUsername(handle.db, canary.invalid).then(
+      () => null,
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(String((error as Error).message)).toContain(canary.invalid);
+    const logged = JSON.stringify(safeError(error));
+    expect(logged).not.toContain(canary.invalid);
+    expect(logged).not.toContain('select');
+    expect(JSON.parse(logged)).toMatchObject({ stack: expect.stringMatching(/^\s+at /) });
   });
 });
