@@ -29,6 +29,8 @@ export class Batcher<I, O> {
   /** When the last write started (performance.now()), for the spacing. */
   private lastStartedAt = -Infinity;
   private spacingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Told when nothing waits and nothing is being written. */
+  private idleWaiters: (() => void)[] = [];
 
   /** `write` answers each item, in order; if it throws, every call of that batch fails. */
   constructor(
@@ -66,6 +68,19 @@ export class Batcher<I, O> {
     this.pump();
   }
 
+  /**
+   * Resolves once every call made so far, and any made meanwhile, has been written (or has
+   * failed): for a node that must not close its database under them.
+   */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return this.queue.length === 0 && this.running === 0 && !this.isScheduled;
+  }
+
   private pump(): void {
     while (this.running < this.options.concurrency && this.queue.length > 0) {
       const now = performance.now();
@@ -94,6 +109,11 @@ export class Batcher<I, O> {
           this.running -= 1;
           this.pump();
         });
+    }
+    if (this.isIdle() && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
     }
   }
 }

@@ -209,6 +209,14 @@ export class PresenceTracker {
   }
 
   /**
+   * Resolves once the last seen of every socket that closed, and the arrivals being told, are
+   * written: a closing node waits for it before its database closes.
+   */
+  async settled(): Promise<void> {
+    await Promise.all([this.lastSeenWriter.idle(), this.changes.idle()]);
+  }
+
+  /**
    * The users' sockets (null: everyone's) on every node. Asking the other nodes goes through
    * Redis; while Redis is down that would wait, so after a short while this node answers for
    * itself.

@@ -219,15 +219,19 @@ export function createRealtime(
       receipts.flushAll();
       io.local.disconnectSockets(true);
     },
-    close: () => {
+    close: async () => {
       receipts.flushAll();
       // Notifications of the last messages are looked up before the database closes.
       push.hurry();
-      presence.stop();
       sessionChecks.stop();
-      return new Promise<void>((resolve) => {
+      await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
+      // Nobody is told that the people whose sockets closed here went offline (the grace
+      // period would outlive the node, and most come back on another one), but their last
+      // seen is written before the database closes: thousands of sockets take several writes.
+      presence.stop();
+      await presence.settled();
     },
   };
 }

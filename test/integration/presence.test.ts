@@ -2,8 +2,12 @@
 
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { findLastSeen, writeSettings } from '../../db';
 import type { Presence, TypingUpdate } from '../../protocol';
-import { call, nextEvent, until } from '../helpers/client';
+import { call, connect, nextEvent, signUp, until } from '../helpers/client';
+import { createTestDatabase, withDatabase } from '../helpers/database';
+import { SUITE_BASELINE } from '../helpers/rate-limits';
+import { startServer } from '../helpers/server';
 import { appClient, openTab, pair, person, send, setupSuite } from '../helpers/suite';
 
 const GRACE_MS = 400;
@@ -208,6 +212,45 @@ describe('presence', () => {
     const back = await online;
     expect(back.count).toBe(others.length);
     expect(back.told.every((presence) => presence.lastSeenAt === null)).toBe(true);
+  });
+});
+
+describe('a node shutting down', () => {
+  it('writes the last seen of every socket it closes before its database closes', async () => {
+    // More sockets than one write of last seen takes (500), so that a second write waits for
+    // the first: it must not find the database closed.
+    const sockets = 501;
+    const database = await createTestDatabase();
+    await withDatabase(database.serverOptions, (db) =>
+      writeSettings(db, { ...SUITE_BASELINE, socketsPerUser: sockets, socketsPerIp: sockets }),
+    );
+    const server = await startServer(database.serverOptions);
+    const connected: Awaited<ReturnType<typeof connect>>['socket'][] = [];
+    try {
+      const account = await signUp(server.url, 'many');
+      for (let opened = 0; opened < sockets; opened += 50) {
+        const some = await Promise.all(
+          Array.from({ length: Math.min(50, sockets - opened) }, () =>
+            connect(server.url, account),
+          ),
+        );
+        connected.push(...some.map(({ socket }) => socket));
+      }
+      const stoppedAt = Date.now();
+      await server.stop();
+      const failures = server.logs.filter(
+        (entry) => entry.level !== undefined && Number(entry.level) >= 50,
+      );
+      expect(failures).toEqual([]);
+      const seen = await withDatabase(database.serverOptions, (db) =>
+        findLastSeen(db, [account.user.id]),
+      );
+      expect(seen.get(account.user.id)?.getTime()).toBeGreaterThan(stoppedAt - 5_000);
+    } finally {
+      for (const socket of connected) socket.close();
+      await server.stop();
+      await database.drop();
+    }
   });
 });
 

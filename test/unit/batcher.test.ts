@@ -283,6 +283,30 @@ describe('Batcher', () => {
     expect(calls).toBe(2);
   });
 
+  it('is idle only once every call, those made while writing too, is written or failed', async () => {
+    const fake = new FakeWrite();
+    const batcher = new Batcher(fake.write, { maxBatch: 2, concurrency: 1 });
+    await expect(batcher.idle()).resolves.toBeUndefined();
+
+    const calls = [1, 2, 3].map((item) => settle(batcher.add(item)));
+    let isIdle = false;
+    const idle = batcher.idle().then(() => (isIdle = true));
+    const first = await fake.called(1);
+    const late = settle(batcher.add(4));
+    first.fail(new Error('the database is gone'));
+    const second = await fake.called(2);
+    expect(second.items).toEqual([3, 4]);
+    expect(isIdle).toBe(false);
+    second.answer(answerOf(second.items));
+    await idle;
+    expect(await Promise.all([...calls, late])).toMatchObject([
+      { ok: false },
+      { ok: false },
+      { ok: true, value: 'r3' },
+      { ok: true, value: 'r4' },
+    ]);
+  });
+
   describe('with spacing', () => {
     // The clock the spacing reads (performance.now) and its timers are faked; setImmediate,
     // with which a batcher gathers the calls of one turn, is not.
