@@ -240,19 +240,26 @@ describe('the server log', () => {
     expect(failed?.userId).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
   });
 
+  /** What a query that must fail threw, and what the log gets of it. */
+  async function failureOf(query: Promise<unknown>): Promise<{ error: Error; logged: string }> {
+    const error = await query.then(
+      () => null,
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(Error);
+    return { error: error as Error, logged: JSON.stringify(safeError(error)) };
+  }
+
   it('keeps the text of a failed query out of the error it logs', async () => {
     // A real query failure: PostgreSQL cannot take NUL in text. Drizzle puts the parameters into
     // the error's message, and so into the first lines of its stack.
     await server.stop(); // PGlite: the folder is free once the server is gone
-    const error = await withDatabase(database.serverOptions, (db) =>
-      findUserByUsername(db, `${canary.invalid}\u0000`).then(
-        () => null,
-        (failure: unknown) => failure,
+    const { error, logged } = await failureOf(
+      withDatabase(database.serverOptions, (db) =>
+        findUserByUsername(db, `${canary.invalid}\u0000`),
       ),
     );
-    expect(error).toBeInstanceOf(Error);
-    expect(String((error as Error).stack)).toContain(canary.invalid);
-    const logged = JSON.stringify(safeError(error));
+    expect(String(error.stack)).toContain(canary.invalid);
     expect(logged).not.toContain(canary.invalid);
     expect(JSON.parse(logged)).toMatchObject({
       sqlState: '22021',
@@ -267,13 +274,8 @@ describe('the server log', () => {
     await server.stop();
     const handle = await openDatabase(database.serverOptions);
     await handle.close();
-    const error = await findUserByUsername(handle.db, canary.invalid).then(
-      () => null,
-      (failure: unknown) => failure,
-    );
-    expect(error).toBeInstanceOf(Error);
-    expect(String((error as Error).message)).toContain(canary.invalid);
-    const logged = JSON.stringify(safeError(error));
+    const { error, logged } = await failureOf(findUserByUsername(handle.db, canary.invalid));
+    expect(error.message).toContain(canary.invalid);
     expect(logged).not.toContain(canary.invalid);
     expect(logged).not.toContain('select');
     expect(JSON.parse(logged)).toMatchObject({ stack: expect.stringMatching(/^\s+at /) });
