@@ -40,9 +40,16 @@ function findCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** True for a query that failed, whatever failed it: its message holds the SQL and parameters. */
+/**
+ * True for a query that failed, whatever failed it: its message holds the SQL and parameters.
+ * Drizzle's error, or any error whose message is built like its ("Failed query: ..."), such as
+ * the stand-in the http-error failpoint throws.
+ */
 export function isQueryError(error: unknown): boolean {
-  return error instanceof DrizzleQueryError;
+  return (
+    error instanceof DrizzleQueryError ||
+    (error instanceof Error && error.message.startsWith('Failed query: '))
+  );
 }
 
 /**
