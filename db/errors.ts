@@ -11,14 +11,28 @@ interface PgErrorFields {
   constraint_name?: unknown;
 }
 
-function findPgError(error: unknown): PgErrorFields | null {
+/**
+ * The first error in the cause chain (the error itself, then what it wraps, five deep) whose
+ * string `code` passes `matches`.
+ */
+function findByCode(
+  error: unknown,
+  matches: (code: string) => boolean,
+): (PgErrorFields & { code: string }) | null {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
     const fields = current as PgErrorFields & { cause?: unknown };
-    if (typeof fields.code === 'string' && /^[0-9A-Z]{5}$/.test(fields.code)) return fields;
+    if (typeof fields.code === 'string' && matches(fields.code)) {
+      return fields as PgErrorFields & { code: string };
+    }
     current = fields.cause;
   }
   return null;
+}
+
+/** PostgreSQL's error: the one whose code is a SQLSTATE. */
+function findPgError(error: unknown): PgErrorFields | null {
+  return findByCode(error, (code) => /^[0-9A-Z]{5}$/.test(code));
 }
 
 /** True for a unique violation, optionally of one named constraint. */
@@ -27,17 +41,6 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   if (!pg || pg.code !== '23505') return false;
   if (!constraint) return true;
   return (pg.constraint_name ?? pg.constraint) === constraint;
-}
-
-/** The first string `code` in the cause chain: the driver's or the socket's when no SQLSTATE. */
-function findCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /**
@@ -63,8 +66,9 @@ export function describeDatabaseError(error: unknown): {
 } {
   const pg = findPgError(error);
   if (!pg) {
-    const code = findCode(error);
-    return code === undefined ? {} : { code };
+    // The driver's or the socket's code, when there is no SQLSTATE.
+    const driver = findByCode(error, (code) => /^[A-Za-z0-9_]{1,64}$/.test(code));
+    return driver ? { code: driver.code } : {};
   }
   const constraint = pg.constraint_name ?? pg.constraint;
   return {
@@ -97,13 +101,8 @@ const UNREACHABLE_CODES = new Set([
 
 /** True when the error (or one it wraps) says the database could not be reached. */
 export function isDatabaseUnreachable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) {
-      return true;
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  return (
+    findByCode(error, (code) => UNREACHABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) !==
+    null
+  );
 }
