@@ -110,7 +110,7 @@ export class Batcher<I, O> {
           this.pump();
         });
     }
-    if (this.isIdle() && this.idleWaiters.length > 0) {
+    if (this.idleWaiters.length > 0 && this.isIdle()) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { findLastSeen, writeSettings } from '../../db';
 import type { Presence, TypingUpdate } from '../../protocol';
-import { call, connect, nextEvent, signUp, until } from '../helpers/client';
+import { call, connect, nextEvent, signUp, until, type TestSocket } from '../helpers/client';
 import { createTestDatabase, withDatabase } from '../helpers/database';
 import { SUITE_BASELINE } from '../helpers/rate-limits';
 import { startServer } from '../helpers/server';
@@ -225,7 +225,7 @@ describe('a node shutting down', () => {
       writeSettings(db, { ...SUITE_BASELINE, socketsPerUser: sockets, socketsPerIp: sockets }),
     );
     const server = await startServer(database.serverOptions);
-    const connected: Awaited<ReturnType<typeof connect>>['socket'][] = [];
+    const connected: TestSocket[] = [];
     try {
       const account = await signUp(server.url, 'many');
       for (let opened = 0; opened < sockets; opened += 50) {
@@ -238,9 +238,7 @@ describe('a node shutting down', () => {
       }
       const stoppedAt = Date.now();
       await server.stop();
-      const failures = server.logs.filter(
-        (entry) => entry.level !== undefined && Number(entry.level) >= 50,
-      );
+      const failures = server.logs.filter((entry) => Number(entry.level) >= 50);
       expect(failures).toEqual([]);
       const seen = await withDatabase(database.serverOptions, (db) =>
         findLastSeen(db, [account.user.id]),
