@@ -182,10 +182,15 @@ export async function startChat(page: Page, username: string): Promise<void> {
 }
 
 /** `from` starts the chat with `to` and says `text`; `to` opens the same chat. */
+/**
+ * Starts a 1:1 chat with a first message, and opens it on the other side once the message is
+ * there: what either sends next is ordered after it, as when people wait for an answer.
+ */
 export async function startChatWith(from: Actor, to: Actor, text: string): Promise<void> {
   await startChat(from.page, to.username);
   await sendMessage(from.page, text);
   await startChat(to.page, from.username);
+  await expect(bodies(to.page).last()).toHaveText(text);
 }
 
 export async function sendMessage(page: Page, text: string): Promise<void> {

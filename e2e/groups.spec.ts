@@ -76,8 +76,12 @@ test('one person’s messages in a row are grouped under one name, as in WhatsAp
   await createGroup(alice.page, 'Runs', [bob.username]);
   await sendMessage(alice.page, 'first');
   await sendMessage(alice.page, 'second');
+  // Each writes once the other's messages are there, as people do: the server orders messages
+  // as they reach it, and a message sent before another reached it comes before that one.
   await openChat(bob.page, 'Runs');
+  await expect(bodies(bob.page)).toHaveText(['first', 'second']);
   await sendMessage(bob.page, 'mine');
+  await expect(bodies(alice.page)).toHaveText(['first', 'second', 'mine']);
   await expect(bodies(bob.page)).toHaveText(['first', 'second', 'mine']);
   await sendMessage(alice.page, 'third');
   await expect(bodies(bob.page)).toHaveText(['first', 'second', 'mine', 'third']);
