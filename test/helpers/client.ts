@@ -106,11 +106,15 @@ export function callRaw(socket: TestSocket, event: string, ...args: unknown[]): 
 /**
  * Emits at once, however many are unanswered: for the tests of floods, which the server
  * refuses beyond EVENTS_IN_FLIGHT_PER_SOCKET. Fails at once on a socket that has closed for
- * good, and when the socket disconnects before the answer came: Socket.IO answers an event only
- * on the connection it came on, so no answer can come any more.
+ * good (closed, or disconnected with reconnection off), and when the socket disconnects before
+ * the answer came: Socket.IO answers an event only on the connection it came on, so no answer
+ * can come any more.
  */
 export function emitNow(socket: TestSocket, event: string, ...args: unknown[]): Promise<unknown> {
-  if (!socket.active) return Promise.reject(new Error(`${event} not sent: the socket is closed`));
+  const isClosedForGood = !socket.active || (!socket.connected && !socket.io.reconnection());
+  if (isClosedForGood) {
+    return Promise.reject(new Error(`${event} not sent: the socket is closed`));
+  }
   const raw = socket as unknown as {
     timeout(ms: number): {
       emit(event: string, ...args: unknown[]): void;
