@@ -3,7 +3,7 @@
 // that no address runs out of ports.
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { compiledScript } from './compiled';
 import { mergeHistograms, type Histogram } from './histogram';
 import type {
   ClientSpec,
@@ -13,8 +13,6 @@ import type {
   TargetKind,
   WorkerReport,
 } from './protocol';
-
-const WORKER_SCRIPT = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 interface Pending {
   resolve(reply: Reply): void;
@@ -86,8 +84,8 @@ export class WorkerPool {
 
   static start(count: number): WorkerPool {
     const workers = Array.from({ length: count }, (_, index) => {
-      const child = fork(WORKER_SCRIPT, [], {
-        execArgv: ['--import', 'tsx', '--max-old-space-size=4096'],
+      const child = fork(compiledScript('bench/worker.ts'), [], {
+        execArgv: ['--enable-source-maps', '--max-old-space-size=4096'],
         env: { ...process.env, BENCH_WORKER_INDEX: String(index + 1) },
         serialization: 'advanced',
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -8,6 +8,7 @@ import postgres from 'postgres';
 import { openDatabase, writeSettings, type DatabaseHandle } from '../db';
 import type { Settings } from '../protocol';
 import { GENEROUS_LIMITS } from '../test/helpers/rate-limits';
+import { compiledScript } from './compiled';
 import { startRedis, type TestRedis } from '../test/helpers/redis-server';
 import { makeTempDir, PROJECT_ROOT } from '../test/helpers/paths';
 import { startProcessServer, type ProcessServer } from '../test/helpers/process-server';
@@ -125,7 +126,8 @@ export async function startParley(
 
 /** The bare Socket.IO relay (bench/relay-server.ts) on a free port. */
 export async function startRelay(): Promise<Target> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/relay-server.ts'], {
+  const relay = compiledScript('bench/relay-server.ts');
+  const child = spawn(process.execPath, ['--enable-source-maps', relay], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
