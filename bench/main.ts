@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toMarkdown, writeResults, type BenchResults } from './report';
 import type { BenchContext, ScenarioResult } from './scenario';
+import { SCENARIO_IDS, type ScenarioId } from './scenario-ids';
 import { fanOut } from './scenarios/fan-out';
 import { fixedRates } from './scenarios/fixed-rates';
 import { readFlood } from './scenarios/flood';
@@ -23,7 +24,7 @@ import { describeMachine } from './system';
 import { createBenchDatabase } from './targets';
 import { PROJECT_ROOT } from '../test/helpers/paths';
 
-const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> = {
+const SCENARIOS: Record<ScenarioId, (ctx: BenchContext) => Promise<ScenarioResult>> = {
   'fixed-rates': fixedRates,
   'max-rate': maxRate,
   'fan-out': fanOut,
@@ -33,6 +34,10 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> 
   flood: readFlood,
   'message-list': messageList,
 };
+
+function isScenarioId(id: string): id is ScenarioId {
+  return (SCENARIO_IDS as readonly string[]).includes(id);
+}
 
 function gitCommit(): string {
   try {
@@ -59,12 +64,11 @@ async function main(): Promise<number> {
     },
   });
   const quick = values.quick ?? false;
-  const only = values.only?.split(',').map((id) => id.trim()) ?? Object.keys(SCENARIOS);
-  const unknown = only.filter((id) => !SCENARIOS[id]);
-  if (unknown.length) {
-    console.error(
-      `Unknown scenario ${unknown.join(', ')}. Known: ${Object.keys(SCENARIOS).join(', ')}.`,
-    );
+  const asked = values.only?.split(',').map((id) => id.trim()) ?? [...SCENARIO_IDS];
+  const only = asked.filter(isScenarioId);
+  if (only.length < asked.length) {
+    const unknown = asked.filter((id) => !isScenarioId(id));
+    console.error(`Unknown scenario ${unknown.join(', ')}. Known: ${SCENARIO_IDS.join(', ')}.`);
     return 2;
   }
   const name = values.name ?? (quick ? 'quick' : new Date().toISOString().slice(0, 10));
@@ -87,7 +91,7 @@ async function main(): Promise<number> {
     for (const id of only) {
       log(`${id}${quick ? ' (quick)' : ''}`);
       try {
-        results.scenarios.push(await SCENARIOS[id]!({ quick, database, log }));
+        results.scenarios.push(await SCENARIOS[id]({ quick, database, log }));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         log(`  ${id} could not run: ${message}`);

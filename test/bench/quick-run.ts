@@ -1,5 +1,7 @@
-// The benchmark's quick run (`npm run bench -- --quick`) as part of `npm test`: every scenario
-// must be carried out, reconcile cleanly and have measured something. Its numbers mean nothing.
+// The benchmark's quick run (`npm run bench -- --quick`) as part of `npm test`, in three files
+// of this folder that each run some of the scenarios, so that they run side by side with the
+// cluster and fault suites: every scenario must be carried out, reconcile cleanly and have
+// measured something. Its numbers mean nothing.
 
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -7,32 +9,27 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { MessageListData } from '../../bench/browser/message-list-report';
 import type { BenchResults } from '../../bench/report';
+import type { ScenarioId } from '../../bench/scenario-ids';
 import type { StepResult } from '../../bench/steps';
 import { PROJECT_ROOT } from '../helpers/paths';
 
-const SCENARIO_IDS = [
-  'fixed-rates',
-  'max-rate',
-  'fan-out',
-  'idle',
-  'storm',
-  'history',
-  'flood',
-  'message-list',
-];
+/** The scenarios of each quick run: about the same time each (25 to 30 s alone). */
+export const QUICK_GROUPS = {
+  messages: ['fixed-rates', 'max-rate', 'fan-out'],
+  connections: ['idle', 'storm', 'flood'],
+  reads: ['history', 'message-list'],
+} satisfies Record<string, ScenarioId[]>;
+
 const TIMEOUT_MS = 5 * 60_000;
 
-const name = `vitest-${process.pid}-${Date.now().toString(36)}`;
-const basePath = join(PROJECT_ROOT, 'bench', 'results', 'quick', name);
-
-afterAll(() => {
-  for (const file of [`${basePath}.json`, `${basePath}.md`]) rmSync(file, { force: true });
-});
-
 /** Runs the quick benchmark; resolves with its exit code and the tail of what it printed. */
-function runQuickBench(): Promise<{ code: number | null; output: string }> {
+function runQuickBench(
+  ids: readonly ScenarioId[],
+  name: string,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'bench/main.ts', '--quick', '--name', name], {
+    const args = ['tsx', 'bench/main.ts', '--quick', '--only', ids.join(','), '--name', name];
+    const child = spawn('npx', args, {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -71,51 +68,36 @@ function expectMeasuredSteps(steps: StepResult[]): void {
   }
 }
 
-it(
-  'runs every scenario of the quick benchmark cleanly',
-  async () => {
-    const { code, output } = await runQuickBench();
-    expect(code, output).toBe(0);
-
-    const jsonPath = `${basePath}.json`;
-    expect(existsSync(jsonPath), output).toBe(true);
-    const results = JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchResults;
-    expect(results.quick).toBe(true);
-    expect(results.name).toBe(name);
-    expect(results.errors).toEqual([]);
-    expect(results.scenarios.map((scenario) => scenario.id).sort()).toEqual(
-      [...SCENARIO_IDS].sort(),
-    );
-    for (const scenario of results.scenarios) {
-      expect(scenario.ok, `${scenario.id} is not ok`).toBe(true);
-      expect(scenario.tables.length, scenario.id).toBeGreaterThan(0);
-    }
-    const data = (id: string) => results.scenarios.find((scenario) => scenario.id === id)!.data;
-
-    const fixedRates = data('fixed-rates') as { variant: string; steps: StepResult[] }[];
+/** What each scenario's data must show, given as `data` in its results. */
+const CHECKS: Record<ScenarioId, (data: unknown) => void> = {
+  'fixed-rates': (data) => {
+    const fixedRates = data as { variant: string; steps: StepResult[] }[];
     expect(fixedRates.length).toBeGreaterThan(0);
     for (const run of fixedRates) {
       expectMeasuredSteps(run.steps);
       for (const step of run.steps) expect(step.reconciliation.stored).toBeGreaterThan(0);
     }
-
+  },
+  'max-rate': (data) => {
     // Not maxSustained: whether a rate passes depends on latency, which on a busy machine
     // may miss its limit; the quick run's numbers are not judged.
-    const maxRate = data('max-rate') as { target: string; steps: StepResult[] }[];
+    const maxRate = data as { target: string; steps: StepResult[] }[];
     expect(maxRate.map((search) => search.target)).toEqual([
       'Bare Socket.IO relay',
       'Parley, 1 node',
     ]);
     for (const search of maxRate) expectMeasuredSteps(search.steps);
-
-    const fanOut = data('fan-out') as { target: string; steps: StepResult[] }[];
+  },
+  'fan-out': (data) => {
+    const fanOut = data as { target: string; steps: StepResult[] }[];
     expect(fanOut.length).toBe(2);
     for (const run of fanOut) {
       expectMeasuredSteps(run.steps);
       for (const step of run.steps) expect(step.lastMember?.count, run.target).toBeGreaterThan(0);
     }
-
-    const idle = data('idle') as {
+  },
+  idle: (data) => {
+    const idle = data as {
       target: string;
       perNode: number;
       nodes: number;
@@ -127,8 +109,9 @@ it(
       expect(result.perNode * result.nodes, result.target).toBeGreaterThan(0);
       expect(result.connectPerSecond, result.target).toBeGreaterThan(0);
     }
-
-    const storm = data('storm') as {
+  },
+  storm: (data) => {
+    const storm = data as {
       clients: number;
       dropped: number;
       allSyncedMs: number;
@@ -140,8 +123,9 @@ it(
     expect(storm.allSyncedMs).toBeGreaterThan(0);
     expectMeasuredSteps([storm.step]);
     expect(storm.step.extra.resync?.count).toBeGreaterThan(0);
-
-    const history = data('history') as {
+  },
+  history: (data) => {
+    const history = data as {
       sent: number;
       failed: number;
       latencies: Record<string, { count: number }>;
@@ -154,23 +138,56 @@ it(
     for (const [label, summary] of Object.entries(history.latencies)) {
       expect(summary.count, label).toBeGreaterThan(0);
     }
-
-    const flood = data('flood') as {
+  },
+  flood: (data) => {
+    const flood = data as {
       quiet: StepResult;
       flooded: StepResult;
       floodCounts: { answered: number };
     };
     expectMeasuredSteps([flood.quiet, flood.flooded]);
     expect(flood.floodCounts.answered).toBeGreaterThan(0);
-
-    // The phone held every message, opened the chat at the newest each time, and scrolled up to
-    // the message asked for, frame by frame.
-    const messageList = data('message-list') as MessageListData;
+  },
+  'message-list': (data) => {
+    // The phone held every message, opened the chat at the newest each time, and scrolled up
+    // to the message asked for, frame by frame.
+    const messageList = data as MessageListData;
     expect(messageList.messages).toBeGreaterThan(0);
     expect(messageList.openings.length).toBeGreaterThan(0);
     for (const opening of messageList.openings) expect(opening.rows).toBeGreaterThan(0);
     expect(messageList.scroll.isReached).toBe(true);
     expect(messageList.scroll.frames.count).toBeGreaterThan(0);
   },
-  TIMEOUT_MS,
-);
+};
+
+/** A test that runs these scenarios of the quick benchmark and checks what each measured. */
+export function testQuickRun(ids: readonly ScenarioId[]): void {
+  const name = `vitest-${ids[0]}-${process.pid}-${Date.now().toString(36)}`;
+  const basePath = join(PROJECT_ROOT, 'bench', 'results', 'quick', name);
+
+  afterAll(() => {
+    for (const file of [`${basePath}.json`, `${basePath}.md`]) rmSync(file, { force: true });
+  });
+
+  it(
+    `runs ${ids.join(', ')} of the quick benchmark cleanly`,
+    async () => {
+      const { code, output } = await runQuickBench(ids, name);
+      expect(code, output).toBe(0);
+
+      const jsonPath = `${basePath}.json`;
+      expect(existsSync(jsonPath), output).toBe(true);
+      const results = JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchResults;
+      expect(results.quick).toBe(true);
+      expect(results.name).toBe(name);
+      expect(results.errors).toEqual([]);
+      expect(results.scenarios.map((scenario) => scenario.id)).toEqual(ids);
+      for (const scenario of results.scenarios) {
+        expect(scenario.ok, `${scenario.id} is not ok`).toBe(true);
+        expect(scenario.tables.length, scenario.id).toBeGreaterThan(0);
+        CHECKS[scenario.id as ScenarioId](scenario.data);
+      }
+    },
+    TIMEOUT_MS,
+  );
+}
