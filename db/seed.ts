@@ -214,16 +214,25 @@ export async function seedGroup(db: Executor, title: string, memberIds: string[]
     .insert(conversations)
     .values({ kind: 'group', title, createdBy: memberIds[0] })
     .returning({ id: conversations.id });
-  for (let start = 0; start < memberIds.length; start += 1_000) {
-    await db.insert(conversationMembers).values(
-      memberIds.slice(start, start + 1_000).map((userId, index) => ({
-        conversationId: group!.id,
-        userId,
-        role: start + index === 0 ? ('admin' as const) : ('member' as const),
-      })),
-    );
-  }
+  await seedGroupMembers(db, group!.id, memberIds.slice(0, 1), 'admin');
+  await seedGroupMembers(db, group!.id, memberIds.slice(1));
   return group!.id;
+}
+
+/** More members of a group, written directly: nobody is told. */
+export async function seedGroupMembers(
+  db: Executor,
+  conversationId: string,
+  userIds: string[],
+  role: 'admin' | 'member' = 'member',
+): Promise<void> {
+  for (let start = 0; start < userIds.length; start += 1_000) {
+    await db
+      .insert(conversationMembers)
+      .values(
+        userIds.slice(start, start + 1_000).map((userId) => ({ conversationId, userId, role })),
+      );
+  }
 }
 
 /** The newest message id (0 when there is none): what a benchmark step stores comes after it. */

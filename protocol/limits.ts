@@ -84,6 +84,13 @@ export const DEFAULT_GROUP_SIZE = 256;
 export const GROUP_ADD_MAX = 100;
 /** Users in one presence query. */
 export const PRESENCE_QUERY_MAX = 500;
+/**
+ * The largest group whose members are told of each other's coming and going as it happens
+ * (presence:updated). Members of a bigger group see each other's presence when they ask
+ * (presence:query, as the group's info does when it opens): told live, everyone coming online
+ * together would cost such a group the square of its size in messages.
+ */
+export const PRESENCE_PUSH_GROUP_MAX = 256;
 /** Chats one person may pin to the top of their list at once, as in WhatsApp. */
 export const MAX_PINNED_CONVERSATIONS = 3;
 /** The note a person may add to a report, in code points. */

@@ -437,6 +437,20 @@ export async function listMemberMarkers(
 const isContactConversation = () =>
   or(eq(conversations.kind, literal('group')), gt(conversations.lastSeq, literal(0)));
 
+/**
+ * A contact conversation whose members are told of each other's coming and going as it
+ * happens: a direct conversation with a message in it, or a group of at most `groupMax`
+ * members (the members of a bigger one ask).
+ */
+const isPresencePushConversation = (groupMax: SQLWrapper) =>
+  or(
+    and(eq(conversations.kind, literal('direct')), gt(conversations.lastSeq, literal(0))),
+    and(
+      eq(conversations.kind, literal('group')),
+      sql`(select count(*) from ${conversationMembers} as group_member where group_member.conversation_id = ${conversations.id}) <= ${groupMax}`,
+    ),
+  );
+
 /** The conversations of `userId` that make their other members contacts. */
 function contactConversationIds(db: Executor, userId: string | Placeholder) {
   return db
@@ -475,13 +489,15 @@ export async function listContactIds(db: Executor, userId: string): Promise<stri
 }
 
 /**
- * Who is told the presence of each of `userIds`: their contacts (listContactIds) who show their
- * own presence, and nobody for someone who hides theirs (users.presence_visibility). One
- * statement for everyone whose presence changed together; someone nobody is told of is missing.
+ * Who is told the presence of each of `userIds` as it changes: their contacts (listContactIds)
+ * who show their own presence, but not through a group of more than `groupMax` members (the
+ * protocol's PRESENCE_PUSH_GROUP_MAX); and nobody for someone who hides theirs (users.presence_visibility). One statement
+ * for everyone whose presence changed together; someone nobody is told of is missing.
  */
 export async function listPresenceViewerIds(
   db: Executor,
   userIds: string[],
+  groupMax: number,
 ): Promise<Map<string, string[]>> {
   if (userIds.length === 0) return new Map();
   // As people come and go: built once (prepared.ts); the ids go in as one JSON array.
@@ -500,7 +516,10 @@ export async function listPresenceViewerIds(
       )
       .innerJoin(
         conversations,
-        and(eq(conversations.id, subject.conversationId), isContactConversation()),
+        and(
+          eq(conversations.id, subject.conversationId),
+          isPresencePushConversation(sql`${sql.placeholder('groupMax')}::int`),
+        ),
       )
       .innerJoin(
         conversationMembers,
@@ -518,7 +537,8 @@ export async function listPresenceViewerIds(
       .prepare(name);
   });
   const viewers = new Map<string, string[]>();
-  for (const { subjectId, viewerId } of await query.execute({ userIds: JSON.stringify(userIds) })) {
+  const rows = await query.execute({ userIds: JSON.stringify(userIds), groupMax });
+  for (const { subjectId, viewerId } of rows) {
     viewers.set(subjectId, [...(viewers.get(subjectId) ?? []), viewerId]);
   }
   return viewers;

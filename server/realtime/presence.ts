@@ -12,7 +12,7 @@ import {
   listPresenceViewerIds,
   touchLastSeen,
 } from '../../db';
-import { ServerEvent, type Presence } from '../../protocol';
+import { PRESENCE_PUSH_GROUP_MAX, ServerEvent, type Presence } from '../../protocol';
 import type { Deps } from '../deps';
 import { safeError } from '../logger';
 import { Batcher } from '../lib/batcher';
@@ -268,7 +268,7 @@ export class PresenceTracker {
     const offline = [...departed].filter((userId) => !socketCounts.has(userId));
     if (online.length === 0 && offline.length === 0) return;
     const [viewers, lastSeen] = await Promise.all([
-      listPresenceViewerIds(this.deps.db, [...online, ...offline]),
+      listPresenceViewerIds(this.deps.db, [...online, ...offline], PRESENCE_PUSH_GROUP_MAX),
       findLastSeen(this.deps.db, offline),
     ]);
     const tell = (presence: Presence) => {

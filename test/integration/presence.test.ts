@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { findLastSeen, writeSettings } from '../../db';
-import type { Presence, TypingUpdate } from '../../protocol';
+import { appendGeneratedMessages, seedGroup, seedGroupMembers, seedUsers } from '../../db/seed';
+import { PRESENCE_PUSH_GROUP_MAX, type Presence, type TypingUpdate } from '../../protocol';
 import { call, connect, nextEvent, signUp, until, type TestSocket } from '../helpers/client';
 import { createTestDatabase, withDatabase } from '../helpers/database';
 import { SUITE_BASELINE } from '../helpers/rate-limits';
@@ -161,6 +162,73 @@ describe('presence', () => {
     expect(await call(bob!.socket, 'presence:query', { userIds: [alice!.user.id] })).toEqual({
       ok: true,
       presence: [{ userId: alice!.user.id, isOnline: true, lastSeenAt: null }],
+    });
+  });
+
+  it(`tells the members of a group of up to ${PRESENCE_PUSH_GROUP_MAX} of each other's coming and going, those of a bigger one only when they ask`, async () => {
+    // Each arrival told to every member would cost a big group's members the square of their
+    // number in messages whenever they come online together (a morning, a node's restart).
+    const [carol, dave, erin] = await Promise.all(
+      ['carol', 'dave', 'erin'].map((name) => person(suite, name)),
+    );
+    const db = suite.server.database.db;
+    const crowd = await seedUsers(
+      db,
+      `big${randomUUID().slice(0, 8)}`,
+      PRESENCE_PUSH_GROUP_MAX - 1,
+      'x',
+    );
+    const groupId = await seedGroup(db, 'Town square', [
+      carol!.user.id,
+      dave!.user.id,
+      ...crowd.slice(1).map((user) => user.id),
+    ]);
+    // A group people have written in, as groups are.
+    await appendGeneratedMessages(db, groupId, carol!.user.id, 3);
+    // Erin chats with both: she is told of dave's coming and going, and carol of hers.
+    for (const other of [carol!, dave!]) {
+      const started = await call(erin!.socket, 'conversation:start', {
+        username: other.user.username,
+      });
+      if (!started.ok) throw new Error(started.message);
+      await send(erin!, started.conversation.id, 'hi');
+    }
+    const isDave = (presence: Presence) => presence.userId === dave!.user.id;
+    /** Dave goes offline and comes back: erin is told both. */
+    const daveGoesAndComes = async () => {
+      const gone = nextEvent(erin!.socket, 'presence:updated', (p) => isDave(p) && !p.isOnline);
+      dave!.socket.close();
+      await gone;
+      const back = nextEvent(erin!.socket, 'presence:updated', (p) => isDave(p) && p.isOnline);
+      dave!.socket = (await openTab(suite, dave!)).socket;
+      await back;
+    };
+
+    // PRESENCE_PUSH_GROUP_MAX members: carol is told, as it happens.
+    const toldCarol: Presence[] = [];
+    carol!.socket.on('presence:updated', (presence) => toldCarol.push(presence));
+    const carolTold = nextEvent(carol!.socket, 'presence:updated', (p) => isDave(p) && p.isOnline);
+    await daveGoesAndComes();
+    await carolTold;
+    expect(toldCarol.filter(isDave).map((presence) => presence.isOnline)).toEqual([false, true]);
+
+    // One more: carol is told nothing of dave. Changes are told in the order they came, so
+    // erin's going reaches carol after anything of dave's would have.
+    await seedGroupMembers(db, groupId, [crowd[0]!.id]);
+    toldCarol.length = 0;
+    await daveGoesAndComes();
+    const erinGone = nextEvent(
+      carol!.socket,
+      'presence:updated',
+      (p) => p.userId === erin!.user.id,
+    );
+    erin!.socket.close();
+    await erinGone;
+    expect(toldCarol.filter(isDave)).toEqual([]);
+    // Asked, as the group's info does when it opens.
+    expect(await call(carol!.socket, 'presence:query', { userIds: [dave!.user.id] })).toEqual({
+      ok: true,
+      presence: [{ userId: dave!.user.id, isOnline: true, lastSeenAt: null }],
     });
   });
 

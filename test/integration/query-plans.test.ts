@@ -24,6 +24,7 @@ import {
   seedUsers,
   vacuumAnalyze,
 } from '../../db/seed';
+import { PRESENCE_PUSH_GROUP_MAX } from '../../protocol';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;
@@ -137,7 +138,11 @@ describe.runIf(TEST_DB === 'postgres')('statements on PostgreSQL', () => {
     await vacuumAnalyze(handle.db);
     await onOneConnection(async (db) => {
       for (let run = 1; run <= 8; run++) {
-        const viewers = await listPresenceViewerIds(db, [quiet[run]!.id, reader]);
+        const viewers = await listPresenceViewerIds(
+          db,
+          [quiet[run]!.id, reader],
+          PRESENCE_PUSH_GROUP_MAX,
+        );
         // Alice writes to Bob and Carol: Bob's contact; the quiet have none.
         expect([...viewers.keys()]).toEqual([reader]);
       }
