@@ -445,9 +445,10 @@ const isContactConversation = () =>
 const isPresencePushConversation = (groupMax: SQLWrapper) =>
   or(
     and(eq(conversations.kind, literal('direct')), gt(conversations.lastSeq, literal(0))),
+    // No member beyond the first groupMax: at most groupMax + 1 rows read, however big.
     and(
       eq(conversations.kind, literal('group')),
-      sql`(select count(*) from ${conversationMembers} as group_member where group_member.conversation_id = ${conversations.id}) <= ${groupMax}`,
+      sql`not exists (select 1 from ${conversationMembers} as group_member where group_member.conversation_id = ${conversations.id} offset ${groupMax})`,
     ),
   );
 
