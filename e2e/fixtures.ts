@@ -181,10 +181,9 @@ export async function startChat(page: Page, username: string): Promise<void> {
   await expect(page.getByTestId('conversation-title')).toHaveText(username);
 }
 
-/** `from` starts the chat with `to` and says `text`; `to` opens the same chat. */
 /**
- * Starts a 1:1 chat with a first message, and opens it on the other side once the message is
- * there: what either sends next is ordered after it, as when people wait for an answer.
+ * `from` starts the chat with `to` and says `text`; `to` opens the same chat and sees it there,
+ * so that what either sends next is ordered after it, as when people wait for an answer.
  */
 export async function startChatWith(from: Actor, to: Actor, text: string): Promise<void> {
   await startChat(from.page, to.username);

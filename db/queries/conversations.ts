@@ -492,8 +492,9 @@ export async function listContactIds(db: Executor, userId: string): Promise<stri
 /**
  * Who is told the presence of each of `userIds` as it changes: their contacts (listContactIds)
  * who show their own presence, but not through a group of more than `groupMax` members (the
- * protocol's PRESENCE_PUSH_GROUP_MAX); and nobody for someone who hides theirs (users.presence_visibility). One statement
- * for everyone whose presence changed together; someone nobody is told of is missing.
+ * protocol's PRESENCE_PUSH_GROUP_MAX); and nobody for someone who hides theirs
+ * (users.presence_visibility). One statement for everyone whose presence changed together;
+ * someone nobody is told of is missing.
  */
 export async function listPresenceViewerIds(
   db: Executor,
