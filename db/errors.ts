@@ -44,15 +44,21 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 }
 
 /**
- * True for a query that failed, whatever failed it: its message holds the SQL and parameters.
- * Drizzle's error, or any error whose message is built like its ("Failed query: ..."), such as
- * the stand-in the http-error failpoint throws.
+ * True for a query that failed (drizzle's error), whatever failed it: its message holds the SQL
+ * and parameters.
  */
 export function isQueryError(error: unknown): boolean {
-  return (
-    error instanceof DrizzleQueryError ||
-    (error instanceof Error && error.message.startsWith('Failed query: '))
-  );
+  return error instanceof DrizzleQueryError;
+}
+
+/**
+ * The error drizzle throws for a failed query, named as such, made without a database: for the
+ * http-error failpoint (server/failpoints.ts).
+ */
+export function failedQueryError(query: string, params: unknown[]): Error {
+  const error = new DrizzleQueryError(query, params);
+  error.name = 'DrizzleQueryError';
+  return error;
 }
 
 /**

@@ -5,6 +5,7 @@ export type { Database, DatabaseHandle, DatabaseOptions, Executor, Transaction }
 export { DataDirLockedError } from './data-dir-lock';
 export {
   describeDatabaseError,
+  failedQueryError,
   isDatabaseUnreachable,
   isQueryError,
   isUniqueViolation,

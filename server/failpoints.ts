@@ -8,6 +8,7 @@
 // http-error: a REST request carrying the header `x-parley-failpoint: http-error` fails the way
 // a query does, with SQL and its parameters in the error: what must never reach a client.
 
+import { failedQueryError } from '../db';
 import type { ClientEventName } from '../protocol';
 import type { Config } from './config';
 
@@ -62,9 +63,7 @@ export function failpointsFromSwitch(name: Config['failpoint']): Failpoints {
 /** http-error, for requests that ask for it with the header (the others pass). */
 export function throwIfHttpErrorAsked(request: Request): void {
   if (request.headers.get(FAILPOINT_HEADER) !== 'http-error') return;
-  const error = new Error(
-    'Failed query: select "id" from "sessions" where "token_hash" = $1\nparams: failpoint-secret',
-  );
-  error.name = 'DrizzleQueryError';
-  throw error;
+  throw failedQueryError('select "id" from "sessions" where "token_hash" = $1', [
+    'failpoint-secret',
+  ]);
 }
