@@ -173,11 +173,13 @@ export function MessageList({
     // few frames on until the divider is at the top: the list's own scroll to it could land
     // elsewhere while rows were still being measured (once, at the bottom). When the divider
     // is among the rows on screen, the view moves by what the page measures, not by the
-    // list's guess.
+    // list's guess. A message that arrives meanwhile ends it: the list follows it or not as
+    // it follows any (`follow`), rather than being scrolled back up to the divider.
+    const newestKey = currentRows.current.at(-1)?.key;
     untilSettled(() => {
       const view = scrollerElement.current;
       const index = currentRows.current.findIndex((row) => row.kind === 'unread');
-      if (!view || index < 0) return true;
+      if (!view || index < 0 || currentRows.current.at(-1)?.key !== newestKey) return true;
       const divider = view.querySelector<HTMLElement>('[data-testid="unread-divider"]');
       if (!divider) {
         virtuoso.current?.scrollToIndex({ index, align: 'start' });
