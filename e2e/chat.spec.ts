@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { MESSAGE_MAX_CODE_POINTS } from '../protocol';
 import { signUp } from '../test/helpers/client';
 import { makeDataDir } from '../test/helpers/database';
+import { freePort } from '../test/helpers/ports';
 import { startProcessServer } from '../test/helpers/process-server';
 import {
   bodies,
@@ -163,7 +164,7 @@ test('history is there after a reload and after a server restart', async ({ brow
   test.setTimeout(120_000); // two server starts on a fresh embedded database
   // A server of this test's own, since it is restarted (on the same port and data folder).
   const dataDir = makeDataDir();
-  let server = await startProcessServer({ dataDir });
+  let server = await startProcessServer({ dataDir, port: await freePort() });
   const alice = await createActor(browser, server.url, 'alice');
   const bob = await createActor(browser, server.url, 'bob');
   try {
