@@ -12,6 +12,7 @@ import {
   type ScenarioResult,
   type Table,
 } from '../scenario';
+import { fixedRateGoals } from '../goals';
 import { everyone, runStep, warmUp, type StepResult } from '../steps';
 import { startParley } from '../targets';
 
@@ -92,44 +93,12 @@ export async function fixedRates(ctx: BenchContext): Promise<ScenarioResult> {
       ]),
     ),
   };
-  const at1000 = runs[0]?.steps.find((step) => step.ratePerSecond === 1_000);
-  const at250 = runs[0]?.steps.find((step) => step.ratePerSecond === 250);
-  const writesTarget = (step: StepResult | undefined, rate: string, most: number) =>
-    step
-      ? [
-          {
-            name: `Server socket writes per message at ${rate} msg/s (1 node)`,
-            target: `≤ ${most}`,
-            measured: String(step.syscalls.server.writes),
-            met: step.syscalls.server.writes <= most,
-          },
-        ]
-      : [];
   return {
     id: 'fixed-rates',
     title: '1. 1:1 messages at fixed rates',
     ok: runs.every((run) => run.steps.every((step) => step.reconciliation.ok)),
     tables: [table],
-    targets: [
-      ...(at1000
-        ? [
-            {
-              name: 'Ack p99 at 1,000 msg/s (1 node)',
-              target: '≤ 15 ms',
-              measured: `${at1000.ack.p99Ms} ms`,
-              met: at1000.ack.p99Ms <= 15,
-            },
-            {
-              name: 'Delivery p99 at 1,000 msg/s (1 node)',
-              target: '≤ 25 ms',
-              measured: `${at1000.delivery.p99Ms} ms`,
-              met: at1000.delivery.p99Ms <= 25,
-            },
-          ]
-        : []),
-      ...writesTarget(at1000, '1,000', 4),
-      ...writesTarget(at250, '250', 5),
-    ],
+    targets: fixedRateGoals(runs[0]?.steps ?? []),
     notes: [
       'Latencies count from the moment each send was due on the schedule, so a saturated generator shows up as latency.',
       'Delivery is measured at the other member; CPU per message is process time divided by acked messages.',

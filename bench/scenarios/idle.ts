@@ -5,6 +5,7 @@ import { relayPairs, seedLoners, type Population } from '../population';
 import { nowMicros } from '../histogram';
 import { WorkerPool } from '../pool';
 import { RELAY_CLIENT, workersFor, type BenchContext, type ScenarioResult } from '../scenario';
+import { idleMemoryGoals } from '../goals';
 import { round } from '../steps';
 import { heapUsedBytes, openFilesLimit, rssBytes } from '../system';
 import { startParley, startRelay, type Target } from '../targets';
@@ -158,16 +159,12 @@ export async function idleConnections(ctx: BenchContext): Promise<ScenarioResult
       },
     ],
     targets: [
-      {
-        name: 'Memory per idle authenticated socket',
-        target: '≤ 15 KB RSS',
-        measured: `${kb(parleyResult.rssPerConnection)} KB RSS, ${kb(parleyResult.heapPerConnection)} KB heap`,
-        met: parleyResult.rssPerConnection <= 15 * 1024,
-      },
+      // (The quick run measures one node twice; its second run is there to be timed.)
+      ...idleMemoryGoals(parleyResult.nodes > 1 ? [singleNode, parleyResult] : [singleNode]),
       {
         name: 'Authenticated connections per second, one node',
         target: '≥ 1,000',
-        measured: `${singleNode.connectPerSecond} (${parleyResult.connectPerSecond} on ${parleyResult.nodes} nodes)`,
+        measured: `${singleNode.connectPerSecond} (${parleyResult.connectPerSecond} on ${parleyResult.nodes} node${parleyResult.nodes === 1 ? '' : 's'})`,
         met: singleNode.connectPerSecond >= 1_000,
       },
     ],
