@@ -5,13 +5,14 @@
 //                                       idle, storm, history, flood, message-list),
 //                                       comma-separated
 //   npm run bench -- --name mine        results in bench/results/mine.json and .md
+//   npm run bench -- --help             what it accepts
 
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { BenchUsageError, parseBenchArgs, USAGE, type BenchArgs } from './args';
 import { toMarkdown, writeResults, type BenchResults } from './report';
 import type { BenchContext, ScenarioResult } from './scenario';
-import { SCENARIO_IDS, type ScenarioId } from './scenario-ids';
+import type { ScenarioId } from './scenario-ids';
 import { fanOut } from './scenarios/fan-out';
 import { fixedRates } from './scenarios/fixed-rates';
 import { readFlood } from './scenarios/flood';
@@ -35,10 +36,6 @@ const SCENARIOS: Record<ScenarioId, (ctx: BenchContext) => Promise<ScenarioResul
   'message-list': messageList,
 };
 
-function isScenarioId(id: string): id is ScenarioId {
-  return (SCENARIO_IDS as readonly string[]).includes(id);
-}
-
 function gitCommit(): string {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
@@ -56,22 +53,20 @@ function gitCommit(): string {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      only: { type: 'string' },
-      name: { type: 'string' },
-    },
-  });
-  const quick = values.quick ?? false;
-  const asked = values.only?.split(',').map((id) => id.trim()) ?? [...SCENARIO_IDS];
-  const only = asked.filter(isScenarioId);
-  if (only.length < asked.length) {
-    const unknown = asked.filter((id) => !isScenarioId(id));
-    console.error(`Unknown scenario ${unknown.join(', ')}. Known: ${SCENARIO_IDS.join(', ')}.`);
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
     return 2;
   }
-  const name = values.name ?? (quick ? 'quick' : new Date().toISOString().slice(0, 10));
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { quick, only } = args;
+  const name = args.name ?? (quick ? 'quick' : new Date().toISOString().slice(0, 10));
   const basePath = join(PROJECT_ROOT, 'bench', 'results', ...(quick ? ['quick'] : []), name);
 
   const startedAt = new Date();
