@@ -16,8 +16,9 @@ import { defineConfig } from 'vitest/config';
 // building its own module graph again cost more CPU than the tests themselves. A test file
 // therefore leaves no global behind: fake timers and stubbed globals are undone after use, and
 // test/helpers/next-pages.ts gives back the `fetch` Next.js replaces.
-const together = { maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } };
-const processes = { maxWorkers: 3, sequence: { groupOrder: 1 } };
+const setupFiles = ['test/remove-temp-dirs.ts'];
+const together = { maxWorkers: 2, isolate: false, setupFiles, sequence: { groupOrder: 0 } };
+const processes = { maxWorkers: 3, setupFiles, sequence: { groupOrder: 1 } };
 
 const integration = {
   ...together,

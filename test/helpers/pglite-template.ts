@@ -5,10 +5,9 @@
 
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../db';
-import { PROJECT_ROOT } from './paths';
+import { PROJECT_ROOT, SCRATCH_ROOT } from './paths';
 
 function templatePath(): string {
   const hash = createHash('sha256');
@@ -20,7 +19,7 @@ function templatePath(): string {
       hash.update(entry).update(readFileSync(join(migrations, entry)));
     }
   }
-  return join(tmpdir(), `parley-pglite-template-${hash.digest('hex').slice(0, 16)}`);
+  return join(SCRATCH_ROOT, `parley-pglite-template-${hash.digest('hex').slice(0, 16)}`);
 }
 
 /** Makes the template unless it exists. Run once per test run, before the suites (global setup). */
