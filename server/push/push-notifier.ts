@@ -13,6 +13,7 @@ import {
 } from '../../db';
 import { truncateCodePoints, type Message, type PushPayload } from '../../protocol';
 import type { Deps } from '../deps';
+import { InFlightWork } from '../realtime/in-flight';
 import type { PresenceTracker } from '../realtime/presence';
 import { Batcher } from '../lib/batcher';
 import { safeError } from '../logger';
@@ -33,6 +34,8 @@ export const PUSH_LOOKUP_SPACING_MS = 100;
 export class PushNotifier {
   /** Lookups for messages stored together, or within PUSH_LOOKUP_SPACING_MS, go in one query. */
   private readonly lookups: Batcher<{ conversationId: string; userIds: string[] }, PushLookup>;
+  /** Notifications being looked up or sent: a node that shuts down waits for them. */
+  private readonly underWay = new InFlightWork();
 
   constructor(
     private readonly deps: Deps,
@@ -54,6 +57,20 @@ export class PushNotifier {
     this.lookups.hurry();
   }
 
+  /** How many messages' notifications are being looked up or sent right now. */
+  get pending(): number {
+    return this.underWay.size;
+  }
+
+  /**
+   * Resolves true once every notification under way has gone out (or failed), or false when
+   * `timeoutMs` passed first. Called before the node closes its database and its adapter, which
+   * a notification still needs.
+   */
+  settled(timeoutMs: number): Promise<boolean> {
+    return this.underWay.idle(timeoutMs);
+  }
+
   get publicKey(): string {
     return this.vapid.publicKey;
   }
@@ -61,6 +78,7 @@ export class PushNotifier {
   /** Sends what `message` calls for. Never throws: a failed push must not fail anything else. */
   async notify(message: Message, memberIds: string[]): Promise<void> {
     if (message.kind !== 'text') return;
+    let done: (() => void) | undefined;
     try {
       const recipients = memberIds.filter((id) => id !== message.senderId);
       // Someone with a device on this node gets the message there: nothing to look up. In a
@@ -68,6 +86,7 @@ export class PushNotifier {
       const here = this.presence.connectedHere(recipients);
       const away = recipients.filter((id) => !here.has(id));
       if (away.length === 0) return;
+      done = this.underWay.start();
       const { targets, kind, title } = await this.lookups.add({
         conversationId: message.conversationId,
         userIds: away,
@@ -110,6 +129,8 @@ export class PushNotifier {
         { event: 'push.failed', err: safeError(error) },
         'push dispatch failed',
       );
+    } finally {
+      done?.();
     }
   }
 

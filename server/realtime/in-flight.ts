@@ -1,5 +1,6 @@
-// Client events being handled right now. A draining node waits for them (each may be a send
-// between COMMIT and ack) before it closes its sockets.
+// Work under way that a node about to stop waits for: the client events being handled (each
+// may be a send between COMMIT and ack) before it closes its sockets, and the push
+// notifications being sent before it closes its database.
 
 export class InFlightWork {
   private count = 0;

@@ -221,9 +221,22 @@ export function createRealtime(
     },
     close: async () => {
       receipts.flushAll();
-      // Notifications of the last messages are looked up before the database closes.
-      push.hurry();
       sessionChecks.stop();
+      // Notifications of the last messages go out before the database and the adapter close
+      // (a notification asks both): their lookups at once, their sends waited for.
+      push.hurry();
+      if (push.pending > 0) {
+        deps.logger.info(
+          { event: 'push.shutdown-wait', pending: push.pending },
+          'waiting for push notifications under way before closing',
+        );
+        if (!(await push.settled(deps.config.shutdownTimeoutMs))) {
+          deps.logger.warn(
+            { event: 'push.shutdown-timeout', pending: push.pending },
+            'closing with push notifications still under way',
+          );
+        }
+      }
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });

@@ -21,7 +21,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PUSH_LOOKUP_SPACING_MS } from '../../server/push/push-notifier';
 import { call, nextEvent, postJson } from '../helpers/client';
 import { makeTempDir } from '../helpers/paths';
-import { openTab, pair, person, send, setupSuite, type Person } from '../helpers/suite';
+import { openTab, pair, person, send, setupSuite, type Person, type Suite } from '../helpers/suite';
 
 interface Delivery {
   path: string;
@@ -101,7 +101,7 @@ const pushGate = {
   },
 };
 
-const suite = setupSuite({
+const suiteOptions = {
   env: { PUSH_ENDPOINTS: pushOrigin, PRESENCE_GRACE_MS: '100' },
   failpoints: {
     beforePushDispatch: () => {
@@ -112,11 +112,12 @@ const suite = setupSuite({
       return armed.released;
     },
   },
-});
+};
+const suite = setupSuite(suiteOptions);
 
 /** Alice and Bob, who have chatted (Bob wrote first), so that each sees the other's presence. */
-async function chatting() {
-  const started = await pair(suite);
+async function chatting(on: Suite = suite) {
+  const started = await pair(on);
   const { alice, bob } = started;
   const introduced = nextEvent(
     alice.socket,
@@ -140,13 +141,13 @@ async function goOffline(socket: Person['socket'], who: Person, watcher: Person)
 }
 
 /** A browser's push subscription: its own key pair and auth secret, as a browser makes them. */
-async function subscribe(who: Person, path: string) {
+async function subscribe(who: Person, path: string, on: Suite = suite) {
   const keys: ECDH = createECDH('prime256v1');
   keys.generateKeys();
   const auth = randomBytes(16).toString('base64url');
   const endpoint = `${pushOrigin}${path}`;
   const response = await postJson(
-    suite.server.url,
+    on.server.url,
     '/api/push/subscriptions',
     {
       endpoint,
@@ -387,5 +388,36 @@ describe('web push', () => {
       keys,
     });
     expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('a node that shuts down', () => {
+  // A server of its own, since the test stops it.
+  const closing = setupSuite(suiteOptions);
+
+  it('sends the notifications of its last messages before it closes its database', async () => {
+    const { alice, bob, conversationId } = await chatting(closing);
+    const phone = await subscribe(bob, `/sub/${randomUUID()}`, closing);
+    await goOffline(bob.socket, bob, alice);
+    const held = pushGate.hold();
+    await send(alice, conversationId, 'Last one before the restart');
+    await held.reached;
+
+    // The node is told to stop while the notification is still on its way out. It says it waits
+    // for it; a node that did not wait would have closed its database by the time it stopped.
+    const stopping = closing.server.stop();
+    const waits = closing.server
+      .waitForLog((entry) => entry.event === 'push.shutdown-wait')
+      .catch(() => undefined);
+    await Promise.race([waits, stopping]);
+    held.release();
+    await stopping;
+
+    const bodies = deliveries
+      .filter((item) => `${pushOrigin}${item.path}` === phone.endpoint)
+      .map((delivery) => phone.decrypt(delivery).body);
+    expect(bodies).toEqual(['Last one before the restart']);
+    expect(closing.server.logs.filter((entry) => entry.event === 'push.failed')).toEqual([]);
+    expect(await waits).toMatchObject({ pending: 1 });
   });
 });
