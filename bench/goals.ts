@@ -3,7 +3,7 @@
 // measured and gets its rows of the report's table of targets.
 
 import type { TargetCheck } from './scenario';
-import { round, type StepResult } from './steps';
+import { kb, round, type StepResult } from './steps';
 
 /** Bounds at 1,000 msg/s on one node. */
 export const ACK_P99_MS = 8;
@@ -115,7 +115,6 @@ export function fanOutGoals(
 export function idleMemoryGoals(
   runs: { nodes: number; perNode: number; rssPerConnection: number; heapPerConnection: number }[],
 ): TargetCheck[] {
-  const kb = (bytes: number) => round(bytes / 1024, 1);
   return runs.map((run) => ({
     name:
       run.nodes === 1

@@ -222,6 +222,11 @@ export function round(value: number, digits = 0): number {
   return Math.round(value * factor) / factor;
 }
 
+/** Bytes as kilobytes with one decimal, as the reports show memory. */
+export function kb(bytes: number): number {
+  return round(bytes / 1024, 1);
+}
+
 /** The senders for pairs: everyone, each in their own direct conversation. */
 export function everyone(population: Population): number[] {
   return population.clients.map((_, index) => index);

@@ -6,7 +6,7 @@ import { nowMicros } from '../histogram';
 import { WorkerPool } from '../pool';
 import { RELAY_CLIENT, workersFor, type BenchContext, type ScenarioResult } from '../scenario';
 import { idleMemoryGoals } from '../goals';
-import { round } from '../steps';
+import { kb, round } from '../steps';
 import { heapUsedBytes, openFilesLimit, rssBytes } from '../system';
 import { startParley, startRelay, type Target } from '../targets';
 
@@ -130,7 +130,6 @@ export async function idleConnections(ctx: BenchContext): Promise<ScenarioResult
     await relay.stop();
   }
 
-  const kb = (bytes: number) => round(bytes / 1024, 1);
   const parleyResult = results[0]!;
   const singleNode = results[1]!;
   return {
