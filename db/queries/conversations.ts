@@ -439,15 +439,14 @@ const isContactConversation = () =>
 
 /**
  * A contact conversation whose members are told of each other's coming and going as it
- * happens: a direct conversation with a message in it, or a group of at most `groupMax`
- * members (the members of a bigger one ask).
+ * happens: any but a group of more than `groupMax` members (the members of a bigger one ask).
  */
 const isPresencePushConversation = (groupMax: SQLWrapper) =>
-  or(
-    and(eq(conversations.kind, literal('direct')), gt(conversations.lastSeq, literal(0))),
-    // No member beyond the first groupMax: at most groupMax + 1 rows read, however big.
-    and(
-      eq(conversations.kind, literal('group')),
+  and(
+    isContactConversation(),
+    or(
+      eq(conversations.kind, literal('direct')),
+      // No member beyond the first groupMax: at most groupMax + 1 rows read, however big.
       sql`not exists (select 1 from ${conversationMembers} as group_member where group_member.conversation_id = ${conversations.id} offset ${groupMax})`,
     ),
   );
