@@ -1,6 +1,7 @@
 // Builds what `npm start` runs when it is missing or a source file changed since it was built,
 // so that `npm start` works straight after `npm install`: the app (Next.js, then the service
 // worker) and the compiled server (dist/, scripts/build-server.mjs). Each is rebuilt alone.
+// Given names (`server`), it looks at those builds only: the admin command line needs no app.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -33,8 +34,15 @@ const BUILDS = [
   {
     name: 'server',
     script: 'build:server',
-    outputs: ['dist/main.js'],
-    sources: ['server', 'db', 'protocol', 'scripts/build-server.mjs', 'package-lock.json'],
+    outputs: ['dist/main.js', 'dist/admin.js'],
+    sources: [
+      'server',
+      'db',
+      'protocol',
+      'scripts/admin.ts',
+      'scripts/build-server.mjs',
+      'package-lock.json',
+    ],
   },
 ];
 
@@ -47,7 +55,16 @@ function newestMtime(path) {
   return newest;
 }
 
-for (const build of BUILDS) {
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !BUILDS.some((build) => build.name === name));
+if (unknown.length > 0) {
+  console.error(
+    `No build named ${unknown.join(', ')}. Builds: ${BUILDS.map((build) => build.name).join(', ')}.`,
+  );
+  process.exit(2);
+}
+
+for (const build of BUILDS.filter((each) => wanted.length === 0 || wanted.includes(each.name))) {
   const outputs = build.outputs.map((output) => join(root, output));
   const builtAt = outputs.every(existsSync) ? statSync(outputs[0]).mtimeMs : 0;
   const changedAt = Math.max(...build.sources.map((source) => newestMtime(join(root, source))));

@@ -22,6 +22,7 @@ import {
   type TestCluster,
 } from '../helpers/cluster';
 import { PROJECT_ROOT } from '../helpers/paths';
+import { ADMIN_CLI } from '../helpers/process-server';
 
 let environment: ClusterEnvironment | undefined;
 let cluster: TestCluster;
@@ -206,14 +207,10 @@ describe('across nodes', () => {
 
   it('an admin setting changed on one node applies on the others at once', async () => {
     const admin = await signUp(cluster.url, 'root');
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/admin.ts', 'grant', admin.user.username],
-      {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, DATABASE_URL: environment!.databaseUrl },
-      },
-    );
+    execFileSync(process.execPath, [ADMIN_CLI, 'grant', admin.user.username], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, DATABASE_URL: environment!.databaseUrl },
+    });
     const alice = await on(1, 'alice');
     const bob = await on(2, 'bob');
     const conversationId = await direct(alice, bob);
@@ -243,11 +240,10 @@ describe('across nodes', () => {
 
   it('an admin on one node sees who is online on another, and disabling disconnects them there', async () => {
     const admin = await signUp(cluster.url, 'root');
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/admin.ts', 'grant', admin.user.username],
-      { cwd: PROJECT_ROOT, env: { ...process.env, DATABASE_URL: environment!.databaseUrl } },
-    );
+    execFileSync(process.execPath, [ADMIN_CLI, 'grant', admin.user.username], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, DATABASE_URL: environment!.databaseUrl },
+    });
     const dave = await on(1, 'dave');
     const gone = [dave.socket, await tab(2, dave)].map(disconnectOf);
     const adminCall = (path: string, body: unknown) =>

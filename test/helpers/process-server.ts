@@ -11,6 +11,8 @@ import { makeTempDir, PROJECT_ROOT } from './paths';
 
 /** What `npm start` runs: the compiled server (scripts/build-server.mjs). */
 const SERVER_BUNDLE = 'dist/main.js';
+/** What `npm run admin` runs, compiled beside it; run with Node from the project's folder. */
+export const ADMIN_CLI = 'dist/admin.js';
 
 /**
  * `npm start` maps stack traces to the TypeScript sources (--enable-source-maps), which makes

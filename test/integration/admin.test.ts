@@ -9,6 +9,7 @@ import { call, connect, signUp, type Account } from '../helpers/client';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
 import { startNextPages, type NextPages } from '../helpers/next-pages';
 import { PROJECT_ROOT } from '../helpers/paths';
+import { ADMIN_CLI } from '../helpers/process-server';
 import { startServer as startBareServer, type TestServer } from '../helpers/server';
 
 let database: TestDatabase;
@@ -23,24 +24,21 @@ let admin: Account;
 let user: Account;
 
 /**
- * The documented way to make an admin, run as the command it is. PGlite allows one process per
+ * The documented way to make an admin, run as the command it is (`npm run admin` runs the compiled
+ * dist/admin.js, which the suite's global setup builds). PGlite allows one process per
  * folder: stop the server first. Asynchronous, so that the test's HTTP client notices the
  * server closing idle keep-alive connections meanwhile (a blocked event loop would reuse a
  * closed one).
  */
 async function runAdminCli(args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', 'scripts/admin.ts', ...args],
-    {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: database.serverOptions.databaseUrl ?? '',
-        DATA_DIR: database.serverOptions.dataDir,
-      },
+  const { stdout } = await promisify(execFile)(process.execPath, [ADMIN_CLI, ...args], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: database.serverOptions.databaseUrl ?? '',
+      DATA_DIR: database.serverOptions.dataDir,
     },
-  );
+  });
   return stdout;
 }
 
