@@ -1,7 +1,8 @@
 // A PGlite folder made and migrated once, then copied for every test database that needs one:
 // creating a PGlite cluster costs seconds of CPU, copying its files a fraction of one. The
-// folder's name carries a hash of the migrations and of PGlite's version, so a change to
-// either makes a new template; a copy then only checks that its migrations are applied.
+// folder's name carries a hash of the migrations, of PGlite's version and of the settings below,
+// so a change to any makes a new template; a copy then only checks that its migrations are
+// applied.
 
 import { createHash } from 'node:crypto';
 import {
