@@ -13,7 +13,7 @@ import {
 } from '../../db';
 import { truncateCodePoints, type Message, type PushPayload } from '../../protocol';
 import type { Deps } from '../deps';
-import { InFlightWork } from '../realtime/in-flight';
+import { InFlightWork } from '../lib/in-flight';
 import type { PresenceTracker } from '../realtime/presence';
 import { Batcher } from '../lib/batcher';
 import { safeError } from '../logger';

@@ -24,7 +24,7 @@ import type { PushNotifier } from '../push/push-notifier';
 import type { EventLimiterName } from '../rate-limit/rate-limits';
 import { nextArrival } from './arrival';
 import { EventGate } from './event-gate';
-import type { InFlightWork } from './in-flight';
+import type { InFlightWork } from '../lib/in-flight';
 import type { PresenceTracker } from './presence';
 import type { ReceiptBroadcaster } from './receipts';
 import { UnansweredReports } from './unanswered-reports';

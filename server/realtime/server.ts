@@ -19,7 +19,7 @@ import { safeError } from '../logger';
 import { limitAddresses, limitConnections } from './connection-limits';
 import { registerHandlers } from './handler';
 import { handlers } from './handlers';
-import { InFlightWork } from './in-flight';
+import { InFlightWork } from '../lib/in-flight';
 import { PresenceTracker } from './presence';
 import { ReceiptBroadcaster } from './receipts';
 import { sessionRoom, userRoom } from './rooms';
