@@ -1,6 +1,5 @@
 // Three nodes on PostgreSQL and Redis behind nginx: everything that crosses nodes.
 
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,8 +20,7 @@ import {
   type ClusterEnvironment,
   type TestCluster,
 } from '../helpers/cluster';
-import { PROJECT_ROOT } from '../helpers/paths';
-import { ADMIN_CLI } from '../helpers/process-server';
+import { runAdminCli } from '../helpers/process-server';
 
 let environment: ClusterEnvironment | undefined;
 let cluster: TestCluster;
@@ -207,9 +205,8 @@ describe('across nodes', () => {
 
   it('an admin setting changed on one node applies on the others at once', async () => {
     const admin = await signUp(cluster.url, 'root');
-    execFileSync(process.execPath, [ADMIN_CLI, 'grant', admin.user.username], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, DATABASE_URL: environment!.databaseUrl },
+    await runAdminCli(['grant', admin.user.username], {
+      DATABASE_URL: environment!.databaseUrl,
     });
     const alice = await on(1, 'alice');
     const bob = await on(2, 'bob');
@@ -240,9 +237,8 @@ describe('across nodes', () => {
 
   it('an admin on one node sees who is online on another, and disabling disconnects them there', async () => {
     const admin = await signUp(cluster.url, 'root');
-    execFileSync(process.execPath, [ADMIN_CLI, 'grant', admin.user.username], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, DATABASE_URL: environment!.databaseUrl },
+    await runAdminCli(['grant', admin.user.username], {
+      DATABASE_URL: environment!.databaseUrl,
     });
     const dave = await on(1, 'dave');
     const gone = [dave.socket, await tab(2, dave)].map(disconnectOf);

@@ -3,16 +3,30 @@
 // signal a process use this (faults, cluster, the browser tests and the benchmark); the
 // integration suite builds the server in-process (./server.ts).
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
 import { makeTempDir, PROJECT_ROOT } from './paths';
 
 /** What `npm start` runs: the compiled server (scripts/build-server.mjs). */
 const SERVER_BUNDLE = 'dist/main.js';
-/** What `npm run admin` runs, compiled beside it; run with Node from the project's folder. */
-export const ADMIN_CLI = 'dist/admin.js';
+/** What `npm run admin` runs, compiled beside it. */
+const ADMIN_CLI = 'dist/admin.js';
+
+/**
+ * Runs the admin command line as `npm run admin` does, against the database `env` names
+ * (DATABASE_URL or DATA_DIR); resolves with what it printed. Asynchronous, so that a test's
+ * HTTP client goes on noticing what its servers do meanwhile.
+ */
+export async function runAdminCli(args: string[], env: Record<string, string>): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [ADMIN_CLI, ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+  });
+  return stdout;
+}
 
 /**
  * `npm start` maps stack traces to the TypeScript sources (--enable-source-maps), which makes

@@ -1,15 +1,12 @@
 // The admin role (granted with `npm run admin -- grant`), the settings API and /admin.
 
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type ClientLimits } from '../../protocol';
 import { call, connect, signUp, type Account } from '../helpers/client';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../helpers/database';
 import { startNextPages, type NextPages } from '../helpers/next-pages';
-import { PROJECT_ROOT } from '../helpers/paths';
-import { ADMIN_CLI } from '../helpers/process-server';
+import { runAdminCli } from '../helpers/process-server';
 import { startServer as startBareServer, type TestServer } from '../helpers/server';
 
 let database: TestDatabase;
@@ -24,22 +21,16 @@ let admin: Account;
 let user: Account;
 
 /**
- * The documented way to make an admin, run as the command it is (`npm run admin` runs the compiled
- * dist/admin.js, which the suite's global setup builds). PGlite allows one process per
- * folder: stop the server first. Asynchronous, so that the test's HTTP client notices the
- * server closing idle keep-alive connections meanwhile (a blocked event loop would reuse a
- * closed one).
+ * The documented way to make an admin, run as the command it is, against this file's database.
+ * PGlite allows one process per folder: stop the server first. (Asynchronous, so that the test's
+ * HTTP client notices the server closing idle keep-alive connections meanwhile: a blocked event
+ * loop would reuse a closed one.)
  */
-async function runAdminCli(args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [ADMIN_CLI, ...args], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: database.serverOptions.databaseUrl ?? '',
-      DATA_DIR: database.serverOptions.dataDir,
-    },
+function adminCli(args: string[]): Promise<string> {
+  return runAdminCli(args, {
+    DATABASE_URL: database.serverOptions.databaseUrl ?? '',
+    DATA_DIR: database.serverOptions.dataDir,
   });
-  return stdout;
 }
 
 beforeAll(async () => {
@@ -49,10 +40,8 @@ beforeAll(async () => {
   admin = await signUp(server.url, 'root');
   user = await signUp(server.url, 'plain');
   if (TEST_DB === 'pglite') await server.stop();
-  expect(await runAdminCli(['grant', admin.user.username.toUpperCase()])).toMatch(
-    /is now an admin/,
-  );
-  expect(await runAdminCli(['list'])).toContain(admin.user.username);
+  expect(await adminCli(['grant', admin.user.username.toUpperCase()])).toMatch(/is now an admin/);
+  expect(await adminCli(['list'])).toContain(admin.user.username);
   if (TEST_DB === 'pglite') server = await startServer(database.serverOptions);
 }, 120_000); // the command line runs twice, each a Node process of its own
 
@@ -114,8 +103,8 @@ describe('the admin role', () => {
   it('can be revoked, and counts at once', async () => {
     const other = await signUp(server.url, 'temp');
     if (TEST_DB === 'pglite') await server.stop();
-    await runAdminCli(['grant', other.user.username]);
-    expect(await runAdminCli(['revoke', other.user.username])).toMatch(/no longer an admin/);
+    await adminCli(['grant', other.user.username]);
+    expect(await adminCli(['revoke', other.user.username])).toMatch(/no longer an admin/);
     if (TEST_DB === 'pglite') server = await startServer(database.serverOptions);
     expect((await request('GET', '/api/admin/settings', other)).status).toBe(403);
   });

@@ -7,16 +7,17 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../helpers/paths';
 
-const run = promisify(execFile);
+/** How `file args` failed: its exit status and what it printed to stderr (null if it did not). */
+function failureOf(file: string, args: string[]): Promise<{ code: number; stderr: string } | null> {
+  return promisify(execFile)(file, args, { cwd: PROJECT_ROOT }).then(
+    () => null,
+    (error: { code: number; stderr: string }) => error,
+  );
+}
 
 describe('npm run admin', () => {
   it('answers a command it does not know with its usage, and exit status 2', async () => {
-    const failed = await run('npm', ['run', '--silent', 'admin', '--', 'promote', 'alice'], {
-      cwd: PROJECT_ROOT,
-    }).then(
-      () => null,
-      (error: { code: number; stderr: string }) => error,
-    );
+    const failed = await failureOf('npm', ['run', '--silent', 'admin', '--', 'promote', 'alice']);
     expect(failed?.code).toBe(2);
     expect(failed?.stderr).toContain(
       'Usage: npm run admin -- grant <username> | revoke <username> | list',
@@ -24,12 +25,7 @@ describe('npm run admin', () => {
   }, 60_000);
 
   it('is built by a check of the server build alone, which refuses a name it does not know', async () => {
-    const failed = await run(process.execPath, ['scripts/ensure-build.mjs', 'sever'], {
-      cwd: PROJECT_ROOT,
-    }).then(
-      () => null,
-      (error: { code: number; stderr: string }) => error,
-    );
+    const failed = await failureOf(process.execPath, ['scripts/ensure-build.mjs', 'sever']);
     expect(failed?.code).toBe(2);
     expect(failed?.stderr).toContain('No build named sever. Builds: app, server.');
   });
