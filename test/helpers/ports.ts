@@ -3,51 +3,39 @@
 // kernel's ephemeral range, where outgoing connections take their local ports too: between the
 // check and the child's listen, any connection to PostgreSQL or Redis on the machine could take
 // it, and the child fails with EADDRINUSE. So these ports come from below that range, where only
-// servers asking for a port by number listen, and each test worker has a block of its own.
+// servers asking for a port by number listen.
+//
+// Those are other test processes: two test runs side by side, or a benchmark run a test starts,
+// pick from the same ports. So a process reserves each port it hands out for as long as it
+// lives, by binding a UDP socket to the same number: TCP and UDP ports are apart, so the child
+// listens over TCP undisturbed, while no other process can bind that UDP port and so skips the
+// number. The kernel lets the reservation go when the process ends, however it ends.
 
 import { randomInt } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
+/** Below this, well-known services listen. */
 const FIRST_PORT = 10_000;
-const BLOCK_SIZE = 1_000;
-
-export interface PortBlock {
-  from: number;
-  /** One past the last port of the block. */
-  to: number;
-}
-
-/** Worker `worker`'s block of ports below `ephemeralLow`, or undefined when there is no room. */
-export function portBlock(worker: number, ephemeralLow: number): PortBlock | undefined {
-  const blocks = Math.floor((ephemeralLow - FIRST_PORT) / BLOCK_SIZE);
-  if (blocks < 1) return undefined;
-  const from = FIRST_PORT + (worker % blocks) * BLOCK_SIZE;
-  return { from, to: from + BLOCK_SIZE };
-}
 
 function ephemeralLow(): number | undefined {
   try {
     const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/);
     const value = Number(low);
-    return Number.isInteger(value) && value > 0 ? value : undefined;
+    return Number.isInteger(value) && value > FIRST_PORT ? value : undefined;
   } catch {
     return undefined; // not Linux: the kernel's choice it is
   }
 }
 
-/** Vitest's and Playwright's numbers for the workers that run side by side. */
-function workerNumber(): number {
-  const id = Number(process.env.VITEST_POOL_ID ?? process.env.TEST_PARALLEL_INDEX);
-  return Number.isInteger(id) && id >= 0 ? id : process.pid;
-}
-
 const low = ephemeralLow();
-const block = low === undefined ? undefined : portBlock(workerNumber(), low);
-/** Where this process looks next: a random start, so that a child sharing its worker's number
- *  (a benchmark run the quick test starts) does not walk the same ports in step. */
-let next = block ? block.from + randomInt(BLOCK_SIZE) : 0;
+/** Where this process looks next: a random start, so that processes picking ports at the same
+ *  time mostly look at different ones. */
+let next = low === undefined ? 0 : FIRST_PORT + randomInt(low - FIRST_PORT);
 const handedOut = new Set<number>();
+/** The UDP sockets that hold this process's ports, kept from the garbage collector. */
+const reservations: Socket[] = [];
 
 function listenOnce(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
@@ -62,19 +50,43 @@ function listenOnce(port: number): Promise<number | undefined> {
   });
 }
 
-/** A TCP port nothing listened on a moment ago, never handed out before by this process. */
+/** A UDP socket bound to `port`, or undefined when another process holds that port. */
+function reserve(port: number): Promise<Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => {
+      socket.close();
+      resolve(undefined);
+    });
+    socket.bind({ port, address: '127.0.0.1', exclusive: true }, () => {
+      socket.unref(); // a reservation does not keep the process alive
+      resolve(socket);
+    });
+  });
+}
+
+/**
+ * A TCP port nothing listened on a moment ago, never handed out before by this process and held
+ * from other processes' freePort() for as long as this one lives.
+ */
 export async function freePort(): Promise<number> {
-  if (!block) {
+  if (low === undefined) {
     const port = await listenOnce(0);
     if (port === undefined) throw new Error('The kernel gave no port to listen on.');
     return port;
   }
-  for (let tries = 0; tries < BLOCK_SIZE; tries++) {
+  for (let tries = 0; tries < low - FIRST_PORT; tries++) {
     const port = next;
-    next = next + 1 < block.to ? next + 1 : block.from;
+    next = next + 1 < low ? next + 1 : FIRST_PORT;
     if (handedOut.has(port)) continue;
     handedOut.add(port);
-    if ((await listenOnce(port)) !== undefined) return port;
+    const reservation = await reserve(port);
+    if (!reservation) continue;
+    if ((await listenOnce(port)) !== undefined) {
+      reservations.push(reservation);
+      return port;
+    }
+    reservation.close();
   }
-  throw new Error(`No free port left in ${block.from}-${block.to - 1} for this test worker.`);
+  throw new Error(`No free port left in ${FIRST_PORT}-${low - 1}.`);
 }

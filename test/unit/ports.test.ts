@@ -1,11 +1,17 @@
 // The ports the tests give the servers they start as processes (test/helpers/ports.ts). A port
 // in the kernel's ephemeral range can be taken, between the check and the child's listen, by
 // any outgoing connection on the machine: a cluster test once failed with EADDRINUSE that way.
+// Below that range, each test worker once had a block of its own, and a cluster test failed the
+// same way again: two processes with one worker's number (a second test run beside the first, a
+// benchmark run a test starts) were handed the same port.
 
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { freePort, portBlock } from '../helpers/ports';
+import { freePort } from '../helpers/ports';
+import { PROJECT_ROOT } from '../helpers/paths';
 
 function ephemeralLow(): number | undefined {
   try {
@@ -18,7 +24,53 @@ function ephemeralLow(): number | undefined {
   }
 }
 
+/** A process that takes `count` ports, prints them and holds them until its input ends. */
+function portTaker(count: number, env: Record<string, string>) {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `import { freePort } from './test/helpers/ports.ts';
+       const ports = [];
+       for (let index = 0; index < ${count}; index++) ports.push(await freePort());
+       console.log(JSON.stringify(ports));
+       process.stdin.resume();`,
+    ],
+    { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const ports = new Promise<number[]>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', (line) =>
+      resolve(JSON.parse(line) as number[]),
+    );
+    child.once('exit', (code) => reject(new Error(`the port taker exited with code ${code}`)));
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    ports,
+    end: async () => {
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
 describe('free ports for test servers', () => {
+  it('are never handed to two processes at once, even two of one test worker', async () => {
+    // As a benchmark run the quick test starts, or a second test run on the machine, would be.
+    const env = { VITEST_POOL_ID: '1', TEST_PARALLEL_INDEX: '1' };
+    const takers = [portTaker(600, env), portTaker(600, env)];
+    try {
+      const [first, second] = await Promise.all(takers.map((taker) => taker.ports));
+      const shared = first!.filter((port) => second!.includes(port));
+      expect(shared).toEqual([]);
+    } finally {
+      await Promise.all(takers.map((taker) => taker.end()));
+    }
+  });
+
   it.runIf(ephemeralLow() !== undefined)(
     'come from below the range the kernel gives outgoing connections',
     async () => {
@@ -58,17 +110,5 @@ describe('free ports for test servers', () => {
         servers.map(({ server }) => new Promise((resolve) => server.close(resolve))),
       );
     }
-  });
-
-  it('give side-by-side test workers blocks that do not overlap', () => {
-    const blocks = [1, 2, 3, 4].map((worker) => portBlock(worker, 32_768)!);
-    for (const [index, block] of blocks.entries()) {
-      expect(block.to).toBeLessThanOrEqual(32_768);
-      for (const other of blocks.slice(index + 1)) {
-        expect(block.to <= other.from || other.to <= block.from).toBe(true);
-      }
-    }
-    // No room below the range: the kernel's own choice is all there is.
-    expect(portBlock(1, 1_024)).toBeUndefined();
   });
 });
