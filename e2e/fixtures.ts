@@ -14,7 +14,7 @@ import { call, connect, uniqueName, PASSWORD, type Account } from '../test/helpe
 import { writeSettings } from '../db';
 import { makeDataDir, withDatabase } from '../test/helpers/database';
 import { httpEndpoints } from '../protocol/http';
-import { SUITE_BASELINE } from '../test/helpers/rate-limits';
+import { GENEROUS_LIMITS, SUITE_BASELINE } from '../test/helpers/rate-limits';
 import { startProcessServer, type ProcessServer } from '../test/helpers/process-server';
 
 export { expect };
@@ -235,15 +235,26 @@ export function bodies(page: Page) {
   return page.getByTestId('message-body');
 }
 
+/**
+ * The settings of each worker's server. Every actor of the worker signs up from 127.0.0.1: more
+ * than an address may an hour. The histories tests write over a socket (sendOverSocket, up to
+ * 122 messages) go at once rather than at the default 10 a second after a burst of 30, which
+ * kept a test waiting 8 s; e2e/rate-limits.spec.ts tests the limit on a server of its own.
+ */
+const WORKER_SERVER_SETTINGS = {
+  ...SUITE_BASELINE,
+  messagesPerSecond: GENEROUS_LIMITS.messagesPerSecond,
+  messageBurst: GENEROUS_LIMITS.messageBurst,
+};
+
 type Fixtures = { actor: (name: string, options?: ActorOptions) => Promise<Actor> };
 type WorkerFixtures = { server: ProcessServer };
 
 export const test = base.extend<Fixtures, WorkerFixtures>({
   server: [
     async ({}, use) => {
-      // Every actor of the worker signs up from 127.0.0.1: more than an address may an hour.
       const dataDir = makeDataDir();
-      await withDatabase({ dataDir }, (db) => writeSettings(db, SUITE_BASELINE));
+      await withDatabase({ dataDir }, (db) => writeSettings(db, WORKER_SERVER_SETTINGS));
       // A short grace period keeps presence tests quick; reloads still fit in it.
       const server = await startProcessServer({ dataDir, env: { PRESENCE_GRACE_MS: '1500' } });
       await use(server);
