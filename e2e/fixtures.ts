@@ -237,8 +237,8 @@ export function bodies(page: Page) {
 
 /**
  * The settings of each worker's server. Every actor of the worker signs up from 127.0.0.1: more
- * than an address may an hour. The histories tests write over a socket (sendOverSocket, up to
- * 122 messages) go at once rather than at the default 10 a second after a burst of 30, which
+ * than an address may an hour. The histories that tests write over a socket (sendOverSocket, up
+ * to 122 messages) go at once rather than at the default 10 a second after a burst of 30, which
  * kept a test waiting 8 s; e2e/rate-limits.spec.ts tests the limit on a server of its own.
  */
 const WORKER_SERVER_SETTINGS = {
