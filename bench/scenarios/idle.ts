@@ -33,12 +33,12 @@ interface Measured {
 
 /**
  * The process's memory once it has been quiet a while: the heap's lowest reading over 5 s (one
- * reading after a second in the quick run, whose numbers mean nothing).
+ * reading at once in the quick run, whose numbers mean nothing).
  */
 async function settledMemory(ctx: BenchContext, pid: number, url: string | null): Promise<Memory> {
   let heap = Infinity;
   for (let sample = 0; sample < (ctx.quick ? 1 : 5); sample++) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    if (!ctx.quick) await new Promise((resolve) => setTimeout(resolve, 1_000));
     if (url) heap = Math.min(heap, await heapUsedBytes(url));
   }
   return { rss: rssBytes(pid), heap: url ? heap : 0 };
