@@ -211,34 +211,44 @@ describe('across nodes', () => {
     const alice = await on(1, 'alice');
     const bob = await on(2, 'bob');
     const conversationId = await direct(alice, bob);
-    // Each node tells its own clients once it has read the change: alice's node, which judges
-    // her send below, as much as bob's. (Waiting for bob's alone, the send once reached alice's
-    // node before it had read the change.)
-    const told = [alice, bob].map((person) => nextEvent(person.socket, 'settings:updated'));
-    const saved = await fetch(`${cluster.nodes[0]!.url}/api/admin/settings`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', cookie: admin.cookie },
-      body: JSON.stringify({ maxMessageLength: 10 }),
-    });
-    expect(saved.status).toBe(200);
     const limits = { maxMessageLength: 10, editWindowMinutes: 15, deleteWindowHours: 48 };
-    expect(await Promise.all(told)).toEqual([{ limits }, { limits }]);
-    expect(
-      await call(alice.socket, 'message:send', {
-        conversationId,
-        clientMsgId: randomUUID(),
-        body: 'x'.repeat(11),
-      }),
-    ).toMatchObject({ ok: false, code: 'MESSAGE_TOO_LONG' });
-    // Back as it was on every node before the next test sends long texts.
-    const restored = [alice, bob].map((person) => nextEvent(person.socket, 'settings:updated'));
-    await fetch(`${cluster.nodes[2]!.url}/api/admin/settings`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', cookie: admin.cookie },
-      body: JSON.stringify({ maxMessageLength: 100_000 }),
-    });
-    const back = { limits: { ...limits, maxMessageLength: 100_000 } };
-    expect(await Promise.all(restored)).toEqual([back, back]);
+    try {
+      // Each node tells its own clients once it has read the change: alice's node, which judges
+      // her send below, as much as bob's. (Waiting for bob's alone, the send once reached
+      // alice's node before it had read the change.)
+      const told = [alice, bob].map((person) => nextEvent(person.socket, 'settings:updated'));
+      const saved = await fetch(`${cluster.nodes[0]!.url}/api/admin/settings`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', cookie: admin.cookie },
+        body: JSON.stringify({ maxMessageLength: 10 }),
+      });
+      expect(saved.status).toBe(200);
+      expect(await Promise.all(told)).toEqual([{ limits }, { limits }]);
+      expect(
+        await call(alice.socket, 'message:send', {
+          conversationId,
+          clientMsgId: randomUUID(),
+          body: 'x'.repeat(11),
+        }),
+      ).toMatchObject({ ok: false, code: 'MESSAGE_TOO_LONG' });
+    } finally {
+      // Back as it was on every node, whatever failed above, before the next tests send long
+      // texts: a failure here once left the limit of 10 to fail them all.
+      const restored = [alice, bob].map((person) =>
+        nextEvent(
+          person.socket,
+          'settings:updated',
+          (update) => update.limits.maxMessageLength === 100_000,
+        ),
+      );
+      await fetch(`${cluster.nodes[2]!.url}/api/admin/settings`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', cookie: admin.cookie },
+        body: JSON.stringify({ maxMessageLength: 100_000 }),
+      });
+      const back = { limits: { ...limits, maxMessageLength: 100_000 } };
+      expect(await Promise.all(restored)).toEqual([back, back]);
+    }
   });
 
   it('an admin on one node sees who is online on another, and disabling disconnects them there', async () => {
