@@ -55,6 +55,22 @@ async function tab(index: number, account: Account): Promise<TestSocket> {
   return socket;
 }
 
+/** Someone made an admin the documented way (`npm run admin -- grant`). */
+async function signUpAdmin(): Promise<Account> {
+  const admin = await signUp(cluster.url, 'root');
+  await runAdminCli(['grant', admin.user.username], { DATABASE_URL: environment!.databaseUrl });
+  return admin;
+}
+
+/** The admin saves settings through node `index`'s API. */
+function saveSettings(index: number, admin: Account, changes: object): Promise<Response> {
+  return fetch(`${cluster.nodes[index]!.url}/api/admin/settings`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', cookie: admin.cookie },
+    body: JSON.stringify(changes),
+  });
+}
+
 function disconnectOf(socket: TestSocket): Promise<string> {
   return new Promise((resolve) => socket.once('disconnect', resolve));
 }
@@ -204,10 +220,7 @@ describe('across nodes', () => {
   });
 
   it('an admin setting changed on one node applies on the others at once', async () => {
-    const admin = await signUp(cluster.url, 'root');
-    await runAdminCli(['grant', admin.user.username], {
-      DATABASE_URL: environment!.databaseUrl,
-    });
+    const admin = await signUpAdmin();
     const alice = await on(1, 'alice');
     const bob = await on(2, 'bob');
     const conversationId = await direct(alice, bob);
@@ -217,11 +230,7 @@ describe('across nodes', () => {
       // her send below, as much as bob's. (Waiting for bob's alone, the send once reached
       // alice's node before it had read the change.)
       const told = [alice, bob].map((person) => nextEvent(person.socket, 'settings:updated'));
-      const saved = await fetch(`${cluster.nodes[0]!.url}/api/admin/settings`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', cookie: admin.cookie },
-        body: JSON.stringify({ maxMessageLength: 10 }),
-      });
+      const saved = await saveSettings(0, admin, { maxMessageLength: 10 });
       expect(saved.status).toBe(200);
       expect(await Promise.all(told)).toEqual([{ limits }, { limits }]);
       expect(
@@ -241,21 +250,14 @@ describe('across nodes', () => {
           (update) => update.limits.maxMessageLength === 100_000,
         ),
       );
-      await fetch(`${cluster.nodes[2]!.url}/api/admin/settings`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', cookie: admin.cookie },
-        body: JSON.stringify({ maxMessageLength: 100_000 }),
-      });
+      await saveSettings(2, admin, { maxMessageLength: 100_000 });
       const back = { limits: { ...limits, maxMessageLength: 100_000 } };
       expect(await Promise.all(restored)).toEqual([back, back]);
     }
   });
 
   it('an admin on one node sees who is online on another, and disabling disconnects them there', async () => {
-    const admin = await signUp(cluster.url, 'root');
-    await runAdminCli(['grant', admin.user.username], {
-      DATABASE_URL: environment!.databaseUrl,
-    });
+    const admin = await signUpAdmin();
     const dave = await on(1, 'dave');
     const gone = [dave.socket, await tab(2, dave)].map(disconnectOf);
     const adminCall = (path: string, body: unknown) =>
